@@ -1,0 +1,28 @@
+/**
+ * Prints the schema the code builds to `schema.graphql` (`--write`), or fails when the committed
+ * file differs from it (`--check`), so a schema change is always a reviewed diff.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { printSchema } from 'graphql';
+import { createSchema } from '../src/graphql/schema.js';
+
+const target = fileURLToPath(new URL('../schema.graphql', import.meta.url));
+const header = '# Generated from the type-graphql classes in src/graphql by `npm run schema:emit`. Do not edit.\n\n';
+
+const printed = header + printSchema(await createSchema()) + '\n';
+const mode = process.argv[2];
+if (mode === '--write') {
+  await writeFile(target, printed);
+  process.stdout.write(`schema.graphql written (${printed.length} bytes)\n`);
+} else if (mode === '--check') {
+  const committed = await readFile(target, 'utf8').catch(() => '');
+  if (committed !== printed) {
+    process.stderr.write('schema.graphql is out of date with the code: run `npm run schema:emit` and commit the result.\n');
+    process.exit(1);
+  }
+  process.stdout.write('schema.graphql is up to date\n');
+} else {
+  process.stderr.write('usage: tsx scripts/schema.ts --write | --check\n');
+  process.exit(2);
+}

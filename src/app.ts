@@ -1,0 +1,99 @@
+import { ConfigError, type Config } from './config/index.js';
+import type { ProviderId } from './domain/index.js';
+import { createContext } from './graphql/context.js';
+import { createSchema } from './graphql/schema.js';
+import { MarketCache } from './market/cache.js';
+import { ProviderRegistry } from './market/registry.js';
+import { MarketService } from './market/service.js';
+import { createLogger, type Logger } from './observability/logger.js';
+import { createMetrics, type Metrics } from './observability/metrics.js';
+import type { ProviderAdapter } from './providers/adapter.js';
+import { createSimulatedProvider } from './providers/simulated/index.js';
+import { startServer, type RunningServer } from './server/http-server.js';
+import { QuoteHub } from './streaming/hub.js';
+
+/** Largest request body accepted, in bytes. */
+const MAX_BODY_BYTES = 1024 * 1024;
+
+export interface App {
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly registry: ProviderRegistry;
+  /** Listens, and reports one summary line once ready. */
+  start(): Promise<RunningServer>;
+  /** Graceful: in-flight requests finish, sockets close, feeds stop. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The composition root: the one place that reads the whole config and builds every part,
+ * handing each only its own slice.
+ */
+export async function createApp(config: Config, options: { readonly logger?: Logger } = {}): Promise<App> {
+  const logger = options.logger ?? createLogger(config.log.level);
+  const registry = new ProviderRegistry(config.providers.map((id) => createAdapter(id, config)));
+  const hub = new QuoteHub({
+    source: registry.chain('stream')[0]?.stream,
+    onFeedChange: (event) => logger.debug(event, event.active ? 'live feed started' : 'live feed stopped'),
+  });
+  const metrics = createMetrics({ streamFeeds: () => hub.activeFeeds, streamWatchers: () => hub.watchers });
+  const cache = new MarketCache({ maxEntries: config.cache.maxEntries, ttlMs: config.cache.ttlMs });
+  const market = new MarketService({
+    registry,
+    cache,
+    onProviderCall: (event) => {
+      metrics.providerRequests.inc({ provider: event.provider, capability: event.capability, status: event.outcome });
+      metrics.providerLatency.observe({ provider: event.provider, capability: event.capability }, event.durationMs / 1000);
+    },
+    onCacheError: (error) => logger.warn({ err: error }, 'cache write failed'),
+  });
+  const schema = await createSchema();
+
+  let server: RunningServer | undefined;
+  return {
+    logger,
+    metrics,
+    registry,
+    async start() {
+      server = await startServer({
+        port: config.server.port,
+        host: config.server.host,
+        schema,
+        context: () => createContext({ market, providers: registry, hub }),
+        introspection: config.server.introspection,
+        sandbox: config.server.sandbox,
+        production: config.server.production,
+        shutdownGraceMs: config.server.shutdownGraceMs,
+        maxBodyBytes: MAX_BODY_BYTES,
+        readiness: () => ({ providers: registry.summaries().map((provider) => provider.id), cache: 'memory' }),
+        logger,
+        metrics,
+      });
+      const providers = registry.summaries().map((provider) => `${provider.id} (${provider.capabilities.join(', ')})`);
+      logger.info(
+        {
+          url: server.url,
+          port: server.port,
+          providers: registry.summaries().map((provider) => provider.id),
+          cache: 'memory',
+          startupMs: Math.round(performance.now()),
+        },
+        `marketgraph ready at ${server.url} · providers: ${providers.join('; ')} · cache: memory${config.redisUrl ? ' (REDIS_URL is not used by this version)' : ''}`,
+      );
+      return server;
+    },
+    async stop() {
+      await server?.stop();
+      hub.close();
+    },
+  };
+}
+
+function createAdapter(id: ProviderId, config: Config): ProviderAdapter {
+  switch (id) {
+    case 'simulated':
+      return createSimulatedProvider({ seed: config.simulated.seed, tickMs: config.simulated.tickMs });
+    default:
+      throw new ConfigError(`Invalid PROVIDERS: provider "${id}" is not available in this version; use "simulated".`);
+  }
+}

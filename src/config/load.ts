@@ -1,0 +1,29 @@
+import { EnvSchema, toConfig, type Config } from './schema.js';
+
+/** Start-up refuses a bad setting with one line that names it; the CLI exits 2 on it. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/**
+ * Reads the settings from an environment. Empty strings count as unset, so `PORT=` in a
+ * compose file means "the default", not "invalid".
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const known = Object.keys(EnvSchema.shape);
+  const input: Record<string, string> = {};
+  for (const key of known) {
+    const value = env[key];
+    if (value !== undefined && value.trim() !== '') input[key] = value.trim();
+  }
+  const parsed = EnvSchema.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const name = String(issue?.path[0] ?? 'environment');
+    // Values of secret-bearing settings (URLs with passwords, keys) are never echoed.
+    const secret = /URL|KEY|SECRET|TOKEN|PASSWORD/.test(name);
+    const shown = input[name] === undefined || secret ? '' : ` (got "${input[name]}")`;
+    throw new ConfigError(`Invalid ${name}${shown}: ${issue?.message ?? 'invalid value'}`);
+  }
+  return toConfig(parsed.data);
+}

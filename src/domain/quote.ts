@@ -1,0 +1,27 @@
+import { z } from 'zod';
+
+/** Where a market object came from and how fresh it is. Every market object carries it. */
+export const ProvenanceSchema = z.object({
+  source: z.string().min(1),
+  /** When the provider produced the value (not when we cached it). */
+  asOf: z.date(),
+  /** True when served past its freshness because no provider could answer. */
+  stale: z.boolean(),
+});
+export type Provenance = z.infer<typeof ProvenanceSchema>;
+
+export const QuoteSchema = ProvenanceSchema.extend({
+  symbol: z.string().min(1),
+  price: z.number().finite().positive(),
+  change: z.number().finite(),
+  /** Percent, not a fraction: 1.84 means +1.84 %. */
+  changePercent: z.number().finite(),
+  open: z.number().finite().positive().nullable(),
+  high: z.number().finite().positive().nullable(),
+  low: z.number().finite().positive().nullable(),
+  previousClose: z.number().finite().positive().nullable(),
+  volume: z.number().int().nonnegative().nullable(),
+  /** Time of the last trade or tick the price reflects. */
+  timestamp: z.date(),
+});
+export type Quote = z.infer<typeof QuoteSchema>;

@@ -1,0 +1,23 @@
+import type { MarketService } from '../market/service.js';
+import type { ProviderRegistry } from '../market/registry.js';
+import type { QuoteHub } from '../streaming/hub.js';
+import { createLoaders, type Loaders } from './loaders.js';
+
+/** What every resolver may reach. Built once per HTTP request or per subscription. */
+export interface GraphQLContext {
+  readonly loaders: Loaders;
+  readonly market: MarketService;
+  readonly providers: ProviderRegistry;
+  readonly hub: QuoteHub;
+}
+
+/** The long-lived parts the per-request context is built from. */
+export interface ContextDependencies {
+  readonly market: MarketService;
+  readonly providers: ProviderRegistry;
+  readonly hub: QuoteHub;
+}
+
+export function createContext(dependencies: ContextDependencies): GraphQLContext {
+  return { ...dependencies, loaders: createLoaders(dependencies.market) };
+}

@@ -1,0 +1,1 @@
+export { GraphQLDate as DateScalar, GraphQLDateTime as DateTimeScalar, GraphQLSafeInt as SafeIntScalar } from 'graphql-scalars';

@@ -1,0 +1,47 @@
+#!/usr/bin/env node
+import { createApp } from './app.js';
+import { ConfigError, loadConfig } from './config/index.js';
+
+/** Exit code for a configuration the gateway refuses to start with. */
+const EXIT_BAD_CONFIG = 2;
+
+async function main(): Promise<void> {
+  let app;
+  try {
+    app = await createApp(loadConfig(process.env));
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`marketgraph: ${error.message}\n`);
+      process.exit(EXIT_BAD_CONFIG);
+    }
+    throw error;
+  }
+  const { logger } = app;
+  process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection'));
+
+  let stopping = false;
+  const shutdown = (signal: NodeJS.Signals): void => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: finishing in-flight requests');
+    app
+      .stop()
+      .then(() => {
+        logger.info('stopped');
+        process.exit(0);
+      })
+      .catch((error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      });
+  };
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
+
+  await app.start();
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`marketgraph: failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,72 @@
+import Keyv from 'keyv';
+import { LRUCache } from 'lru-cache';
+
+/** The kinds of data the cache keeps, each with its own freshness. */
+export type CacheKind = 'quote' | 'history' | 'profile' | 'statements' | 'search';
+
+export interface MarketCacheOptions {
+  /** Most entries held in process before the least recently used is evicted. */
+  readonly maxEntries: number;
+  /** Freshness per kind, in ms. 0 turns caching of that kind off. */
+  readonly ttlMs: Readonly<Record<CacheKind, number>>;
+  /** Clock, injectable for tests. */
+  readonly now?: () => number;
+}
+
+/** What a read finds: the value and when it was fetched from its provider. */
+export interface CacheHit<T> {
+  readonly value: T;
+  readonly storedAt: number;
+}
+
+interface Envelope<T> {
+  readonly value: T;
+  readonly storedAt: number;
+}
+
+/**
+ * The market service's cache, on keyv so the store can change (memory now, Redis later) without
+ * touching callers. The in-process store keeps live objects (no serialisation), so a hit costs a
+ * map lookup and Dates stay Dates; an envelope records when the value was fetched so freshness
+ * is judged by us, not only by the store's expiry.
+ */
+export class MarketCache {
+  private readonly store: Keyv<Envelope<unknown>>;
+  private readonly now: () => number;
+
+  constructor(private readonly options: MarketCacheOptions) {
+    this.now = options.now ?? Date.now;
+    const lru = new LRUCache<string, Envelope<unknown>>({ max: options.maxEntries });
+    this.store = new Keyv<Envelope<unknown>>({
+      store: lru,
+      namespace: 'mg',
+      serialize: undefined,
+      deserialize: undefined,
+    });
+  }
+
+  /** Fresh entries for the given keys, in order; `undefined` where missing or expired. */
+  async getMany<T>(kind: CacheKind, keys: readonly string[]): Promise<Array<CacheHit<T> | undefined>> {
+    if (this.options.ttlMs[kind] === 0 || keys.length === 0) return keys.map(() => undefined);
+    const envelopes = await this.store.getMany(keys.map((key) => `${kind}:${key}`));
+    const freshAfter = this.now() - this.options.ttlMs[kind];
+    return envelopes.map((envelope) =>
+      envelope !== undefined && envelope.storedAt > freshAfter ? (envelope as Envelope<T>) : undefined,
+    );
+  }
+
+  async get<T>(kind: CacheKind, key: string): Promise<CacheHit<T> | undefined> {
+    const [hit] = await this.getMany<T>(kind, [key]);
+    return hit;
+  }
+
+  async set<T>(kind: CacheKind, key: string, value: T): Promise<void> {
+    const ttl = this.options.ttlMs[kind];
+    if (ttl === 0) return;
+    await this.store.set(`${kind}:${key}`, { value, storedAt: this.now() }, ttl);
+  }
+
+  async clear(): Promise<void> {
+    await this.store.clear();
+  }
+}

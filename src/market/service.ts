@@ -1,0 +1,229 @@
+import {
+  ErrorCode,
+  MarketError,
+  ProviderError,
+  ProviderFailureKind,
+  parseSymbol,
+  toClientError,
+  type Bar,
+  type CompanyProfile,
+  type FinancialStatement,
+  type HistoryQuery,
+  type Quote,
+  type SearchQuery,
+  type StatementQuery,
+  type SymbolMatch,
+} from '../domain/index.js';
+import type { BatchFetcher, ProviderAdapter, QueryFetcher } from '../providers/adapter.js';
+import type { CacheKind, MarketCache } from './cache.js';
+import { chunk, mapBounded } from './chunks.js';
+import type { ProviderRegistry } from './registry.js';
+import { SingleFlight } from './single-flight.js';
+
+/** How many provider chunks of one batch may be in flight at once. */
+const CHUNK_CONCURRENCY = 4;
+
+type BatchCapability = 'quote' | 'profile';
+type QueryCapability = 'history' | 'statements' | 'search';
+
+/** What a provider call made by the service reports, for metrics and audit. */
+export interface ProviderCallEvent {
+  readonly provider: string;
+  readonly capability: string;
+  readonly items: number;
+  readonly durationMs: number;
+  readonly outcome: 'ok' | ProviderFailureKind | 'ERROR';
+}
+
+export interface MarketServiceOptions {
+  readonly registry: ProviderRegistry;
+  readonly cache: MarketCache;
+  /** Told of every provider call, so observability needs no hooks in call sites. */
+  readonly onProviderCall?: (event: ProviderCallEvent) => void;
+  /** Told when the cache fails to store; the request goes on regardless. */
+  readonly onCacheError?: (error: unknown) => void;
+}
+
+/**
+ * The provider-neutral market: every read goes cache → single-flight → provider chain. Batched
+ * reads answer one entry per asked symbol, in order, each either the value or the error a client
+ * may see for that symbol alone, which is what DataLoader wants of a batch function.
+ */
+export class MarketService {
+  private readonly flights = new SingleFlight<unknown>();
+
+  constructor(private readonly options: MarketServiceOptions) {}
+
+  getQuotes(symbols: readonly string[]): Promise<Array<Quote | MarketError>> {
+    return this.getBatched<Quote>('quote', symbols);
+  }
+
+  getProfiles(symbols: readonly string[]): Promise<Array<CompanyProfile | MarketError>> {
+    return this.getBatched<CompanyProfile>('profile', symbols);
+  }
+
+  async getHistory(query: HistoryQuery): Promise<Bar[]> {
+    const symbol = parseSymbol(query.symbol);
+    const normalised = { ...query, symbol };
+    return this.getQuery('history', `${symbol}:${query.from}:${query.to}:${query.interval}`, normalised);
+  }
+
+  async getStatements(query: StatementQuery): Promise<FinancialStatement[]> {
+    const symbol = parseSymbol(query.symbol);
+    const normalised = { ...query, symbol };
+    return this.getQuery('statements', `${symbol}:${query.statement}:${query.period}:${query.limit}`, normalised);
+  }
+
+  async search(query: SearchQuery): Promise<SymbolMatch[]> {
+    const text = query.query.trim().replace(/\s+/g, ' ');
+    if (text.length === 0) return [];
+    if (text.length > 64) {
+      throw new MarketError(ErrorCode.BAD_USER_INPUT, 'Search text must be at most 64 characters.', { maxLength: 64 });
+    }
+    return this.getQuery('search', `${text.toLowerCase()}:${query.limit}`, { query: text, limit: query.limit });
+  }
+
+  private async getBatched<T>(capability: BatchCapability, inputs: readonly string[]): Promise<Array<T | MarketError>> {
+    const answers = new Array<T | MarketError>(inputs.length);
+    const wanted = new Map<string, number[]>();
+    inputs.forEach((input, index) => {
+      try {
+        const symbol = parseSymbol(input);
+        wanted.set(symbol, [...(wanted.get(symbol) ?? []), index]);
+      } catch (error) {
+        answers[index] = toClientError(error);
+      }
+    });
+
+    const symbols = [...wanted.keys()];
+    const hits = await this.options.cache.getMany<T>(capability, symbols);
+    const misses: string[] = [];
+    symbols.forEach((symbol, position) => {
+      const hit = hits[position];
+      if (hit) for (const index of wanted.get(symbol) ?? []) answers[index] = hit.value;
+      else misses.push(symbol);
+    });
+
+    if (misses.length > 0) {
+      const fetched = await this.fetchMisses<T>(capability, misses);
+      misses.forEach((symbol, position) => {
+        for (const index of wanted.get(symbol) ?? []) answers[index] = fetched[position] as T | MarketError;
+      });
+    }
+    return answers;
+  }
+
+  /**
+   * Misses already being fetched by a concurrent request join that fetch; the rest go out
+   * together as one batch, so concurrent requests never fetch a symbol twice.
+   */
+  private fetchMisses<T>(capability: BatchCapability, symbols: readonly string[]): Promise<Array<T | MarketError>> {
+    const flightKey = (symbol: string) => `${capability}:${symbol}`;
+    const unclaimed = symbols.filter((symbol) => this.flights.join(flightKey(symbol)) === undefined);
+    if (unclaimed.length > 0) {
+      const batch = this.fetchBatchThroughChain<T>(capability, unclaimed);
+      for (const symbol of unclaimed) void this.flights.run(flightKey(symbol), () => batch.then((answers) => answers.get(symbol)));
+    }
+    // Every symbol now has a flight: ours, or the concurrent request's we joined.
+    return Promise.all(symbols.map((symbol) => this.flights.join(flightKey(symbol)) as Promise<T | MarketError>));
+  }
+
+  /** Asks each provider of the chain in turn for the symbols the previous ones could not answer. */
+  private async fetchBatchThroughChain<T>(capability: BatchCapability, symbols: readonly string[]): Promise<Map<string, T | MarketError>> {
+    const answers = new Map<string, T | MarketError>();
+    let remaining = [...symbols];
+    const lastErrors = new Map<string, unknown>();
+    for (const adapter of this.options.registry.chain(capability)) {
+      if (remaining.length === 0) break;
+      const fetcher = adapter[capability] as BatchFetcher<T>;
+      const chunks = chunk(remaining, fetcher.batchSize);
+      const results = await mapBounded(chunks, CHUNK_CONCURRENCY, (part) => this.callBatch(adapter, capability, fetcher, part));
+      const unanswered: string[] = [];
+      chunks.forEach((part, chunkIndex) => {
+        const result = results[chunkIndex];
+        for (const symbol of part) {
+          const entry = result instanceof Error ? result : result?.get(symbol);
+          if (entry === undefined || entry instanceof Error) {
+            const error = entry ?? new ProviderError(ProviderFailureKind.NOT_FOUND, adapter.id, `No ${capability} for ${symbol}`);
+            if (isFinalFailure(error)) answers.set(symbol, notFound(capability, symbol));
+            else {
+              lastErrors.set(symbol, error);
+              unanswered.push(symbol);
+            }
+          } else {
+            answers.set(symbol, entry);
+            this.remember(capability, symbol, entry);
+          }
+        }
+      });
+      remaining = unanswered;
+    }
+    for (const symbol of remaining) {
+      answers.set(symbol, toClientError(lastErrors.get(symbol) ?? noProvider(capability)));
+    }
+    return answers;
+  }
+
+  private async callBatch<T>(
+    adapter: ProviderAdapter,
+    capability: BatchCapability,
+    fetcher: BatchFetcher<T>,
+    symbols: readonly string[],
+  ): Promise<ReadonlyMap<string, T | Error> | Error> {
+    const started = performance.now();
+    try {
+      const result = await fetcher.fetch(symbols);
+      this.report(adapter, capability, symbols.length, started, 'ok');
+      return result;
+    } catch (error) {
+      this.report(adapter, capability, symbols.length, started, error instanceof ProviderError ? error.kind : 'ERROR');
+      return error instanceof Error ? error : new Error(String(error));
+    }
+  }
+
+  private async getQuery<Q, T>(capability: QueryCapability, key: string, query: Q): Promise<T> {
+    const hit = await this.options.cache.get<T>(capability, key);
+    if (hit) return hit.value;
+    return this.flights.run(`${capability}:${key}`, async () => {
+      let lastError: unknown = noProvider(capability);
+      for (const adapter of this.options.registry.chain(capability)) {
+        const fetcher = adapter[capability] as unknown as QueryFetcher<Q, T>;
+        const started = performance.now();
+        try {
+          const value = await fetcher.fetch(query);
+          this.report(adapter, capability, 1, started, 'ok');
+          this.remember(capability, key, value);
+          return value;
+        } catch (error) {
+          this.report(adapter, capability, 1, started, error instanceof ProviderError ? error.kind : 'ERROR');
+          if (isFinalFailure(error)) throw toClientError(error);
+          lastError = error;
+        }
+      }
+      throw toClientError(lastError);
+    }) as Promise<T>;
+  }
+
+  /** A cache that cannot store is a slower gateway, not a failed request. */
+  private remember(kind: CacheKind, key: string, value: unknown): void {
+    this.options.cache.set(kind, key, value).catch((error: unknown) => this.options.onCacheError?.(error));
+  }
+
+  private report(adapter: ProviderAdapter, capability: string, items: number, started: number, outcome: ProviderCallEvent['outcome']): void {
+    this.options.onProviderCall?.({ provider: adapter.id, capability, items, durationMs: performance.now() - started, outcome });
+  }
+}
+
+/** A NOT_FOUND from a provider is an answer about the symbol, not about the provider. */
+function isFinalFailure(error: unknown): boolean {
+  return error instanceof ProviderError && error.kind === ProviderFailureKind.NOT_FOUND;
+}
+
+function notFound(capability: CacheKind, symbol: string): MarketError {
+  const what = capability === 'profile' ? 'company profile' : capability;
+  return new MarketError(ErrorCode.NOT_FOUND, `No ${what} found for symbol "${symbol}".`, { symbol });
+}
+
+function noProvider(capability: string): MarketError {
+  return new MarketError(ErrorCode.PROVIDER_UNAVAILABLE, `No enabled provider can serve ${capability}.`);
+}

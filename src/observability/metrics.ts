@@ -1,0 +1,71 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/**
+ * The gateway's metrics on a registry of its own (no prom-client globals), so several gateways
+ * in one test process never mix their figures.
+ */
+export interface Metrics {
+  readonly registry: Registry;
+  readonly graphqlOperations: Counter<'operation' | 'type' | 'status'>;
+  readonly graphqlDuration: Histogram<'operation' | 'type'>;
+  readonly providerRequests: Counter<'provider' | 'capability' | 'status'>;
+  readonly providerLatency: Histogram<'provider' | 'capability'>;
+  readonly streamFeeds: Gauge;
+  readonly streamWatchers: Gauge;
+}
+
+/** Live figures read at scrape time rather than pushed on every change. */
+export interface MetricProbes {
+  readonly streamFeeds: () => number;
+  readonly streamWatchers: () => number;
+}
+
+export function createMetrics(probes: MetricProbes): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  return {
+    registry,
+    graphqlOperations: new Counter({
+      name: 'graphql_operations_total',
+      help: 'GraphQL operations executed, by operation name, type and outcome (ok, error, partial).',
+      labelNames: ['operation', 'type', 'status'],
+      registers: [registry],
+    }),
+    graphqlDuration: new Histogram({
+      name: 'graphql_operation_duration_seconds',
+      help: 'Time from receiving a GraphQL operation to sending its response.',
+      labelNames: ['operation', 'type'],
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [registry],
+    }),
+    providerRequests: new Counter({
+      name: 'provider_requests_total',
+      help: 'Calls made to data providers, by provider, capability and outcome.',
+      labelNames: ['provider', 'capability', 'status'],
+      registers: [registry],
+    }),
+    providerLatency: new Histogram({
+      name: 'provider_latency_seconds',
+      help: 'Duration of calls to data providers.',
+      labelNames: ['provider', 'capability'],
+      buckets: [0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    }),
+    streamFeeds: new Gauge({
+      name: 'stream_upstream_feeds',
+      help: 'Upstream live-quote feeds running (one per watched symbol).',
+      registers: [registry],
+      collect() {
+        this.set(probes.streamFeeds());
+      },
+    }),
+    streamWatchers: new Gauge({
+      name: 'stream_watchers',
+      help: 'Open live-quote streams (one per GraphQL subscription).',
+      registers: [registry],
+      collect() {
+        this.set(probes.streamWatchers());
+      },
+    }),
+  };
+}

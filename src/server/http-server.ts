@@ -1,0 +1,151 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import {
+  ApolloServerPluginLandingPageLocalDefault,
+  ApolloServerPluginLandingPageProductionDefault,
+} from '@apollo/server/plugin/landingPage/default';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { NoSchemaIntrospectionCustomRule, type GraphQLSchema } from 'graphql';
+import type { GraphQLContext } from '../graphql/context.js';
+import { createErrorFormatter } from '../graphql/format-error.js';
+import type { Logger } from '../observability/logger.js';
+import type { Metrics } from '../observability/metrics.js';
+import { apolloHandler } from './apollo-http.js';
+import { BodyError } from './body.js';
+import { sendHealth, sendJson, sendReadiness, type Lifecycle, type ReadinessDetail } from './health.js';
+import { operationObserver } from './operation-plugin.js';
+import { attachWebSocket } from './websocket.js';
+
+export const GRAPHQL_PATH = '/graphql';
+
+export interface ServerOptions {
+  readonly port: number;
+  readonly host: string;
+  readonly schema: GraphQLSchema;
+  /** A fresh context (fresh DataLoaders) for each operation. */
+  readonly context: () => GraphQLContext;
+  readonly introspection: boolean;
+  /** Apollo Sandbox on GET /graphql from a browser. */
+  readonly sandbox: boolean;
+  readonly production: boolean;
+  /** How long in-flight requests may finish after stop() before sockets are cut. */
+  readonly shutdownGraceMs: number;
+  readonly maxBodyBytes: number;
+  readonly readiness: () => ReadinessDetail;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+}
+
+export interface RunningServer {
+  readonly url: string;
+  readonly port: number;
+  /** Stops accepting work, lets in-flight requests finish, closes WebSockets with 1001. */
+  stop(): Promise<void>;
+}
+
+/**
+ * One node:http server: GraphQL over HTTP and graphql-ws on `/graphql`, plus `/healthz`,
+ * `/readyz` and `/metrics`.
+ */
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const { logger, metrics } = options;
+  let lifecycle: Lifecycle = 'starting';
+  const httpServer = createServer();
+  const formatError = createErrorFormatter((error) => logger.error({ err: error }, 'unexpected error in a GraphQL operation'));
+
+  const apollo = new ApolloServer<GraphQLContext>({
+    schema: options.schema,
+    introspection: options.introspection,
+    csrfPrevention: true,
+    includeStacktraceInErrorResponses: false,
+    formatError,
+    logger,
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: options.shutdownGraceMs }),
+      landingPage(options),
+      operationObserver(logger, metrics),
+    ],
+  });
+  await apollo.start();
+  const handleGraphQL = apolloHandler(apollo, { maxBodyBytes: options.maxBodyBytes, context: async () => options.context() });
+
+  const websocket = attachWebSocket({
+    httpServer,
+    path: GRAPHQL_PATH,
+    schema: options.schema,
+    validationRules: options.introspection ? [] : [NoSchemaIntrospectionCustomRule],
+    context: options.context,
+    formatError,
+    logger,
+  });
+
+  httpServer.on('request', (request: IncomingMessage, response: ServerResponse) => {
+    route(request, response).catch((error: unknown) => {
+      if (error instanceof BodyError) {
+        sendJson(response, error.status, { errors: [{ message: error.message, extensions: { code: 'BAD_REQUEST' } }] });
+        return;
+      }
+      logger.error({ err: error, url: request.url }, 'request failed');
+      if (!response.headersSent) sendJson(response, 500, { errors: [{ message: 'Internal error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+      else response.destroy();
+    });
+  });
+
+  async function route(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const url = new URL(request.url ?? '/', 'http://gateway.invalid');
+    switch (url.pathname) {
+      case GRAPHQL_PATH:
+        return handleGraphQL(request, response, url);
+      case '/healthz':
+        return sendHealth(response);
+      case '/readyz':
+        return sendReadiness(response, lifecycle, lifecycle === 'ready' ? options.readiness() : {});
+      case '/metrics': {
+        const text = await metrics.registry.metrics();
+        response.writeHead(200, { 'content-type': metrics.registry.contentType, 'cache-control': 'no-store' });
+        response.end(text);
+        return;
+      }
+      case '/':
+        response.writeHead(302, { location: GRAPHQL_PATH });
+        response.end();
+        return;
+      default:
+        sendJson(response, 404, { error: `Nothing at ${url.pathname}. GraphQL is at ${GRAPHQL_PATH}.` });
+    }
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(options.port, options.host, () => {
+      httpServer.off('error', reject);
+      resolve();
+    });
+  });
+  lifecycle = 'ready';
+  const { port } = httpServer.address() as AddressInfo;
+  const shownHost = options.host === '0.0.0.0' || options.host === '::' ? 'localhost' : options.host;
+
+  let stopping: Promise<void> | undefined;
+  return {
+    url: `http://${shownHost}:${port}${GRAPHQL_PATH}`,
+    port,
+    stop() {
+      stopping ??= (async () => {
+        lifecycle = 'stopping';
+        await websocket.close();
+        await apollo.stop();
+      })();
+      return stopping;
+    },
+  };
+}
+
+function landingPage(options: ServerOptions) {
+  if (!options.sandbox) return ApolloServerPluginLandingPageDisabled();
+  return options.production
+    ? ApolloServerPluginLandingPageProductionDefault({ footer: false })
+    : ApolloServerPluginLandingPageLocalDefault({ footer: false, includeCookies: false });
+}

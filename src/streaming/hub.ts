@@ -1,0 +1,142 @@
+import { ErrorCode, MarketError, toClientError, type Quote } from '../domain/index.js';
+import type { TickSource } from '../providers/adapter.js';
+
+/** One item of a live stream: a quote, or an error about one symbol that leaves the stream open. */
+export type StreamItem = Quote | MarketError;
+
+export interface QuoteHubOptions {
+  /** Where live ticks come from: the first adapter of the chain that can stream, if any. */
+  readonly source: TickSource | undefined;
+  /** Told when an upstream feed starts or stops (metrics, logs). */
+  readonly onFeedChange?: (event: { readonly symbol: string; readonly active: boolean; readonly feeds: number }) => void;
+}
+
+type Listener = (item: StreamItem) => void;
+
+interface Feed {
+  readonly stop: () => void;
+  readonly listeners: Set<Listener>;
+}
+
+/**
+ * Live quotes, independent of any transport. One upstream feed per symbol however many clients
+ * watch it; the feed stops when its last watcher leaves.
+ *
+ * Each watcher keeps only the newest item per symbol until it reads: a slow client gets the
+ * latest price, not a growing backlog of old ones, so memory stays bounded whatever the tick rate.
+ */
+export class QuoteHub {
+  private readonly feeds = new Map<string, Feed>();
+  private openWatches = 0;
+
+  constructor(private readonly options: QuoteHubOptions) {}
+
+  get canStream(): boolean {
+    return this.options.source !== undefined;
+  }
+
+  /** Number of upstream feeds running now. */
+  get activeFeeds(): number {
+    return this.feeds.size;
+  }
+
+  /** Number of streams being watched now. */
+  get watchers(): number {
+    return this.openWatches;
+  }
+
+  /**
+   * A stream of the given canonical symbols. Ending the iteration (`return()`, a `for await`
+   * break, a closed socket) releases the feeds.
+   */
+  watch(symbols: readonly string[]): AsyncIterableIterator<StreamItem> {
+    const source = this.options.source;
+    if (!source) throw new MarketError(ErrorCode.PROVIDER_UNAVAILABLE, 'No enabled provider can stream live quotes.');
+
+    const pending = new Map<string, StreamItem>();
+    this.openWatches += 1;
+    let wake: (() => void) | undefined;
+    let done = false;
+    const detachers = [...new Set(symbols)].map((symbol) =>
+      this.attach(source, symbol, (item) => {
+        // Re-inserting moves the symbol to the back, so symbols are served in order of arrival.
+        pending.delete(symbol);
+        pending.set(symbol, item);
+        wake?.();
+      }),
+    );
+
+    const finish = (): IteratorResult<StreamItem> => {
+      if (!done) {
+        done = true;
+        this.openWatches -= 1;
+        for (const detach of detachers) detach();
+        pending.clear();
+        wake?.();
+      }
+      return { value: undefined, done: true };
+    };
+
+    const iterator: AsyncIterableIterator<StreamItem> = {
+      next: async () => {
+        while (!done) {
+          const first = pending.entries().next();
+          if (!first.done) {
+            const [symbol, item] = first.value;
+            pending.delete(symbol);
+            return { value: item, done: false };
+          }
+          await new Promise<void>((resolve) => (wake = resolve));
+          wake = undefined;
+        }
+        return { value: undefined, done: true };
+      },
+      return: async () => finish(),
+      throw: async (error?: unknown) => {
+        finish();
+        throw error;
+      },
+      [Symbol.asyncIterator]() {
+        return iterator;
+      },
+    };
+    return iterator;
+  }
+
+  /** Stops every feed; watchers see no more items. Used at shutdown. */
+  close(): void {
+    for (const [symbol, feed] of this.feeds) {
+      feed.stop();
+      feed.listeners.clear();
+      this.feeds.delete(symbol);
+    }
+  }
+
+  private attach(source: TickSource, symbol: string, listener: Listener): () => void {
+    let feed = this.feeds.get(symbol);
+    if (feed) feed.listeners.add(listener);
+    else {
+      // Listen before starting: a source may report an unknown symbol synchronously.
+      const listeners = new Set<Listener>([listener]);
+      const started: Feed = { listeners, stop: () => undefined };
+      this.feeds.set(symbol, started);
+      const stop = source.start(
+        symbol,
+        (quote) => listeners.forEach((notify) => notify(quote)),
+        (error) => listeners.forEach((notify) => notify(toClientError(error))),
+      );
+      feed = { listeners, stop };
+      this.feeds.set(symbol, feed);
+      this.options.onFeedChange?.({ symbol, active: true, feeds: this.feeds.size });
+    }
+    const owned = feed;
+    return () => {
+      owned.listeners.delete(listener);
+      if (owned.listeners.size === 0 && this.feeds.get(symbol) === owned) {
+        owned.stop();
+        this.feeds.delete(symbol);
+        this.options.onFeedChange?.({ symbol, active: false, feeds: this.feeds.size });
+      }
+    };
+  }
+}

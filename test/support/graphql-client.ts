@@ -1,0 +1,29 @@
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { print } from 'graphql';
+
+export interface GraphQLResponse<TData> {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly data?: TData | null;
+  readonly errors?: ReadonlyArray<{
+    readonly message: string;
+    readonly path?: ReadonlyArray<string | number>;
+    readonly extensions?: Record<string, unknown>;
+  }>;
+}
+
+/** POSTs a typed operation the way a browser client would, and returns status, headers and body. */
+export async function execute<TData, TVariables>(
+  url: string,
+  document: TypedDocumentNode<TData, TVariables>,
+  variables?: TVariables,
+  headers: Record<string, string> = {},
+): Promise<GraphQLResponse<TData>> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...headers },
+    body: JSON.stringify({ query: print(document), variables }),
+  });
+  const body = (await response.json()) as Omit<GraphQLResponse<TData>, 'status' | 'headers'>;
+  return { status: response.status, headers: response.headers, ...body };
+}

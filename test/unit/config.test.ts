@@ -1,0 +1,62 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config/index.js';
+
+describe('loadConfig', () => {
+  it('runs offline on the simulated market with no settings at all', () => {
+    const config = loadConfig({});
+    expect(config.server.port).toBe(4000);
+    expect(config.providers).toEqual(['simulated']);
+    expect(config.server.introspection).toBe(true);
+    expect(config.server.sandbox).toBe(true);
+    expect(config.cache.ttlMs.quote).toBe(5_000);
+    expect(config.redisUrl).toBeUndefined();
+  });
+
+  it('reads settings and treats empty strings as unset', () => {
+    const config = loadConfig({ PORT: '5001', SIM_SEED: '7', CACHE_TTL_QUOTES: '', PROVIDERS: ' Simulated ' });
+    expect(config.server.port).toBe(5001);
+    expect(config.simulated.seed).toBe(7);
+    expect(config.cache.ttlMs.quote).toBe(5_000);
+    expect(config.providers).toEqual(['simulated']);
+  });
+
+  it('turns Sandbox and introspection off in production unless asked', () => {
+    expect(loadConfig({ NODE_ENV: 'production' }).server).toMatchObject({ introspection: false, sandbox: false });
+    expect(loadConfig({ NODE_ENV: 'production', INTROSPECTION: 'true' }).server.introspection).toBe(true);
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, /^Invalid PORT \(got "eighty"\)/],
+    [{ PORT: '70000' }, /^Invalid PORT/],
+    [{ SIM_TICK_MS: '1' }, /^Invalid SIM_TICK_MS/],
+    [{ LOG_LEVEL: 'loud' }, /^Invalid LOG_LEVEL/],
+    [{ PROVIDERS: 'simulated,bloomberg' }, /^Invalid PROVIDERS/],
+    [{ INTROSPECTION: 'maybe' }, /^Invalid INTROSPECTION.*true or false/],
+  ])('refuses %j with one line naming the variable', (env, message) => {
+    expect(() => loadConfig(env)).toThrowError(ConfigError);
+    expect(() => loadConfig(env)).toThrowError(message);
+  });
+
+  it('never echoes the value of a secret-bearing setting', () => {
+    expect(() => loadConfig({ REDIS_URL: 'http://user:hunter2@cache:6379' })).toThrowError(/^Invalid REDIS_URL: /);
+    try {
+      loadConfig({ REDIS_URL: 'http://user:hunter2@cache:6379' });
+    } catch (error) {
+      expect(String(error)).not.toContain('hunter2');
+    }
+  });
+});
+
+describe('the CLI with a bad setting', () => {
+  it('prints one line naming the variable and exits 2', () => {
+    const main = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
+    const result = spawnSync(process.execPath, [main], { env: { PATH: process.env['PATH'], PORT: 'eighty' }, encoding: 'utf8', timeout: 15_000 });
+    expect(result.status).toBe(2);
+    const lines = result.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^marketgraph: Invalid PORT \(got "eighty"\): \S.*number/);
+    expect(result.stdout).toBe('');
+  });
+});
