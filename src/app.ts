@@ -37,7 +37,11 @@ export async function createApp(config: Config, options: { readonly logger?: Log
     onFeedChange: (event) => logger.debug(event, event.active ? 'live feed started' : 'live feed stopped'),
   });
   const metrics = createMetrics({ streamFeeds: () => hub.activeFeeds, streamWatchers: () => hub.watchers });
-  const cache = new MarketCache({ maxEntries: config.cache.maxEntries, ttlMs: config.cache.ttlMs });
+  const cache = new MarketCache({
+    maxEntries: config.cache.maxEntries,
+    ttlMs: config.cache.ttlMs,
+    onError: (error) => logger.warn({ err: error }, 'cache store failed'),
+  });
   const market = new MarketService({
     registry,
     cache,

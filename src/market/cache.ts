@@ -1,5 +1,5 @@
 import Keyv from 'keyv';
-import { LRUCache } from 'lru-cache';
+import { LruStore } from './lru-store.js';
 
 /** The kinds of data the cache keeps, each with its own freshness. */
 export type CacheKind = 'quote' | 'history' | 'profile' | 'statements' | 'search';
@@ -11,6 +11,8 @@ export interface MarketCacheOptions {
   readonly ttlMs: Readonly<Record<CacheKind, number>>;
   /** Clock, injectable for tests. */
   readonly now?: () => number;
+  /** Told when the store fails; a cache failure is a slower answer, never a failed one. */
+  readonly onError?: (error: unknown) => void;
 }
 
 /** What a read finds: the value and when it was fetched from its provider. */
@@ -36,13 +38,14 @@ export class MarketCache {
 
   constructor(private readonly options: MarketCacheOptions) {
     this.now = options.now ?? Date.now;
-    const lru = new LRUCache<string, Envelope<unknown>>({ max: options.maxEntries });
     this.store = new Keyv<Envelope<unknown>>({
-      store: lru,
+      store: new LruStore(options.maxEntries),
       namespace: 'mg',
       serialize: undefined,
       deserialize: undefined,
     });
+    // keyv reports store failures as events, not rejections; unheard, they vanish.
+    this.store.on('error', (error: unknown) => options.onError?.(error));
   }
 
   /** Fresh entries for the given keys, in order; `undefined` where missing or expired. */
