@@ -14,18 +14,44 @@ export class BodyError extends Error {
  * Reads a request body up to `maxBytes`, refusing more as it arrives (a Content-Length is a
  * claim, not a guarantee). JSON bodies are parsed; anything else is handed on as text for Apollo
  * to judge, as its own integrations do.
+ *
+ * Listeners rather than `for await`: leaving a `for await` over the request early destroys it,
+ * which detaches it from its socket and leaves that socket paused. The 413 still went out, but the
+ * keep-alive connection was dead: the client's next request on it got no answer until the
+ * keep-alive timeout reset it (seen with chunked bodies, which have no Content-Length to refuse
+ * up front). Now an oversized body is refused and its remainder read and discarded, as Node does
+ * for any body a handler leaves unread, so the connection stays usable; Node's `requestTimeout`
+ * still bounds a body that never ends.
  */
 export async function readBody(request: IncomingMessage, maxBytes: number): Promise<unknown> {
   const declared = Number(request.headers['content-length'] ?? 0);
   if (declared > maxBytes) throw new BodyError(413, `Request body exceeds ${maxBytes} bytes.`);
-  const parts: Buffer[] = [];
-  let size = 0;
-  for await (const part of request as AsyncIterable<Buffer>) {
-    size += part.length;
-    if (size > maxBytes) throw new BodyError(413, `Request body exceeds ${maxBytes} bytes.`);
-    parts.push(part);
-  }
-  const text = Buffer.concat(parts, size).toString('utf8');
+  const text = await new Promise<string>((resolve, reject) => {
+    const parts: Buffer[] = [];
+    let size = 0;
+    const onData = (part: Buffer): void => {
+      size += part.length;
+      if (size > maxBytes) {
+        stopListening();
+        request.resume(); // keep flowing with no 'data' listener: the rest is discarded
+        reject(new BodyError(413, `Request body exceeds ${maxBytes} bytes.`));
+        return;
+      }
+      parts.push(part);
+    };
+    const onEnd = (): void => {
+      stopListening();
+      resolve(Buffer.concat(parts, size).toString('utf8'));
+    };
+    const onError = (error: Error): void => {
+      stopListening();
+      reject(error);
+    };
+    const stopListening = (): void => {
+      request.off('data', onData).off('end', onEnd).off('error', onError);
+    };
+    request.on('data', onData).on('end', onEnd).on('error', onError);
+  });
   if (!isJson(request.headers['content-type'])) return text;
   if (text.length === 0) return undefined;
   try {

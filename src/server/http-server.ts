@@ -16,6 +16,7 @@ import { apolloHandler } from './apollo-http.js';
 import { BodyError } from './body.js';
 import { sendHealth, sendJson, sendReadiness, type Lifecycle, type ReadinessDetail } from './health.js';
 import { operationObserver } from './operation-plugin.js';
+import { subscriptionsOverWebSocketOnly } from './subscriptions-over-http.js';
 import { attachWebSocket } from './websocket.js';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -59,6 +60,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     schema: options.schema,
     introspection: options.introspection,
     csrfPrevention: true,
+    // main.ts owns the signals: Apollo's own handler would stop and re-raise the signal, killing
+    // the process (exit 143) before WebSockets and feeds are closed.
+    stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: false,
     formatError,
     logger,
@@ -66,6 +70,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: options.shutdownGraceMs }),
       landingPage(options),
       operationObserver(logger, metrics),
+      subscriptionsOverWebSocketOnly(GRAPHQL_PATH),
     ],
   });
   await apollo.start();
@@ -135,7 +140,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     stop() {
       stopping ??= (async () => {
         lifecycle = 'stopping';
-        await websocket.close();
+        await websocket.close(options.shutdownGraceMs);
         await apollo.stop();
       })();
       return stopping;

@@ -1,5 +1,16 @@
-import type { Server as HttpServer } from 'node:http';
-import { GraphQLError, parse, specifiedRules, validate, type GraphQLFormattedError, type GraphQLSchema, type ValidationRule } from 'graphql';
+import type { IncomingMessage, Server as HttpServer } from 'node:http';
+import type { Duplex } from 'node:stream';
+import {
+  GraphQLError,
+  getOperationAST,
+  getVariableValues,
+  parse,
+  specifiedRules,
+  validate,
+  type GraphQLFormattedError,
+  type GraphQLSchema,
+  type ValidationRule,
+} from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { Logger } from '../observability/logger.js';
@@ -16,8 +27,11 @@ export interface WebSocketOptions<TContext> {
 }
 
 export interface WebSocketEndpoint {
-  /** Closes every client with 1001 (going away) and stops accepting new ones. */
-  close(): Promise<void>;
+  /**
+   * Closes every client with 1001 (going away) and stops accepting new ones. A client that has not
+   * answered the close frame within `graceMs` is cut off, so it cannot hold shutdown up.
+   */
+  close(graceMs: number): Promise<void>;
   readonly clients: number;
 }
 
@@ -27,7 +41,16 @@ export interface WebSocketEndpoint {
  * sees exactly the codes an HTTP client would.
  */
 export function attachWebSocket<TContext>(options: WebSocketOptions<TContext>): WebSocketEndpoint {
-  const wss = new WebSocketServer({ server: options.httpServer, path: options.path, maxPayload: 1024 * 1024 });
+  // noServer: attached with `server:`, ws re-emits the HTTP server's own errors (a port in use)
+  // as WebSocket errors, and graphql-ws prints them as its internal errors.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
+  options.httpServer.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (new URL(request.url ?? '/', 'http://gateway.invalid').pathname !== options.path) {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(request, socket, head, (client) => wss.emit('connection', client, request));
+  });
   const rules = [...specifiedRules, ...options.validationRules];
   const format = (errors: readonly GraphQLError[]): GraphQLFormattedError[] =>
     errors.map((error) => options.formatError(error.toJSON(), error));
@@ -37,14 +60,20 @@ export function attachWebSocket<TContext>(options: WebSocketOptions<TContext>): 
       schema: options.schema,
       context: () => options.context() as Record<string, unknown>,
       onSubscribe: (_ctx, _id, payload) => {
+        // The same codes Apollo Server gives these mistakes over HTTP; uncoded, the formatter
+        // would report them as INTERNAL_SERVER_ERROR and log them as bugs.
         let document;
         try {
           document = parse(payload.query);
         } catch (error) {
-          return [error instanceof GraphQLError ? error : new GraphQLError('Query could not be parsed.')];
+          return [withCode(error instanceof GraphQLError ? error : new GraphQLError('Query could not be parsed.'), 'GRAPHQL_PARSE_FAILED')];
         }
         const errors = validate(options.schema, document, rules);
-        if (errors.length > 0) return errors;
+        if (errors.length > 0) return errors.map((error) => withCode(error, 'GRAPHQL_VALIDATION_FAILED'));
+        const operation = getOperationAST(document, payload.operationName);
+        if (!operation) return [withCode(new GraphQLError('Could not tell which operation to run: name one with operationName.'), 'OPERATION_RESOLUTION_FAILURE')];
+        const variables = getVariableValues(options.schema, operation.variableDefinitions ?? [], payload.variables ?? {}, { maxErrors: 50 });
+        if (variables.errors) return variables.errors.map((error) => withCode(error, 'BAD_USER_INPUT'));
         return {
           schema: options.schema,
           document,
@@ -61,11 +90,28 @@ export function attachWebSocket<TContext>(options: WebSocketOptions<TContext>): 
   wss.on('error', (error) => options.logger.error({ err: error }, 'websocket server error'));
 
   return {
-    close: async () => {
-      await disposable.dispose();
+    close: async (graceMs) => {
+      // ws itself waits up to 30 s for each client's answer before dropping it.
+      const cutOff = setTimeout(() => wss.clients.forEach((client) => client.terminate()), graceMs);
+      try {
+        await disposable.dispose();
+      } finally {
+        clearTimeout(cutOff);
+      }
     },
     get clients() {
       return wss.clients.size;
     },
   };
+}
+
+function withCode(error: GraphQLError, code: string): GraphQLError {
+  return new GraphQLError(error.message, {
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    path: error.path,
+    originalError: error.originalError,
+    extensions: { ...error.extensions, code },
+  });
 }

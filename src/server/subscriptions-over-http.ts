@@ -1,0 +1,22 @@
+import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
+import { GraphQLError } from 'graphql';
+
+/**
+ * Subscriptions are served over graphql-ws only. Without this, Apollo runs a subscription sent by
+ * POST as if it were a query: the field resolver sees no event and the client gets an
+ * INTERNAL_SERVER_ERROR about a null, which tells them nothing about what to do instead.
+ */
+export function subscriptionsOverWebSocketOnly(path: string): ApolloServerPlugin<BaseContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ operation }) {
+          if (operation?.operation !== 'subscription') return;
+          throw new GraphQLError(`Subscriptions are served over WebSocket (graphql-transport-ws protocol) at ${path}, not over HTTP.`, {
+            extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
+          });
+        },
+      };
+    },
+  };
+}
