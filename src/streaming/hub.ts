@@ -1,4 +1,4 @@
-import { ErrorCode, MarketError, toClientError, type Quote } from '../domain/index.js';
+import { ErrorCode, MarketError, ProviderError, ProviderFailureKind, toClientError, type Quote } from '../domain/index.js';
 import type { TickSource } from '../providers/adapter.js';
 
 /** One item of a live stream: a quote, or an error about one symbol that leaves the stream open. */
@@ -27,7 +27,8 @@ interface Feed {
  */
 export class QuoteHub {
   private readonly feeds = new Map<string, Feed>();
-  private openWatches = 0;
+  /** How to end each open watch, for `close()`. */
+  private readonly openWatches = new Set<() => void>();
 
   constructor(private readonly options: QuoteHubOptions) {}
 
@@ -42,7 +43,7 @@ export class QuoteHub {
 
   /** Number of streams being watched now. */
   get watchers(): number {
-    return this.openWatches;
+    return this.openWatches.size;
   }
 
   /**
@@ -54,28 +55,33 @@ export class QuoteHub {
     if (!source) throw new MarketError(ErrorCode.PROVIDER_UNAVAILABLE, 'No enabled provider can stream live quotes.');
 
     const pending = new Map<string, StreamItem>();
-    this.openWatches += 1;
-    let wake: (() => void) | undefined;
+    // Every read waiting for an item; all are woken and each looks again, so none is forgotten.
+    const waiting: Array<() => void> = [];
+    const wakeAll = (): void => {
+      for (const resolve of waiting.splice(0)) resolve();
+    };
     let done = false;
     const detachers = [...new Set(symbols)].map((symbol) =>
       this.attach(source, symbol, (item) => {
         // Re-inserting moves the symbol to the back, so symbols are served in order of arrival.
         pending.delete(symbol);
         pending.set(symbol, item);
-        wake?.();
+        wakeAll();
       }),
     );
 
     const finish = (): IteratorResult<StreamItem> => {
       if (!done) {
         done = true;
-        this.openWatches -= 1;
+        this.openWatches.delete(finish);
         for (const detach of detachers) detach();
         pending.clear();
-        wake?.();
+        wakeAll();
       }
       return { value: undefined, done: true };
     };
+
+    this.openWatches.add(finish);
 
     const iterator: AsyncIterableIterator<StreamItem> = {
       next: async () => {
@@ -86,8 +92,7 @@ export class QuoteHub {
             pending.delete(symbol);
             return { value: item, done: false };
           }
-          await new Promise<void>((resolve) => (wake = resolve));
-          wake = undefined;
+          await new Promise<void>((resolve) => waiting.push(resolve));
         }
         return { value: undefined, done: true };
       },
@@ -103,8 +108,9 @@ export class QuoteHub {
     return iterator;
   }
 
-  /** Stops every feed; watchers see no more items. Used at shutdown. */
+  /** Stops every feed and ends every watch: a pending read returns done. Used at shutdown. */
   close(): void {
+    for (const finish of [...this.openWatches]) finish();
     for (const [symbol, feed] of this.feeds) {
       feed.stop();
       feed.listeners.clear();
@@ -123,7 +129,7 @@ export class QuoteHub {
       const stop = source.start(
         symbol,
         (quote) => listeners.forEach((notify) => notify(quote)),
-        (error) => listeners.forEach((notify) => notify(toClientError(error))),
+        (error) => listeners.forEach((notify) => notify(feedError(symbol, error))),
       );
       feed = { listeners, stop };
       this.feeds.set(symbol, feed);
@@ -139,4 +145,12 @@ export class QuoteHub {
       }
     };
   }
+}
+
+/** A feed failure as a client sees it; a NOT_FOUND names the symbol in our words. */
+function feedError(symbol: string, error: Error): MarketError {
+  if (error instanceof ProviderError && error.kind === ProviderFailureKind.NOT_FOUND) {
+    return new MarketError(ErrorCode.NOT_FOUND, `No live quotes for symbol "${symbol}".`, { symbol });
+  }
+  return toClientError(error);
 }

@@ -34,17 +34,40 @@ async function subscribeToQuotes({ args, context }: SubscribeResolverData<unknow
 }
 
 /**
- * The feed starts only once the snapshot has been read: a generator that is never started runs
- * no `finally`, so a feed opened before the first read could never be released.
+ * The snapshot, then the live stream. The feed starts only once the snapshot has been read, so a
+ * stream that is never read never opens one.
+ *
+ * Not an `async function*` on purpose: a generator queues `return()` behind a pending `next()`,
+ * so a client leaving between ticks would hold its feed until the next tick (a minute, an hour).
+ * Here `return()` releases the feed at once, which also ends the pending `next()`.
  */
-async function* withSnapshot(snapshot: readonly Quote[], startLive: () => AsyncIterableIterator<StreamItem>): AsyncGenerator<StreamItem> {
-  yield* snapshot;
-  const live = startLive();
-  try {
-    yield* live;
-  } finally {
-    await live.return?.();
-  }
+function withSnapshot(snapshot: readonly Quote[], startLive: () => AsyncIterableIterator<StreamItem>): AsyncIterableIterator<StreamItem> {
+  const queued = [...snapshot];
+  let live: AsyncIterableIterator<StreamItem> | undefined;
+  let done = false;
+  const iterator: AsyncIterableIterator<StreamItem> = {
+    async next() {
+      if (done) return { value: undefined, done: true };
+      const first = queued.shift();
+      if (first) return { value: first, done: false };
+      live ??= startLive();
+      return live.next();
+    },
+    async return() {
+      done = true;
+      queued.length = 0;
+      await live?.return?.();
+      return { value: undefined, done: true };
+    },
+    async throw(error?: unknown) {
+      await iterator.return?.();
+      throw error;
+    },
+    [Symbol.asyncIterator]() {
+      return iterator;
+    },
+  };
+  return iterator;
 }
 
 @Resolver()
