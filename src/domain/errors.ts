@@ -68,7 +68,7 @@ export function toClientError(error: unknown): MarketError {
   if (error instanceof MarketError) return error;
   if (error instanceof ProviderError) {
     const code = clientCodeOfKind[error.kind];
-    if (code === ErrorCode.NOT_FOUND) return new MarketError(code, error.message);
+    if (code === ErrorCode.NOT_FOUND) return new MarketError(code, 'No data found for this request.');
     if (code === ErrorCode.RATE_LIMITED) {
       const retryAfter = Math.ceil((error.options.retryAfterMs ?? 60_000) / 1000);
       return new MarketError(code, 'The data provider is rate limiting this gateway; retry later.', { retryAfter });

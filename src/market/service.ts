@@ -65,13 +65,13 @@ export class MarketService {
   async getHistory(query: HistoryQuery): Promise<Bar[]> {
     const symbol = parseSymbol(query.symbol);
     const normalised = { ...query, symbol };
-    return this.getQuery('history', `${symbol}:${query.from}:${query.to}:${query.interval}`, normalised);
+    return this.getQuery('history', `${symbol}:${query.from}:${query.to}:${query.interval}`, normalised, symbol);
   }
 
   async getStatements(query: StatementQuery): Promise<FinancialStatement[]> {
     const symbol = parseSymbol(query.symbol);
     const normalised = { ...query, symbol };
-    return this.getQuery('statements', `${symbol}:${query.statement}:${query.period}:${query.limit}`, normalised);
+    return this.getQuery('statements', `${symbol}:${query.statement}:${query.period}:${query.limit}`, normalised, symbol);
   }
 
   async search(query: SearchQuery): Promise<SymbolMatch[]> {
@@ -181,7 +181,8 @@ export class MarketService {
     }
   }
 
-  private async getQuery<Q, T>(capability: QueryCapability, key: string, query: Q): Promise<T> {
+  /** `symbol` names what a NOT_FOUND is about, in our words rather than the provider's. */
+  private async getQuery<Q, T>(capability: QueryCapability, key: string, query: Q, symbol?: string): Promise<T> {
     const hit = await this.options.cache.get<T>(capability, key);
     if (hit) return hit.value;
     return this.flights.run(`${capability}:${key}`, async () => {
@@ -196,7 +197,7 @@ export class MarketService {
           return value;
         } catch (error) {
           this.report(adapter, capability, 1, started, error instanceof ProviderError ? error.kind : 'ERROR');
-          if (isFinalFailure(error)) throw toClientError(error);
+          if (isFinalFailure(error)) throw symbol ? notFound(capability, symbol) : toClientError(error);
           lastError = error;
         }
       }
@@ -219,8 +220,16 @@ function isFinalFailure(error: unknown): boolean {
   return error instanceof ProviderError && error.kind === ProviderFailureKind.NOT_FOUND;
 }
 
+const describedAs: Record<CacheKind, string> = {
+  quote: 'quote',
+  profile: 'company profile',
+  history: 'price history',
+  statements: 'financial statements',
+  search: 'search result',
+};
+
 function notFound(capability: CacheKind, symbol: string): MarketError {
-  const what = capability === 'profile' ? 'company profile' : capability;
+  const what = describedAs[capability];
   return new MarketError(ErrorCode.NOT_FOUND, `No ${what} found for symbol "${symbol}".`, { symbol });
 }
 
