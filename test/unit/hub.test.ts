@@ -1,0 +1,173 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { ErrorCode, MarketError, type Quote } from '../../src/domain/index.js';
+import type { TickSource } from '../../src/providers/adapter.js';
+import { createSimulatedProvider } from '../../src/providers/simulated/index.js';
+import { QuoteHub, type StreamItem } from '../../src/streaming/hub.js';
+
+/** Wednesday 2025-11-19, 15:30 UTC: mid-session, so every tick moves the market's clock on. */
+const WEDNESDAY = Date.UTC(2025, 10, 19, 15, 30);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The simulated market's real tick source, with a record of what went through it: which feeds
+ * were started and stopped, and every tick it delivered upstream of the hub.
+ */
+function recordedMarket(tickMs: number) {
+  const started = Date.now();
+  const market = createSimulatedProvider({ seed: 1, tickMs, now: () => WEDNESDAY + (Date.now() - started) });
+  const starts: string[] = [];
+  const stops: string[] = [];
+  const ticks: Quote[] = [];
+  const source: TickSource = {
+    start(symbol, onTick, onError) {
+      starts.push(symbol);
+      const stop = market.stream.start(symbol, (quote) => (ticks.push(quote), onTick(quote)), onError);
+      return () => {
+        stops.push(symbol);
+        stop();
+      };
+    },
+  };
+  const latest = (symbol: string) => ticks.filter((tick) => tick.symbol === symbol).at(-1);
+  return { source, starts, stops, ticks, latest };
+}
+
+function quoteOf(result: IteratorResult<StreamItem>): Quote {
+  if (result.done || result.value instanceof Error) throw new Error(`expected a quote, got ${JSON.stringify(result)}`);
+  return result.value;
+}
+
+/** Fails instead of hanging when a read never settles. */
+function within<T>(promise: Promise<T>, ms = 2_000): Promise<T> {
+  return Promise.race([promise, sleep(ms).then(() => Promise.reject(new Error(`still pending after ${ms} ms`)))]);
+}
+
+describe('QuoteHub on the simulated market', () => {
+  const hubs: QuoteHub[] = [];
+  afterEach(() => hubs.splice(0).forEach((hub) => hub.close()));
+  function hubOn(source: TickSource, events: Array<{ symbol: string; active: boolean }> = []): QuoteHub {
+    const hub = new QuoteHub({ source, onFeedChange: ({ symbol, active }) => events.push({ symbol, active }) });
+    hubs.push(hub);
+    return hub;
+  }
+
+  it('runs one upstream feed per symbol however many watch it, and stops it when the last watcher leaves', async () => {
+    const market = recordedMarket(10);
+    const events: Array<{ symbol: string; active: boolean }> = [];
+    const hub = hubOn(market.source, events);
+    const a = hub.watch(['AAPL']);
+    const b = hub.watch(['AAPL']);
+    const c = hub.watch(['AAPL', 'MSFT', 'AAPL']);
+    expect(hub.activeFeeds).toBe(2);
+    expect(hub.watchers).toBe(3);
+    expect(market.starts).toEqual(['AAPL', 'MSFT']);
+
+    expect(quoteOf(await within(a.next())).symbol).toBe('AAPL');
+    expect(quoteOf(await within(b.next())).symbol).toBe('AAPL');
+    const seenByC = new Set([quoteOf(await within(c.next())).symbol, quoteOf(await within(c.next())).symbol]);
+    expect(seenByC).toEqual(new Set(['AAPL', 'MSFT']));
+
+    await a.return?.();
+    await b.return?.();
+    expect(hub.watchers).toBe(1);
+    expect(hub.activeFeeds).toBe(2);
+    expect(market.stops).toEqual([]);
+    expect(await within(a.next())).toEqual({ value: undefined, done: true });
+
+    await c.return?.();
+    expect(hub.watchers).toBe(0);
+    expect(hub.activeFeeds).toBe(0);
+    expect(market.stops.sort()).toEqual(['AAPL', 'MSFT']);
+    expect(events).toEqual([
+      { symbol: 'AAPL', active: true },
+      { symbol: 'MSFT', active: true },
+      expect.objectContaining({ active: false }),
+      expect.objectContaining({ active: false }),
+    ]);
+    const delivered = market.ticks.length;
+    await sleep(50);
+    expect(market.ticks).toHaveLength(delivered);
+  });
+
+  it('gives a slow reader only the newest quote of each symbol, never a backlog', async () => {
+    const market = recordedMarket(10);
+    const hub = hubOn(market.source);
+    const slow = hub.watch(['AAPL', 'MSFT']);
+    await sleep(200);
+    expect(market.ticks.filter((tick) => tick.symbol === 'AAPL').length).toBeGreaterThan(5);
+
+    // Everything waiting is handed over synchronously; a third read has to wait for a new tick.
+    const newest = new Map([['AAPL', market.latest('AAPL')], ['MSFT', market.latest('MSFT')]]);
+    const waiting = [slow.next(), slow.next()];
+    const next = slow.next();
+    const first = await Promise.all(waiting).then((results) => results.map(quoteOf));
+    expect(first.map((quote) => quote.symbol).sort()).toEqual(['AAPL', 'MSFT']);
+    for (const quote of first) expect(quote).toEqual(newest.get(quote.symbol));
+
+    const fresh = quoteOf(await within(next));
+    const before = first.find((quote) => quote.symbol === fresh.symbol)!;
+    expect(fresh.timestamp.getTime()).toBeGreaterThan(before.timestamp.getTime());
+  });
+
+  it('ends a pending read at once when the watcher leaves, without waiting for the next tick', async () => {
+    const market = recordedMarket(60_000);
+    const hub = hubOn(market.source);
+    const stream = hub.watch(['NVDA']);
+    expect(quoteOf(await within(stream.next())).symbol).toBe('NVDA'); // the feed's first tick comes at once
+    const pending = stream.next(); // the next one is a minute away
+    await stream.return?.();
+    expect(await within(pending, 500)).toEqual({ value: undefined, done: true });
+    expect(hub.activeFeeds).toBe(0);
+    expect(market.stops).toEqual(['NVDA']);
+  });
+
+  it('reports an unlisted symbol as a NOT_FOUND item, and keeps the stream open', async () => {
+    const hub = hubOn(recordedMarket(10).source);
+    const stream = hub.watch(['ZZZZ', 'AAPL']);
+    const items = [(await within(stream.next())).value, (await within(stream.next())).value] as StreamItem[];
+    const error = items.find((item): item is MarketError => item instanceof MarketError);
+    expect(error?.code).toBe(ErrorCode.NOT_FOUND);
+    expect(error?.message).toBe('No live quotes for symbol "ZZZZ".');
+    expect(error?.details).toEqual({ symbol: 'ZZZZ' });
+    expect(items.some((item) => !(item instanceof Error) && item.symbol === 'AAPL')).toBe(true);
+    expect(quoteOf(await within(stream.next())).symbol).toBe('AAPL');
+    await stream.return?.();
+  });
+
+  it('close() stops every feed and ends every stream', async () => {
+    const market = recordedMarket(10);
+    const hub = hubOn(market.source);
+    const one = hub.watch(['AAPL']);
+    const other = hub.watch(['AAPL', 'TSLA']);
+    quoteOf(await within(one.next()));
+    const pending = one.next();
+    hub.close();
+    expect(hub.activeFeeds).toBe(0);
+    expect(market.stops.sort()).toEqual(['AAPL', 'TSLA']);
+    const delivered = market.ticks.length;
+    await sleep(50);
+    expect(market.ticks).toHaveLength(delivered);
+
+    const ended = await within(pending, 500).catch((error: Error) => error);
+    expect(ended).toEqual({ value: undefined, done: true });
+    expect(await within(other.next(), 500).catch((error: Error) => error)).toEqual({ value: undefined, done: true });
+    expect(hub.watchers).toBe(0);
+  });
+
+  it('answers reads made at once, each with its own item, and ends them all on return()', async () => {
+    const hub = hubOn(recordedMarket(10).source);
+    const stream = hub.watch(['AAPL', 'MSFT']);
+    const [first, second] = await within(Promise.all([stream.next(), stream.next()]));
+    expect(new Set([quoteOf(first).symbol, quoteOf(second).symbol])).toEqual(new Set(['AAPL', 'MSFT']));
+    const waiting = [stream.next(), stream.next(), stream.next()];
+    await stream.return?.();
+    const ended = await within(Promise.all(waiting), 500);
+    expect(ended).toEqual(Array.from({ length: 3 }, () => ({ value: undefined, done: true })));
+  });
+
+  it('refuses to watch when no provider can stream', () => {
+    const hub = new QuoteHub({ source: undefined });
+    expect(hub.canStream).toBe(false);
+    expect(() => hub.watch(['AAPL'])).toThrow(expect.objectContaining({ code: ErrorCode.PROVIDER_UNAVAILABLE }));
+  });
+});
