@@ -28,13 +28,16 @@ async function main(): Promise<void> {
       .stop()
       .then(() => {
         logger.info('stopped');
-        process.exit(0);
+        exitAfterFlush(0);
       })
       .catch((error: unknown) => {
         logger.error({ err: error }, 'shutdown failed');
-        process.exit(1);
+        exitAfterFlush(1);
       });
   };
+  // Logs are written asynchronously: let the last lines out before the process goes.
+  const exitAfterFlush = (code: number): void => logger.flush(() => process.exit(code));
+  // `once`: a second signal during a slow drain gets the default action, a forced stop.
   process.once('SIGTERM', shutdown);
   process.once('SIGINT', shutdown);
 

@@ -6,7 +6,7 @@ import {
   ApolloServerPluginLandingPageLocalDefault,
   ApolloServerPluginLandingPageProductionDefault,
 } from '@apollo/server/plugin/landingPage/default';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { NoSchemaIntrospectionCustomRule, type GraphQLSchema } from 'graphql';
 import type { GraphQLContext } from '../graphql/context.js';
 import { createErrorFormatter } from '../graphql/format-error.js';
@@ -71,6 +71,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       landingPage(options),
       operationObserver(logger, metrics),
       subscriptionsOverWebSocketOnly(GRAPHQL_PATH),
+      // We set no cache hints; left on, it wraps every field resolver of every request to look.
+      ApolloServerPluginCacheControlDisabled(),
     ],
   });
   await apollo.start();

@@ -38,6 +38,18 @@ async function waitFor<T>(read: () => T | undefined, what: string, timeoutMs = 5
   }
 }
 
+describe('start-up', () => {
+  it('prints one summary line naming the URL, the providers with their capabilities and the cache', () => {
+    const summaries = gateway.logs.filter((entry) => String(entry['msg']).startsWith('marketgraph ready'));
+    expect(summaries).toHaveLength(1);
+    const [summary] = summaries;
+    expect(summary).toMatchObject({ port: gateway.port, providers: ['simulated'], cache: 'memory', url: gateway.url });
+    expect(summary?.['msg']).toBe(
+      `marketgraph ready at ${gateway.url} · providers: simulated (quote, history, profile, statements, search, stream) · cache: memory`,
+    );
+  });
+});
+
 describe('probes', () => {
   it('GET /healthz is 200', async () => {
     const response = await fetch(`${gateway.origin}/healthz`);
