@@ -25,5 +25,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const shown = input[name] === undefined || secret ? '' : ` (got "${input[name]}")`;
     throw new ConfigError(`Invalid ${name}${shown}: ${issue?.message ?? 'invalid value'}`);
   }
-  return toConfig(parsed.data);
+  const config = toConfig(parsed.data);
+  for (const id of config.providers) {
+    if (id !== 'simulated' && config.remote[id].keys.length === 0) {
+      throw new ConfigError(`Invalid PROVIDERS: "${id}" needs ${id.toUpperCase()}_API_KEY (one key, or several comma-separated)`);
+    }
+  }
+  return config;
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ProviderIdSchema } from '../domain/index.js';
+import { ProviderIdSchema, type ProviderId } from '../domain/index.js';
 
 /**
  * Every setting of the gateway, as one zod schema over the environment. Defaults run offline on
@@ -13,6 +13,51 @@ const boolean = z
     error: 'expected true or false',
   })
   .transform((value) => ['true', '1', 'yes', 'on'].includes(value));
+
+const keyList = z
+  .string()
+  .transform((value) => value.split(',').map((item) => item.trim()).filter(Boolean));
+
+const baseUrl = z.url({ protocol: /^https?$/ }).transform((value) => value.replace(/\/+$/, ''));
+
+/** Providers reached over HTTP, with the env prefix of their settings. */
+export const REMOTE_PROVIDERS = ['alphavantage', 'fmp', 'polygon', 'finnhub', 'twelvedata', 'fred'] as const;
+export type RemoteProviderId = (typeof REMOTE_PROVIDERS)[number];
+const envPrefix: Record<RemoteProviderId, string> = {
+  alphavantage: 'ALPHAVANTAGE',
+  fmp: 'FMP',
+  polygon: 'POLYGON',
+  finnhub: 'FINNHUB',
+  twelvedata: 'TWELVEDATA',
+  fred: 'FRED',
+};
+
+/** The providers' real API bases; `<NAME>_BASE_URL` points an adapter elsewhere (a fake upstream, a proxy). */
+export const DEFAULT_BASE_URLS: Record<RemoteProviderId, string> = {
+  alphavantage: 'https://www.alphavantage.co',
+  fmp: 'https://financialmodelingprep.com',
+  polygon: 'https://api.polygon.io',
+  finnhub: 'https://finnhub.io/api/v1',
+  twelvedata: 'https://api.twelvedata.com',
+  fred: 'https://api.stlouisfed.org',
+};
+
+/** Call timeouts before resilience policies arrive: FRED is slow, the rest answer in well under a second. */
+const DEFAULT_TIMEOUT_MS: Record<RemoteProviderId, number> = {
+  alphavantage: 5_000,
+  fmp: 5_000,
+  polygon: 5_000,
+  finnhub: 5_000,
+  twelvedata: 5_000,
+  fred: 10_000,
+};
+
+const providerEnv = Object.fromEntries(
+  REMOTE_PROVIDERS.flatMap((id) => [
+    [`${envPrefix[id]}_API_KEY`, keyList.optional()],
+    [`${envPrefix[id]}_BASE_URL`, baseUrl.default(DEFAULT_BASE_URLS[id])],
+  ]),
+) as Record<`${string}_API_KEY`, z.ZodOptional<typeof keyList>> & Record<`${string}_BASE_URL`, z.ZodDefault<typeof baseUrl>>;
 
 const providerList = z
   .string()
@@ -28,14 +73,22 @@ export const EnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Shared cache, quotas and fan-out across instances; without it everything stays in process. */
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
-  /** Ordered provider chain; the simulated market unless told otherwise. */
-  PROVIDERS: providerList.default(['simulated']),
+  /** Ordered provider chain; default: every provider with a key, then the simulated market. */
+  PROVIDERS: providerList.optional(),
+  ...providerEnv,
+  /** Alpha Vantage premium keys may use REALTIME_BULK_QUOTES (100 symbols a call). */
+  ALPHAVANTAGE_PREMIUM: boolean.default(false),
+  /** `stable` (default) or `v3` for FMP keys made before August 2025 on the legacy API. */
+  FMP_API: z.enum(['stable', 'v3']).default('stable'),
+  /** FMP plans with batch quotes (Starter and up) answer many symbols a call. */
+  FMP_BATCH_QUOTES: boolean.default(false),
   /** Seconds each kind of data stays fresh in the cache. */
   CACHE_TTL_QUOTES: integer(0, 86_400).default(5),
   CACHE_TTL_HISTORY: integer(0, 604_800).default(3_600),
   CACHE_TTL_PROFILES: integer(0, 604_800).default(86_400),
   CACHE_TTL_STATEMENTS: integer(0, 604_800).default(21_600),
   CACHE_TTL_SEARCH: integer(0, 604_800).default(3_600),
+  CACHE_TTL_ECONOMIC: integer(0, 604_800).default(21_600),
   /** Most entries the in-process cache holds before evicting the least recently used. */
   CACHE_MAX_ENTRIES: integer(100, 10_000_000).default(50_000),
   /** Seed of the simulated market: same seed and time, same prices. */
@@ -63,7 +116,12 @@ export interface Config {
   };
   readonly log: { readonly level: Env['LOG_LEVEL'] };
   readonly redisUrl: string | undefined;
-  readonly providers: Env['PROVIDERS'];
+  /** The provider chain in priority order. */
+  readonly providers: readonly ProviderId[];
+  /** Settings of every HTTP provider, keyed or not; only those in `providers` are built. */
+  readonly remote: Readonly<Record<RemoteProviderId, RemoteProviderSettings>>;
+  readonly alphavantage: { readonly premium: boolean };
+  readonly fmp: { readonly api: 'stable' | 'v3'; readonly batchQuotes: boolean };
   readonly cache: {
     readonly maxEntries: number;
     /** Freshness per kind of data, in milliseconds. */
@@ -73,13 +131,31 @@ export interface Config {
       readonly profile: number;
       readonly statements: number;
       readonly search: number;
+      readonly economicSeries: number;
     };
   };
   readonly simulated: { readonly seed: number; readonly tickMs: number };
 }
 
+export interface RemoteProviderSettings {
+  readonly keys: readonly string[];
+  readonly baseUrl: string;
+  readonly timeoutMs: number;
+}
+
 export function toConfig(env: Env): Config {
   const production = env.NODE_ENV === 'production';
+  const remote = Object.fromEntries(
+    REMOTE_PROVIDERS.map((id) => [
+      id,
+      {
+        keys: (env as Record<string, unknown>)[`${envPrefix[id]}_API_KEY`] ?? [],
+        baseUrl: (env as Record<string, unknown>)[`${envPrefix[id]}_BASE_URL`],
+        timeoutMs: DEFAULT_TIMEOUT_MS[id],
+      },
+    ]),
+  ) as unknown as Record<RemoteProviderId, RemoteProviderSettings>;
+  const keyed = REMOTE_PROVIDERS.filter((id) => remote[id].keys.length > 0);
   return {
     server: {
       port: env.PORT,
@@ -91,7 +167,10 @@ export function toConfig(env: Env): Config {
     },
     log: { level: env.LOG_LEVEL },
     redisUrl: env.REDIS_URL,
-    providers: env.PROVIDERS,
+    providers: env.PROVIDERS ?? [...keyed, 'simulated'],
+    remote,
+    alphavantage: { premium: env.ALPHAVANTAGE_PREMIUM },
+    fmp: { api: env.FMP_API, batchQuotes: env.FMP_BATCH_QUOTES },
     cache: {
       maxEntries: env.CACHE_MAX_ENTRIES,
       ttlMs: {
@@ -100,6 +179,7 @@ export function toConfig(env: Env): Config {
         profile: env.CACHE_TTL_PROFILES * 1000,
         statements: env.CACHE_TTL_STATEMENTS * 1000,
         search: env.CACHE_TTL_SEARCH * 1000,
+        economicSeries: env.CACHE_TTL_ECONOMIC * 1000,
       },
     },
     simulated: { seed: env.SIM_SEED, tickMs: env.SIM_TICK_MS },

@@ -5,3 +5,4 @@ export * from './quote.js';
 export * from './bar.js';
 export * from './company.js';
 export * from './statements.js';
+export * from './economics.js';

@@ -2,7 +2,7 @@ import Keyv from 'keyv';
 import { LruStore } from './lru-store.js';
 
 /** The kinds of data the cache keeps, each with its own freshness. */
-export type CacheKind = 'quote' | 'history' | 'profile' | 'statements' | 'search';
+export type CacheKind = 'quote' | 'history' | 'profile' | 'statements' | 'search' | 'economicSeries';
 
 export interface MarketCacheOptions {
   /** Most entries held in process before the least recently used is evicted. */

@@ -3,10 +3,13 @@ import {
   MarketError,
   ProviderError,
   ProviderFailureKind,
+  parseSeriesId,
   parseSymbol,
   toClientError,
   type Bar,
   type CompanyProfile,
+  type EconomicSeries,
+  type EconomicSeriesQuery,
   type FinancialStatement,
   type HistoryQuery,
   type Quote,
@@ -24,7 +27,7 @@ import { SingleFlight } from './single-flight.js';
 const CHUNK_CONCURRENCY = 4;
 
 type BatchCapability = 'quote' | 'profile';
-type QueryCapability = 'history' | 'statements' | 'search';
+type QueryCapability = 'history' | 'statements' | 'search' | 'economicSeries';
 
 /** What a provider call made by the service reports, for metrics and audit. */
 export interface ProviderCallEvent {
@@ -81,6 +84,12 @@ export class MarketService {
       throw new MarketError(ErrorCode.BAD_USER_INPUT, 'Search text must be at most 64 characters.', { maxLength: 64 });
     }
     return this.getQuery('search', `${text.toLowerCase()}:${query.limit}`, { query: text, limit: query.limit });
+  }
+
+  async getEconomicSeries(query: EconomicSeriesQuery): Promise<EconomicSeries> {
+    const id = parseSeriesId(query.id);
+    const normalised = { id, ...(query.from ? { from: query.from } : {}), ...(query.to ? { to: query.to } : {}) };
+    return this.getQuery('economicSeries', `${id}:${query.from ?? ''}:${query.to ?? ''}`, normalised, id);
   }
 
   private async getBatched<T>(capability: BatchCapability, inputs: readonly string[]): Promise<Array<T | MarketError>> {
@@ -226,11 +235,14 @@ const describedAs: Record<CacheKind, string> = {
   history: 'price history',
   statements: 'financial statements',
   search: 'search result',
+  economicSeries: 'economic series',
 };
 
-function notFound(capability: CacheKind, symbol: string): MarketError {
-  const what = describedAs[capability];
-  return new MarketError(ErrorCode.NOT_FOUND, `No ${what} found for symbol "${symbol}".`, { symbol });
+function notFound(capability: CacheKind, subject: string): MarketError {
+  if (capability === 'economicSeries') {
+    return new MarketError(ErrorCode.NOT_FOUND, `No economic series with id "${subject}".`, { id: subject });
+  }
+  return new MarketError(ErrorCode.NOT_FOUND, `No ${describedAs[capability]} found for symbol "${subject}".`, { symbol: subject });
 }
 
 function noProvider(capability: string): MarketError {

@@ -2,6 +2,8 @@ import type {
   Bar,
   Capability,
   CompanyProfile,
+  EconomicSeries,
+  EconomicSeriesQuery,
   FinancialStatement,
   HistoryQuery,
   ProviderId,
@@ -53,10 +55,13 @@ export interface ProviderAdapter {
   readonly history?: QueryFetcher<HistoryQuery, Bar[]>;
   readonly statements?: QueryFetcher<StatementQuery, FinancialStatement[]>;
   readonly search?: QueryFetcher<SearchQuery, SymbolMatch[]>;
+  readonly economicSeries?: QueryFetcher<EconomicSeriesQuery, EconomicSeries>;
   readonly stream?: TickSource;
+  /** Releases connections and timers; called once at shutdown. */
+  close?(): Promise<void>;
 }
 
-const capabilityKeys = ['quote', 'history', 'profile', 'statements', 'search', 'stream'] as const satisfies readonly Capability[];
+const capabilityKeys = ['quote', 'history', 'profile', 'statements', 'search', 'economicSeries', 'stream'] as const satisfies readonly Capability[];
 
 /** The capabilities an adapter declares, in a stable order. */
 export function capabilitiesOf(adapter: ProviderAdapter): Capability[] {

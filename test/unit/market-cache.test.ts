@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MarketCache } from '../../src/market/cache.js';
 
-const ttlMs = { quote: 5_000, history: 60_000, profile: 60_000, statements: 60_000, search: 0 };
+const ttlMs = { quote: 5_000, history: 60_000, profile: 60_000, statements: 60_000, search: 0, economicSeries: 60_000 };
 
 function cacheWithClock(maxEntries = 100) {
   let now = 1_000_000;

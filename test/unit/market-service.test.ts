@@ -12,7 +12,7 @@ function serviceOnSimulatedMarket() {
   const provider = createSimulatedProvider({ seed: 7, tickMs: 1_000, now: () => FIXED_NOW });
   const cache = new MarketCache({
     maxEntries: 1_000,
-    ttlMs: { quote: 60_000, history: 60_000, profile: 60_000, statements: 60_000, search: 60_000 },
+    ttlMs: { quote: 60_000, history: 60_000, profile: 60_000, statements: 60_000, search: 60_000, economicSeries: 60_000 },
     now: () => FIXED_NOW,
   });
   const service = new MarketService({ registry: new ProviderRegistry([provider]), cache, onProviderCall: (call) => calls.push(call) });

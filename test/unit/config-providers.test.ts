@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config/index.js';
+
+describe('provider settings', () => {
+  it('chains every provider that has a key, in a fixed order, then the simulated market', () => {
+    const config = loadConfig({ FRED_API_KEY: 'f1', FMP_API_KEY: 'a, b ,', POLYGON_API_KEY: 'p' });
+    expect(config.providers).toEqual(['fmp', 'polygon', 'fred', 'simulated']);
+    expect(config.remote.fmp.keys).toEqual(['a', 'b']);
+    expect(config.remote.alphavantage.keys).toEqual([]);
+  });
+
+  it('defaults every base URL to the real API and accepts an override without a trailing slash', () => {
+    const config = loadConfig({ FINNHUB_BASE_URL: 'http://127.0.0.1:9999/api/v1/' });
+    expect(config.remote.finnhub.baseUrl).toBe('http://127.0.0.1:9999/api/v1');
+    expect(config.remote.fmp.baseUrl).toBe('https://financialmodelingprep.com');
+    expect(config.remote.fred.timeoutMs).toBe(10_000);
+  });
+
+  it('takes PROVIDERS as the chain when given, and may leave the simulated market out', () => {
+    const config = loadConfig({ PROVIDERS: 'polygon,fmp', FMP_API_KEY: 'a', POLYGON_API_KEY: 'p' });
+    expect(config.providers).toEqual(['polygon', 'fmp']);
+  });
+
+  it('refuses a provider in PROVIDERS that has no key, naming the variable', () => {
+    expect(() => loadConfig({ PROVIDERS: 'fmp,simulated' })).toThrowError(ConfigError);
+    expect(() => loadConfig({ PROVIDERS: 'fmp,simulated' })).toThrowError(/needs FMP_API_KEY/);
+  });
+
+  it('refuses a base URL that is not http(s), without echoing it', () => {
+    expect(() => loadConfig({ FMP_BASE_URL: 'ftp://example.com' })).toThrowError(/^Invalid FMP_BASE_URL: /);
+  });
+
+  it('reads the provider switches', () => {
+    const config = loadConfig({ ALPHAVANTAGE_PREMIUM: 'true', FMP_API: 'v3', FMP_BATCH_QUOTES: 'yes' });
+    expect(config.alphavantage.premium).toBe(true);
+    expect(config.fmp).toEqual({ api: 'v3', batchQuotes: true });
+  });
+});
