@@ -1,4 +1,4 @@
-import { ConfigError, type Config } from './config/index.js';
+import type { Config } from './config/index.js';
 import type { ProviderId } from './domain/index.js';
 import { createContext } from './graphql/context.js';
 import { createSchema } from './graphql/schema.js';
@@ -31,7 +31,8 @@ export interface App {
  */
 export async function createApp(config: Config, options: { readonly logger?: Logger } = {}): Promise<App> {
   const logger = options.logger ?? createLogger(config.log.level);
-  const registry = new ProviderRegistry(config.providers.map((id) => createAdapter(id, config)));
+  const adapters = await Promise.all(config.providers.map((id) => createAdapter(id, config)));
+  const registry = new ProviderRegistry(adapters);
   const hub = new QuoteHub({
     source: registry.chain('stream')[0]?.stream,
     onFeedChange: (event) => logger.debug(event, event.active ? 'live feed started' : 'live feed stopped'),
@@ -89,15 +90,30 @@ export async function createApp(config: Config, options: { readonly logger?: Log
     async stop() {
       await server?.stop();
       hub.close();
+      await Promise.all(adapters.map((adapter) => adapter.close?.()));
     },
   };
 }
 
-function createAdapter(id: ProviderId, config: Config): ProviderAdapter {
+/**
+ * Remote adapters are imported only when enabled, so a gateway on the simulated market loads no
+ * HTTP client code at start-up.
+ */
+async function createAdapter(id: ProviderId, config: Config): Promise<ProviderAdapter> {
+  if (id === 'simulated') return createSimulatedProvider({ seed: config.simulated.seed, tickMs: config.simulated.tickMs });
+  const settings = config.remote[id];
   switch (id) {
-    case 'simulated':
-      return createSimulatedProvider({ seed: config.simulated.seed, tickMs: config.simulated.tickMs });
-    default:
-      throw new ConfigError(`Invalid PROVIDERS: provider "${id}" is not available in this version; use "simulated".`);
+    case 'alphavantage':
+      return (await import('./providers/alphavantage/index.js')).createAlphaVantageProvider({ ...settings, premium: config.alphavantage.premium });
+    case 'fmp':
+      return (await import('./providers/fmp/index.js')).createFmpProvider({ ...settings, ...config.fmp });
+    case 'polygon':
+      return (await import('./providers/polygon/index.js')).createPolygonProvider(settings);
+    case 'finnhub':
+      return (await import('./providers/finnhub/index.js')).createFinnhubProvider(settings);
+    case 'twelvedata':
+      return (await import('./providers/twelvedata/index.js')).createTwelveDataProvider(settings);
+    case 'fred':
+      return (await import('./providers/fred/index.js')).createFredProvider(settings);
   }
 }
