@@ -1,0 +1,47 @@
+import type { ProviderAdapter } from '../adapter.js';
+import { ProviderHttpClient } from '../http.js';
+import { KeyRing } from '../keys.js';
+import { DEFAULT_MAX_BODY_BYTES, type RemoteAdapterSettings } from '../remote.js';
+import { AlphaVantageClient, PROVIDER_ID } from './client.js';
+import { createGlobalQuoteFetcher } from './global-quote.js';
+import { createDailyHistoryFetcher } from './history.js';
+import { createPremiumQuoteFetcher } from './premium-quotes.js';
+import { createOverviewFetcher } from './profile.js';
+import { createSymbolSearchFetcher } from './search.js';
+import { createStatementsFetcher } from './statements.js';
+
+export interface AlphaVantageOptions {
+  /** Clock, injectable for tests: it decides compact vs full history and stamps `asOf`. */
+  readonly now?: () => number;
+}
+
+/**
+ * Alpha Vantage: every call is `GET /query?function=…&apikey=…` and every failure arrives as HTTP
+ * 200 with a JSON note (see errors.ts). Quotes use GLOBAL_QUOTE one symbol a call, or, for premium
+ * keys, REALTIME_BULK_QUOTES with up to 100 US symbols; profiles OVERVIEW; history TIME_SERIES_DAILY;
+ * statements INCOME_STATEMENT / BALANCE_SHEET / CASH_FLOW; search SYMBOL_SEARCH. Alpha Vantage
+ * has no push feed, and its economic indicators (REAL_GDP, CPI, TREASURY_YIELD…) are not keyed by
+ * the FRED series ids our economic series use, so `stream` and `economicSeries` are absent.
+ */
+export function createAlphaVantageProvider(
+  settings: RemoteAdapterSettings & { readonly premium: boolean },
+  options: AlphaVantageOptions = {},
+): ProviderAdapter {
+  const http = new ProviderHttpClient({
+    provider: PROVIDER_ID,
+    timeoutMs: settings.timeoutMs,
+    maxBodyBytes: settings.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    secrets: settings.keys,
+  });
+  const client = new AlphaVantageClient({ http, keys: new KeyRing(settings.keys), baseUrl: settings.baseUrl, now: options.now ?? Date.now });
+  return {
+    id: PROVIDER_ID,
+    name: 'Alpha Vantage',
+    quote: settings.premium ? createPremiumQuoteFetcher(client) : createGlobalQuoteFetcher(client),
+    profile: createOverviewFetcher(client),
+    history: createDailyHistoryFetcher(client, { premium: settings.premium }),
+    statements: createStatementsFetcher(client),
+    search: createSymbolSearchFetcher(client),
+    close: () => http.close(),
+  };
+}

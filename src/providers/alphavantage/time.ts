@@ -1,0 +1,59 @@
+/**
+ * Alpha Vantage stamps US data in US/Eastern wall-clock time ("2024-10-30 19:59:57.644") or gives
+ * only the trading day. These turn either into an instant, daylight saving included.
+ */
+
+const TIME_ZONE = 'America/New_York';
+const formatter = new Intl.DateTimeFormat('en-US', {
+  timeZone: TIME_ZONE,
+  hourCycle: 'h23',
+  year: 'numeric',
+  month: 'numeric',
+  day: 'numeric',
+  hour: 'numeric',
+  minute: 'numeric',
+  second: 'numeric',
+});
+
+/** Offset of New York from UTC at `instant`, in ms (negative: behind UTC). */
+function offsetAt(instant: number): number {
+  const parts: Record<string, number> = {};
+  for (const part of formatter.formatToParts(new Date(instant))) {
+    if (part.type !== 'literal') parts[part.type] = Number(part.value);
+  }
+  const wall = Date.UTC(parts['year'] ?? 0, (parts['month'] ?? 1) - 1, parts['day'] ?? 1, parts['hour'] ?? 0, parts['minute'] ?? 0, parts['second'] ?? 0);
+  return wall - (instant - (((instant % 1000) + 1000) % 1000));
+}
+
+/** The instant a New York wall-clock time names. */
+export function newYorkInstant(date: string, hours: number, minutes = 0, seconds = 0, millis = 0): Date {
+  const [year, month, day] = date.split('-').map(Number) as [number, number, number];
+  const wall = Date.UTC(year, month - 1, day, hours, minutes, seconds, millis);
+  // Two passes settle the offset on either side of a daylight-saving switch.
+  let instant = wall - offsetAt(wall);
+  instant = wall - offsetAt(instant);
+  return new Date(instant);
+}
+
+/** The regular-session close (16:00 New York) of a trading day. */
+export function closeOf(date: string): Date {
+  return newYorkInstant(date, 16);
+}
+
+const STAMP = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?$/;
+
+/** "2024-10-30 19:59:57.644" (New York time) as an instant, or undefined when it is not one. */
+export function parseNewYorkStamp(text: string): Date | undefined {
+  const match = STAMP.exec(text.trim());
+  if (!match) return undefined;
+  const [, date, hours, minutes, seconds, fraction] = match as unknown as [string, string, string, string, string, string | undefined];
+  const millis = fraction === undefined ? 0 : Math.round(Number(`0.${fraction}`) * 1000);
+  const instant = newYorkInstant(date, Number(hours), Number(minutes), Number(seconds), millis);
+  return Number.isNaN(instant.getTime()) ? undefined : instant;
+}
+
+export function isIsoDate(text: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
+  const date = new Date(`${text}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(text);
+}
