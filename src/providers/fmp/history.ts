@@ -1,0 +1,39 @@
+import { BarSchema, type Bar, type HistoryQuery } from '../../domain/index.js';
+import type { QueryFetcher } from '../adapter.js';
+import { aggregateBars, spansWeekday } from './aggregate.js';
+import type { FmpClient } from './client.js';
+import { toFmpSymbol } from './symbols.js';
+import { barRow, type FmpApi } from './wire.js';
+
+/**
+ * Daily bars from `/stable/historical-price-eod/full?symbol=&from=&to=` (or
+ * `/api/v3/historical-price-full/SYMBOL`), oldest first; WEEK and MONTH are aggregated here.
+ * FMP answers newest first, and [] (or `{}` on v3) for a symbol it does not know.
+ */
+export function createHistoryFetcher(client: FmpClient, api: FmpApi): QueryFetcher<HistoryQuery, Bar[]> {
+  return {
+    async fetch(query, options) {
+      // A weekend holds no session: answering that costs none of the daily quota.
+      if (!spansWeekday(query.from, query.to)) return [];
+      const what = `price history of ${query.symbol}`;
+      const body = await client.get(api.history(toFmpSymbol(query.symbol), query.from, query.to), what, options);
+      const rows = api.historyRows.safeParse(body);
+      if (!rows.success) throw client.invalid(what, rows.error);
+      if (rows.data.length === 0) throw client.notFound(what);
+
+      const byDate = new Map<string, Bar>();
+      for (const item of rows.data) {
+        const row = barRow.safeParse(item);
+        if (!row.success) throw client.invalid(what, row.error);
+        const { date, open, high, low, close, volume } = row.data;
+        if (date < query.from || date > query.to || byDate.has(date)) continue;
+        const bar = BarSchema.safeParse({ date, open, high, low, close, volume: Math.round(volume) });
+        // A session FMP recorded inconsistently (high below close, a zero price) is left out:
+        // one bad day in years of bars should not cost the whole chart.
+        if (bar.success) byDate.set(date, bar.data);
+      }
+      const daily = [...byDate.values()].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+      return aggregateBars(daily, query.interval);
+    },
+  };
+}
