@@ -1,0 +1,61 @@
+import { ProviderFailureKind, type CompanyProfile } from '../../domain/index.js';
+import type { BatchFetcher, FetchOptions } from '../adapter.js';
+import { oneCallPerSymbol } from './batch.js';
+import { FINNHUB_PROVIDER_ID, getFinnhub, parsePayload, type FinnhubContext } from './client.js';
+import { ProfileSchema, type FinnhubProfile } from './schemas.js';
+
+/** `/stock/profile2` carries one symbol per call. */
+const BATCH_SIZE = 1;
+
+/** Finnhub reports market capitalisation in millions of the listing currency. */
+const MILLION = 1_000_000;
+
+/**
+ * Company profiles from `/stock/profile2?symbol=` (the free profile endpoint). It has no sector and
+ * no description: `finnhubIndustry` is Finnhub's own industry classification.
+ */
+export function createProfileFetcher(context: FinnhubContext): BatchFetcher<CompanyProfile> {
+  async function fetchOne(symbol: string, signal?: AbortSignal): Promise<CompanyProfile> {
+    const what = `Finnhub profile ${symbol}`;
+    const body = await getFinnhub(context, '/stock/profile2', { symbol }, what, signal);
+    return toProfile(context, symbol, parsePayload(context, ProfileSchema, body, what), what);
+  }
+  return {
+    batchSize: BATCH_SIZE,
+    fetch: (symbols: readonly string[], options?: FetchOptions) => oneCallPerSymbol(symbols, (symbol) => fetchOne(symbol, options?.signal)),
+  };
+}
+
+function toProfile(context: FinnhubContext, symbol: string, raw: FinnhubProfile, what: string): CompanyProfile {
+  // `{}` is Finnhub's answer for a symbol it has no profile of (unknown, or an ETF/index).
+  if (raw.name === null) throw context.http.failure(ProviderFailureKind.NOT_FOUND, `${what}: no profile`);
+  return {
+    symbol,
+    name: raw.name,
+    exchange: exchangeName(raw.exchange),
+    sector: null,
+    industry: raw.finnhubIndustry,
+    country: raw.country,
+    currency: raw.currency,
+    description: null,
+    marketCap: raw.marketCapitalization !== null && raw.marketCapitalization >= 0 ? Math.round(raw.marketCapitalization * MILLION) : null,
+    source: FINNHUB_PROVIDER_ID,
+    asOf: new Date(context.now()),
+    stale: false,
+  };
+}
+
+/**
+ * Finnhub names US venues by their registered titles ("NASDAQ NMS - GLOBAL MARKET", "NEW YORK
+ * STOCK EXCHANGE, INC."); other providers and the simulated market say NASDAQ and NYSE, so the
+ * common ones are shortened and anything else passes through as Finnhub wrote it.
+ */
+function exchangeName(exchange: string | null): string | null {
+  if (exchange === null) return null;
+  const upper = exchange.toUpperCase();
+  if (upper.startsWith('NASDAQ')) return 'NASDAQ';
+  if (upper.startsWith('NEW YORK STOCK EXCHANGE')) return 'NYSE';
+  if (upper.startsWith('NYSE MKT') || upper.startsWith('NYSE AMERICAN')) return 'NYSE American';
+  if (upper.startsWith('NYSE ARCA')) return 'NYSE Arca';
+  return exchange;
+}

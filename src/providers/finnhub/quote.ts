@@ -1,0 +1,58 @@
+import { ProviderFailureKind, type Quote } from '../../domain/index.js';
+import type { BatchFetcher, FetchOptions } from '../adapter.js';
+import { oneCallPerSymbol } from './batch.js';
+import { FINNHUB_PROVIDER_ID, getFinnhub, parsePayload, type FinnhubContext } from './client.js';
+import { QuoteSchema, type FinnhubQuote } from './schemas.js';
+
+/** `/quote` carries one symbol per call. */
+const BATCH_SIZE = 1;
+
+/** Quotes from `/quote?symbol=`: price, day range, previous close and change; Finnhub sends no volume. */
+export function createQuoteFetcher(context: FinnhubContext): BatchFetcher<Quote> {
+  async function fetchOne(symbol: string, signal?: AbortSignal): Promise<Quote> {
+    const what = `Finnhub quote ${symbol}`;
+    const body = await getFinnhub(context, '/quote', { symbol }, what, signal);
+    return toQuote(context, symbol, parsePayload(context, QuoteSchema, body, what), what);
+  }
+  return {
+    batchSize: BATCH_SIZE,
+    fetch: (symbols: readonly string[], options?: FetchOptions) => oneCallPerSymbol(symbols, (symbol) => fetchOne(symbol, options?.signal)),
+  };
+}
+
+function toQuote(context: FinnhubContext, symbol: string, raw: FinnhubQuote, what: string): Quote {
+  // Finnhub's answer for a symbol it does not know is a quote of zeros (`c: 0`, `d`/`dp` null).
+  if (raw.c <= 0) throw context.http.failure(ProviderFailureKind.NOT_FOUND, `${what}: unknown symbol (price 0)`);
+  const previousClose = positiveOrNull(raw.pc);
+  const change = raw.d ?? (previousClose !== null ? round(raw.c - previousClose) : null);
+  const changePercent = raw.dp ?? (previousClose !== null && change !== null ? round((change / previousClose) * 100) : null);
+  if (change === null || changePercent === null) {
+    throw context.http.failure(ProviderFailureKind.BAD_RESPONSE, `${what}: no change and no previous close to derive it from`, JSON.stringify(raw));
+  }
+  const timestamp = raw.t !== null && raw.t > 0 ? new Date(raw.t * 1000) : new Date(context.now());
+  return {
+    symbol,
+    price: raw.c,
+    change,
+    changePercent,
+    // Zeros stand for "no trade yet" (before the open, or a thin listing), not for a price of zero.
+    open: positiveOrNull(raw.o),
+    high: positiveOrNull(raw.h),
+    low: positiveOrNull(raw.l),
+    previousClose,
+    volume: null,
+    timestamp,
+    source: FINNHUB_PROVIDER_ID,
+    asOf: timestamp,
+    stale: false,
+  };
+}
+
+function positiveOrNull(value: number | null): number | null {
+  return value !== null && value > 0 ? value : null;
+}
+
+/** Derived values to 6 decimals, so 261.74 − 259.45 reads 2.29 and not 2.2900000000000205. */
+function round(value: number): number {
+  return Math.round(value * 1e6) / 1e6;
+}

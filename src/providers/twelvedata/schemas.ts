@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import { looseNumber, looseText, requiredNumber } from '../parse.js';
+
+/** A number that may be absent, null or spelled as "missing": null then. */
+const optionalNumber = looseNumber.optional().transform((value) => value ?? null);
+
+/** Free text that may be absent, empty or "None": null then. */
+const optionalText = looseText.optional().transform((value) => value ?? null);
+
+/**
+ * Twelve Data's payloads as documented at https://twelvedata.com/docs: prices and volumes are
+ * strings ("148.85001"), times are `datetime` strings in the exchange's zone plus unix seconds.
+ */
+
+/** `/quote`, one instrument (or one entry of a batch answer keyed by symbol). */
+export const QuoteSchema = z.object({
+  symbol: optionalText,
+  exchange: optionalText,
+  currency: optionalText,
+  datetime: optionalText,
+  timestamp: optionalNumber,
+  last_quote_at: optionalNumber,
+  open: optionalNumber,
+  high: optionalNumber,
+  low: optionalNumber,
+  // The price: a quote without it is not a quote.
+  close: requiredNumber,
+  volume: optionalNumber,
+  previous_close: optionalNumber,
+  change: optionalNumber,
+  percent_change: optionalNumber,
+});
+export type TwelveDataQuote = z.infer<typeof QuoteSchema>;
+
+/** A batch `/quote` answer: an object keyed by the symbols asked, each a quote or an error object. */
+export const BatchSchema = z.record(z.string(), z.unknown());
+
+/** `/time_series`: `{meta, values: [{datetime, open, high, low, close, volume}], status: "ok"}`. */
+export const TimeSeriesSchema = z.object({
+  values: z.array(
+    z.object({
+      datetime: z.string().regex(/^\d{4}-\d{2}-\d{2}/, 'expected a YYYY-MM-DD date'),
+      open: requiredNumber,
+      high: requiredNumber,
+      low: requiredNumber,
+      close: requiredNumber,
+      // Forex pairs and some indices have no volume.
+      volume: optionalNumber,
+    }),
+  ),
+});
+export type TwelveDataTimeSeries = z.infer<typeof TimeSeriesSchema>;
+
+/** `/symbol_search`: `{data: [{symbol, instrument_name, exchange, mic_code, instrument_type, country, currency}]}`. */
+export const SymbolSearchSchema = z.object({
+  data: z.array(
+    z.object({
+      symbol: optionalText,
+      instrument_name: optionalText,
+      exchange: optionalText,
+      instrument_type: optionalText,
+      country: optionalText,
+      currency: optionalText,
+    }),
+  ),
+});
