@@ -3,6 +3,7 @@ import type { GraphQLSchema } from 'graphql';
 import { createPubSub } from '@graphql-yoga/subscription';
 import { buildSchema } from 'type-graphql';
 import { CompanyResolver } from './resolvers/company.js';
+import { EconomicsResolver } from './resolvers/economics.js';
 import { FinancialsResolver } from './resolvers/financials.js';
 import { HistoryResolver } from './resolvers/history.js';
 import { ProvidersResolver } from './resolvers/providers.js';
@@ -23,6 +24,7 @@ export function createSchema(): Promise<GraphQLSchema> {
       HistoryResolver,
       FinancialsResolver,
       SearchResolver,
+      EconomicsResolver,
       ProvidersResolver,
       QuoteSubscriptionResolver,
     ],

@@ -1,0 +1,25 @@
+import { Args, Ctx, Query, Resolver } from 'type-graphql';
+import type { EconomicSeries } from '../../domain/index.js';
+import type { GraphQLContext } from '../context.js';
+import { badInput, guard } from '../errors.js';
+import { EconomicSeriesArgs, EconomicSeriesType } from '../types/economics.js';
+
+@Resolver()
+export class EconomicsResolver {
+  @Query(() => EconomicSeriesType, {
+    nullable: true,
+    description:
+      'An economic series and its observations, oldest first. `from` and `to` are inclusive and default to the whole series. ' +
+      'An unknown id is null with NOT_FOUND (`extensions.id` names it).',
+  })
+  economicSeries(@Args(() => EconomicSeriesArgs) { id, from, to }: EconomicSeriesArgs, @Ctx() { market }: GraphQLContext): Promise<EconomicSeries> {
+    if (from && to && from.getTime() > to.getTime()) throw badInput('`from` must not be after `to`.');
+    return guard(() =>
+      market.getEconomicSeries({ id, ...(from ? { from: isoDate(from) } : {}), ...(to ? { to: isoDate(to) } : {}) }),
+    );
+  }
+}
+
+function isoDate(date: Date): string {
+  return date.toISOString().slice(0, 10);
+}
