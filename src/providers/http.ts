@@ -69,14 +69,15 @@ export class ProviderHttpClient {
       throw this.failure(ProviderFailureKind.UNAVAILABLE, `${where} answered HTTP ${response.statusCode} with an HTML page`, text, retryAfterMs);
     }
     if (text.trim().length === 0) {
-      const kind = response.statusCode >= 500 ? ProviderFailureKind.UNAVAILABLE : ProviderFailureKind.BAD_RESPONSE;
+      const kind = kindOfStatus(response.statusCode) ?? ProviderFailureKind.BAD_RESPONSE;
       throw this.failure(kind, `${where} answered HTTP ${response.statusCode} with an empty body`, '', retryAfterMs);
     }
     let body: unknown;
     try {
       body = JSON.parse(text);
     } catch {
-      const kind = response.statusCode >= 500 ? ProviderFailureKind.UNAVAILABLE : ProviderFailureKind.BAD_RESPONSE;
+      // A refusal in prose (FMP's 402 plan messages) is still a refusal: the status says which.
+      const kind = kindOfStatus(response.statusCode) ?? ProviderFailureKind.BAD_RESPONSE;
       throw this.failure(kind, `${where} answered HTTP ${response.statusCode} with a body that is not JSON`, text, retryAfterMs);
     }
     return { status: response.statusCode, headers: response.headers, body };
@@ -98,16 +99,7 @@ export class ProviderHttpClient {
     const { status } = response;
     if (status >= 200 && status < 300) return undefined;
     const retryAfterMs = parseRetryAfter(response.headers['retry-after']);
-    const kind =
-      status === 429
-        ? ProviderFailureKind.RATE_LIMITED
-        : status === 401 || status === 403 || status === 402
-          ? ProviderFailureKind.UNAUTHORIZED
-          : status === 404
-            ? ProviderFailureKind.NOT_FOUND
-            : status >= 500
-              ? ProviderFailureKind.UNAVAILABLE
-              : ProviderFailureKind.BAD_RESPONSE;
+    const kind = kindOfStatus(status) ?? ProviderFailureKind.BAD_RESPONSE;
     return this.failure(kind, `${message} (HTTP ${status})`, upstream ?? JSON.stringify(response.body), retryAfterMs);
   }
 
@@ -133,6 +125,15 @@ export class ProviderHttpClient {
     }
     return Buffer.concat(chunks, size).toString('utf8');
   }
+}
+
+/** The kind an error status names on its own; undefined for 2xx and plain 4xx (our request's fault). */
+export function kindOfStatus(status: number): ProviderFailureKind | undefined {
+  if (status === 429) return ProviderFailureKind.RATE_LIMITED;
+  if (status === 401 || status === 402 || status === 403) return ProviderFailureKind.UNAUTHORIZED;
+  if (status === 404) return ProviderFailureKind.NOT_FOUND;
+  if (status >= 500) return ProviderFailureKind.UNAVAILABLE;
+  return undefined;
 }
 
 function looksLikeHtml(contentType: string, text: string): boolean {
