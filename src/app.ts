@@ -4,12 +4,15 @@ import { createContext } from './graphql/context.js';
 import { createSchema } from './graphql/schema.js';
 import { MarketCache } from './market/cache.js';
 import { ProviderRegistry } from './market/registry.js';
+import { withResilience } from './market/resilient-adapter.js';
 import { MarketService } from './market/service.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
 import type { ProviderAdapter } from './providers/adapter.js';
 import { createSimulatedProvider } from './providers/simulated/index.js';
 import { startServer, type RunningServer } from './server/http-server.js';
+import { observePipeline, type PipelineSink } from './resilience/observe.js';
+import { createProviderPipeline, type BreakerState, type ProviderPipeline } from './resilience/pipeline.js';
 import { QuoteHub } from './streaming/hub.js';
 
 /** Largest request body accepted, in bytes. */
@@ -31,21 +34,36 @@ export interface App {
  */
 export async function createApp(config: Config, options: { readonly logger?: Logger } = {}): Promise<App> {
   const logger = options.logger ?? createLogger(config.log.level);
-  const adapters = await Promise.all(config.providers.map((id) => createAdapter(id, config)));
-  const registry = new ProviderRegistry(adapters);
+  // Probes are read at scrape time, by when the hub exists.
+  const metrics = createMetrics({ streamFeeds: () => hub.activeFeeds, streamWatchers: () => hub.watchers });
+  const pipelines = new Map<ProviderId, ProviderPipeline>();
+  const adapters = await Promise.all(
+    config.providers.map(async (id) => {
+      const adapter = await createAdapter(id, config);
+      // The simulated market is in process: nothing to time out, retry or break.
+      if (id === 'simulated') return adapter;
+      const pipeline = createProviderPipeline(id, { ...config.resilience, timeoutMs: config.remote[id].timeoutMs });
+      observePipeline(id, pipeline, pipelineMetrics(metrics, logger));
+      pipelines.set(id, pipeline);
+      return withResilience(adapter, pipeline);
+    }),
+  );
+  const registry = new ProviderRegistry(adapters, pipelines);
   const hub = new QuoteHub({
     source: registry.chain('stream')[0]?.stream,
     onFeedChange: (event) => logger.debug(event, event.active ? 'live feed started' : 'live feed stopped'),
   });
-  const metrics = createMetrics({ streamFeeds: () => hub.activeFeeds, streamWatchers: () => hub.watchers });
   const cache = new MarketCache({
     maxEntries: config.cache.maxEntries,
     ttlMs: config.cache.ttlMs,
+    staleWindowMs: config.resilience.staleWindowMs,
     onError: (error) => logger.warn({ err: error }, 'cache store failed'),
   });
   const market = new MarketService({
     registry,
     cache,
+    chainBudgetMs: config.resilience.chainBudgetMs,
+    onStaleServed: ({ kind }) => metrics.staleServed.inc({ kind }),
     onProviderCall: (event) => {
       metrics.providerRequests.inc({ provider: event.provider, capability: event.capability, status: event.outcome });
       metrics.providerLatency.observe({ provider: event.provider, capability: event.capability }, event.durationMs / 1000);
@@ -91,6 +109,24 @@ export async function createApp(config: Config, options: { readonly logger?: Log
       await server?.stop();
       hub.close();
       await Promise.all(adapters.map((adapter) => adapter.close?.()));
+    },
+  };
+}
+
+const breakerGauge: Record<BreakerState, number> = { CLOSED: 0, OPEN: 1, HALF_OPEN: 2 };
+
+/** Policy events as metrics and log lines. */
+function pipelineMetrics(metrics: Metrics, logger: Logger): PipelineSink {
+  return {
+    breakerChanged(provider, state) {
+      metrics.circuitBreakerState.set({ provider }, breakerGauge[state]);
+      logger.warn({ provider, state }, `circuit breaker of ${provider} is ${state}`);
+    },
+    callFailed(provider, kind) {
+      metrics.providerErrors.inc({ provider, kind });
+    },
+    retried(provider) {
+      metrics.providerRetries.inc({ provider });
     },
   };
 }

@@ -56,8 +56,11 @@ const providerEnv = Object.fromEntries(
   REMOTE_PROVIDERS.flatMap((id) => [
     [`${envPrefix[id]}_API_KEY`, keyList.optional()],
     [`${envPrefix[id]}_BASE_URL`, baseUrl.default(DEFAULT_BASE_URLS[id])],
+    [`${envPrefix[id]}_TIMEOUT_MS`, z.coerce.number().int().min(50).max(120_000).default(DEFAULT_TIMEOUT_MS[id])],
   ]),
-) as Record<`${string}_API_KEY`, z.ZodOptional<typeof keyList>> & Record<`${string}_BASE_URL`, z.ZodDefault<typeof baseUrl>>;
+) as Record<`${string}_API_KEY`, z.ZodOptional<typeof keyList>> &
+  Record<`${string}_BASE_URL`, z.ZodDefault<typeof baseUrl>> &
+  Record<`${string}_TIMEOUT_MS`, z.ZodDefault<z.ZodCoercedNumber>>;
 
 const providerList = z
   .string()
@@ -91,6 +94,23 @@ export const EnvSchema = z.object({
   CACHE_TTL_ECONOMIC: integer(0, 604_800).default(21_600),
   /** Most entries the in-process cache holds before evicting the least recently used. */
   CACHE_MAX_ENTRIES: integer(100, 10_000_000).default(50_000),
+  /** Latency budget of one trip down the provider chain, fallbacks included. */
+  CHAIN_BUDGET_MS: integer(100, 60_000).default(3_000),
+  /** Seconds a cache entry is kept past its freshness, to be served stale when providers fail. */
+  STALE_WINDOW: integer(0, 30 * 86_400).default(86_400),
+  /** Retries of a provider call that failed with an outage (backoff doubles with full jitter). */
+  RETRY_MAX: integer(0, 10).default(3),
+  RETRY_BASE_MS: integer(1, 60_000).default(1_000),
+  RETRY_MAX_DELAY_MS: integer(1, 300_000).default(4_000),
+  /** `consecutive`: open after BREAKER_THRESHOLD failures in a row; `sampling`: open when the failure rate over BREAKER_WINDOW_MS passes BREAKER_FAILURE_RATE. */
+  BREAKER: z.enum(['consecutive', 'sampling']).default('consecutive'),
+  BREAKER_THRESHOLD: integer(1, 1_000).default(3),
+  BREAKER_FAILURE_RATE: z.coerce.number().gt(0).lte(1).default(0.5),
+  BREAKER_WINDOW_MS: integer(1_000, 3_600_000).default(30_000),
+  BREAKER_OPEN_MS: integer(100, 3_600_000).default(60_000),
+  /** Calls in flight to one provider at once, and calls allowed to wait for a slot. */
+  BULKHEAD_CONCURRENCY: integer(1, 1_000).default(10),
+  BULKHEAD_QUEUE: integer(0, 100_000).default(100),
   /** Seed of the simulated market: same seed and time, same prices. */
   SIM_SEED: integer(0, 2 ** 31 - 1).default(42),
   /** Milliseconds between simulated live ticks. */
@@ -135,6 +155,15 @@ export interface Config {
     };
   };
   readonly simulated: { readonly seed: number; readonly tickMs: number };
+  readonly resilience: {
+    readonly chainBudgetMs: number;
+    readonly staleWindowMs: number;
+    readonly retry: { readonly maxRetries: number; readonly initialDelayMs: number; readonly maxDelayMs: number };
+    readonly breaker:
+      | { readonly kind: 'consecutive'; readonly threshold: number; readonly halfOpenAfterMs: number }
+      | { readonly kind: 'sampling'; readonly threshold: number; readonly windowMs: number; readonly minimumRps: number; readonly halfOpenAfterMs: number };
+    readonly bulkhead: { readonly maxConcurrent: number; readonly maxQueued: number };
+  };
 }
 
 export interface RemoteProviderSettings {
@@ -151,7 +180,7 @@ export function toConfig(env: Env): Config {
       {
         keys: (env as Record<string, unknown>)[`${envPrefix[id]}_API_KEY`] ?? [],
         baseUrl: (env as Record<string, unknown>)[`${envPrefix[id]}_BASE_URL`],
-        timeoutMs: DEFAULT_TIMEOUT_MS[id],
+        timeoutMs: (env as Record<string, unknown>)[`${envPrefix[id]}_TIMEOUT_MS`],
       },
     ]),
   ) as unknown as Record<RemoteProviderId, RemoteProviderSettings>;
@@ -183,5 +212,15 @@ export function toConfig(env: Env): Config {
       },
     },
     simulated: { seed: env.SIM_SEED, tickMs: env.SIM_TICK_MS },
+    resilience: {
+      chainBudgetMs: env.CHAIN_BUDGET_MS,
+      staleWindowMs: env.STALE_WINDOW * 1000,
+      retry: { maxRetries: env.RETRY_MAX, initialDelayMs: env.RETRY_BASE_MS, maxDelayMs: env.RETRY_MAX_DELAY_MS },
+      breaker:
+        env.BREAKER === 'consecutive'
+          ? { kind: 'consecutive', threshold: env.BREAKER_THRESHOLD, halfOpenAfterMs: env.BREAKER_OPEN_MS }
+          : { kind: 'sampling', threshold: env.BREAKER_FAILURE_RATE, windowMs: env.BREAKER_WINDOW_MS, minimumRps: 0.1, halfOpenAfterMs: env.BREAKER_OPEN_MS },
+      bulkhead: { maxConcurrent: env.BULKHEAD_CONCURRENCY, maxQueued: env.BULKHEAD_QUEUE },
+    },
   };
 }

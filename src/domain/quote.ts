@@ -7,6 +7,8 @@ export const ProvenanceSchema = z.object({
   asOf: z.date(),
   /** True when served past its freshness because no provider could answer. */
   stale: z.boolean(),
+  /** Providers that were asked first and failed, in order, when a fallback answered. */
+  fallbackFrom: z.array(z.string()).optional(),
 });
 export type Provenance = z.infer<typeof ProvenanceSchema>;
 

@@ -9,6 +9,11 @@ export interface MarketCacheOptions {
   readonly maxEntries: number;
   /** Freshness per kind, in ms. 0 turns caching of that kind off. */
   readonly ttlMs: Readonly<Record<CacheKind, number>>;
+  /**
+   * How long past its freshness an entry is kept to be served, marked stale, when no provider
+   * can answer. 0 keeps nothing past freshness.
+   */
+  readonly staleWindowMs?: number;
   /** Clock, injectable for tests. */
   readonly now?: () => number;
   /** Told when the store fails; a cache failure is a slower answer, never a failed one. */
@@ -63,10 +68,18 @@ export class MarketCache {
     return hit;
   }
 
+  /** The last value stored for a key, fresh or within the stale window: the answer of last resort. */
+  async getStale<T>(kind: CacheKind, key: string): Promise<CacheHit<T> | undefined> {
+    if (this.options.ttlMs[kind] === 0) return undefined;
+    const envelope = (await this.store.get(`${kind}:${key}`)) as Envelope<T> | undefined;
+    const keptAfter = this.now() - this.options.ttlMs[kind] - (this.options.staleWindowMs ?? 0);
+    return envelope !== undefined && envelope.storedAt > keptAfter ? envelope : undefined;
+  }
+
   async set<T>(kind: CacheKind, key: string, value: T): Promise<void> {
     const ttl = this.options.ttlMs[kind];
     if (ttl === 0) return;
-    await this.store.set(`${kind}:${key}`, { value, storedAt: this.now() }, ttl);
+    await this.store.set(`${kind}:${key}`, { value, storedAt: this.now() }, ttl + (this.options.staleWindowMs ?? 0));
   }
 
   async clear(): Promise<void> {

@@ -1,4 +1,5 @@
-import type { Capability } from '../domain/index.js';
+import type { Capability, ProviderId } from '../domain/index.js';
+import type { ProviderPipeline } from '../resilience/pipeline.js';
 import { capabilitiesOf, type ProviderAdapter } from '../providers/adapter.js';
 
 /** What the gateway says about each provider it knows. */
@@ -14,7 +15,15 @@ export interface ProviderSummary {
  * that declares it, in that order; routing by health arrives with resilience.
  */
 export class ProviderRegistry {
-  constructor(private readonly adapters: readonly ProviderAdapter[]) {}
+  constructor(
+    private readonly adapters: readonly ProviderAdapter[],
+    /** The resilience pipeline of each remote provider (the simulated market has none). */
+    private readonly pipelines: ReadonlyMap<ProviderId, ProviderPipeline> = new Map(),
+  ) {}
+
+  pipeline(id: ProviderId): ProviderPipeline | undefined {
+    return this.pipelines.get(id);
+  }
 
   chain<K extends Capability>(capability: K): Array<ProviderAdapter & Required<Pick<ProviderAdapter, K & keyof ProviderAdapter>>> {
     return this.adapters.filter((adapter) => adapter[capability as keyof ProviderAdapter] !== undefined) as Array<

@@ -21,7 +21,9 @@ import type { BatchFetcher, ProviderAdapter, QueryFetcher } from '../providers/a
 import type { CacheKind, MarketCache } from './cache.js';
 import { chunk, mapBounded } from './chunks.js';
 import type { ProviderRegistry } from './registry.js';
+import { ChainBudget } from './budget.js';
 import { SingleFlight } from './single-flight.js';
+import { markServedStale } from './staleness.js';
 
 /** How many provider chunks of one batch may be in flight at once. */
 const CHUNK_CONCURRENCY = 4;
@@ -45,7 +47,13 @@ export interface MarketServiceOptions {
   readonly onProviderCall?: (event: ProviderCallEvent) => void;
   /** Told when the cache fails to store; the request goes on regardless. */
   readonly onCacheError?: (error: unknown) => void;
+  /** Told when an answer is served stale because no provider could answer. */
+  readonly onStaleServed?: (event: { readonly kind: CacheKind; readonly key: string }) => void;
+  /** Latency budget of one trip down the provider chain (default 3 s). */
+  readonly chainBudgetMs?: number;
 }
+
+const DEFAULT_CHAIN_BUDGET_MS = 3_000;
 
 /**
  * The provider-neutral market: every read goes cache → single-flight → provider chain. Batched
@@ -54,8 +62,11 @@ export interface MarketServiceOptions {
  */
 export class MarketService {
   private readonly flights = new SingleFlight<unknown>();
+  private readonly chainBudgetMs: number;
 
-  constructor(private readonly options: MarketServiceOptions) {}
+  constructor(private readonly options: MarketServiceOptions) {
+    this.chainBudgetMs = options.chainBudgetMs ?? DEFAULT_CHAIN_BUDGET_MS;
+  }
 
   getQuotes(symbols: readonly string[]): Promise<Array<Quote | MarketError>> {
     return this.getBatched<Quote>('quote', symbols);
@@ -137,16 +148,24 @@ export class MarketService {
     return Promise.all(symbols.map((symbol) => this.flights.join(flightKey(symbol)) as Promise<T | MarketError>));
   }
 
-  /** Asks each provider of the chain in turn for the symbols the previous ones could not answer. */
+  /**
+   * Asks each provider of the chain in turn, within the chain's latency budget, for the symbols
+   * the previous ones could not answer. A symbol no provider could answer is served from the
+   * stale cache when it can be, marked stale.
+   */
   private async fetchBatchThroughChain<T>(capability: BatchCapability, symbols: readonly string[]): Promise<Map<string, T | MarketError>> {
     const answers = new Map<string, T | MarketError>();
     let remaining = [...symbols];
     const lastErrors = new Map<string, unknown>();
-    for (const adapter of this.options.registry.chain(capability)) {
-      if (remaining.length === 0) break;
+    const failedBefore = new Map<string, string[]>();
+    const chain = this.options.registry.chain(capability);
+    const budget = new ChainBudget(this.chainBudgetMs);
+    for (const [position, adapter] of chain.entries()) {
+      if (remaining.length === 0 || budget.exhausted) break;
       const fetcher = adapter[capability] as BatchFetcher<T>;
+      const signal = budget.signalFor(chain.length - position);
       const chunks = chunk(remaining, fetcher.batchSize);
-      const results = await mapBounded(chunks, CHUNK_CONCURRENCY, (part) => this.callBatch(adapter, capability, fetcher, part));
+      const results = await mapBounded(chunks, CHUNK_CONCURRENCY, (part) => this.callBatch(adapter, capability, fetcher, part, signal));
       const unanswered: string[] = [];
       chunks.forEach((part, chunkIndex) => {
         const result = results[chunkIndex];
@@ -157,19 +176,22 @@ export class MarketService {
             if (isFinalFailure(error)) answers.set(symbol, notFound(capability, symbol));
             else {
               lastErrors.set(symbol, error);
+              failedBefore.set(symbol, [...(failedBefore.get(symbol) ?? []), adapter.id]);
               unanswered.push(symbol);
             }
           } else {
-            answers.set(symbol, entry);
+            answers.set(symbol, withFallbackFrom(entry, failedBefore.get(symbol)));
             this.remember(capability, symbol, entry);
           }
         }
       });
       remaining = unanswered;
     }
-    for (const symbol of remaining) {
-      answers.set(symbol, toClientError(lastErrors.get(symbol) ?? noProvider(capability)));
-    }
+    await Promise.all(
+      remaining.map(async (symbol) => {
+        answers.set(symbol, await this.lastResort<T>(capability, symbol, lastErrors.get(symbol)));
+      }),
+    );
     return answers;
   }
 
@@ -178,15 +200,16 @@ export class MarketService {
     capability: BatchCapability,
     fetcher: BatchFetcher<T>,
     symbols: readonly string[],
+    signal: AbortSignal,
   ): Promise<ReadonlyMap<string, T | Error> | Error> {
     const started = performance.now();
     try {
-      const result = await fetcher.fetch(symbols);
+      const result = await fetcher.fetch(symbols, { signal });
       this.report(adapter, capability, symbols.length, started, 'ok');
       return result;
     } catch (error) {
       this.report(adapter, capability, symbols.length, started, error instanceof ProviderError ? error.kind : 'ERROR');
-      return error instanceof Error ? error : new Error(String(error));
+      return budgetAware(error, adapter.id, signal);
     }
   }
 
@@ -196,22 +219,40 @@ export class MarketService {
     if (hit) return hit.value;
     return this.flights.run(`${capability}:${key}`, async () => {
       let lastError: unknown = noProvider(capability);
-      for (const adapter of this.options.registry.chain(capability)) {
+      const failed: string[] = [];
+      const chain = this.options.registry.chain(capability);
+      const budget = new ChainBudget(this.chainBudgetMs);
+      for (const [position, adapter] of chain.entries()) {
+        if (budget.exhausted) break;
         const fetcher = adapter[capability] as unknown as QueryFetcher<Q, T>;
+        const signal = budget.signalFor(chain.length - position);
         const started = performance.now();
         try {
-          const value = await fetcher.fetch(query);
+          const value = await fetcher.fetch(query, { signal });
           this.report(adapter, capability, 1, started, 'ok');
           this.remember(capability, key, value);
-          return value;
+          return withFallbackFrom(value, failed);
         } catch (error) {
           this.report(adapter, capability, 1, started, error instanceof ProviderError ? error.kind : 'ERROR');
           if (isFinalFailure(error)) throw symbol ? notFound(capability, symbol) : toClientError(error);
-          lastError = error;
+          lastError = budgetAware(error, adapter.id, signal);
+          failed.push(adapter.id);
         }
       }
-      throw toClientError(lastError);
+      const stale = await this.lastResort<T>(capability, key, lastError);
+      if (stale instanceof MarketError) throw stale;
+      return stale;
     }) as Promise<T>;
+  }
+
+  /** When no provider could answer: the stale entry, marked stale, or the error a client may see. */
+  private async lastResort<T>(kind: CacheKind, key: string, lastError: unknown): Promise<T | MarketError> {
+    const stale = await this.options.cache.getStale<T>(kind, key).catch(() => undefined);
+    if (stale) {
+      this.options.onStaleServed?.({ kind, key });
+      return markServedStale(stale.value);
+    }
+    return toClientError(lastError ?? noProvider(kind));
   }
 
   /** A cache that cannot store is a slower gateway, not a failed request. */
@@ -222,6 +263,19 @@ export class MarketService {
   private report(adapter: ProviderAdapter, capability: string, items: number, started: number, outcome: ProviderCallEvent['outcome']): void {
     this.options.onProviderCall?.({ provider: adapter.id, capability, items, durationMs: performance.now() - started, outcome });
   }
+}
+
+/** Provenance of an answer that came from a fallback: who was asked first and failed. */
+function withFallbackFrom<T>(value: T, failed: readonly string[] | undefined): T {
+  if (!failed?.length || value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+  return { ...value, fallbackFrom: [...failed] };
+}
+
+/** A call cut short by the chain's budget is an outage of that provider for this request. */
+function budgetAware(error: unknown, provider: string, signal: AbortSignal): Error {
+  if (error instanceof ProviderError) return error;
+  if (signal.aborted) return new ProviderError(ProviderFailureKind.UNAVAILABLE, provider, `${provider}: no answer within the chain's latency budget`);
+  return error instanceof Error ? error : new Error(String(error));
 }
 
 /** A NOT_FOUND from a provider is an answer about the symbol, not about the provider. */

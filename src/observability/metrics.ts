@@ -10,6 +10,10 @@ export interface Metrics {
   readonly graphqlDuration: Histogram<'operation' | 'type'>;
   readonly providerRequests: Counter<'provider' | 'capability' | 'status'>;
   readonly providerLatency: Histogram<'provider' | 'capability'>;
+  readonly circuitBreakerState: Gauge<'provider'>;
+  readonly providerErrors: Counter<'provider' | 'kind'>;
+  readonly providerRetries: Counter<'provider'>;
+  readonly staleServed: Counter<'kind'>;
   readonly streamFeeds: Gauge;
   readonly streamWatchers: Gauge;
 }
@@ -49,6 +53,30 @@ export function createMetrics(probes: MetricProbes): Metrics {
       help: 'Duration of calls to data providers.',
       labelNames: ['provider', 'capability'],
       buckets: [0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    }),
+    circuitBreakerState: new Gauge({
+      name: 'circuit_breaker_state',
+      help: 'Circuit breaker of each provider: 0 closed, 1 open, 2 half-open.',
+      labelNames: ['provider'],
+      registers: [registry],
+    }),
+    providerErrors: new Counter({
+      name: 'provider_errors_total',
+      help: 'Failed provider calls (after retries), by failure kind.',
+      labelNames: ['provider', 'kind'],
+      registers: [registry],
+    }),
+    providerRetries: new Counter({
+      name: 'provider_retries_total',
+      help: 'Retries of provider calls after an outage.',
+      labelNames: ['provider'],
+      registers: [registry],
+    }),
+    staleServed: new Counter({
+      name: 'stale_answers_total',
+      help: 'Answers served from cache past their freshness because no provider could answer.',
+      labelNames: ['kind'],
       registers: [registry],
     }),
     streamFeeds: new Gauge({

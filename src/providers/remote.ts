@@ -1,3 +1,5 @@
+import type { KeySource } from './keys.js';
+
 /** What every HTTP provider adapter is built from. */
 export interface RemoteAdapterSettings {
   /** One or more API keys, used in turn. */
@@ -8,6 +10,8 @@ export interface RemoteAdapterSettings {
   readonly timeoutMs: number;
   /** Largest response body read (default 8 MiB). */
   readonly maxBodyBytes?: number;
+  /** Hands out `keys` under quotas; default: a plain KeyRing over `keys`. */
+  readonly keySource?: KeySource;
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;

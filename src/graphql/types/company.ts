@@ -38,4 +38,10 @@ export class CompanyType {
 
   @Field(() => Boolean, { description: 'True when served past its freshness because no provider could answer.' })
   stale!: boolean;
+
+  @Field(() => [String], {
+    nullable: true,
+    description: 'Providers asked first that failed, in order, when a fallback provider answered; null when the first provider answered.',
+  })
+  fallbackFrom?: string[];
 }

@@ -40,6 +40,12 @@ export class EconomicSeriesType {
 
   @Field(() => Boolean, { description: 'True when served from cache past its freshness because no provider could answer.' })
   stale!: boolean;
+
+  @Field(() => [String], {
+    nullable: true,
+    description: 'Providers asked first that failed, in order, when a fallback provider answered; null when the first provider answered.',
+  })
+  fallbackFrom?: string[];
 }
 
 /** Arguments as a class so the schema lists them in reading order (see ./args.ts). */

@@ -41,4 +41,10 @@ export class QuoteType {
 
   @Field(() => Boolean, { description: 'True when served from cache past its freshness because no provider could answer.' })
   stale!: boolean;
+
+  @Field(() => [String], {
+    nullable: true,
+    description: 'Providers asked first that failed, in order, when a fallback provider answered; null when the first provider answered.',
+  })
+  fallbackFrom?: string[];
 }

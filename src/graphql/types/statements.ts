@@ -34,6 +34,12 @@ export abstract class FinancialStatementType {
 
   @Field(() => Boolean)
   stale!: boolean;
+
+  @Field(() => [String], {
+    nullable: true,
+    description: 'Providers asked first that failed, in order, when a fallback provider answered; null when the first provider answered.',
+  })
+  fallbackFrom?: string[];
 }
 
 @ObjectType('IncomeStatement', { implements: FinancialStatementType })
