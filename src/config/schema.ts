@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ProviderIdSchema, type ProviderId } from '../domain/index.js';
+import { DEFAULT_QUOTAS, parseQuota, type QuotaSetting } from './quota.js';
 
 /**
  * Every setting of the gateway, as one zod schema over the environment. Defaults run offline on
@@ -17,6 +18,16 @@ const boolean = z
 const keyList = z
   .string()
   .transform((value) => value.split(',').map((item) => item.trim()).filter(Boolean));
+
+/** `60/min,30/s`: the plan's limits per key (see quota.ts). */
+const quota = z.string().transform((value, context): readonly QuotaSetting[] => {
+  const parsed = parseQuota(value);
+  if (typeof parsed === 'string') {
+    context.addIssue({ code: 'custom', message: parsed });
+    return z.NEVER;
+  }
+  return parsed;
+});
 
 const baseUrl = z.url({ protocol: /^https?$/ }).transform((value) => value.replace(/\/+$/, ''));
 
@@ -57,10 +68,13 @@ const providerEnv = Object.fromEntries(
     [`${envPrefix[id]}_API_KEY`, keyList.optional()],
     [`${envPrefix[id]}_BASE_URL`, baseUrl.default(DEFAULT_BASE_URLS[id])],
     [`${envPrefix[id]}_TIMEOUT_MS`, z.coerce.number().int().min(50).max(120_000).default(DEFAULT_TIMEOUT_MS[id])],
+    /** Limits per API key, enforced before each call; default: the provider's free tier. */
+    [`${envPrefix[id]}_QUOTA`, quota.optional()],
   ]),
 ) as Record<`${string}_API_KEY`, z.ZodOptional<typeof keyList>> &
   Record<`${string}_BASE_URL`, z.ZodDefault<typeof baseUrl>> &
-  Record<`${string}_TIMEOUT_MS`, z.ZodDefault<z.ZodCoercedNumber>>;
+  Record<`${string}_TIMEOUT_MS`, z.ZodDefault<z.ZodCoercedNumber>> &
+  Record<`${string}_QUOTA`, z.ZodOptional<typeof quota>>;
 
 const providerList = z
   .string()
@@ -170,6 +184,15 @@ export interface RemoteProviderSettings {
   readonly keys: readonly string[];
   readonly baseUrl: string;
   readonly timeoutMs: number;
+  /** The plan's limits per key (`<NAME>_QUOTA`), counted before every call. */
+  readonly quota: readonly QuotaSetting[];
+}
+
+/** The free tier's limits, parsed: the defaults are written as users write them. */
+function defaultQuota(id: RemoteProviderId): readonly QuotaSetting[] {
+  const parsed = parseQuota(DEFAULT_QUOTAS[id]);
+  if (typeof parsed === 'string') throw new Error(`default quota of ${id}: ${parsed}`);
+  return parsed;
 }
 
 export function toConfig(env: Env): Config {
@@ -181,6 +204,7 @@ export function toConfig(env: Env): Config {
         keys: (env as Record<string, unknown>)[`${envPrefix[id]}_API_KEY`] ?? [],
         baseUrl: (env as Record<string, unknown>)[`${envPrefix[id]}_BASE_URL`],
         timeoutMs: (env as Record<string, unknown>)[`${envPrefix[id]}_TIMEOUT_MS`],
+        quota: (env as Record<string, unknown>)[`${envPrefix[id]}_QUOTA`] ?? defaultQuota(id),
       },
     ]),
   ) as unknown as Record<RemoteProviderId, RemoteProviderSettings>;

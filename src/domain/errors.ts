@@ -40,6 +40,21 @@ export class MarketError extends Error {
 }
 
 /**
+ * What an UNAUTHORIZED refusal is about: `key` when the key itself is bad or revoked (it will fail
+ * every call, so it is taken out of use), `plan` when the key is fine but its plan lacks this
+ * endpoint, symbol or parameter (other calls still work, so the key stays). Absent when the
+ * provider did not say; key pools then keep the key, since wrongly retiring a good key costs more
+ * than one more refused call.
+ */
+export type RefusalScope = 'key' | 'plan';
+
+export interface ProviderErrorOptions {
+  readonly upstreamMessage?: string;
+  readonly retryAfterMs?: number;
+  readonly scope?: RefusalScope;
+}
+
+/**
  * A provider call that failed, classified. `upstreamMessage` keeps the provider's own words for
  * logs; it is never shown to clients (see `toClientError`).
  */
@@ -49,7 +64,7 @@ export class ProviderError extends Error {
     readonly kind: ProviderFailureKind,
     readonly provider: string,
     message: string,
-    readonly options: { readonly upstreamMessage?: string; readonly retryAfterMs?: number } = {},
+    readonly options: ProviderErrorOptions = {},
   ) {
     super(message);
   }

@@ -1,5 +1,5 @@
 import { Agent, interceptors, type Dispatcher } from 'undici';
-import { ProviderError, ProviderFailureKind, type ProviderId } from '../domain/index.js';
+import { ProviderError, ProviderFailureKind, type ProviderId, type RefusalScope } from '../domain/index.js';
 import { Redactor } from './redact.js';
 
 export interface HttpClientOptions {
@@ -70,7 +70,7 @@ export class ProviderHttpClient {
     }
     if (text.trim().length === 0) {
       const kind = kindOfStatus(response.statusCode) ?? ProviderFailureKind.BAD_RESPONSE;
-      throw this.failure(kind, `${where} answered HTTP ${response.statusCode} with an empty body`, '', retryAfterMs);
+      throw this.failure(kind, `${where} answered HTTP ${response.statusCode} with an empty body`, '', retryAfterMs, scopeOfStatus(response.statusCode));
     }
     let body: unknown;
     try {
@@ -78,16 +78,20 @@ export class ProviderHttpClient {
     } catch {
       // A refusal in prose (FMP's 402 plan messages) is still a refusal: the status says which.
       const kind = kindOfStatus(response.statusCode) ?? ProviderFailureKind.BAD_RESPONSE;
-      throw this.failure(kind, `${where} answered HTTP ${response.statusCode} with a body that is not JSON`, text, retryAfterMs);
+      throw this.failure(kind, `${where} answered HTTP ${response.statusCode} with a body that is not JSON`, text, retryAfterMs, scopeOfStatus(response.statusCode));
     }
     return { status: response.statusCode, headers: response.headers, body };
   }
 
-  /** A classified failure with every secret removed from its message and upstream words. */
-  failure(kind: ProviderFailureKind, message: string, upstream?: string, retryAfterMs?: number): ProviderError {
+  /**
+   * A classified failure with every secret removed from its message and upstream words. `scope`
+   * says whether an UNAUTHORIZED refusal is about the key or its plan (see RefusalScope).
+   */
+  failure(kind: ProviderFailureKind, message: string, upstream?: string, retryAfterMs?: number, scope?: RefusalScope): ProviderError {
     return new ProviderError(kind, this.options.provider, this.redactor.text(message), {
       ...(upstream !== undefined ? { upstreamMessage: this.redactor.text(upstream.slice(0, 500)) } : {}),
       ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+      ...(kind === ProviderFailureKind.UNAUTHORIZED && scope !== undefined ? { scope } : {}),
     });
   }
 
@@ -100,7 +104,7 @@ export class ProviderHttpClient {
     if (status >= 200 && status < 300) return undefined;
     const retryAfterMs = parseRetryAfter(response.headers['retry-after']);
     const kind = kindOfStatus(status) ?? ProviderFailureKind.BAD_RESPONSE;
-    return this.failure(kind, `${message} (HTTP ${status})`, upstream ?? JSON.stringify(response.body), retryAfterMs);
+    return this.failure(kind, `${message} (HTTP ${status})`, upstream ?? JSON.stringify(response.body), retryAfterMs, scopeOfStatus(status));
   }
 
   async close(): Promise<void> {
@@ -133,6 +137,16 @@ export function kindOfStatus(status: number): ProviderFailureKind | undefined {
   if (status === 401 || status === 402 || status === 403) return ProviderFailureKind.UNAUTHORIZED;
   if (status === 404) return ProviderFailureKind.NOT_FOUND;
   if (status >= 500) return ProviderFailureKind.UNAVAILABLE;
+  return undefined;
+}
+
+/**
+ * What a refusal status says on its own: 401 is "who are you?" (the key), 402 and 403 are "not
+ * with this plan". Adapters that read the provider's words override it where they know better.
+ */
+export function scopeOfStatus(status: number): RefusalScope | undefined {
+  if (status === 401) return 'key';
+  if (status === 402 || status === 403) return 'plan';
   return undefined;
 }
 

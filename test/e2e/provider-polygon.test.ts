@@ -55,8 +55,9 @@ beforeAll(async () => {
   servePaidPlan();
   serveFreePlan();
   [gateway, freeGateway] = await Promise.all([
-    spawnGateway({ PROVIDERS: 'polygon', POLYGON_API_KEY: KEY, POLYGON_BASE_URL: upstream.url }),
-    spawnGateway({ PROVIDERS: 'polygon', POLYGON_API_KEY: FREE_KEY, POLYGON_BASE_URL: freeUpstream.url }),
+    // The free tier's 5 calls a minute would ration this suite; quotas have tests of their own.
+    spawnGateway({ PROVIDERS: 'polygon', POLYGON_API_KEY: KEY, POLYGON_BASE_URL: upstream.url, POLYGON_QUOTA: '1000/min' }),
+    spawnGateway({ PROVIDERS: 'polygon', POLYGON_API_KEY: FREE_KEY, POLYGON_BASE_URL: freeUpstream.url, POLYGON_QUOTA: '1000/min' }),
   ]);
 });
 afterAll(async () => {

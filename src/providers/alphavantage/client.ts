@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { ProviderError, ProviderFailureKind } from '../../domain/index.js';
 import type { ProviderHttpClient } from '../http.js';
-import type { KeyRing } from '../keys.js';
+import { withKey, type KeySource } from '../keys.js';
 import { classifyBody } from './errors.js';
 
 export const PROVIDER_ID = 'alphavantage';
@@ -16,15 +16,16 @@ export interface AlphaVantageCall {
 
 export interface AlphaVantageClientOptions {
   readonly http: ProviderHttpClient;
-  readonly keys: KeyRing;
+  readonly keys: KeySource;
   /** API base without a trailing slash; may carry a path prefix. */
   readonly baseUrl: string;
   readonly now: () => number;
 }
 
 /**
- * Every capability goes through here: build the URL, take the next key, fetch, and turn Alpha
- * Vantage's 200-with-an-error bodies into classified failures before any schema sees them.
+ * Every capability goes through here: build the URL, acquire a key, fetch, and turn Alpha
+ * Vantage's 200-with-an-error bodies into classified failures before any schema sees them; the
+ * key source hears how each call ended.
  */
 export class AlphaVantageClient {
   constructor(private readonly options: AlphaVantageClientOptions) {}
@@ -38,14 +39,17 @@ export class AlphaVantageClient {
     const url = new URL(`${baseUrl}/query`);
     url.searchParams.set('function', call.function);
     for (const [name, value] of Object.entries(call.params)) url.searchParams.set(name, value);
-    url.searchParams.set('apikey', keys.take());
-
-    const response = await http.getJson(url, { signal });
-    const failed = http.failureForStatus(response, `Alpha Vantage ${describe(call)} failed`);
-    if (failed) throw failed;
-    const failure = classifyBody(response.body, { symbol: call.symbol, now: this.now });
-    if (failure) throw http.failure(failure.kind, `Alpha Vantage ${describe(call)}: ${failure.reason}`, failure.upstream, failure.retryAfterMs);
-    return response.body;
+    return withKey(keys, async (key) => {
+      url.searchParams.set('apikey', key);
+      const response = await http.getJson(url, { signal });
+      const failed = http.failureForStatus(response, `Alpha Vantage ${describe(call)} failed`);
+      if (failed) throw failed;
+      const failure = classifyBody(response.body, { symbol: call.symbol, now: this.now });
+      if (failure) {
+        throw http.failure(failure.kind, `Alpha Vantage ${describe(call)}: ${failure.reason}`, failure.upstream, failure.retryAfterMs, failure.scope);
+      }
+      return response.body;
+    });
   }
 
   /** The payload read through its schema, or BAD_RESPONSE naming the first few problems. */

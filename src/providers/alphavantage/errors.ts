@@ -1,4 +1,4 @@
-import { ProviderFailureKind } from '../../domain/index.js';
+import { ProviderFailureKind, type RefusalScope } from '../../domain/index.js';
 
 /**
  * Alpha Vantage answers every failure with HTTP 200 and a JSON body, so the body has to be read
@@ -25,6 +25,8 @@ export interface BodyFailure {
   /** The provider's words, for `upstreamMessage`. */
   readonly upstream: string;
   readonly retryAfterMs?: number;
+  /** For UNAUTHORIZED: whether the key itself or only its plan was refused. */
+  readonly scope?: RefusalScope;
 }
 
 export interface CallContext {
@@ -40,6 +42,8 @@ const PER_DAY = /per day|daily/i;
 const QUOTA = /rate limit|call frequency|requests per|calls per|sparingly|per second|per minute|per day/i;
 const PLAN = /premium|demo|api ?key|subscribe|entitle/i;
 const BAD_KEY = /apikey|api key/i;
+/** The shared demo key: not a real key, so it is refused as one. */
+const DEMO_KEY = /\bdemo\W*api ?key/i;
 
 export function classifyBody(body: unknown, context: CallContext): BodyFailure | undefined {
   if (!isRecord(body)) return undefined;
@@ -58,7 +62,7 @@ export function classifyBody(body: unknown, context: CallContext): BodyFailure |
 
 function classifyErrorMessage(text: string, context: CallContext): BodyFailure {
   const upstream = scrub(text);
-  if (BAD_KEY.test(text)) return { kind: ProviderFailureKind.UNAUTHORIZED, reason: 'the API key was refused', upstream };
+  if (BAD_KEY.test(text)) return { kind: ProviderFailureKind.UNAUTHORIZED, reason: 'the API key was refused', upstream, scope: 'key' };
   if (context.symbol !== undefined) {
     // Our calls are well formed, so the one thing Alpha Vantage can call invalid is the symbol.
     return { kind: ProviderFailureKind.NOT_FOUND, reason: `unknown symbol ${context.symbol}`, upstream };
@@ -69,7 +73,11 @@ function classifyErrorMessage(text: string, context: CallContext): BodyFailure {
 function classifyNotice(text: string, context: CallContext): BodyFailure {
   const upstream = scrub(text);
   if (QUOTA.test(text)) return rateLimited(text, upstream, context);
-  if (PLAN.test(text)) return { kind: ProviderFailureKind.UNAUTHORIZED, reason: 'the key or its plan does not cover this call', upstream };
+  if (PLAN.test(text)) {
+    // "premium endpoint", "premium feature": the plan; only the demo key is refused for what it is.
+    const scope: RefusalScope = DEMO_KEY.test(text) ? 'key' : 'plan';
+    return { kind: ProviderFailureKind.UNAUTHORIZED, reason: 'the key or its plan does not cover this call', upstream, scope };
+  }
   // An unknown notice is most likely a new throttling text: resting the key heals, retiring it would not.
   return { kind: ProviderFailureKind.RATE_LIMITED, reason: 'answered with a notice instead of data', upstream };
 }
@@ -78,7 +86,7 @@ function classifyEnvelopeMessage(text: string, context: CallContext): BodyFailur
   const upstream = scrub(text);
   if (QUOTA.test(text)) return rateLimited(text, upstream, context);
   // Without the entitlement the realtime endpoints send sample data next to this message: never use it.
-  if (PLAN.test(text)) return { kind: ProviderFailureKind.UNAUTHORIZED, reason: 'the key or its plan does not cover this endpoint', upstream };
+  if (PLAN.test(text)) return { kind: ProviderFailureKind.UNAUTHORIZED, reason: 'the key or its plan does not cover this endpoint', upstream, scope: 'plan' };
   return undefined;
 }
 

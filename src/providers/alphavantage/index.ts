@@ -1,6 +1,6 @@
 import type { ProviderAdapter } from '../adapter.js';
 import { ProviderHttpClient } from '../http.js';
-import { KeyRing } from '../keys.js';
+import { KeyRing, type KeySource } from '../keys.js';
 import { DEFAULT_MAX_BODY_BYTES, type RemoteAdapterSettings } from '../remote.js';
 import { AlphaVantageClient, PROVIDER_ID } from './client.js';
 import { createGlobalQuoteFetcher } from './global-quote.js';
@@ -33,7 +33,8 @@ export function createAlphaVantageProvider(
     maxBodyBytes: settings.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     secrets: settings.keys,
   });
-  const client = new AlphaVantageClient({ http, keys: new KeyRing(settings.keys), baseUrl: settings.baseUrl, now: options.now ?? Date.now });
+  const keys: KeySource = settings.keySource ?? new KeyRing(settings.keys);
+  const client = new AlphaVantageClient({ http, keys, baseUrl: settings.baseUrl, now: options.now ?? Date.now });
   return {
     id: PROVIDER_ID,
     name: 'Alpha Vantage',
@@ -42,6 +43,9 @@ export function createAlphaVantageProvider(
     history: createDailyHistoryFetcher(client, { premium: settings.premium }),
     statements: createStatementsFetcher(client),
     search: createSymbolSearchFetcher(client),
-    close: () => http.close(),
+    close: async () => {
+      await http.close();
+      await keys.close?.();
+    },
   };
 }

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { ProviderFailureKind } from '../../domain/index.js';
 import type { ProviderHttpClient } from '../http.js';
-import type { KeyRing } from '../keys.js';
+import { withKey, type KeySource } from '../keys.js';
 import { finnhubFailure } from './errors.js';
 
 export const FINNHUB_PROVIDER_ID = 'finnhub' as const;
@@ -9,7 +9,7 @@ export const FINNHUB_PROVIDER_ID = 'finnhub' as const;
 /** What every Finnhub capability is built from. */
 export interface FinnhubContext {
   readonly http: ProviderHttpClient;
-  readonly keys: KeyRing;
+  readonly keys: KeySource;
   /** API base without a trailing slash; the real one carries the `/api/v1` prefix. */
   readonly baseUrl: string;
   /** Clock for `asOf` when Finnhub gives no timestamp; injectable for tests. */
@@ -19,7 +19,8 @@ export interface FinnhubContext {
 /**
  * One Finnhub call: the URL from the base and neutral parameters, the key in the documented
  * `X-Finnhub-Token` header (so it never rides in a URL that a proxy or log might keep), and the
- * provider's error answers classified before anyone reads the body as data.
+ * provider's error answers classified before anyone reads the body as data. The key source hears
+ * how the call ended.
  */
 export async function getFinnhub(
   context: FinnhubContext,
@@ -31,10 +32,12 @@ export async function getFinnhub(
   // Concatenate rather than resolve: `new URL('/quote', base)` would drop the `/api/v1` prefix.
   const url = new URL(context.baseUrl + path);
   for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value);
-  const response = await context.http.getJson(url, { signal, headers: { 'x-finnhub-token': context.keys.take() } });
-  const failure = finnhubFailure(context.http, response, what, context.now());
-  if (failure) throw failure;
-  return response.body;
+  return withKey(context.keys, async (key) => {
+    const response = await context.http.getJson(url, { signal, headers: { 'x-finnhub-token': key } });
+    const failure = finnhubFailure(context.http, response, what, context.now());
+    if (failure) throw failure;
+    return response.body;
+  });
 }
 
 /** The payload read through its schema, or BAD_RESPONSE naming the first field that did not fit. */

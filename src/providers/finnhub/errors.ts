@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ProviderFailureKind, type ProviderError } from '../../domain/index.js';
+import { ProviderFailureKind, type ProviderError, type RefusalScope } from '../../domain/index.js';
 import { parseRetryAfter, type JsonResponse, type ProviderHttpClient } from '../http.js';
 
 /**
@@ -12,6 +12,8 @@ const ErrorBodySchema = z.object({ error: z.string() });
 
 const RATE_LIMIT_WORDS = /limit reached|rate limit|too many requests/i;
 const ACCESS_WORDS = /access|api key|token|subscription|premium|plan/i;
+/** Words of a plan refusal ("You don't have access to this resource."), as opposed to a bad key. */
+const PLAN_WORDS = /access|subscription|premium|plan|upgrade/i;
 
 const described: Record<ProviderFailureKind, string> = {
   RATE_LIMITED: 'rate limited',
@@ -33,7 +35,15 @@ export function finnhubFailure(http: ProviderHttpClient, response: JsonResponse,
   const message = errorBody.success ? errorBody.data.error : '';
   const kind = kindOf(response.status, message);
   const retryAfterMs = kind === ProviderFailureKind.RATE_LIMITED ? retryAfter(response, now) : undefined;
-  return http.failure(kind, `${what}: ${described[kind]} (HTTP ${response.status})`, errorBody.success ? message : JSON.stringify(response.body), retryAfterMs);
+  const upstream = errorBody.success ? message : JSON.stringify(response.body);
+  return http.failure(kind, `${what}: ${described[kind]} (HTTP ${response.status})`, upstream, retryAfterMs, scopeOf(response.status, message));
+}
+
+/** 401 is the key; 402/403 the plan; a refusal inside a 200 says which in its words. */
+function scopeOf(status: number, message: string): RefusalScope {
+  if (status === 401) return 'key';
+  if (status === 402 || status === 403) return 'plan';
+  return PLAN_WORDS.test(message) ? 'plan' : 'key';
 }
 
 function kindOf(status: number, message: string): ProviderFailureKind {

@@ -1,6 +1,6 @@
 import type { ProviderAdapter } from '../adapter.js';
 import { ProviderHttpClient } from '../http.js';
-import { KeyRing } from '../keys.js';
+import { KeyRing, type KeySource } from '../keys.js';
 import { DEFAULT_MAX_BODY_BYTES, type RemoteAdapterSettings } from '../remote.js';
 import { FINNHUB_PROVIDER_ID, type FinnhubContext } from './client.js';
 import { createProfileFetcher } from './profile.js';
@@ -25,9 +25,10 @@ export function createFinnhubProvider(settings: RemoteAdapterSettings, options: 
     maxBodyBytes: settings.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     secrets: settings.keys,
   });
+  const keys: KeySource = settings.keySource ?? new KeyRing(settings.keys);
   const context: FinnhubContext = {
     http,
-    keys: new KeyRing(settings.keys),
+    keys,
     baseUrl: settings.baseUrl,
     now: options.now ?? Date.now,
   };
@@ -38,6 +39,9 @@ export function createFinnhubProvider(settings: RemoteAdapterSettings, options: 
     profile: createProfileFetcher(context),
     statements: createStatementsFetcher(context),
     search: createSearchFetcher(context),
-    close: () => http.close(),
+    close: async () => {
+      await http.close();
+      await keys.close?.();
+    },
   };
 }

@@ -2,21 +2,21 @@ import type { z } from 'zod';
 import { ProviderError, ProviderFailureKind } from '../../domain/index.js';
 import type { FetchOptions } from '../adapter.js';
 import type { JsonResponse, ProviderHttpClient } from '../http.js';
-import type { KeyRing } from '../keys.js';
+import { withKey, type KeySource } from '../keys.js';
 import { failureOf, reclassified } from './errors.js';
 import type { FmpRequest } from './wire.js';
 
 export const PROVIDER_ID = 'fmp';
 
 /**
- * One FMP call: the URL under the configured base with the next key as `apikey`, the shared HTTP
+ * One FMP call: the URL under the configured base with an acquired key as `apikey`, the shared HTTP
  * client, and FMP's error bodies turned into classified failures before anyone reads the body
  * as data. `what` names the call in our words (`quote AAPL`) for messages and logs.
  */
 export class FmpClient {
   constructor(
     private readonly http: ProviderHttpClient,
-    private readonly keys: KeyRing,
+    private readonly keys: KeySource,
     private readonly baseUrl: string,
   ) {}
 
@@ -24,16 +24,18 @@ export class FmpClient {
     // The base may carry a path prefix (a proxy), so the path is appended, never resolved.
     const url = new URL(this.baseUrl + request.path);
     for (const [name, value] of Object.entries(request.params)) url.searchParams.set(name, String(value));
-    url.searchParams.set('apikey', this.keys.take());
-    let response: JsonResponse;
-    try {
-      response = await this.http.getJson(url, { signal: options?.signal });
-    } catch (error) {
-      throw reclassified(this.http, error, what);
-    }
-    const failure = failureOf(this.http, response, what);
-    if (failure) throw failure;
-    return response.body;
+    return withKey(this.keys, async (key) => {
+      url.searchParams.set('apikey', key);
+      let response: JsonResponse;
+      try {
+        response = await this.http.getJson(url, { signal: options?.signal });
+      } catch (error) {
+        throw reclassified(this.http, error, what);
+      }
+      const failure = failureOf(this.http, response, what);
+      if (failure) throw failure;
+      return response.body;
+    });
   }
 
   /** A payload that is not what FMP documents; the issues (which quote FMP's values) are for logs. */

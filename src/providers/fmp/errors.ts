@@ -1,4 +1,4 @@
-import { ProviderError, ProviderFailureKind } from '../../domain/index.js';
+import { ProviderError, ProviderFailureKind, type RefusalScope } from '../../domain/index.js';
 import { parseRetryAfter, type JsonResponse, type ProviderHttpClient } from '../http.js';
 
 /**
@@ -15,6 +15,11 @@ const LEGACY = /legacy endpoint/i;
 /** A bad or revoked key, or a plan without this endpoint, symbol or parameter value. */
 const REFUSAL =
   /invalid api key|api key|restricted endpoint|exclusive endpoint|special endpoint|premium query parameter|not available under your current subscription|upgrade your plan/i;
+
+/** The key itself is bad or revoked ("Invalid API KEY. Feel free to create a Free API Key…"). */
+const BAD_KEY = /invalid api key/i;
+/** The key is fine but its plan lacks the endpoint, symbol or parameter value. */
+const PLAN = /restricted endpoint|exclusive endpoint|special endpoint|premium|not available under your current subscription|upgrade your plan/i;
 
 /** What operators must do when the legacy API refuses a key; first, so truncation keeps it. */
 export const LEGACY_HINT = 'Set FMP_API=stable: this key cannot use the legacy /api/v3 endpoints.';
@@ -37,6 +42,16 @@ export function kindOfWords(words: string): ProviderFailureKind | undefined {
   return undefined;
 }
 
+/**
+ * Whether a refusal is about the key or its plan. A legacy-API refusal is a setting to change
+ * (FMP_API), not a bad key; unknown words about the key count as the key.
+ */
+export function scopeOfWords(words: string): RefusalScope {
+  if (BAD_KEY.test(words)) return 'key';
+  if (LEGACY.test(words) || PLAN.test(words)) return 'plan';
+  return 'key';
+}
+
 /** The provider's words as logs should keep them: the legacy refusal carries what to do about it. */
 function upstreamOf(words: string): string {
   return LEGACY.test(words) ? `${LEGACY_HINT} FMP said: ${words}` : words;
@@ -52,7 +67,7 @@ export function failureOf(http: ProviderHttpClient, response: JsonResponse, what
   const retryAfterMs = parseRetryAfter(response.headers['retry-after']);
   const kind = kindOfWords(words);
   if (kind !== undefined) {
-    return http.failure(kind, `FMP refused ${what} (HTTP ${response.status}, ${describe(kind)})`, upstreamOf(words), retryAfterMs);
+    return http.failure(kind, `FMP refused ${what} (HTTP ${response.status}, ${describe(kind)})`, upstreamOf(words), retryAfterMs, scopeOfWords(words));
   }
   // Words we do not recognise: the status decides, and a 200 carrying them is not the data asked for.
   return (
@@ -71,7 +86,13 @@ export function reclassified(http: ProviderHttpClient, error: unknown, what: str
   const words = error.options.upstreamMessage;
   const kind = words === undefined ? undefined : kindOfWords(words);
   if (words === undefined || kind === undefined) return error;
-  return http.failure(kind, `FMP refused ${what} in plain text (${describe(kind)}): ${error.message}`, upstreamOf(words), error.options.retryAfterMs);
+  return http.failure(
+    kind,
+    `FMP refused ${what} in plain text (${describe(kind)}): ${error.message}`,
+    upstreamOf(words),
+    error.options.retryAfterMs,
+    scopeOfWords(words),
+  );
 }
 
 function describe(kind: ProviderFailureKind): string {

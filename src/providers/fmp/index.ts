@@ -1,6 +1,6 @@
 import type { ProviderAdapter } from '../adapter.js';
 import { ProviderHttpClient } from '../http.js';
-import { KeyRing } from '../keys.js';
+import { KeyRing, type KeySource } from '../keys.js';
 import { DEFAULT_MAX_BODY_BYTES, type RemoteAdapterSettings } from '../remote.js';
 import { FmpClient, PROVIDER_ID } from './client.js';
 import { createHistoryFetcher } from './history.js';
@@ -30,7 +30,8 @@ export function createFmpProvider(settings: FmpSettings): ProviderAdapter {
     maxBodyBytes: settings.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     secrets: settings.keys,
   });
-  const client = new FmpClient(http, new KeyRing(settings.keys), settings.baseUrl);
+  const keys: KeySource = settings.keySource ?? new KeyRing(settings.keys);
+  const client = new FmpClient(http, keys, settings.baseUrl);
   const api = settings.api === 'v3' ? v3Api() : stableApi({ batchQuotes: settings.batchQuotes });
   return {
     id: PROVIDER_ID,
@@ -40,6 +41,9 @@ export function createFmpProvider(settings: FmpSettings): ProviderAdapter {
     history: createHistoryFetcher(client, api),
     statements: createStatementsFetcher(client, api),
     search: createSearchFetcher(client, api),
-    close: () => http.close(),
+    close: async () => {
+      await http.close();
+      await keys.close?.();
+    },
   };
 }

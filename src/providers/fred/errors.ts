@@ -39,7 +39,9 @@ export function fredFailure(http: ProviderHttpClient, response: JsonResponse, wh
   const status = ok && errorBody.success ? (errorBody.data.error_code ?? response.status) : response.status;
   const kind = kindOf(status, message);
   const retryAfterMs = kind === ProviderFailureKind.RATE_LIMITED ? parseRetryAfter(response.headers['retry-after']) : undefined;
-  return http.failure(kind, `${what}: ${described[kind]} (HTTP ${status})`, errorBody.success ? message : JSON.stringify(response.body), retryAfterMs);
+  const upstream = errorBody.success ? message : JSON.stringify(response.body);
+  // FRED has no plans: every refusal it makes is about the key (unknown, malformed, locked).
+  return http.failure(kind, `${what}: ${described[kind]} (HTTP ${status})`, upstream, retryAfterMs, 'key');
 }
 
 function kindOf(status: number, message: string): ProviderFailureKind {

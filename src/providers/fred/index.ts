@@ -1,6 +1,6 @@
 import type { ProviderAdapter } from '../adapter.js';
 import { ProviderHttpClient } from '../http.js';
-import { KeyRing } from '../keys.js';
+import { KeyRing, type KeySource } from '../keys.js';
 import { DEFAULT_MAX_BODY_BYTES, type RemoteAdapterSettings } from '../remote.js';
 import { FRED_PROVIDER_ID, createEconomicSeriesFetcher } from './series.js';
 
@@ -15,11 +15,14 @@ export function createFredProvider(settings: RemoteAdapterSettings): ProviderAda
     maxBodyBytes: settings.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     secrets: settings.keys,
   });
-  const keys = new KeyRing(settings.keys);
+  const keys: KeySource = settings.keySource ?? new KeyRing(settings.keys);
   return {
     id: FRED_PROVIDER_ID,
     name: 'FRED (Federal Reserve Economic Data)',
     economicSeries: createEconomicSeriesFetcher({ http, keys, baseUrl: settings.baseUrl }),
-    close: () => http.close(),
+    close: async () => {
+      await http.close();
+      await keys.close?.();
+    },
   };
 }

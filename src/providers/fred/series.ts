@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { ProviderFailureKind, type EconomicSeries, type EconomicSeriesQuery } from '../../domain/index.js';
 import type { FetchOptions, QueryFetcher } from '../adapter.js';
 import type { ProviderHttpClient } from '../http.js';
-import type { KeyRing } from '../keys.js';
+import { withKey, type KeySource } from '../keys.js';
 import { fredFailure } from './errors.js';
 import {
   FredObservationsResponseSchema,
@@ -16,7 +16,7 @@ export const FRED_PROVIDER_ID = 'fred';
 
 export interface FredSeriesDependencies {
   readonly http: ProviderHttpClient;
-  readonly keys: KeyRing;
+  readonly keys: KeySource;
   /** API base without a trailing slash; may carry a path prefix (a proxy). */
   readonly baseUrl: string;
   /** Clock for `asOf` when FRED gives no `last_updated`; injectable for tests. */
@@ -76,24 +76,27 @@ export function createEconomicSeriesFetcher(deps: FredSeriesDependencies): Query
   return {
     async fetch(query: EconomicSeriesQuery, options: FetchOptions = {}): Promise<EconomicSeries> {
       const calledAt = now();
-      const siblings = new AbortController();
-      const call: Call = {
-        id: query.id,
-        // One key per request, so both halves of an answer are on the same key's quota.
-        key: deps.keys.take(),
-        signal: options.signal ? AbortSignal.any([options.signal, siblings.signal]) : siblings.signal,
-      };
-      const abortSiblingOnFailure = <T>(work: Promise<T>): Promise<T> =>
-        work.catch((error: unknown) => {
-          siblings.abort();
-          throw error;
-        });
-      const [series, observations] = await Promise.all([
-        abortSiblingOnFailure(fetchSeries(call)),
-        abortSiblingOnFailure(fetchObservations(call, query)),
-      ]);
+      // One key per request, so both halves of an answer are on the same key's quota: two calls' worth.
+      const [series, observations] = await withKey(
+        deps.keys,
+        (key) => {
+          const siblings = new AbortController();
+          const call: Call = {
+            id: query.id,
+            key,
+            signal: options.signal ? AbortSignal.any([options.signal, siblings.signal]) : siblings.signal,
+          };
+          const abortSiblingOnFailure = <T>(work: Promise<T>): Promise<T> =>
+            work.catch((error: unknown) => {
+              siblings.abort();
+              throw error;
+            });
+          return Promise.all([abortSiblingOnFailure(fetchSeries(call)), abortSiblingOnFailure(fetchObservations(call, query))]);
+        },
+        { cost: 2 },
+      );
       return {
-        id: call.id,
+        id: query.id,
         title: series.title,
         units: series.units,
         frequency: series.frequency,

@@ -1,13 +1,13 @@
 import type { ProviderHttpClient, JsonResponse } from '../http.js';
-import type { KeyRing } from '../keys.js';
+import { withKey, type KeySource } from '../keys.js';
 import { failureOf } from './errors.js';
 
 export const PROVIDER_ID = 'polygon';
 
-/** What every Polygon capability is built from: one HTTP client and one key ring per adapter. */
+/** What every Polygon capability is built from: one HTTP client and one key source per adapter. */
 export interface PolygonContext {
   readonly http: ProviderHttpClient;
-  readonly keys: KeyRing;
+  readonly keys: KeySource;
   /** API base without a trailing slash; it may carry a path prefix (a proxy), so paths are appended to it. */
   readonly baseUrl: string;
   /** Clock for provenance and date windows; injectable so tests need no fake timers. */
@@ -29,16 +29,20 @@ export function segment(ticker: string): string {
 }
 
 /**
- * One GET with the next key of the ring. The key travels in the Authorization header (Polygon's
- * documented alternative to `apiKey=`), so it is in no URL, hence in no log line or error naming one.
+ * One GET with an acquired key. The key travels in the Authorization header (Polygon's documented
+ * alternative to `apiKey=`), so it is in no URL, hence in no log line or error naming one. The
+ * response comes back as it is (the quote reads a plan refusal as "use daily bars"), but the key
+ * source is told what it meant, under `what`.
  */
-export function send(context: PolygonContext, url: URL, signal?: AbortSignal): Promise<JsonResponse> {
-  return context.http.getJson(url, { signal, headers: { authorization: `Bearer ${context.keys.take()}` } });
+export function send(context: PolygonContext, url: URL, what: string, signal?: AbortSignal): Promise<JsonResponse> {
+  return withKey(context.keys, (key) => context.http.getJson(url, { signal, headers: { authorization: `Bearer ${key}` } }), {
+    outcomeOf: (response) => failureOf(context.http, response, what),
+  });
 }
 
 /** The body of a successful call; any of Polygon's error answers throws, classified. */
 export async function getPayload(context: PolygonContext, url: URL, what: string, signal?: AbortSignal): Promise<unknown> {
-  const response = await send(context, url, signal);
+  const response = await send(context, url, what, signal);
   const failure = failureOf(context.http, response, what);
   if (failure) throw failure;
   return response.body;

@@ -16,6 +16,7 @@ import { parseRetryAfter, type JsonResponse, type ProviderHttpClient } from '../
 
 const RATE_LIMIT_WORDS = /maximum requests|rate limit|too many requests/i;
 const KEY_WORDS = /api key|apikey|not authori[sz]ed|unauthori[sz]ed|entitled/i;
+const PLAN_WORDS = /entitled|upgrade|plan/i;
 
 /** A top-level text field of a JSON object body (read without validating a possibly huge payload). */
 function textField(body: unknown, name: 'status' | 'error' | 'message'): string | undefined {
@@ -52,10 +53,12 @@ export function failureOf(http: ProviderHttpClient, response: JsonResponse, what
     return http.failure(ProviderFailureKind.RATE_LIMITED, said('Polygon is rate limiting this key'), words(), retryAfterMs);
   }
   if (isNotEntitled(response)) {
-    return http.failure(ProviderFailureKind.UNAUTHORIZED, said("the key's Polygon plan does not include this endpoint"), words());
+    return http.failure(ProviderFailureKind.UNAUTHORIZED, said("the key's Polygon plan does not include this endpoint"), words(), undefined, 'plan');
   }
   if (status === 401 || (isError && KEY_WORDS.test(words()))) {
-    return http.failure(ProviderFailureKind.UNAUTHORIZED, said('Polygon refused the API key'), words());
+    // "not entitled … upgrade your plan" in an ERROR body is still the plan, not the key.
+    const scope = status !== 401 && PLAN_WORDS.test(words()) ? 'plan' : 'key';
+    return http.failure(ProviderFailureKind.UNAUTHORIZED, said('Polygon refused the API key'), words(), undefined, scope);
   }
   if (status === 404 || upstreamStatus === 'NOT_FOUND') {
     return http.failure(ProviderFailureKind.NOT_FOUND, said('Polygon has no such ticker'), words());

@@ -32,7 +32,7 @@ export function createQuoteFetcher(context: PolygonContext): BatchFetcher<Quote>
         const tickers = [...new Set(symbols.map(toPolygonTicker))];
         const url = endpoint(context, '/v2/snapshot/locale/us/markets/stocks/tickers', { tickers: tickers.join(','), include_otc: true });
         const callTime = context.now();
-        const response = await send(context, url, signal);
+        const response = await send(context, url, 'full market snapshot', signal);
         if (!isNotEntitled(response)) {
           const failure = failureOf(context.http, response, 'full market snapshot');
           if (failure) throw failure;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ProviderError, ProviderFailureKind } from '../../domain/index.js';
+import { ProviderError, ProviderFailureKind, type RefusalScope } from '../../domain/index.js';
 import { parseRetryAfter, type JsonResponse, type ProviderHttpClient } from '../http.js';
 
 /**
@@ -64,7 +64,9 @@ export function failureOf(
   const kind = kindOf(code, message, error !== undefined);
   const retryAfterMs = kind === ProviderFailureKind.RATE_LIMITED ? retryAfter(response, message, now) : undefined;
   const upstream = error?.message ?? JSON.stringify(response.body);
-  return http.failure(kind, `${what}: ${described[kind]} (code ${code}, HTTP ${response.status})`, upstream, retryAfterMs);
+  // 401 a bad key; 402/403 "… is available exclusively with grow or pro … plans".
+  const scope: RefusalScope | undefined = code === 401 ? 'key' : code === 402 || code === 403 ? 'plan' : undefined;
+  return http.failure(kind, `${what}: ${described[kind]} (code ${code}, HTTP ${response.status})`, upstream, retryAfterMs, scope);
 }
 
 function kindOf(code: number, message: string, fromErrorBody: boolean): ProviderFailureKind {

@@ -1,6 +1,6 @@
 import type { ProviderAdapter } from '../adapter.js';
 import { ProviderHttpClient } from '../http.js';
-import { KeyRing } from '../keys.js';
+import { KeyRing, type KeySource } from '../keys.js';
 import { DEFAULT_MAX_BODY_BYTES, type RemoteAdapterSettings } from '../remote.js';
 import { TWELVEDATA_PROVIDER_ID, type TwelveDataContext } from './client.js';
 import { createHistoryFetcher } from './history.js';
@@ -25,9 +25,10 @@ export function createTwelveDataProvider(settings: RemoteAdapterSettings, option
     maxBodyBytes: settings.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     secrets: settings.keys,
   });
+  const keys: KeySource = settings.keySource ?? new KeyRing(settings.keys);
   const context: TwelveDataContext = {
     http,
-    keys: new KeyRing(settings.keys),
+    keys,
     baseUrl: settings.baseUrl,
     now: options.now ?? Date.now,
   };
@@ -37,6 +38,9 @@ export function createTwelveDataProvider(settings: RemoteAdapterSettings, option
     quote: createQuoteFetcher(context),
     history: createHistoryFetcher(context),
     search: createSearchFetcher(context),
-    close: () => http.close(),
+    close: async () => {
+      await http.close();
+      await keys.close?.();
+    },
   };
 }

@@ -1,0 +1,56 @@
+import { Redis } from 'ioredis';
+import type { KeySource } from '../providers/keys.js';
+import type { QuotaLimit } from '../resilience/quota-limits.js';
+import { QuotaKeyPool } from '../resilience/quota.js';
+
+/** What a key pool logs through: the app's logger, or anything shaped like it. */
+export interface KeyPoolLog {
+  warn(details: Record<string, unknown>, message: string): void;
+  info(details: Record<string, unknown>, message: string): void;
+}
+
+export interface KeyPoolSettings {
+  readonly provider: string;
+  readonly keys: readonly string[];
+  readonly quota: readonly QuotaLimit[];
+  /** With it, every gateway instance spends one budget per key; without it each counts its own. */
+  readonly redisUrl?: string | undefined;
+}
+
+/**
+ * The key source of one remote provider: its keys under its plan's quotas, shared through Redis
+ * when there is one. Redis is reached lazily (the first call connects it, start-up never waits)
+ * and is never a reason for a request to fail: while it is down, quotas are counted in memory and
+ * that is logged once, as is its return. Closing the adapter closes the pool's connection.
+ */
+export function createKeyPool(settings: KeyPoolSettings, log: KeyPoolLog): QuotaKeyPool & KeySource {
+  const { provider } = settings;
+  const redis = settings.redisUrl ? connectLazily(settings.redisUrl) : undefined;
+  return new QuotaKeyPool({
+    provider,
+    keys: settings.keys,
+    limits: settings.quota,
+    ...(redis ? { redis, ownsRedis: true } : {}),
+    onKeyRetired: ({ key, reason }) =>
+      log.warn({ provider, key, reason }, `${provider} refused API key ${key} as bad: it is no longer used until restart`),
+    onStoreDown: (error) =>
+      log.warn({ provider, err: error }, `quota store (Redis) unavailable for ${provider}: counting quotas in this instance until it is back`),
+    onStoreUp: () => log.info({ provider }, `quota store (Redis) back for ${provider}: quotas are shared again`),
+  });
+}
+
+function connectLazily(url: string): Redis {
+  const client = new Redis(url, {
+    lazyConnect: true,
+    // A command that cannot be sent now fails at once, and the pool counts in memory instead.
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    connectTimeout: 1_000,
+    commandTimeout: 500,
+    // Keep trying in the background, at most every 5 s, for as long as the gateway runs.
+    retryStrategy: (attempt) => Math.min(attempt * 200, 5_000),
+  });
+  // Outages are told by the pool, once each way; without a listener ioredis would print every retry.
+  client.on('error', () => undefined);
+  return client;
+}

@@ -1,0 +1,130 @@
+import type { Redis } from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import { WINDOW_SECONDS, type QuotaLimit } from './quota-limits.js';
+import type { RedisReadiness } from './redis-readiness.js';
+import type { StoreHealth } from './store-health.js';
+
+/** The shared store of every window of a pool: one Redis, its readiness and its health. */
+export interface SharedStore {
+  readonly client: Redis;
+  readonly readiness: RedisReadiness;
+  readonly health: StoreHealth;
+}
+
+/** Whether the shared store can be asked now; a Redis that is not connected counts as down. */
+export async function sharedReady(store: SharedStore): Promise<boolean> {
+  if (await store.readiness.ready()) return true;
+  store.health.down(new Error(`Redis connection is ${store.client.status}`));
+  return false;
+}
+
+/**
+ * A refused consume of several points is undone, so a smaller call may still fit; not this close
+ * to the window's reset, where the undo could land in the next window and open it below zero.
+ */
+const UNDO_MARGIN_MS = 1_000;
+
+/**
+ * What a consume learnt of the window besides its answer: until `resetAt`, no call costing more
+ * than `fits` can pass. Other instances can only spend more, never give back, so it holds across
+ * instances too and lets a pool skip a spent key without asking the store again.
+ */
+export interface Consumed {
+  readonly granted: boolean;
+  readonly resetAt: number;
+  readonly fits: number;
+}
+
+/**
+ * One window of one provider's quota ("60/min"), counting every key of the provider by its id.
+ * A consume is one atomic increment-and-compare in the store (a Lua script in Redis, a synchronous
+ * map update in memory), so concurrent consumes can never together pass the limit: the consume is
+ * the reservation. A refused single point still counts (the window is spent until its reset
+ * either way); a refused call of several points is given back (see UNDO_MARGIN_MS). With a shared
+ * store, Redis counts for every gateway instance; when Redis is not ready or fails, the in-process
+ * counter takes over for that call, and the outage is told once.
+ */
+export class WindowCounter {
+  private readonly memory: RateLimiterMemory;
+  private readonly shared: RateLimiterRedis | undefined;
+
+  constructor(
+    readonly limit: QuotaLimit,
+    keyPrefix: string,
+    private readonly store?: SharedStore,
+  ) {
+    const options = { keyPrefix, points: limit.points, duration: WINDOW_SECONDS[limit.per] };
+    this.memory = new RateLimiterMemory(options);
+    this.shared = store
+      ? new RateLimiterRedis({
+          ...options,
+          storeClient: store.client,
+          // Never queue behind a Redis that is not there: fall back at once.
+          rejectIfRedisNotReady: true,
+        })
+      : undefined;
+  }
+
+  async consume(id: string, cost: number): Promise<Consumed> {
+    const now = Date.now();
+    if (this.shared && this.store && (await sharedReady(this.store))) {
+      try {
+        const res = await this.shared.consume(this.entry(id), cost);
+        this.store.health.up();
+        return { granted: true, resetAt: now + this.msOf(res), fits: res.remainingPoints };
+      } catch (error) {
+        if (error instanceof RateLimiterRes) {
+          this.store.health.up();
+          return this.refused(this.shared, id, cost, error, now);
+        }
+        this.store.health.down(error);
+      }
+    }
+    try {
+      const res = await this.memory.consume(this.entry(id), cost);
+      return { granted: true, resetAt: now + this.msOf(res), fits: res.remainingPoints };
+    } catch (error) {
+      if (error instanceof RateLimiterRes) return this.refused(this.memory, id, cost, error, now);
+      throw error;
+    }
+  }
+
+  /** Points left in the current window; the counter that would answer a consume now is the one read. */
+  async remaining(id: string): Promise<number> {
+    if (this.shared && this.store && (await sharedReady(this.store))) {
+      try {
+        return this.left(await this.shared.get(this.entry(id)));
+      } catch (error) {
+        this.store.health.down(error);
+      }
+    }
+    return this.left(await this.memory.get(this.entry(id)));
+  }
+
+  /** `<id>:<window>` under the limiter's prefix: `mg:quota:<provider>:<id>:minute` in Redis. */
+  private entry(id: string): string {
+    return `${id}:${this.limit.per}`;
+  }
+
+  private left(res: RateLimiterRes | null): number {
+    return res === null ? this.limit.points : Math.max(0, this.limit.points - res.consumedPoints);
+  }
+
+  /** A store without a TTL on the entry answers -1; the window's length is the safe reading. */
+  private msOf(res: RateLimiterRes): number {
+    return res.msBeforeNext > 0 ? res.msBeforeNext : WINDOW_SECONDS[this.limit.per] * 1000;
+  }
+
+  private async refused(limiter: RateLimiterMemory | RateLimiterRedis, id: string, cost: number, res: RateLimiterRes, now: number): Promise<Consumed> {
+    const resetAt = now + this.msOf(res);
+    if (cost > 1 && resetAt - Date.now() > UNDO_MARGIN_MS) {
+      const undone = await limiter.reward(this.entry(id), cost).then(
+        () => true,
+        // Failing to give back only leaves the window stricter than it need be.
+        () => false,
+      );
+      if (undone) return { granted: false, resetAt, fits: Math.max(0, this.limit.points - (res.consumedPoints - cost)) };
+    }
+    return { granted: false, resetAt, fits: 0 };
+  }
+}
