@@ -1,6 +1,8 @@
-import type { Capability, ProviderId } from '../domain/index.js';
+import { ErrorCode, MarketError, type Capability, type ProviderId } from '../domain/index.js';
 import type { ProviderPipeline } from '../resilience/pipeline.js';
 import { capabilitiesOf, type ProviderAdapter } from '../providers/adapter.js';
+import { keyStatusOf, type KeyStatusSource, type ProviderKeyStatus } from './key-status.js';
+import { failureKindOfOutcome, ProviderHealth, watchPipeline, type BreakerState, type HealthSnapshot } from './provider-health.js';
 
 /** What the gateway says about each provider it knows. */
 export interface ProviderSummary {
@@ -10,16 +12,54 @@ export interface ProviderSummary {
   readonly enabled: boolean;
 }
 
+/** A provider's summary with its health: breaker, recent and total calls, keys, dead letters. */
+export interface ProviderStatus extends ProviderSummary, HealthSnapshot {
+  readonly keys: readonly ProviderKeyStatus[];
+  /** Calls waiting in the dead-letter queue; 0 until that queue exists. */
+  readonly deadLetters: number;
+}
+
+export interface ProviderRegistryOptions {
+  /**
+   * The key pool of each provider that has one, read whenever status is asked, so app.ts may add
+   * a pool to the map after the registry is built.
+   */
+  readonly keyStatus?: ReadonlyMap<ProviderId, KeyStatusSource>;
+  /** Told of every breaker reset asked for by hand (for the log); `previous` is null without a breaker. */
+  readonly onBreakerReset?: (event: { readonly provider: ProviderId; readonly previous: BreakerState | null }) => void;
+  /** The health windows' clock, in monotonic milliseconds (tests). */
+  readonly now?: () => number;
+}
+
+/** What a market-service call reports (`ProviderCallEvent` fits). */
+export interface CallReport {
+  readonly provider: string;
+  readonly durationMs: number;
+  readonly outcome: string;
+}
+
 /**
  * The enabled adapters in their configured priority. The chain for a capability is every adapter
  * that declares it, in that order; routing by health arrives with resilience.
  */
 export class ProviderRegistry {
+  private readonly health = new Map<string, ProviderHealth>();
+
   constructor(
     private readonly adapters: readonly ProviderAdapter[],
     /** The resilience pipeline of each remote provider (the simulated market has none). */
     private readonly pipelines: ReadonlyMap<ProviderId, ProviderPipeline> = new Map(),
-  ) {}
+    private readonly options: ProviderRegistryOptions = {},
+  ) {
+    // One source of truth per provider: its pipeline's attempts where it has one (what really
+    // reached the provider, retries included), else the market service's calls (`recordCall`).
+    for (const adapter of adapters) {
+      const health = new ProviderHealth({ now: options.now });
+      this.health.set(adapter.id, health);
+      const pipeline = pipelines.get(adapter.id);
+      if (pipeline) watchPipeline(health, pipeline);
+    }
+  }
 
   pipeline(id: ProviderId): ProviderPipeline | undefined {
     return this.pipelines.get(id);
@@ -40,7 +80,55 @@ export class ProviderRegistry {
     }));
   }
 
+  /**
+   * A call the market service made (its `onProviderCall`). Counted only for providers without a
+   * pipeline: the pipeline of the others already reported each of its attempts.
+   */
+  recordCall(call: CallReport): void {
+    if (this.pipelines.has(call.provider as ProviderId)) return;
+    this.health.get(call.provider)?.recordCall(call.durationMs, failureKindOfOutcome(call.outcome));
+  }
+
+  /** Every enabled provider with its health, in routing priority. */
+  status(): Promise<ProviderStatus[]> {
+    return Promise.all(this.adapters.map((adapter) => this.statusOf(adapter)));
+  }
+
+  /**
+   * Closes a provider's breaker by hand and answers its status. A provider without a breaker
+   * (the simulated market) answers its status unchanged; one this gateway does not run is
+   * BAD_USER_INPUT, with the enabled ids in the details.
+   */
+  async resetBreaker(id: ProviderId): Promise<ProviderStatus> {
+    const adapter = this.adapters.find((candidate) => candidate.id === id);
+    if (!adapter) {
+      throw new MarketError(ErrorCode.BAD_USER_INPUT, `Provider "${id}" is not enabled on this gateway.`, {
+        provider: id,
+        enabled: this.adapters.map((candidate) => candidate.id),
+      });
+    }
+    const pipeline = this.pipelines.get(id);
+    const previous = pipeline?.breakerState() ?? null;
+    pipeline?.resetBreaker();
+    this.options.onBreakerReset?.({ provider: id, previous });
+    return this.statusOf(adapter);
+  }
+
   get size(): number {
     return this.adapters.length;
+  }
+
+  private async statusOf(adapter: ProviderAdapter): Promise<ProviderStatus> {
+    const health = (this.health.get(adapter.id) as ProviderHealth).snapshot();
+    return {
+      id: adapter.id,
+      name: adapter.name,
+      capabilities: capabilitiesOf(adapter),
+      enabled: true,
+      ...health,
+      keys: await keyStatusOf(this.options.keyStatus?.get(adapter.id)),
+      // No dead-letter queue yet: nothing can be waiting in it.
+      deadLetters: 0,
+    };
   }
 }

@@ -14,14 +14,24 @@ export interface Metrics {
   readonly providerErrors: Counter<'provider' | 'kind'>;
   readonly providerRetries: Counter<'provider'>;
   readonly staleServed: Counter<'kind'>;
+  readonly providerQuotaRemaining: Gauge<'provider' | 'key' | 'window'>;
   readonly streamFeeds: Gauge;
   readonly streamWatchers: Gauge;
+}
+
+/** What is left of one quota window of one API key (key masked). */
+export interface QuotaReading {
+  readonly provider: string;
+  readonly key: string;
+  readonly window: string;
+  readonly remaining: number;
 }
 
 /** Live figures read at scrape time rather than pushed on every change. */
 export interface MetricProbes {
   readonly streamFeeds: () => number;
   readonly streamWatchers: () => number;
+  readonly quotaRemaining?: () => Promise<readonly QuotaReading[]>;
 }
 
 export function createMetrics(probes: MetricProbes): Metrics {
@@ -78,6 +88,19 @@ export function createMetrics(probes: MetricProbes): Metrics {
       help: 'Answers served from cache past their freshness because no provider could answer.',
       labelNames: ['kind'],
       registers: [registry],
+    }),
+    providerQuotaRemaining: new Gauge({
+      name: 'provider_quota_remaining',
+      help: 'Calls left in each quota window of each API key (key masked to its last 4 characters).',
+      labelNames: ['provider', 'key', 'window'],
+      registers: [registry],
+      async collect() {
+        if (!probes.quotaRemaining) return;
+        this.reset();
+        for (const reading of await probes.quotaRemaining()) {
+          this.set({ provider: reading.provider, key: reading.key, window: reading.window }, reading.remaining);
+        }
+      },
     }),
     streamFeeds: new Gauge({
       name: 'stream_upstream_feeds',

@@ -1,12 +1,12 @@
 import { Ctx, Query, Resolver } from 'type-graphql';
-import type { ProviderSummary } from '../../market/registry.js';
+import type { ProviderStatus } from '../../market/registry.js';
 import type { GraphQLContext } from '../context.js';
 import { ProviderStatusType } from '../types/provider.js';
 
 @Resolver()
 export class ProvidersResolver {
-  @Query(() => [ProviderStatusType], { description: 'The data providers behind the gateway, in routing priority.' })
-  providers(@Ctx() { providers }: GraphQLContext): ProviderSummary[] {
-    return providers.summaries();
+  @Query(() => [ProviderStatusType], { description: 'The data providers behind the gateway, in routing priority, with their health.' })
+  providers(@Ctx() { providers }: GraphQLContext): Promise<ProviderStatus[]> {
+    return providers.status();
   }
 }

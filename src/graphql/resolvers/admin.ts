@@ -1,0 +1,22 @@
+import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
+import type { ProviderId as ProviderIdValue } from '../../domain/index.js';
+import type { ProviderStatus } from '../../market/registry.js';
+import type { GraphQLContext } from '../context.js';
+import { guard } from '../errors.js';
+import { ProviderId } from '../types/enums.js';
+import { ProviderStatusType } from '../types/provider.js';
+
+/** Operator actions on the gateway's providers. */
+@Resolver()
+export class AdminResolver {
+  @Mutation(() => ProviderStatusType, {
+    description:
+      'Closes the circuit breaker of an enabled provider by hand (an operator who knows it is back) and answers its status. ' +
+      'A provider without a breaker (SIMULATED) answers its status unchanged; a provider this gateway does not run is BAD_USER_INPUT. ' +
+      'The breaker keeps its failure count, so a provider still failing reopens it at its next counted failure. ' +
+      'Every reset is logged. Will require the ADMIN right once rights exist (a later issue); until then any client may call it.',
+  })
+  resetCircuitBreaker(@Arg('provider', () => ProviderId) provider: ProviderIdValue, @Ctx() { providers }: GraphQLContext): Promise<ProviderStatus> {
+    return guard(() => providers.resetBreaker(provider));
+  }
+}

@@ -1,0 +1,254 @@
+import { ProviderError, ProviderFailureKind } from '../domain/index.js';
+import type { BreakerState, ProviderPipeline } from '../resilience/pipeline.js';
+
+export type { BreakerState } from '../resilience/pipeline.js';
+
+/**
+ * How one provider has fared: its breaker, its calls over the last five minutes and since start.
+ *
+ * What counts as a call. For a provider with a resilience pipeline it is one *attempt* that
+ * reached the provider, as the pipeline's innermost policy (the timeout) reports it: a retry is a
+ * call of its own, and a call the open breaker or the full bulkhead refuses is none, since the
+ * provider never saw it. That is the provider's health, not the gateway's: a breaker refusing
+ * a hundred calls must not read as a hundred provider failures. For a provider without a pipeline
+ * (the simulated market) it is one call of the market service (`onProviderCall`). One provider
+ * has exactly one of the two sources (see `ProviderRegistry`), so nothing is counted twice.
+ *
+ * What counts as a failure. Any attempt that did not get an answer: UNAVAILABLE (outage,
+ * timeout), BAD_RESPONSE, RATE_LIMITED, UNAUTHORIZED, or `ERROR` for something outside the
+ * taxonomy. A NOT_FOUND is an answer (about the symbol, not the provider) and counts as a success,
+ * as the breaker sees it too.
+ *
+ * Latency is of answered calls only. Failures are the success rate's business: fast ones (a
+ * refused connection, a quota refused before any request) would drag the percentiles down, and
+ * timeouts would make p95 echo the configured timeout instead of the provider's speed.
+ *
+ * The window, and why its memory is bounded. Time is cut into 10-second buckets; a ring of 30
+ * holds the current bucket and the 29 before it, so a call counts in the window for at least 290 s
+ * and less than 300 s ("the last 5 minutes" to a 10-second step). A bucket from an earlier turn of
+ * the ring is cleared when its slot is reused, and ignored when read, so nothing is ever removed
+ * by a timer. Each bucket keeps its call and failure counts and a latency histogram of answered
+ * calls: 8 bins per doubling from 0.1 ms to 0.1 ms × 2^24 (28 min), one bin below and the top one
+ * open-ended, 193 counters. So a provider costs at most 30 × 193 counters (about 23 KB, allocated
+ * only for buckets that saw an answer) whatever the call rate, and recording is O(1) with no sort.
+ *
+ * Percentiles are nearest-rank over the window's merged histogram: the bin holding the rank-th
+ * answer, reported as the bin's geometric middle, so within 2^(1/16) − 1 ≈ 4.4 % of a value that
+ * really is in the bin. It is then clamped to the fastest and slowest answers of the window, so
+ * with one answer, or all answers alike, the figure is exact, and the open top bin reports the
+ * slowest answer. Counts and the success rate are exact.
+ */
+
+/** Span of the sliding window. */
+export const WINDOW_MS = 5 * 60_000;
+/** Width of one bucket of the window. */
+export const BUCKET_MS = 10_000;
+/** Buckets in the ring: the current one and the 29 before it. */
+export const BUCKETS = WINDOW_MS / BUCKET_MS;
+
+const BINS_PER_DOUBLING = 8;
+const DOUBLINGS = 24;
+/** Upper bound of bin 0; bin i ≥ 1 holds [0.1 · 2^((i−1)/8), 0.1 · 2^(i/8)) ms, the last is open-ended. */
+const FIRST_BOUND_MS = 0.1;
+/** Latency counters per bucket. */
+export const BINS = 1 + BINS_PER_DOUBLING * DOUBLINGS;
+
+interface Bucket {
+  /** Which 10-second span of time this slot holds (time / BUCKET_MS, floored); -Infinity when never used. */
+  index: number;
+  calls: number;
+  failures: number;
+  /** Fastest and slowest answer in the bucket. */
+  minMs: number;
+  maxMs: number;
+  /** Answers per latency bin; allocated on the bucket's first answer. */
+  bins: Uint32Array | undefined;
+}
+
+export interface HealthSnapshot {
+  readonly breaker: {
+    readonly state: BreakerState;
+    /** When the state last changed; null if it has not since start (or there is no breaker). */
+    readonly since: Date | null;
+    /** Failure kind of the most recent failed call; null if none since start. */
+    readonly lastErrorKind: string | null;
+  };
+  readonly window: {
+    /** Calls in the window. */
+    readonly calls: number;
+    /** Share of the window's calls that got an answer, 0..1; null without calls. */
+    readonly successRate: number | null;
+    /** Latency percentiles of the window's answered calls; null without answers. */
+    readonly p50Ms: number | null;
+    readonly p95Ms: number | null;
+  };
+  /** Since start. */
+  readonly calls: number;
+  readonly errors: number;
+}
+
+export interface ProviderHealthOptions {
+  /** Milliseconds on a monotonic clock, for the window (default `performance.now`). Tests inject one. */
+  readonly now?: () => number;
+}
+
+export class ProviderHealth {
+  private readonly now: () => number;
+  private readonly ring: Bucket[];
+  private calls = 0;
+  private errors = 0;
+  private lastErrorKind: string | null = null;
+  private state: BreakerState = 'CLOSED';
+  private since: Date | null = null;
+
+  constructor(options: ProviderHealthOptions = {}) {
+    this.now = options.now ?? (() => performance.now());
+    this.ring = Array.from({ length: BUCKETS }, () => ({ index: Number.NEGATIVE_INFINITY, calls: 0, failures: 0, minMs: Infinity, maxMs: 0, bins: undefined }));
+  }
+
+  /** One call: its duration and, when it failed, its failure kind (`failureKind` below says which). */
+  recordCall(durationMs: number, failureKind?: string): void {
+    const bucket = this.currentBucket();
+    this.calls += 1;
+    bucket.calls += 1;
+    if (failureKind !== undefined) {
+      this.errors += 1;
+      bucket.failures += 1;
+      this.lastErrorKind = failureKind;
+      return;
+    }
+    const ms = Number.isFinite(durationMs) && durationMs > 0 ? durationMs : 0;
+    bucket.minMs = Math.min(bucket.minMs, ms);
+    bucket.maxMs = Math.max(bucket.maxMs, ms);
+    const bins = (bucket.bins ??= new Uint32Array(BINS));
+    const bin = binOf(ms);
+    bins[bin] = (bins[bin] ?? 0) + 1;
+  }
+
+  /** The breaker's state as its change event reports it; the same state again is no change. */
+  recordBreaker(state: BreakerState, at: Date): void {
+    if (state === this.state) return;
+    this.state = state;
+    this.since = at;
+  }
+
+  snapshot(): HealthSnapshot {
+    const live = this.liveBuckets();
+    const calls = live.reduce((sum, bucket) => sum + bucket.calls, 0);
+    const failures = live.reduce((sum, bucket) => sum + bucket.failures, 0);
+    const latency = mergeLatency(live);
+    return {
+      breaker: { state: this.state, since: this.since, lastErrorKind: this.lastErrorKind },
+      window: {
+        calls,
+        successRate: calls === 0 ? null : (calls - failures) / calls,
+        p50Ms: percentile(latency, 0.5),
+        p95Ms: percentile(latency, 0.95),
+      },
+      calls: this.calls,
+      errors: this.errors,
+    };
+  }
+
+  /** What the tracker holds, for tests of its bound: buckets in use and latency counters allocated. */
+  footprint(): { readonly buckets: number; readonly counters: number } {
+    const used = this.ring.filter((bucket) => bucket.index !== Number.NEGATIVE_INFINITY);
+    return { buckets: used.length, counters: used.reduce((sum, bucket) => sum + (bucket.bins?.length ?? 0), 0) };
+  }
+
+  private currentBucket(): Bucket {
+    const index = Math.floor(this.now() / BUCKET_MS);
+    const bucket = this.ring[((index % BUCKETS) + BUCKETS) % BUCKETS] as Bucket;
+    if (bucket.index !== index) {
+      // A slot from an earlier turn of the ring (or a clock that went back): start it afresh.
+      bucket.index = index;
+      bucket.calls = 0;
+      bucket.failures = 0;
+      bucket.minMs = Infinity;
+      bucket.maxMs = 0;
+      bucket.bins?.fill(0);
+    }
+    return bucket;
+  }
+
+  private liveBuckets(): Bucket[] {
+    const current = Math.floor(this.now() / BUCKET_MS);
+    return this.ring.filter((bucket) => bucket.index > current - BUCKETS && bucket.index <= current);
+  }
+}
+
+/**
+ * The failure kind a call's error stands for, or undefined when the call got an answer: a
+ * NOT_FOUND is the provider's answer about a symbol.
+ */
+export function failureKindOf(error: unknown): string | undefined {
+  if (error instanceof ProviderError) return error.kind === ProviderFailureKind.NOT_FOUND ? undefined : error.kind;
+  return 'ERROR';
+}
+
+/** The same for the market service's reported outcome ('ok', a failure kind, or 'ERROR'). */
+export function failureKindOfOutcome(outcome: string): string | undefined {
+  return outcome === 'ok' || outcome === ProviderFailureKind.NOT_FOUND ? undefined : outcome;
+}
+
+/**
+ * Feeds a tracker from a pipeline's events, in the manner of `observePipeline`: each attempt's
+ * outcome and duration, and each breaker change. Returns the unsubscriber.
+ */
+export function watchPipeline(health: ProviderHealth, pipeline: ProviderPipeline): () => void {
+  const subscriptions = [
+    pipeline.onAttempt(({ durationMs, error }) => health.recordCall(durationMs, error === undefined ? undefined : failureKindOf(error))),
+    pipeline.breaker.onStateChange(() => health.recordBreaker(pipeline.breakerState(), new Date())),
+  ];
+  return () => subscriptions.forEach((subscription) => subscription.dispose());
+}
+
+function binOf(ms: number): number {
+  if (ms < FIRST_BOUND_MS) return 0;
+  return Math.min(BINS - 1, 1 + Math.floor(Math.log2(ms / FIRST_BOUND_MS) * BINS_PER_DOUBLING));
+}
+
+/** Geometric middle of bin i ≥ 1. */
+function middleOf(bin: number): number {
+  return FIRST_BOUND_MS * 2 ** ((bin - 0.5) / BINS_PER_DOUBLING);
+}
+
+interface Latency {
+  readonly bins: Uint32Array;
+  readonly answers: number;
+  readonly minMs: number;
+  readonly maxMs: number;
+}
+
+function mergeLatency(buckets: readonly Bucket[]): Latency {
+  const bins = new Uint32Array(BINS);
+  let answers = 0;
+  let minMs = Infinity;
+  let maxMs = 0;
+  for (const bucket of buckets) {
+    if (!bucket.bins) continue;
+    bucket.bins.forEach((count, bin) => {
+      bins[bin] = (bins[bin] ?? 0) + count;
+      answers += count;
+    });
+    // A bucket without answers keeps Infinity and 0 here, which change nothing.
+    minMs = Math.min(minMs, bucket.minMs);
+    maxMs = Math.max(maxMs, bucket.maxMs);
+  }
+  return { bins, answers, minMs, maxMs };
+}
+
+/** Nearest-rank percentile over the histogram (see the top of this file for its precision). */
+function percentile(latency: Latency, q: number): number | null {
+  if (latency.answers === 0) return null;
+  const rank = Math.max(1, Math.ceil(q * latency.answers));
+  let seen = 0;
+  for (let bin = 0; bin < BINS; bin++) {
+    seen += latency.bins[bin] ?? 0;
+    if (seen < rank) continue;
+    // Bin 0 has no useful middle, the top bin no upper bound: the window's extremes stand in.
+    const estimate = bin === 0 ? latency.minMs : bin === BINS - 1 ? latency.maxMs : middleOf(bin);
+    return Math.min(latency.maxMs, Math.max(latency.minMs, estimate));
+  }
+  return latency.maxMs;
+}
