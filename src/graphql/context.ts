@@ -2,6 +2,7 @@ import type { MarketService } from '../market/service.js';
 import type { ProviderRegistry } from '../market/registry.js';
 import type { QuoteHub } from '../streaming/hub.js';
 import { createLoaders, type Loaders } from './loaders.js';
+import { StaleTracker } from './stale.js';
 
 /** What every resolver may reach. Built once per HTTP request or per subscription. */
 export interface GraphQLContext {
@@ -9,6 +10,11 @@ export interface GraphQLContext {
   readonly market: MarketService;
   readonly providers: ProviderRegistry;
   readonly hub: QuoteHub;
+  /**
+   * The answers of this request served stale, by response path; filled by the resolvers whose
+   * result can come from the stale cache, read by the server for `extensions.stale`.
+   */
+  readonly stale: StaleTracker;
 }
 
 /** The long-lived parts the per-request context is built from. */
@@ -19,5 +25,5 @@ export interface ContextDependencies {
 }
 
 export function createContext(dependencies: ContextDependencies): GraphQLContext {
-  return { ...dependencies, loaders: createLoaders(dependencies.market) };
+  return { ...dependencies, loaders: createLoaders(dependencies.market), stale: new StaleTracker() };
 }

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
 import { createPubSub } from '@graphql-yoga/subscription';
 import { buildSchema } from 'type-graphql';
+import { AdminResolver } from './resolvers/admin.js';
 import { CompanyResolver } from './resolvers/company.js';
 import { EconomicsResolver } from './resolvers/economics.js';
 import { FinancialsResolver } from './resolvers/financials.js';
@@ -26,6 +27,7 @@ export function createSchema(): Promise<GraphQLSchema> {
       SearchResolver,
       EconomicsResolver,
       ProvidersResolver,
+      AdminResolver,
       QuoteSubscriptionResolver,
     ],
     // Implementations reached only through the FinancialStatement interface.

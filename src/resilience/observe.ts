@@ -1,4 +1,5 @@
 import { ProviderError } from '../domain/index.js';
+import { asProviderError } from './failures.js';
 import type { BreakerState, ProviderPipeline } from './pipeline.js';
 
 /** Where pipeline events go; app.ts points it at the metrics, tests at arrays. */
@@ -15,9 +16,13 @@ export interface PipelineSink {
 export function observePipeline(provider: string, pipeline: ProviderPipeline, sink: PipelineSink): () => void {
   const subscriptions = [
     pipeline.breaker.onStateChange(() => sink.breakerChanged(provider, pipeline.breakerState(), new Date())),
-    pipeline.policy.onFailure(({ reason }) => {
-      const error = 'error' in reason ? reason.error : undefined;
-      sink.callFailed(provider, error instanceof ProviderError ? error.kind : error ? error.name : 'UNKNOWN');
+    // The breaker's, not the composed policy's: `wrap` hands out its outermost policy's onFailure,
+    // the bulkhead's, which never fires (cockatiel's bulkhead runs calls without its executor).
+    // The breaker sees exactly one outcome per call, after retries; calls it refuses while open
+    // never reached the provider and are not counted here (circuit_breaker_state says why).
+    pipeline.breaker.onFailure(({ reason }) => {
+      const error = 'error' in reason ? asProviderError(reason.error, provider) : undefined;
+      sink.callFailed(provider, error instanceof ProviderError ? error.kind : error instanceof Error ? error.name : 'UNKNOWN');
     }),
     pipeline.retry.onRetry(({ attempt }) => sink.retried(provider, attempt)),
   ];

@@ -12,13 +12,26 @@ import {
   wrap,
   CircuitState,
   type CircuitBreakerPolicy,
+  type IDisposable,
   type IPolicy,
   type RetryPolicy,
 } from 'cockatiel';
+import { ProviderError, ProviderFailureKind } from '../domain/index.js';
 import { asProviderError, countsAgainstBreaker, isRetryable } from './failures.js';
 import type { ResilienceSettings } from './settings.js';
 
 export type BreakerState = 'CLOSED' | 'OPEN' | 'HALF_OPEN';
+
+/**
+ * One attempt that reached the provider: each retry is an attempt of its own, and a call the
+ * breaker or the bulkhead refuses makes none. `durationMs` is the attempt alone (no queueing, no
+ * backoff); `error` is absent when it answered, else its failure in the taxonomy (a timeout is
+ * UNAVAILABLE).
+ */
+export interface AttemptEvent {
+  readonly durationMs: number;
+  readonly error?: unknown;
+}
 
 /** One provider's policies, composed, with the parts observability subscribes to. */
 export interface ProviderPipeline {
@@ -30,8 +43,10 @@ export interface ProviderPipeline {
   readonly retry: RetryPolicy;
   /** The breaker's state in the words of the schema and the metrics. */
   breakerState(): BreakerState;
-  /** Closes the breaker by hand (an operator who knows the provider is back). */
+  /** Closes the breaker by hand (an operator who knows the provider is back); nothing happens when it is closed. */
   resetBreaker(): void;
+  /** Subscribes to every attempt's outcome (the innermost policy, the timeout, reports them). */
+  onAttempt(listener: (event: AttemptEvent) => void): IDisposable;
 }
 
 const stateName: Record<CircuitState, BreakerState> = {
@@ -74,7 +89,12 @@ export function createProviderPipeline(provider: string, settings: ResilienceSet
     policy,
     async run(call, signal) {
       try {
-        return await policy.execute(({ signal: attemptSignal }) => call(attemptSignal), signal);
+        const execution = policy.execute(
+          // A retry whose backoff outlived the caller's signal must not reach the provider.
+          ({ signal: attemptSignal }) => (attemptSignal.aborted ? Promise.reject(givenUp(provider)) : call(attemptSignal)),
+          signal,
+        );
+        return await (signal ? untilAborted(execution, signal, provider) : execution);
       } catch (error) {
         throw asProviderError(error, provider);
       }
@@ -83,9 +103,37 @@ export function createProviderPipeline(provider: string, settings: ResilienceSet
     retry: retryPolicy,
     breakerState: () => stateName[breaker.state],
     resetBreaker() {
+      // Isolating a closed breaker would report OPEN then CLOSED for nothing.
+      if (breaker.state === CircuitState.Closed) return;
       // cockatiel has no public close(); isolating and releasing resets the breaker's state.
       const hold = breaker.isolate();
       hold.dispose();
     },
+    onAttempt(listener) {
+      const answered = attemptTimeout.onSuccess(({ duration }) => listener({ durationMs: duration }));
+      const failed = attemptTimeout.onFailure(({ duration, reason }) =>
+        listener({ durationMs: duration, error: asProviderError('error' in reason ? reason.error : reason.value, provider) }),
+      );
+      return { dispose: () => [answered, failed].forEach((subscription) => subscription.dispose()) };
+    },
   };
+}
+
+function givenUp(provider: string): ProviderError {
+  return new ProviderError(ProviderFailureKind.UNAVAILABLE, provider, `${provider}: no answer before the caller's time ran out`);
+}
+
+/**
+ * `work`, or a rejection as soon as `signal` aborts. cockatiel's retry sleeps its backoff without
+ * watching the signal, so a caller whose latency budget ran out during a backoff would otherwise
+ * wait for the whole backoff (seconds) before hearing of the failure. The policy gives up on its
+ * own when the backoff ends: it sees the aborted signal and makes no further attempt.
+ */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal, provider: string): Promise<T> {
+  if (signal.aborted) return work;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(givenUp(provider));
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }

@@ -16,6 +16,7 @@ import { apolloHandler } from './apollo-http.js';
 import { BodyError } from './body.js';
 import { sendHealth, sendJson, sendReadiness, type Lifecycle, type ReadinessDetail } from './health.js';
 import { operationObserver } from './operation-plugin.js';
+import { staleAnswers } from './stale-plugin.js';
 import { subscriptionsOverWebSocketOnly } from './subscriptions-over-http.js';
 import { attachWebSocket } from './websocket.js';
 
@@ -70,6 +71,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: options.shutdownGraceMs }),
       landingPage(options),
       operationObserver(logger, metrics),
+      staleAnswers(),
       subscriptionsOverWebSocketOnly(GRAPHQL_PATH),
       // We set no cache hints; left on, it wraps every field resolver of every request to look.
       ApolloServerPluginCacheControlDisabled(),

@@ -10,6 +10,8 @@ export interface GraphQLResponse<TData> {
     readonly path?: ReadonlyArray<string | number>;
     readonly extensions?: Record<string, unknown>;
   }>;
+  /** Response-level extensions, e.g. `stale`: the paths of answers served stale. */
+  readonly extensions?: Record<string, unknown>;
 }
 
 /** POSTs a typed operation the way a browser client would, and returns status, headers and body. */

@@ -1,7 +1,9 @@
-import { Args, Ctx, Query, Resolver } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Args, Ctx, Info, Query, Resolver } from 'type-graphql';
 import type { EconomicSeries } from '../../domain/index.js';
 import type { GraphQLContext } from '../context.js';
 import { badInput, guard } from '../errors.js';
+import { trackStale } from '../stale.js';
 import { EconomicSeriesArgs, EconomicSeriesType } from '../types/economics.js';
 
 @Resolver()
@@ -12,10 +14,16 @@ export class EconomicsResolver {
       'An economic series and its observations, oldest first. `from` and `to` are inclusive and default to the whole series. ' +
       'An unknown id is null with NOT_FOUND (`extensions.id` names it).',
   })
-  economicSeries(@Args(() => EconomicSeriesArgs) { id, from, to }: EconomicSeriesArgs, @Ctx() { market }: GraphQLContext): Promise<EconomicSeries> {
+  economicSeries(
+    @Args(() => EconomicSeriesArgs) { id, from, to }: EconomicSeriesArgs,
+    @Ctx() { market, stale }: GraphQLContext,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<EconomicSeries> {
     if (from && to && from.getTime() > to.getTime()) throw badInput('`from` must not be after `to`.');
-    return guard(() =>
-      market.getEconomicSeries({ id, ...(from ? { from: isoDate(from) } : {}), ...(to ? { to: isoDate(to) } : {}) }),
+    return trackStale(
+      stale,
+      info,
+      guard(() => market.getEconomicSeries({ id, ...(from ? { from: isoDate(from) } : {}), ...(to ? { to: isoDate(to) } : {}) })),
     );
   }
 }

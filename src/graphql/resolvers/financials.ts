@@ -1,7 +1,9 @@
-import { Args, Ctx, Query, Resolver } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Args, Ctx, Info, Query, Resolver } from 'type-graphql';
 import type { FinancialStatement, StatementQuery } from '../../domain/index.js';
 import type { GraphQLContext } from '../context.js';
 import { badInput } from '../errors.js';
+import { trackStale } from '../stale.js';
 import { FinancialsArgs, type StatementArgs } from '../types/args.js';
 import { FinancialStatementType } from '../types/statements.js';
 
@@ -20,7 +22,11 @@ export function statementQuery(symbol: string, args: StatementArgs): StatementQu
 @Resolver()
 export class FinancialsResolver {
   @Query(() => [FinancialStatementType], { description: 'Reported financial statements of a company, newest first.' })
-  financials(@Args(() => FinancialsArgs) args: FinancialsArgs, @Ctx() { loaders }: GraphQLContext): Promise<FinancialStatement[]> {
-    return loaders.statements.load(statementQuery(args.symbol, args));
+  financials(
+    @Args(() => FinancialsArgs) args: FinancialsArgs,
+    @Ctx() { loaders, stale }: GraphQLContext,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<FinancialStatement[]> {
+    return trackStale(stale, info, loaders.statements.load(statementQuery(args.symbol, args)));
   }
 }

@@ -1,7 +1,9 @@
-import { Args, Ctx, Query, Resolver } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Args, Ctx, Info, Query, Resolver } from 'type-graphql';
 import type { Bar } from '../../domain/index.js';
 import type { GraphQLContext } from '../context.js';
 import { badInput, guard } from '../errors.js';
+import { trackStale } from '../stale.js';
 import { BarType } from '../types/bar.js';
 import { HistoryArgs } from '../types/args.js';
 
@@ -14,14 +16,18 @@ export class HistoryResolver {
   @Query(() => [BarType], {
     description: 'OHLCV bars, oldest first. `to` defaults to today and `from` to one year before `to`; both are inclusive.',
   })
-  priceHistory(@Args(() => HistoryArgs) { symbol, from, to, interval }: HistoryArgs, @Ctx() { market }: GraphQLContext): Promise<Bar[]> {
+  priceHistory(
+    @Args(() => HistoryArgs) { symbol, from, to, interval }: HistoryArgs,
+    @Ctx() { market, stale }: GraphQLContext,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<Bar[]> {
     const end = to ?? new Date();
     const start = from ?? new Date(end.getTime() - 365 * DAY_MS);
     if (start.getTime() > end.getTime()) throw badInput('`from` must not be after `to`.');
     if (end.getTime() - start.getTime() > MAX_RANGE_YEARS * 366 * DAY_MS) {
       throw badInput(`A price history spans at most ${MAX_RANGE_YEARS} years.`, { maxYears: MAX_RANGE_YEARS });
     }
-    return guard(() => market.getHistory({ symbol, from: isoDate(start), to: isoDate(end), interval: interval ?? 'DAY' }));
+    return trackStale(stale, info, guard(() => market.getHistory({ symbol, from: isoDate(start), to: isoDate(end), interval: interval ?? 'DAY' })));
   }
 }
 

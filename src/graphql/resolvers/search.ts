@@ -1,7 +1,9 @@
-import { Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Args, Ctx, FieldResolver, Info, Query, Resolver, Root } from 'type-graphql';
 import type { CompanyProfile, SymbolMatch } from '../../domain/index.js';
 import type { GraphQLContext } from '../context.js';
 import { badInput, guard } from '../errors.js';
+import { trackStale } from '../stale.js';
 import { SearchArgs } from '../types/args.js';
 import { CompanyType } from '../types/company.js';
 import { SymbolMatchType } from '../types/search.js';
@@ -13,16 +15,20 @@ export class SearchResolver {
   @Query(() => [SymbolMatchType], {
     description: 'Symbols matching a ticker or words of a company name, best first: exact ticker, then ticker prefix, then name.',
   })
-  search(@Args(() => SearchArgs) { query, limit: limitArg }: SearchArgs, @Ctx() { market }: GraphQLContext): Promise<SymbolMatch[]> {
+  search(
+    @Args(() => SearchArgs) { query, limit: limitArg }: SearchArgs,
+    @Ctx() { market, stale }: GraphQLContext,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<SymbolMatch[]> {
     const limit = limitArg ?? 10;
     if (limit < 1 || limit > MAX_SEARCH_RESULTS) {
       throw badInput(`limit must be between 1 and ${MAX_SEARCH_RESULTS}; got ${limit}.`, { min: 1, max: MAX_SEARCH_RESULTS });
     }
-    return guard(() => market.search({ query, limit }));
+    return trackStale(stale, info, guard(() => market.search({ query, limit })));
   }
 
   @FieldResolver(() => CompanyType, { nullable: true, description: 'Profile of the matched company.' })
-  company(@Root() match: SymbolMatch, @Ctx() { loaders }: GraphQLContext): Promise<CompanyProfile> {
-    return loaders.profile.load(match.symbol);
+  company(@Root() match: SymbolMatch, @Ctx() { loaders, stale }: GraphQLContext, @Info() info: GraphQLResolveInfo): Promise<CompanyProfile> {
+    return trackStale(stale, info, loaders.profile.load(match.symbol));
   }
 }

@@ -1,0 +1,43 @@
+import type { SpawnedGateway } from '../support/gateway.js';
+
+/** Shared by the chaos tests: a spawned gateway's metrics and logs, and wall-clock timing. */
+
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Runs `work` and measures its wall-clock duration in ms. */
+export async function timed<T>(work: () => Promise<T>): Promise<{ readonly result: T; readonly ms: number }> {
+  const started = performance.now();
+  const result = await work();
+  return { result, ms: Math.round(performance.now() - started) };
+}
+
+/**
+ * The value of one sample of `/metrics`, e.g. `metric(gateway, 'circuit_breaker_state', { provider: 'fmp' })`;
+ * undefined when the series has no sample yet. Labels must be given in full and in exposition order.
+ */
+export async function metric(gateway: SpawnedGateway, name: string, labels: Readonly<Record<string, string>> = {}): Promise<number | undefined> {
+  const text = await (await fetch(`${gateway.origin}/metrics`)).text();
+  const labelText = Object.entries(labels)
+    .map(([label, value]) => `${label}="${value}"`)
+    .join(',');
+  const series = labelText ? `${name}{${labelText}}` : name;
+  const line = text.split('\n').find((candidate) => candidate.startsWith(`${series} `));
+  return line === undefined ? undefined : Number(line.slice(series.length + 1));
+}
+
+/** pino's level of `error`: entries at this level or above are errors or worse. */
+export const ERROR_LEVEL = 50;
+
+/** Log entries at error level or above, except those `expected` names by message. */
+export function errorLogs(gateway: SpawnedGateway, expected: readonly RegExp[] = []): Array<Record<string, unknown>> {
+  return gateway.logs.filter(
+    (entry) => Number(entry['level']) >= ERROR_LEVEL && !expected.some((pattern) => pattern.test(String(entry['msg']))),
+  );
+}
+
+/** Everything the gateway writes to stderr from now on (Node prints unhandled errors and warnings there). */
+export function captureStderr(gateway: SpawnedGateway): () => string {
+  let text = '';
+  gateway.process.stderr?.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  return () => text;
+}

@@ -1,0 +1,44 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ProviderError, ProviderFailureKind } from '../../src/domain/index.js';
+import { withResilience } from '../../src/market/resilient-adapter.js';
+import type { ProviderAdapter } from '../../src/providers/adapter.js';
+import { createFmpProvider } from '../../src/providers/fmp/index.js';
+import { createProviderPipeline } from '../../src/resilience/pipeline.js';
+import type { ResilienceSettings } from '../../src/resilience/settings.js';
+import { startFakeUpstream, type FakeUpstream } from '../support/fake-upstream.js';
+
+/**
+ * A caller's signal (the market chain's latency budget) bounds the whole pipeline, backoffs
+ * included: cockatiel's retry sleeps without watching it, so the pipeline must stop waiting itself.
+ */
+
+const QUOTE = { path: '/stable/quote' };
+/** Backoffs (full jitter up to 10 s) far longer than the caller's patience. */
+const SLOW_RETRIES: ResilienceSettings = {
+  timeoutMs: 2_000,
+  retry: { maxRetries: 3, initialDelayMs: 10_000, maxDelayMs: 10_000 },
+  breaker: { kind: 'consecutive', threshold: 100, halfOpenAfterMs: 60_000 },
+  bulkhead: { maxConcurrent: 4, maxQueued: 4 },
+};
+
+let upstream: FakeUpstream;
+beforeAll(async () => {
+  upstream = await startFakeUpstream();
+});
+afterEach(() => upstream.reset());
+afterAll(async () => upstream.close());
+
+describe('a caller whose time runs out during a retry backoff', () => {
+  it('hears UNAVAILABLE when its signal aborts, not when the backoff ends', async () => {
+    const adapter = createFmpProvider({ baseUrl: upstream.url, keys: ['test-key-0001'], timeoutMs: 2_000, api: 'stable', batchQuotes: false });
+    const resilient = withResilience(adapter, createProviderPipeline('fmp', SLOW_RETRIES)) as ProviderAdapter & Required<Pick<ProviderAdapter, 'quote'>>;
+    upstream.on(QUOTE, { status: 503, json: {} });
+    const started = performance.now();
+    const outcome = await resilient.quote.fetch(['AAPL'], { signal: AbortSignal.timeout(200) }).catch((error: unknown) => error);
+    const ms = performance.now() - started;
+    expect(outcome).toBeInstanceOf(ProviderError);
+    expect((outcome as ProviderError).kind).toBe(ProviderFailureKind.UNAVAILABLE);
+    expect(ms).toBeLessThan(600);
+    expect(upstream.count(QUOTE)).toBeGreaterThanOrEqual(1);
+  });
+});
