@@ -3,6 +3,7 @@ import type { ProviderId } from './domain/index.js';
 import { createContext } from './graphql/context.js';
 import { createSchema } from './graphql/schema.js';
 import { MarketCache } from './market/cache.js';
+import { quotaReadings, type KeyStatusSource } from './market/key-status.js';
 import { ProviderRegistry } from './market/registry.js';
 import { withResilience } from './market/resilient-adapter.js';
 import { MarketService } from './market/service.js';
@@ -35,20 +36,31 @@ export interface App {
 export async function createApp(config: Config, options: { readonly logger?: Logger } = {}): Promise<App> {
   const logger = options.logger ?? createLogger(config.log.level);
   // Probes are read at scrape time, by when the hub exists.
-  const metrics = createMetrics({ streamFeeds: () => hub.activeFeeds, streamWatchers: () => hub.watchers });
+  const metrics = createMetrics({
+    streamFeeds: () => hub.activeFeeds,
+    streamWatchers: () => hub.watchers,
+    quotaRemaining: () => quotaReadings(keyStatus),
+  });
   const pipelines = new Map<ProviderId, ProviderPipeline>();
+  /** Each provider's key pool, for `providers { keys }`: `keyStatus.set(id, pool)` where a pool is built. */
+  const keyStatus = new Map<ProviderId, KeyStatusSource>();
   const adapters = await Promise.all(
     config.providers.map(async (id) => {
-      const adapter = await createAdapter(id, config);
+      const adapter = await createAdapter(id, config, logger, keyStatus);
       // The simulated market is in process: nothing to time out, retry or break.
       if (id === 'simulated') return adapter;
       const pipeline = createProviderPipeline(id, { ...config.resilience, timeoutMs: config.remote[id].timeoutMs });
       observePipeline(id, pipeline, pipelineMetrics(metrics, logger));
+      // The gauge reports every breaker from the start, not only after its first change.
+      metrics.circuitBreakerState.set({ provider: id }, breakerGauge[pipeline.breakerState()]);
       pipelines.set(id, pipeline);
       return withResilience(adapter, pipeline);
     }),
   );
-  const registry = new ProviderRegistry(adapters, pipelines);
+  const registry = new ProviderRegistry(adapters, pipelines, {
+    keyStatus,
+    onBreakerReset: ({ provider, previous }) => logger.warn({ provider, previous }, `circuit breaker of ${provider} reset by hand`),
+  });
   const hub = new QuoteHub({
     source: registry.chain('stream')[0]?.stream,
     onFeedChange: (event) => logger.debug(event, event.active ? 'live feed started' : 'live feed stopped'),
@@ -67,6 +79,7 @@ export async function createApp(config: Config, options: { readonly logger?: Log
     onProviderCall: (event) => {
       metrics.providerRequests.inc({ provider: event.provider, capability: event.capability, status: event.outcome });
       metrics.providerLatency.observe({ provider: event.provider, capability: event.capability }, event.durationMs / 1000);
+      registry.recordCall(event);
     },
     onCacheError: (error) => logger.warn({ err: error }, 'cache write failed'),
   });
@@ -101,7 +114,7 @@ export async function createApp(config: Config, options: { readonly logger?: Log
           cache: 'memory',
           startupMs: Math.round(performance.now()),
         },
-        `marketgraph ready at ${server.url} · providers: ${providers.join('; ')} · cache: memory${config.redisUrl ? ' (REDIS_URL is not used by this version)' : ''}`,
+        `marketgraph ready at ${server.url} · providers: ${providers.join('; ')} · cache: memory${config.redisUrl ? ' · quotas: shared through Redis' : ''}`,
       );
       return server;
     },
@@ -135,9 +148,14 @@ function pipelineMetrics(metrics: Metrics, logger: Logger): PipelineSink {
  * Remote adapters are imported only when enabled, so a gateway on the simulated market loads no
  * HTTP client code at start-up.
  */
-async function createAdapter(id: ProviderId, config: Config): Promise<ProviderAdapter> {
+async function createAdapter(id: ProviderId, config: Config, logger: Logger, keyStatus: Map<ProviderId, KeyStatusSource>): Promise<ProviderAdapter> {
   if (id === 'simulated') return createSimulatedProvider({ seed: config.simulated.seed, tickMs: config.simulated.tickMs });
-  const settings = config.remote[id];
+  // Keys are handed out under the plan's quotas, shared through Redis when there is one.
+  const { createKeyPool } = await import('./market/key-pools.js');
+  const remote = config.remote[id];
+  const keySource = createKeyPool({ provider: id, keys: remote.keys, quota: remote.quota, redisUrl: config.redisUrl }, logger);
+  keyStatus.set(id, keySource);
+  const settings = { ...remote, keySource };
   switch (id) {
     case 'alphavantage':
       return (await import('./providers/alphavantage/index.js')).createAlphaVantageProvider({ ...settings, premium: config.alphavantage.premium });
