@@ -1,4 +1,6 @@
-import { Agent, interceptors, type Dispatcher } from 'undici';
+import { pipeline } from 'node:stream';
+import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
+import { Agent, type Dispatcher } from 'undici';
 import { ProviderError, ProviderFailureKind, type ProviderId, type RefusalScope } from '../domain/index.js';
 import { Redactor } from './redact.js';
 
@@ -40,7 +42,7 @@ export class ProviderHttpClient {
       keepAliveTimeout: 30_000,
       headersTimeout: options.timeoutMs,
       bodyTimeout: options.timeoutMs,
-    }).compose(interceptors.decompress());
+    });
   }
 
   async getJson(url: URL, init: { readonly signal?: AbortSignal; readonly headers?: Record<string, string> } = {}): Promise<JsonResponse> {
@@ -115,7 +117,9 @@ export class ProviderHttpClient {
     const chunks: Buffer[] = [];
     let size = 0;
     try {
-      for await (const chunk of response.body as AsyncIterable<Buffer>) {
+      // Decoded here rather than by undici's (experimental) interceptor, and the size cap applies
+      // to the decoded bytes, so a small compressed bomb cannot blow past it.
+      for await (const chunk of decoded(response) as AsyncIterable<Buffer>) {
         size += chunk.length;
         if (size > this.options.maxBodyBytes) {
           response.body.destroy();
@@ -129,6 +133,21 @@ export class ProviderHttpClient {
     }
     return Buffer.concat(chunks, size).toString('utf8');
   }
+}
+
+function decoded(response: Dispatcher.ResponseData): NodeJS.ReadableStream {
+  const encoding = String(response.headers['content-encoding'] ?? '').trim().toLowerCase();
+  const decoder =
+    encoding === 'gzip' || encoding === 'x-gzip'
+      ? createGunzip()
+      : encoding === 'br'
+        ? createBrotliDecompress()
+        : encoding === 'deflate'
+          ? createInflate()
+          : undefined;
+  if (!decoder) return response.body;
+  // pipeline() destroys the decoder when the body fails, so the reading loop sees the error.
+  return pipeline(response.body, decoder, () => undefined);
 }
 
 /** The kind an error status names on its own; undefined for 2xx and plain 4xx (our request's fault). */

@@ -43,6 +43,13 @@ describe('ProviderHttpClient', () => {
     expect(upstream.requests[0]?.query['apikey']).toBe(KEY);
   });
 
+  it('caps the decoded size of a compressed body, so a small bomb cannot get past it', async () => {
+    upstream.on({ path: '/stable/quote' }, { json: { filler: 'x'.repeat(200 * 1024) }, gzip: true });
+    const error = await failureOf(http.getJson(urlWithKey()));
+    expect(error.kind).toBe(ProviderFailureKind.BAD_RESPONSE);
+    expect(error.message).toMatch(/more than 65536 bytes/);
+  });
+
   it('decodes gzip bodies', async () => {
     upstream.on({ path: '/stable/quote' }, { json: { zipped: true }, gzip: true });
     expect((await http.getJson(urlWithKey())).body).toEqual({ zipped: true });
