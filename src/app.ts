@@ -49,7 +49,7 @@ export async function createApp(config: Config, options: { readonly logger?: Log
       const adapter = await createAdapter(id, config, logger, keyStatus);
       // The simulated market is in process: nothing to time out, retry or break.
       if (id === 'simulated') return adapter;
-      const pipeline = createProviderPipeline(id, { ...config.resilience, timeoutMs: config.remote[id].timeoutMs });
+      const pipeline = createProviderPipeline(id, { ...config.remote[id].policy, timeoutMs: config.remote[id].timeoutMs });
       observePipeline(id, pipeline, pipelineMetrics(metrics, logger));
       // The gauge reports every breaker from the start, not only after its first change.
       metrics.circuitBreakerState.set({ provider: id }, breakerGauge[pipeline.breakerState()]);

@@ -70,6 +70,12 @@ const providerEnv = Object.fromEntries(
     [`${envPrefix[id]}_TIMEOUT_MS`, z.coerce.number().int().min(50).max(120_000).default(DEFAULT_TIMEOUT_MS[id])],
     /** Limits per API key, enforced before each call; default: the provider's free tier. */
     [`${envPrefix[id]}_QUOTA`, quota.optional()],
+    // Per-provider overrides of the resilience settings below (RETRY_MAX, BREAKER_*, BULKHEAD_*).
+    [`${envPrefix[id]}_RETRY_MAX`, integer(0, 10).optional()],
+    [`${envPrefix[id]}_BREAKER_THRESHOLD`, integer(1, 1_000).optional()],
+    [`${envPrefix[id]}_BREAKER_OPEN_MS`, integer(100, 3_600_000).optional()],
+    [`${envPrefix[id]}_BULKHEAD_CONCURRENCY`, integer(1, 1_000).optional()],
+    [`${envPrefix[id]}_BULKHEAD_QUEUE`, integer(0, 100_000).optional()],
   ]),
 ) as Record<`${string}_API_KEY`, z.ZodOptional<typeof keyList>> &
   Record<`${string}_BASE_URL`, z.ZodDefault<typeof baseUrl>> &
@@ -186,6 +192,8 @@ export interface RemoteProviderSettings {
   readonly timeoutMs: number;
   /** The plan's limits per key (`<NAME>_QUOTA`), counted before every call. */
   readonly quota: readonly QuotaSetting[];
+  /** Retry, breaker and bulkhead for this provider: the global settings with its own overrides. */
+  readonly policy: Pick<Config['resilience'], 'retry' | 'breaker' | 'bulkhead'>;
 }
 
 /** The free tier's limits, parsed: the defaults are written as users write them. */
@@ -193,6 +201,38 @@ function defaultQuota(id: RemoteProviderId): readonly QuotaSetting[] {
   const parsed = parseQuota(DEFAULT_QUOTAS[id]);
   if (typeof parsed === 'string') throw new Error(`default quota of ${id}: ${parsed}`);
   return parsed;
+}
+
+function globalPolicy(env: Env): Config['resilience'] {
+  return {
+    chainBudgetMs: env.CHAIN_BUDGET_MS,
+    staleWindowMs: env.STALE_WINDOW * 1000,
+    retry: { maxRetries: env.RETRY_MAX, initialDelayMs: env.RETRY_BASE_MS, maxDelayMs: env.RETRY_MAX_DELAY_MS },
+    breaker:
+      env.BREAKER === 'consecutive'
+        ? { kind: 'consecutive', threshold: env.BREAKER_THRESHOLD, halfOpenAfterMs: env.BREAKER_OPEN_MS }
+        : { kind: 'sampling', threshold: env.BREAKER_FAILURE_RATE, windowMs: env.BREAKER_WINDOW_MS, minimumRps: 0.1, halfOpenAfterMs: env.BREAKER_OPEN_MS },
+    bulkhead: { maxConcurrent: env.BULKHEAD_CONCURRENCY, maxQueued: env.BULKHEAD_QUEUE },
+  };
+}
+
+/** The global policy with one provider's `<NAME>_…` overrides applied. */
+function providerPolicy(env: Env, prefix: string): RemoteProviderSettings['policy'] {
+  const own = (name: string): number | undefined => (env as Record<string, unknown>)[`${prefix}_${name}`] as number | undefined;
+  const { retry, breaker, bulkhead } = globalPolicy(env);
+  return {
+    retry: { ...retry, maxRetries: own('RETRY_MAX') ?? retry.maxRetries },
+    breaker: {
+      ...breaker,
+      // In sampling mode the threshold is a failure rate, which has no per-provider override.
+      ...(breaker.kind === 'consecutive' ? { threshold: own('BREAKER_THRESHOLD') ?? breaker.threshold } : {}),
+      halfOpenAfterMs: own('BREAKER_OPEN_MS') ?? breaker.halfOpenAfterMs,
+    },
+    bulkhead: {
+      maxConcurrent: own('BULKHEAD_CONCURRENCY') ?? bulkhead.maxConcurrent,
+      maxQueued: own('BULKHEAD_QUEUE') ?? bulkhead.maxQueued,
+    },
+  };
 }
 
 export function toConfig(env: Env): Config {
@@ -205,6 +245,7 @@ export function toConfig(env: Env): Config {
         baseUrl: (env as Record<string, unknown>)[`${envPrefix[id]}_BASE_URL`],
         timeoutMs: (env as Record<string, unknown>)[`${envPrefix[id]}_TIMEOUT_MS`],
         quota: (env as Record<string, unknown>)[`${envPrefix[id]}_QUOTA`] ?? defaultQuota(id),
+        policy: providerPolicy(env, envPrefix[id]),
       },
     ]),
   ) as unknown as Record<RemoteProviderId, RemoteProviderSettings>;
@@ -236,15 +277,6 @@ export function toConfig(env: Env): Config {
       },
     },
     simulated: { seed: env.SIM_SEED, tickMs: env.SIM_TICK_MS },
-    resilience: {
-      chainBudgetMs: env.CHAIN_BUDGET_MS,
-      staleWindowMs: env.STALE_WINDOW * 1000,
-      retry: { maxRetries: env.RETRY_MAX, initialDelayMs: env.RETRY_BASE_MS, maxDelayMs: env.RETRY_MAX_DELAY_MS },
-      breaker:
-        env.BREAKER === 'consecutive'
-          ? { kind: 'consecutive', threshold: env.BREAKER_THRESHOLD, halfOpenAfterMs: env.BREAKER_OPEN_MS }
-          : { kind: 'sampling', threshold: env.BREAKER_FAILURE_RATE, windowMs: env.BREAKER_WINDOW_MS, minimumRps: 0.1, halfOpenAfterMs: env.BREAKER_OPEN_MS },
-      bulkhead: { maxConcurrent: env.BULKHEAD_CONCURRENCY, maxQueued: env.BULKHEAD_QUEUE },
-    },
+    resilience: globalPolicy(env),
   };
 }

@@ -36,3 +36,24 @@ describe('provider settings', () => {
     expect(config.fmp).toEqual({ api: 'v3', batchQuotes: true });
   });
 });
+
+describe('resilience settings', () => {
+  it('gives every provider the global policy unless it has its own overrides', () => {
+    const config = loadConfig({ RETRY_MAX: '2', BREAKER_OPEN_MS: '30000', FMP_RETRY_MAX: '0', FMP_BULKHEAD_CONCURRENCY: '4', FRED_BREAKER_THRESHOLD: '5' });
+    expect(config.remote.fmp.policy.retry.maxRetries).toBe(0);
+    expect(config.remote.fmp.policy.bulkhead).toEqual({ maxConcurrent: 4, maxQueued: 100 });
+    expect(config.remote.polygon.policy.retry.maxRetries).toBe(2);
+    expect(config.remote.fred.policy.breaker).toEqual({ kind: 'consecutive', threshold: 5, halfOpenAfterMs: 30_000 });
+    expect(config.remote.polygon.policy.breaker).toEqual({ kind: 'consecutive', threshold: 3, halfOpenAfterMs: 30_000 });
+    expect(config.resilience.chainBudgetMs).toBe(3_000);
+  });
+
+  it('offers a sampling breaker', () => {
+    const config = loadConfig({ BREAKER: 'sampling', BREAKER_FAILURE_RATE: '0.25', BREAKER_WINDOW_MS: '10000' });
+    expect(config.remote.finnhub.policy.breaker).toMatchObject({ kind: 'sampling', threshold: 0.25, windowMs: 10_000 });
+  });
+
+  it('refuses a bad per-provider override, naming it', () => {
+    expect(() => loadConfig({ POLYGON_RETRY_MAX: 'lots' })).toThrowError(/^Invalid POLYGON_RETRY_MAX/);
+  });
+});
