@@ -17,6 +17,8 @@ export interface KeySnapshot {
  */
 export interface KeyStatusSource {
   snapshot(): readonly KeySnapshot[] | Promise<readonly KeySnapshot[]>;
+  /** Whether some key could be used right now, from local state (routing skips a provider whose keys are all spent); absent: assume so. */
+  usableNow?(): boolean;
 }
 
 /** A key as the provider status shows it. */

@@ -87,6 +87,21 @@ export interface HealthSnapshot {
   readonly errors: number;
 }
 
+/**
+ * What routing reads of a provider's health (see src/market/router.ts): the window's calls and
+ * failures since its breaker last closed, and the window's p95 of answers.
+ */
+export interface RoutingHealth {
+  /** Calls in the window made after the breaker last closed (all of the window's if it never has). */
+  readonly calls: number;
+  readonly failures: number;
+  /** The whole window's p95 of answered calls (a closing breaker does not make answers slower or faster); null without answers. */
+  readonly p95Ms: number | null;
+}
+
+/** How often routing's p95 is recomputed at most (merging the window's histograms is the one costly read). */
+export const ROUTING_P95_REFRESH_MS = 1_000;
+
 export interface ProviderHealthOptions {
   /** Milliseconds on a monotonic clock, for the window (default `performance.now`). Tests inject one. */
   readonly now?: () => number;
@@ -100,6 +115,19 @@ export class ProviderHealth {
   private lastErrorKind: string | null = null;
   private state: BreakerState = 'CLOSED';
   private since: Date | null = null;
+  /**
+   * Where routing's evidence starts: the bucket the breaker last closed in, and that bucket's
+   * counts at that moment (its later calls count, its earlier ones do not). A closing breaker is a
+   * probe that got an answer, or an operator's reset: the failures that opened it have been acted
+   * on, and a provider that gets no traffic while demoted could otherwise never win its place back
+   * before they age out of the window.
+   */
+  private closedIn = Number.NEGATIVE_INFINITY;
+  private closedCalls = 0;
+  private closedFailures = 0;
+  /** Routing's p95, recomputed at most every ROUTING_P95_REFRESH_MS of the clock. */
+  private p95At = Number.NEGATIVE_INFINITY;
+  private p95Ms: number | null = null;
 
   constructor(options: ProviderHealthOptions = {}) {
     this.now = options.now ?? (() => performance.now());
@@ -130,6 +158,31 @@ export class ProviderHealth {
     if (state === this.state) return;
     this.state = state;
     this.since = at;
+    if (state === 'CLOSED') {
+      const bucket = this.currentBucket();
+      this.closedIn = bucket.index;
+      this.closedCalls = bucket.calls;
+      this.closedFailures = bucket.failures;
+    }
+  }
+
+  /** Routing's view (see `RoutingHealth`): O(buckets) with no allocation but the answer, the p95 at most once a second. */
+  routing(): RoutingHealth {
+    const now = this.now();
+    const current = Math.floor(now / BUCKET_MS);
+    let calls = 0;
+    let failures = 0;
+    for (const bucket of this.ring) {
+      if (bucket.index <= current - BUCKETS || bucket.index > current || bucket.index < this.closedIn) continue;
+      const closedHere = bucket.index === this.closedIn;
+      calls += closedHere ? bucket.calls - this.closedCalls : bucket.calls;
+      failures += closedHere ? bucket.failures - this.closedFailures : bucket.failures;
+    }
+    if (now - this.p95At >= ROUTING_P95_REFRESH_MS || now < this.p95At) {
+      this.p95At = now;
+      this.p95Ms = percentile(mergeLatency(this.liveBuckets()), 0.95);
+    }
+    return { calls, failures, p95Ms: this.p95Ms };
   }
 
   snapshot(): HealthSnapshot {

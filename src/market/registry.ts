@@ -3,6 +3,7 @@ import type { ProviderPipeline } from '../resilience/pipeline.js';
 import { capabilitiesOf, type ProviderAdapter } from '../providers/adapter.js';
 import { keyStatusOf, type KeyStatusSource, type ProviderKeyStatus } from './key-status.js';
 import { failureKindOfOutcome, ProviderHealth, watchPipeline, type BreakerState, type HealthSnapshot } from './provider-health.js';
+import { routeChain, type RoutingSources } from './router.js';
 
 /** What the gateway says about each provider it knows. */
 export interface ProviderSummary {
@@ -15,7 +16,7 @@ export interface ProviderSummary {
 /** A provider's summary with its health: breaker, recent and total calls, keys, dead letters. */
 export interface ProviderStatus extends ProviderSummary, HealthSnapshot {
   readonly keys: readonly ProviderKeyStatus[];
-  /** Calls waiting in the dead-letter queue; 0 until that queue exists. */
+  /** Failed background refreshes parked for review in the dead-letter queue. */
   readonly deadLetters: number;
 }
 
@@ -29,6 +30,8 @@ export interface ProviderRegistryOptions {
   readonly onBreakerReset?: (event: { readonly provider: ProviderId; readonly previous: BreakerState | null }) => void;
   /** The health windows' clock, in monotonic milliseconds (tests). */
   readonly now?: () => number;
+  /** How many jobs of each provider are parked in the dead-letter queue, read whenever status is asked. */
+  readonly deadLetters?: { depth(provider: ProviderId): number | Promise<number> };
 }
 
 /** What a market-service call reports (`ProviderCallEvent` fits). */
@@ -40,7 +43,7 @@ export interface CallReport {
 
 /**
  * The enabled adapters in their configured priority. The chain for a capability is every adapter
- * that declares it, in that order; routing by health arrives with resilience.
+ * that declares it, in that order, then routed by breaker, keys and health (src/market/router.ts).
  */
 export class ProviderRegistry {
   private readonly health = new Map<string, ProviderHealth>();
@@ -65,11 +68,23 @@ export class ProviderRegistry {
     return this.pipelines.get(id);
   }
 
+  /**
+   * The providers that serve `capability`, in the order to ask them now: configured priority,
+   * routed by breaker, keys and health (src/market/router.ts). Worked out afresh on each call.
+   */
   chain<K extends Capability>(capability: K): Array<ProviderAdapter & Required<Pick<ProviderAdapter, K & keyof ProviderAdapter>>> {
-    return this.adapters.filter((adapter) => adapter[capability as keyof ProviderAdapter] !== undefined) as Array<
+    const serving = this.adapters.filter((adapter) => adapter[capability as keyof ProviderAdapter] !== undefined) as Array<
       ProviderAdapter & Required<Pick<ProviderAdapter, K & keyof ProviderAdapter>>
     >;
+    return routeChain(serving, this.routingSources);
   }
+
+  /** What routing reads of a provider; the key pool is looked up on each call, as for status. */
+  private readonly routingSources = (id: string): RoutingSources => ({
+    breaker: this.pipelines.get(id as ProviderId),
+    health: this.health.get(id),
+    keys: this.options.keyStatus?.get(id as ProviderId),
+  });
 
   summaries(): ProviderSummary[] {
     return this.adapters.map((adapter) => ({
@@ -89,7 +104,7 @@ export class ProviderRegistry {
     this.health.get(call.provider)?.recordCall(call.durationMs, failureKindOfOutcome(call.outcome));
   }
 
-  /** Every enabled provider with its health, in routing priority. */
+  /** Every enabled provider with its health, in configured priority. */
   status(): Promise<ProviderStatus[]> {
     return Promise.all(this.adapters.map((adapter) => this.statusOf(adapter)));
   }
@@ -127,8 +142,7 @@ export class ProviderRegistry {
       enabled: true,
       ...health,
       keys: await keyStatusOf(this.options.keyStatus?.get(adapter.id)),
-      // No dead-letter queue yet: nothing can be waiting in it.
-      deadLetters: 0,
+      deadLetters: (await this.options.deadLetters?.depth(adapter.id)) ?? 0,
     };
   }
 }

@@ -45,6 +45,13 @@ export interface ProviderPipeline {
   breakerState(): BreakerState;
   /** Closes the breaker by hand (an operator who knows the provider is back); nothing happens when it is closed. */
   resetBreaker(): void;
+  /**
+   * When the breaker lets a call through, in `Date.now()` milliseconds (cockatiel's clock): 0 while
+   * it is closed; while it is open, the moment its open period ends, from which the next call is
+   * let through as the half-open probe; Infinity while a probe is in flight (calls wait for its
+   * outcome) or the breaker is held open by hand. For routing: one comparison, no allocation.
+   */
+  probeDueAt(): number;
   /** Subscribes to every attempt's outcome (the innermost policy, the timeout, reports them). */
   onAttempt(listener: (event: AttemptEvent) => void): IDisposable;
 }
@@ -85,6 +92,12 @@ export function createProviderPipeline(provider: string, settings: ResilienceSet
   const gate = bulkhead(settings.bulkhead.maxConcurrent, settings.bulkhead.maxQueued);
 
   const policy = wrap(gate, breaker, retryPolicy, attemptTimeout);
+  // cockatiel keeps the time it opened to itself; it stamps it with Date.now() just before telling
+  // of the change, so ours is the same instant or a millisecond after (a probe is never due early).
+  let openedAt = 0;
+  breaker.onStateChange((state) => {
+    if (state === CircuitState.Open) openedAt = Date.now();
+  });
   return {
     policy,
     async run(call, signal) {
@@ -108,6 +121,17 @@ export function createProviderPipeline(provider: string, settings: ResilienceSet
       // cockatiel has no public close(); isolating and releasing resets the breaker's state.
       const hold = breaker.isolate();
       hold.dispose();
+    },
+    probeDueAt() {
+      switch (breaker.state) {
+        case CircuitState.Closed:
+          return 0;
+        case CircuitState.Open:
+          // halfOpenAfter is a constant here (a number), as cockatiel's ConstantBackoff.
+          return openedAt + breakerSettings.halfOpenAfterMs;
+        default:
+          return Number.POSITIVE_INFINITY;
+      }
     },
     onAttempt(listener) {
       const answered = attemptTimeout.onSuccess(({ duration }) => listener({ durationMs: duration }));

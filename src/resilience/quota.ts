@@ -162,6 +162,20 @@ export class QuotaKeyPool {
     }
   }
 
+  /**
+   * Whether some key could take a call of one point now, from what this instance already knows:
+   * not retired, not resting, and not spent in a window as last seen (a consume elsewhere may
+   * have spent more; `acquire` is the authority). Synchronous and without any store round trip,
+   * for routing on the hot path; rests set by other instances count once an acquire or snapshot
+   * has read them.
+   */
+  usableNow(): boolean {
+    for (const slot of this.slots) {
+      if (!slot.retired && this.waitFor(slot, 1) <= 0) return true;
+    }
+    return false;
+  }
+
   /** Every key, masked, with its state and what is left of each window. */
   async snapshot(): Promise<KeyQuotaSnapshot[]> {
     await this.syncRests();
