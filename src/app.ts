@@ -3,6 +3,7 @@ import type { ProviderId } from './domain/index.js';
 import { createContext } from './graphql/context.js';
 import { createSchema } from './graphql/schema.js';
 import { MarketCache } from './market/cache.js';
+import { createDeadLetterQueue } from './market/dead-letters.js';
 import { quotaReadings, type KeyStatusSource } from './market/key-status.js';
 import { ProviderRegistry } from './market/registry.js';
 import { withResilience } from './market/resilient-adapter.js';
@@ -40,6 +41,7 @@ export async function createApp(config: Config, options: { readonly logger?: Log
     streamFeeds: () => hub.activeFeeds,
     streamWatchers: () => hub.watchers,
     quotaRemaining: () => quotaReadings(keyStatus),
+    deadLetterDepth: () => Promise.all(registry.summaries().map(async ({ id }) => ({ provider: id, depth: await deadLetters.depth(id) }))),
   });
   const pipelines = new Map<ProviderId, ProviderPipeline>();
   /** Each provider's key pool, for `providers { keys }`: `keyStatus.set(id, pool)` where a pool is built. */
@@ -57,8 +59,28 @@ export async function createApp(config: Config, options: { readonly logger?: Log
       return withResilience(adapter, pipeline);
     }),
   );
+  // Failed background work (the refresh of an answer served stale) is retried, then parked for replay.
+  const deadLetters = await createDeadLetterQueue({ ...config.deadLetters, redisUrl: config.redisUrl }, logger, {
+    run: (job) => market.refresh(job),
+    onRecovered: (job) => {
+      metrics.deadLetterJobs.inc({ provider: job.provider, outcome: 'recovered' });
+      logger.info({ provider: job.provider, capability: job.capability, key: job.key, attempts: job.attempts }, `background refresh of ${job.capability} ${job.key} succeeded`);
+    },
+    onParked: (job) => {
+      metrics.deadLetterJobs.inc({ provider: job.provider, outcome: 'parked' });
+      logger.warn(
+        { provider: job.provider, capability: job.capability, key: job.key, attempts: job.attempts, lastError: job.lastError },
+        `background refresh of ${job.capability} ${job.key} parked as failed after ${job.attempts} attempts (${job.lastError.kind}): replayDeadLetters(provider: ${job.provider.toUpperCase()}) retries it`,
+      );
+    },
+    onDropped: ({ provider, count }) => {
+      metrics.deadLetterJobs.inc({ provider, outcome: 'dropped' }, count);
+      logger.warn({ provider, count }, `dead-letter queue of ${provider} is full: ${count} job(s) dropped, oldest parked first`);
+    },
+  });
   const registry = new ProviderRegistry(adapters, pipelines, {
     keyStatus,
+    deadLetters,
     onBreakerReset: ({ provider, previous }) => logger.warn({ provider, previous }, `circuit breaker of ${provider} reset by hand`),
   });
   const hub = new QuoteHub({
@@ -82,6 +104,7 @@ export async function createApp(config: Config, options: { readonly logger?: Log
       registry.recordCall(event);
     },
     onCacheError: (error) => logger.warn({ err: error }, 'cache write failed'),
+    refreshes: deadLetters,
   });
   const schema = await createSchema();
 
@@ -114,12 +137,13 @@ export async function createApp(config: Config, options: { readonly logger?: Log
           cache: 'memory',
           startupMs: Math.round(performance.now()),
         },
-        `marketgraph ready at ${server.url} · providers: ${providers.join('; ')} · cache: memory${config.redisUrl ? ' · quotas: shared through Redis' : ''}`,
+        `marketgraph ready at ${server.url} · providers: ${providers.join('; ')} · cache: memory${config.redisUrl ? ' · quotas and dead letters: shared through Redis' : ''}`,
       );
       return server;
     },
     async stop() {
       await server?.stop();
+      await deadLetters.close();
       hub.close();
       await Promise.all(adapters.map((adapter) => adapter.close?.()));
     },

@@ -29,6 +29,20 @@ const quota = z.string().transform((value, context): readonly QuotaSetting[] => 
   return parsed;
 });
 
+const DELAYS_FORMAT = 'expected retry delays in milliseconds like "1000,2000,4000" (1 to 10 whole numbers, each 1 to 3600000)';
+
+/** `1000,2000,4000`: one delay per retry, in order. */
+const delayList = z.string().transform((value, context): readonly number[] => {
+  const items = value.split(',').map((item) => item.trim());
+  const delays = items.map((item) => (/^\d+$/.test(item) ? Number(item) : Number.NaN));
+  const bad = items.find((item, index) => !Number.isSafeInteger(delays[index]) || (delays[index] as number) < 1 || (delays[index] as number) > 3_600_000);
+  if (bad !== undefined || delays.length > 10) {
+    context.addIssue({ code: 'custom', message: bad === undefined ? `${DELAYS_FORMAT}; got ${delays.length}` : `${DELAYS_FORMAT}; "${bad}" is not one` });
+    return z.NEVER;
+  }
+  return delays;
+});
+
 const baseUrl = z.url({ protocol: /^https?$/ }).transform((value) => value.replace(/\/+$/, ''));
 
 /** Providers reached over HTTP, with the env prefix of their settings. */
@@ -118,6 +132,13 @@ export const EnvSchema = z.object({
   CHAIN_BUDGET_MS: integer(100, 60_000).default(3_000),
   /** Seconds a cache entry is kept past its freshness, to be served stale when providers fail. */
   STALE_WINDOW: integer(0, 30 * 86_400).default(86_400),
+  /**
+   * Failed background work (the refresh of an answer served stale) is retried after each of these
+   * delays, then parked as failed for `replayDeadLetters`.
+   */
+  DLQ_RETRY_DELAYS_MS: delayList.optional(),
+  /** Most dead letters per provider: queued plus parked in memory, and the length of its Redis list. */
+  DLQ_MAX_PER_PROVIDER: integer(1, 100_000).default(1_000),
   /** Retries of a provider call that failed with an outage (backoff doubles with full jitter). */
   RETRY_MAX: integer(0, 10).default(3),
   RETRY_BASE_MS: integer(1, 60_000).default(1_000),
@@ -183,6 +204,12 @@ export interface Config {
       | { readonly kind: 'consecutive'; readonly threshold: number; readonly halfOpenAfterMs: number }
       | { readonly kind: 'sampling'; readonly threshold: number; readonly windowMs: number; readonly minimumRps: number; readonly halfOpenAfterMs: number };
     readonly bulkhead: { readonly maxConcurrent: number; readonly maxQueued: number };
+  };
+  /** The dead-letter queue of failed background work. */
+  readonly deadLetters: {
+    /** Delay before each retry, in order; after the last retry fails the job is parked. */
+    readonly retryDelaysMs: readonly number[];
+    readonly maxPerProvider: number;
   };
 }
 
@@ -278,5 +305,6 @@ export function toConfig(env: Env): Config {
     },
     simulated: { seed: env.SIM_SEED, tickMs: env.SIM_TICK_MS },
     resilience: globalPolicy(env),
+    deadLetters: { retryDelaysMs: env.DLQ_RETRY_DELAYS_MS ?? [1_000, 2_000, 4_000], maxPerProvider: env.DLQ_MAX_PER_PROVIDER },
   };
 }

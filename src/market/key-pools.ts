@@ -1,7 +1,7 @@
-import { Redis } from 'ioredis';
 import type { KeySource } from '../providers/keys.js';
 import type { QuotaLimit } from '../resilience/quota-limits.js';
 import { QuotaKeyPool } from '../resilience/quota.js';
+import { connectLazily } from './redis-connection.js';
 
 /** What a key pool logs through: the app's logger, or anything shaped like it. */
 export interface KeyPoolLog {
@@ -37,20 +37,4 @@ export function createKeyPool(settings: KeyPoolSettings, log: KeyPoolLog): Quota
       log.warn({ provider, err: error }, `quota store (Redis) unavailable for ${provider}: counting quotas in this instance until it is back`),
     onStoreUp: () => log.info({ provider }, `quota store (Redis) back for ${provider}: quotas are shared again`),
   });
-}
-
-function connectLazily(url: string): Redis {
-  const client = new Redis(url, {
-    lazyConnect: true,
-    // A command that cannot be sent now fails at once, and the pool counts in memory instead.
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 1,
-    connectTimeout: 1_000,
-    commandTimeout: 500,
-    // Keep trying in the background, at most every 5 s, for as long as the gateway runs.
-    retryStrategy: (attempt) => Math.min(attempt * 200, 5_000),
-  });
-  // Outages are told by the pool, once each way; without a listener ioredis would print every retry.
-  client.on('error', () => undefined);
-  return client;
 }

@@ -12,12 +12,14 @@ import {
   type EconomicSeriesQuery,
   type FinancialStatement,
   type HistoryQuery,
+  type ProviderId,
   type Quote,
   type SearchQuery,
   type StatementQuery,
   type SymbolMatch,
 } from '../domain/index.js';
 import type { BatchFetcher, ProviderAdapter, QueryFetcher } from '../providers/adapter.js';
+import type { RefreshRequest } from '../resilience/dead-letters.js';
 import type { CacheKind, MarketCache } from './cache.js';
 import { chunk, mapBounded } from './chunks.js';
 import type { ProviderRegistry } from './registry.js';
@@ -30,6 +32,36 @@ const CHUNK_CONCURRENCY = 4;
 
 type BatchCapability = 'quote' | 'profile';
 type QueryCapability = 'history' | 'statements' | 'search' | 'economicSeries';
+const BATCH_CAPABILITIES: ReadonlySet<string> = new Set<BatchCapability>(['quote', 'profile']);
+const QUERY_CAPABILITIES: ReadonlySet<string> = new Set<QueryCapability>(['history', 'statements', 'search', 'economicSeries']);
+
+/**
+ * What one trip down the provider chain settled for a key: the answer a caller gets and, when no
+ * provider could answer, the chain's last error (the answer is then the stale copy or the error a
+ * client may see). Flights carry this, so a background refresh that joins a request's flight
+ * still learns whether the chain answered.
+ */
+interface Settled<T> {
+  readonly answer: T | MarketError;
+  readonly failure?: unknown;
+}
+
+/**
+ * Where the background refresh of an answer served stale goes (the dead-letter queue fits): one
+ * per key while one is queued, retried, then parked for an operator to replay.
+ */
+export interface RefreshScheduler {
+  schedule(request: RefreshRequest): unknown;
+  /** Replays the parked refreshes of these providers; answers how many. */
+  replay(providers: readonly string[]): Promise<number>;
+}
+
+/** The work of one background refresh, as a dead-letter job carries it. */
+export interface RefreshWork {
+  readonly capability: string;
+  readonly key: string;
+  readonly query: unknown;
+}
 
 /** What a provider call made by the service reports, for metrics and audit. */
 export interface ProviderCallEvent {
@@ -51,6 +83,8 @@ export interface MarketServiceOptions {
   readonly onStaleServed?: (event: { readonly kind: CacheKind; readonly key: string }) => void;
   /** Latency budget of one trip down the provider chain (default 3 s). */
   readonly chainBudgetMs?: number;
+  /** Given a refresh of every key served stale, so the cache is repaired once a provider is back. */
+  readonly refreshes?: RefreshScheduler;
 }
 
 const DEFAULT_CHAIN_BUDGET_MS = 3_000;
@@ -103,6 +137,40 @@ export class MarketService {
     return this.getQuery('economicSeries', `${id}:${query.from ?? ''}:${query.to ?? ''}`, normalised, id);
   }
 
+  /**
+   * One background refresh of a key that was served stale, with no client waiting: the path a
+   * request takes (fresh cache, single-flight, the chain), so a success stores the fresh value.
+   * Resolves once the key is fresh or a provider said it does not exist; rejects with the chain's
+   * last error while no provider can answer. A failing refresh serves nobody, so it counts no
+   * stale answer and schedules no further refresh (its job retries on its own schedule).
+   */
+  async refresh(work: RefreshWork): Promise<void> {
+    let settled: Settled<unknown>;
+    if (BATCH_CAPABILITIES.has(work.capability)) {
+      const capability = work.capability as BatchCapability;
+      const hit = await this.options.cache.get(capability, work.key);
+      settled = hit ? { answer: hit.value } : ((await this.fetchMisses(capability, [work.key], true))[0] as Settled<unknown>);
+    } else if (QUERY_CAPABILITIES.has(work.capability)) {
+      settled = await this.settleQuery(work.capability as QueryCapability, work.key, work.query, undefined, true);
+    } else {
+      throw new MarketError(ErrorCode.BAD_USER_INPUT, `No such capability to refresh: "${work.capability}".`);
+    }
+    if (settled.failure !== undefined) throw settled.failure;
+  }
+
+  /**
+   * Replays the parked background refreshes of one enabled provider, or of every enabled provider
+   * without one; answers how many were replayed. A provider this gateway does not run is
+   * BAD_USER_INPUT, as for a breaker reset.
+   */
+  async replayDeadLetters(provider?: ProviderId): Promise<number> {
+    const enabled = this.options.registry.summaries().map((summary) => summary.id);
+    if (provider !== undefined && !enabled.includes(provider)) {
+      throw new MarketError(ErrorCode.BAD_USER_INPUT, `Provider "${provider}" is not enabled on this gateway.`, { provider, enabled });
+    }
+    return this.options.refreshes?.replay(provider === undefined ? enabled : [provider]) ?? 0;
+  }
+
   private async getBatched<T>(capability: BatchCapability, inputs: readonly string[]): Promise<Array<T | MarketError>> {
     const answers = new Array<T | MarketError>(inputs.length);
     const wanted = new Map<string, number[]>();
@@ -127,7 +195,7 @@ export class MarketService {
     if (misses.length > 0) {
       const fetched = await this.fetchMisses<T>(capability, misses);
       misses.forEach((symbol, position) => {
-        for (const index of wanted.get(symbol) ?? []) answers[index] = fetched[position] as T | MarketError;
+        for (const index of wanted.get(symbol) ?? []) answers[index] = (fetched[position] as Settled<T>).answer;
       });
     }
     return answers;
@@ -137,15 +205,15 @@ export class MarketService {
    * Misses already being fetched by a concurrent request join that fetch; the rest go out
    * together as one batch, so concurrent requests never fetch a symbol twice.
    */
-  private fetchMisses<T>(capability: BatchCapability, symbols: readonly string[]): Promise<Array<T | MarketError>> {
+  private fetchMisses<T>(capability: BatchCapability, symbols: readonly string[], background = false): Promise<Array<Settled<T>>> {
     const flightKey = (symbol: string) => `${capability}:${symbol}`;
     const unclaimed = symbols.filter((symbol) => this.flights.join(flightKey(symbol)) === undefined);
     if (unclaimed.length > 0) {
-      const batch = this.fetchBatchThroughChain<T>(capability, unclaimed);
-      for (const symbol of unclaimed) void this.flights.run(flightKey(symbol), () => batch.then((answers) => answers.get(symbol)));
+      const batch = this.fetchBatchThroughChain<T>(capability, unclaimed, background);
+      for (const symbol of unclaimed) void this.flights.run(flightKey(symbol), () => batch.then((settled) => settled.get(symbol)));
     }
     // Every symbol now has a flight: ours, or the concurrent request's we joined.
-    return Promise.all(symbols.map((symbol) => this.flights.join(flightKey(symbol)) as Promise<T | MarketError>));
+    return Promise.all(symbols.map((symbol) => this.flights.join(flightKey(symbol)) as Promise<Settled<T>>));
   }
 
   /**
@@ -153,8 +221,8 @@ export class MarketService {
    * the previous ones could not answer. A symbol no provider could answer is served from the
    * stale cache when it can be, marked stale.
    */
-  private async fetchBatchThroughChain<T>(capability: BatchCapability, symbols: readonly string[]): Promise<Map<string, T | MarketError>> {
-    const answers = new Map<string, T | MarketError>();
+  private async fetchBatchThroughChain<T>(capability: BatchCapability, symbols: readonly string[], background: boolean): Promise<Map<string, Settled<T>>> {
+    const answers = new Map<string, Settled<T>>();
     let remaining = [...symbols];
     const lastErrors = new Map<string, unknown>();
     const failedBefore = new Map<string, string[]>();
@@ -173,14 +241,14 @@ export class MarketService {
           const entry = result instanceof Error ? result : result?.get(symbol);
           if (entry === undefined || entry instanceof Error) {
             const error = entry ?? new ProviderError(ProviderFailureKind.NOT_FOUND, adapter.id, `No ${capability} for ${symbol}`);
-            if (isFinalFailure(error)) answers.set(symbol, notFound(capability, symbol));
+            if (isFinalFailure(error)) answers.set(symbol, { answer: notFound(capability, symbol) });
             else {
               lastErrors.set(symbol, error);
               failedBefore.set(symbol, [...(failedBefore.get(symbol) ?? []), adapter.id]);
               unanswered.push(symbol);
             }
           } else {
-            answers.set(symbol, withFallbackFrom(entry, failedBefore.get(symbol)));
+            answers.set(symbol, { answer: withFallbackFrom(entry, failedBefore.get(symbol)) });
             this.remember(capability, symbol, entry);
           }
         }
@@ -189,7 +257,8 @@ export class MarketService {
     }
     await Promise.all(
       remaining.map(async (symbol) => {
-        answers.set(symbol, await this.lastResort<T>(capability, symbol, lastErrors.get(symbol)));
+        const failure = lastErrors.get(symbol) ?? noProvider(capability);
+        answers.set(symbol, { answer: await this.lastResort<T>(capability, symbol, symbol, failure, background), failure });
       }),
     );
     return answers;
@@ -215,9 +284,15 @@ export class MarketService {
 
   /** `symbol` names what a NOT_FOUND is about, in our words rather than the provider's. */
   private async getQuery<Q, T>(capability: QueryCapability, key: string, query: Q, symbol?: string): Promise<T> {
+    const { answer } = await this.settleQuery<Q, T>(capability, key, query, symbol);
+    if (answer instanceof MarketError) throw answer;
+    return answer;
+  }
+
+  private async settleQuery<Q, T>(capability: QueryCapability, key: string, query: Q, symbol?: string, background = false): Promise<Settled<T>> {
     const hit = await this.options.cache.get<T>(capability, key);
-    if (hit) return hit.value;
-    return this.flights.run(`${capability}:${key}`, async () => {
+    if (hit) return { answer: hit.value };
+    return this.flights.run(`${capability}:${key}`, async (): Promise<Settled<T>> => {
       let lastError: unknown = noProvider(capability);
       const failed: string[] = [];
       const chain = this.options.registry.chain(capability);
@@ -231,28 +306,39 @@ export class MarketService {
           const value = await fetcher.fetch(query, { signal });
           this.report(adapter, capability, 1, started, 'ok');
           this.remember(capability, key, value);
-          return withFallbackFrom(value, failed);
+          return { answer: withFallbackFrom(value, failed) };
         } catch (error) {
           this.report(adapter, capability, 1, started, error instanceof ProviderError ? error.kind : 'ERROR');
-          if (isFinalFailure(error)) throw symbol ? notFound(capability, symbol) : toClientError(error);
+          if (isFinalFailure(error)) return { answer: symbol ? notFound(capability, symbol) : toClientError(error) };
           lastError = budgetAware(error, adapter.id, signal);
           failed.push(adapter.id);
         }
       }
-      const stale = await this.lastResort<T>(capability, key, lastError);
-      if (stale instanceof MarketError) throw stale;
-      return stale;
-    }) as Promise<T>;
+      return { answer: await this.lastResort<T>(capability, key, query, lastError, background), failure: lastError };
+    }) as Promise<Settled<T>>;
   }
 
-  /** When no provider could answer: the stale entry, marked stale, or the error a client may see. */
-  private async lastResort<T>(kind: CacheKind, key: string, lastError: unknown): Promise<T | MarketError> {
+  /**
+   * When no provider could answer: the stale entry, marked stale, or the error a client may see.
+   * A stale answer to a client also schedules one background refresh of the key (`query` is what
+   * to ask again); a background refresh's own failure is no answer to anyone.
+   */
+  private async lastResort<T>(kind: CacheKind, key: string, query: unknown, lastError: unknown, background: boolean): Promise<T | MarketError> {
     const stale = await this.options.cache.getStale<T>(kind, key).catch(() => undefined);
     if (stale) {
-      this.options.onStaleServed?.({ kind, key });
+      if (!background) {
+        this.options.onStaleServed?.({ kind, key });
+        this.scheduleRefresh(kind, key, query, lastError);
+      }
       return markServedStale(stale.value);
     }
     return toClientError(lastError ?? noProvider(kind));
+  }
+
+  /** The refresh is the first provider's to owe: the one asked first, whose failure it is. */
+  private scheduleRefresh(kind: CacheKind, key: string, query: unknown, error: unknown): void {
+    const provider = this.options.refreshes && this.options.registry.chain(kind)[0]?.id;
+    if (provider) this.options.refreshes?.schedule({ provider, capability: kind, key, query, error: error ?? noProvider(kind) });
   }
 
   /** A cache that cannot store is a slower gateway, not a failed request. */

@@ -15,6 +15,8 @@ export interface Metrics {
   readonly providerRetries: Counter<'provider'>;
   readonly staleServed: Counter<'kind'>;
   readonly providerQuotaRemaining: Gauge<'provider' | 'key' | 'window'>;
+  readonly deadLetterDepth: Gauge<'provider'>;
+  readonly deadLetterJobs: Counter<'provider' | 'outcome'>;
   readonly streamFeeds: Gauge;
   readonly streamWatchers: Gauge;
 }
@@ -27,11 +29,18 @@ export interface QuotaReading {
   readonly remaining: number;
 }
 
+/** How many failed jobs of one provider are parked in the dead-letter queue. */
+export interface DeadLetterReading {
+  readonly provider: string;
+  readonly depth: number;
+}
+
 /** Live figures read at scrape time rather than pushed on every change. */
 export interface MetricProbes {
   readonly streamFeeds: () => number;
   readonly streamWatchers: () => number;
   readonly quotaRemaining?: () => Promise<readonly QuotaReading[]>;
+  readonly deadLetterDepth?: () => Promise<readonly DeadLetterReading[]>;
 }
 
 export function createMetrics(probes: MetricProbes): Metrics {
@@ -101,6 +110,23 @@ export function createMetrics(probes: MetricProbes): Metrics {
           this.set({ provider: reading.provider, key: reading.key, window: reading.window }, reading.remaining);
         }
       },
+    }),
+    deadLetterDepth: new Gauge({
+      name: 'dead_letter_depth',
+      help: 'Failed background jobs (refreshes of answers served stale) parked for review in the dead-letter queue, per provider.',
+      labelNames: ['provider'],
+      registers: [registry],
+      async collect() {
+        if (!probes.deadLetterDepth) return;
+        this.reset();
+        for (const reading of await probes.deadLetterDepth()) this.set({ provider: reading.provider }, reading.depth);
+      },
+    }),
+    deadLetterJobs: new Counter({
+      name: 'dead_letter_jobs_total',
+      help: 'Dead-letter jobs by outcome: recovered (the work succeeded), parked (retries ran out), dropped (evicted to keep the queue bounded).',
+      labelNames: ['provider', 'outcome'],
+      registers: [registry],
     }),
     streamFeeds: new Gauge({
       name: 'stream_upstream_feeds',

@@ -57,3 +57,15 @@ describe('resilience settings', () => {
     expect(() => loadConfig({ POLYGON_RETRY_MAX: 'lots' })).toThrowError(/^Invalid POLYGON_RETRY_MAX/);
   });
 });
+
+describe('dead-letter settings', () => {
+  it('retries failed background work after 1, 2 and 4 s and keeps 1,000 jobs per provider unless told otherwise', () => {
+    expect(loadConfig({}).deadLetters).toEqual({ retryDelaysMs: [1_000, 2_000, 4_000], maxPerProvider: 1_000 });
+    expect(loadConfig({ DLQ_RETRY_DELAYS_MS: ' 50, 100 ,200', DLQ_MAX_PER_PROVIDER: '10' }).deadLetters).toEqual({ retryDelaysMs: [50, 100, 200], maxPerProvider: 10 });
+  });
+
+  it.each(['soon', '0,100', '1.5', '100,,200', '-5', '1,2,3,4,5,6,7,8,9,10,11', '3600001'])('refuses DLQ_RETRY_DELAYS_MS=%j with one line naming it', (value) => {
+    expect(() => loadConfig({ DLQ_RETRY_DELAYS_MS: value })).toThrowError(ConfigError);
+    expect(() => loadConfig({ DLQ_RETRY_DELAYS_MS: value })).toThrowError(/^Invalid DLQ_RETRY_DELAYS_MS \(got ".*"\): expected retry delays in milliseconds like "1000,2000,4000"/);
+  });
+});

@@ -1,4 +1,4 @@
-import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
+import { Arg, Ctx, Int, Mutation, Resolver } from 'type-graphql';
 import type { ProviderId as ProviderIdValue } from '../../domain/index.js';
 import type { ProviderStatus } from '../../market/registry.js';
 import type { GraphQLContext } from '../context.js';
@@ -18,5 +18,19 @@ export class AdminResolver {
   })
   resetCircuitBreaker(@Arg('provider', () => ProviderId) provider: ProviderIdValue, @Ctx() { providers }: GraphQLContext): Promise<ProviderStatus> {
     return guard(() => providers.resetBreaker(provider));
+  }
+
+  @Mutation(() => Int, {
+    description:
+      'Replays the dead letters parked as failed for an enabled provider (every enabled provider when `provider` is omitted) and answers how many were replayed. ' +
+      'A dead letter is failed background work: the refresh of an answer served stale, retried after 1 s, 2 s and 4 s (DLQ_RETRY_DELAYS_MS) and then parked. ' +
+      'Each replayed job runs at once; one that fails again goes through the same retries and is parked again. With REDIS_URL the parked jobs are shared, so any instance may replay them. ' +
+      'A provider this gateway does not run is BAD_USER_INPUT. Will require the ADMIN right once rights exist (a later issue); until then any client may call it.',
+  })
+  replayDeadLetters(
+    @Arg('provider', () => ProviderId, { nullable: true }) provider: ProviderIdValue | null | undefined,
+    @Ctx() { market }: GraphQLContext,
+  ): Promise<number> {
+    return guard(() => market.replayDeadLetters(provider ?? undefined));
   }
 }

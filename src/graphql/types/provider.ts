@@ -92,6 +92,10 @@ export class ProviderStatusType {
   @Field(() => [ProviderKeyStatusType], { description: 'The API keys in use, masked; empty for a provider without keys or without a key pool.' })
   keys!: ProviderKeyStatusType[];
 
-  @Field(() => Int, { description: 'Failed calls waiting in the dead-letter queue for replay. Always 0 for now: the dead-letter queue does not exist yet.' })
+  @Field(() => Int, {
+    description:
+      'Dead letters of this provider: failed background refreshes (of answers served stale) whose retries ran out, parked as failed for review and `replayDeadLetters`. ' +
+      'With REDIS_URL, those parked by any instance (plus any this instance parked in memory while Redis was down).',
+  })
   deadLetters!: number;
 }

@@ -1,0 +1,31 @@
+import { DeadLetterQueue, type DeadLetterQueueOptions } from '../resilience/dead-letters.js';
+import type { KeyPoolLog } from './key-pools.js';
+
+export interface DeadLetterSettings {
+  /** Delay before each retry of a failed refresh; after the last, the job is parked. */
+  readonly retryDelaysMs: readonly number[];
+  /** Most jobs per provider (queued plus parked in memory; the Redis list's length). */
+  readonly maxPerProvider: number;
+  /** With it, parked jobs live in one Redis list per provider that every instance shares. */
+  readonly redisUrl?: string | undefined;
+}
+
+/** What the queue does and tells, besides its store: the work itself and its outcomes. */
+export type DeadLetterEvents = Pick<DeadLetterQueueOptions, 'run' | 'onParked' | 'onDropped' | 'onRecovered'>;
+
+/**
+ * The gateway's dead-letter queue. Redis, when configured, is reached lazily on a connection of
+ * the queue's own (closed with it) and is never a reason for work to be lost: while it is down,
+ * jobs are parked in memory and that is logged once, as is its return.
+ */
+export async function createDeadLetterQueue(settings: DeadLetterSettings, log: KeyPoolLog, events: DeadLetterEvents): Promise<DeadLetterQueue> {
+  const redis = settings.redisUrl ? (await import('./redis-connection.js')).connectLazily(settings.redisUrl) : undefined;
+  return new DeadLetterQueue({
+    ...events,
+    retryDelaysMs: settings.retryDelaysMs,
+    maxPerProvider: settings.maxPerProvider,
+    ...(redis ? { redis, ownsRedis: true } : {}),
+    onStoreDown: (error) => log.warn({ err: error }, 'dead-letter store (Redis) unavailable: parking failed background work in this instance until it is back'),
+    onStoreUp: () => log.info({}, 'dead-letter store (Redis) back: parked work is shared again'),
+  });
+}

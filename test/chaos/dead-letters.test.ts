@@ -1,0 +1,123 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DeadLettersDocument, QuoteDocument, ReplayDeadLettersDocument } from '../generated/graphql.js';
+import { fixture, startFakeUpstream, type FakeUpstream } from '../support/fake-upstream.js';
+import { spawnGateway, type SpawnedGateway } from '../support/gateway.js';
+import { execute } from '../support/graphql-client.js';
+import { errorLogs, metric, sleep } from './helpers.js';
+
+/**
+ * Chaos: FMP (the only provider) goes down after the AAPL quote was cached. The stale answer
+ * schedules one background refresh, retried after 200, 400 and 800 ms (DLQ_RETRY_DELAYS_MS, the
+ * 1/2/4 s of production shrunk) and then parked as a dead letter. Once FMP is back, an operator
+ * replays it: the refresh repairs the cache, and the next query is fresh without a provider call.
+ * No retries inside a call and a breaker that never opens here, so every upstream request counts.
+ */
+
+const QUOTE = { path: '/stable/quote', query: { symbol: 'AAPL' } };
+const FRESH_S = 1;
+const DELAYS = [200, 400, 800];
+
+let upstream: FakeUpstream;
+let gateway: SpawnedGateway;
+
+beforeAll(async () => {
+  upstream = await startFakeUpstream();
+  gateway = await spawnGateway({
+    PROVIDERS: 'fmp',
+    FMP_API_KEY: 'test-key-dlq-0001',
+    FMP_BASE_URL: upstream.url,
+    CACHE_TTL_QUOTES: String(FRESH_S),
+    RETRY_MAX: '0',
+    BREAKER_THRESHOLD: '100',
+    DLQ_RETRY_DELAYS_MS: DELAYS.join(','),
+  });
+});
+afterAll(async () => {
+  await gateway?.stop();
+  await upstream?.close();
+});
+
+const quoteAapl = () => execute(gateway.url, QuoteDocument, { symbol: 'AAPL' });
+
+async function deadLettersOf(provider: string): Promise<number | undefined> {
+  const { data, errors } = await execute(gateway.url, DeadLettersDocument);
+  expect(errors).toBeUndefined();
+  return data?.providers.find((status) => status.id === provider)?.deadLetters;
+}
+
+async function until(condition: () => Promise<boolean> | boolean, timeoutMs = 4_000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!(await condition())) {
+    if (performance.now() > deadline) throw new Error('condition not met in time');
+    await sleep(25);
+  }
+}
+
+describe('failed background refreshes become dead letters', () => {
+  it('retries the refresh of a stale answer 3 times, parks it, and replays it once FMP is back', async () => {
+    upstream.on(QUOTE, { json: fixture('fmp/stable/quote-aapl.json') }, { times: 1 });
+    expect((await quoteAapl()).data?.quote).toMatchObject({ symbol: 'AAPL', price: 232.8, stale: false });
+    expect(await deadLettersOf('fmp')).toBe(0);
+    expect(await metric(gateway, 'dead_letter_depth', { provider: 'fmp' })).toBe(0);
+
+    // Past its freshness, with FMP down: three queries, three stale answers, one refresh.
+    await sleep(FRESH_S * 1000 + 100);
+    const failedAt: number[] = [];
+    upstream.on(QUOTE, () => {
+      failedAt.push(performance.now());
+      return { status: 503, json: { 'Error Message': 'Service Unavailable' } };
+    });
+    for (let query = 0; query < 3; query++) {
+      const answer = await quoteAapl();
+      expect(answer.errors).toBeUndefined();
+      expect(answer.data?.quote).toMatchObject({ symbol: 'AAPL', price: 232.8, stale: true });
+    }
+    expect(upstream.count(QUOTE)).toBe(1 + 3);
+
+    // The refresh's three retries, after each delay, then the job is parked.
+    await until(async () => (await deadLettersOf('fmp')) === 1);
+    expect(upstream.count(QUOTE)).toBe(1 + 3 + 3);
+    const [firstStale, , , retry1, retry2, retry3] = failedAt as [number, number, number, number, number, number];
+    const gaps = [retry1 - firstStale, retry2 - retry1, retry3 - retry2];
+    gaps.forEach((gap, index) => {
+      expect(gap).toBeGreaterThanOrEqual(DELAYS[index]! - 5);
+      expect(gap).toBeLessThan(DELAYS[index]! + 400);
+    });
+    expect(await metric(gateway, 'dead_letter_depth', { provider: 'fmp' })).toBe(1);
+    expect(await metric(gateway, 'dead_letter_jobs_total', { provider: 'fmp', outcome: 'parked' })).toBe(1);
+    // Only the three answers clients got count as stale: the refreshes served no one.
+    expect(await metric(gateway, 'stale_answers_total', { kind: 'quote' })).toBe(3);
+    const parkedLog = gateway.logs.find((entry) => String(entry['msg']).startsWith('background refresh of quote AAPL parked as failed after 3 attempts'));
+    expect(parkedLog).toMatchObject({ provider: 'fmp', lastError: { kind: 'UNAVAILABLE' } });
+    expect(JSON.stringify(parkedLog)).not.toContain('test-key-dlq-0001');
+
+    // Parked stays parked: no more calls on its own.
+    await sleep(300);
+    expect(upstream.count(QUOTE)).toBe(1 + 3 + 3);
+
+    // FMP is back; the operator replays the dead letter.
+    upstream.on(QUOTE, { json: fixture('fmp/stable/quote-aapl.json') });
+    const replay = await execute(gateway.url, ReplayDeadLettersDocument, { provider: 'FMP' });
+    expect(replay.errors).toBeUndefined();
+    expect(replay.data?.replayDeadLetters).toBe(1);
+    expect(await deadLettersOf('fmp')).toBe(0);
+    expect(await metric(gateway, 'dead_letter_depth', { provider: 'fmp' })).toBe(0);
+
+    // The replayed refresh reaches FMP once and repairs the cache...
+    await until(async () => (await metric(gateway, 'dead_letter_jobs_total', { provider: 'fmp', outcome: 'recovered' })) === 1);
+    expect(upstream.count(QUOTE)).toBe(1 + 3 + 3 + 1);
+    // ...so the next query is fresh, from the cache.
+    const fresh = await quoteAapl();
+    expect(fresh.data?.quote).toMatchObject({ symbol: 'AAPL', price: 232.8, stale: false });
+    expect(fresh.headers.get('x-data-stale')).toBeNull();
+    expect(upstream.count(QUOTE)).toBe(1 + 3 + 3 + 1);
+
+    // Nothing left to replay; a provider this gateway does not run is a client mistake.
+    expect((await execute(gateway.url, ReplayDeadLettersDocument, {})).data?.replayDeadLetters).toBe(0);
+    const notEnabled = await execute(gateway.url, ReplayDeadLettersDocument, { provider: 'POLYGON' });
+    expect(notEnabled.errors?.[0]?.extensions?.['code']).toBe('BAD_USER_INPUT');
+
+    // An outage is an expected condition: warnings at most.
+    expect(errorLogs(gateway)).toEqual([]);
+  });
+});

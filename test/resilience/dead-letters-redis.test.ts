@@ -1,0 +1,161 @@
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ProviderError, ProviderFailureKind } from '../../src/domain/index.js';
+import { DeadLetterQueue, type DeadLetterJob, type DeadLetterQueueOptions } from '../../src/resilience/dead-letters.js';
+
+/**
+ * Parked dead letters shared through a real Redis on 127.0.0.1:6379: two queues, each with a
+ * connection of its own (made as src/market/redis-connection.ts makes it), stand for two gateway
+ * instances. Every run writes under a prefix of its own and removes it.
+ */
+
+const REDIS_URL = 'redis://127.0.0.1:6379';
+const prefix = `mgtest:dlq:${randomUUID()}`;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const outage = () => new ProviderError(ProviderFailureKind.UNAVAILABLE, 'fmp', 'fmp: HTTP 503');
+
+let admin: Redis;
+const queues: DeadLetterQueue[] = [];
+
+beforeAll(() => {
+  admin = new Redis(REDIS_URL);
+});
+afterEach(async () => {
+  await Promise.all(queues.splice(0).map((queue) => queue.close()));
+  const keys = await admin.keys(`${prefix}:*`);
+  if (keys.length > 0) await admin.del(...keys);
+});
+afterAll(() => {
+  admin.disconnect();
+});
+
+function lazyClient(url = REDIS_URL): Redis {
+  const client = new Redis(url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 500, commandTimeout: 500 });
+  client.on('error', () => undefined);
+  return client;
+}
+
+interface Instance {
+  readonly queue: DeadLetterQueue;
+  readonly parked: DeadLetterJob[];
+  readonly recovered: DeadLetterJob[];
+  readonly dropped: number[];
+  readonly storeDown: unknown[];
+  healthy: boolean;
+}
+
+/** One gateway instance's queue: retries shrunk to 5 ms, work that fails until `healthy`. */
+function instance(options: Partial<DeadLetterQueueOptions> = {}, url = REDIS_URL): Instance {
+  const self: Instance = { queue: undefined as unknown as DeadLetterQueue, parked: [], recovered: [], dropped: [], storeDown: [], healthy: false };
+  const queue = new DeadLetterQueue({
+    redis: lazyClient(url),
+    ownsRedis: true,
+    prefix,
+    retryDelaysMs: [5],
+    connectWaitMs: 500,
+    run: async () => {
+      if (!self.healthy) throw outage();
+    },
+    onParked: (job) => self.parked.push(job),
+    onRecovered: (job) => self.recovered.push(job),
+    onDropped: ({ count }) => self.dropped.push(count),
+    onStoreDown: (error) => self.storeDown.push(error),
+    ...options,
+  });
+  queues.push(queue);
+  return Object.assign(self, { queue });
+}
+
+async function parkIn(node: Instance, keys: readonly string[], provider = 'fmp'): Promise<void> {
+  const before = node.parked.length;
+  for (const key of keys) node.queue.schedule({ provider, capability: 'quote', key, query: key, error: outage() });
+  const deadline = performance.now() + 3_000;
+  while (node.parked.length < before + keys.length) {
+    if (performance.now() > deadline) throw new Error('jobs not parked in time');
+    await sleep(5);
+  }
+}
+
+describe('dead letters shared through Redis', () => {
+  it('parks in one JSON list per provider that every instance sees and may replay', async () => {
+    const a = instance();
+    const b = instance();
+    await parkIn(a, ['AAPL', 'MSFT']);
+    await parkIn(a, ['IBM'], 'polygon');
+
+    expect(await admin.llen(`${prefix}:fmp`)).toBe(2);
+    const entries = (await admin.lrange(`${prefix}:fmp`, 0, -1)).map((entry) => JSON.parse(entry) as DeadLetterJob);
+    // Newest at the head.
+    expect(entries.map((job) => job.key)).toEqual(['MSFT', 'AAPL']);
+    expect(entries[0]).toMatchObject({ provider: 'fmp', capability: 'quote', state: 'failed', attempts: 1, lastError: { kind: 'UNAVAILABLE', message: 'fmp: HTTP 503' } });
+
+    // The other instance sees the same depth and jobs.
+    expect(await b.queue.depth('fmp')).toBe(2);
+    expect((await b.queue.peek('fmp')).map((job) => job.key)).toEqual(['AAPL', 'MSFT']);
+
+    // And replays them: taken off the shared shelf, run by b.
+    b.healthy = true;
+    expect(await b.queue.replay(['fmp'])).toBe(2);
+    expect(await a.queue.depth('fmp')).toBe(0);
+    expect(await admin.exists(`${prefix}:fmp`)).toBe(0);
+    while (b.recovered.length < 2) await sleep(5);
+    expect(b.recovered.map((job) => job.key).sort()).toEqual(['AAPL', 'MSFT']);
+    // Replaying again finds nothing: no entry is taken twice.
+    expect(await a.queue.replay(['fmp'])).toBe(0);
+    expect(await a.queue.depth('polygon')).toBe(1);
+  });
+
+  it('lets two instances replaying at once take each entry exactly once', async () => {
+    const a = instance();
+    const b = instance();
+    await parkIn(a, Array.from({ length: 20 }, (_, index) => `S${index}`));
+    a.healthy = true;
+    b.healthy = true;
+    const [byA, byB] = await Promise.all([a.queue.replay(['fmp']), b.queue.replay(['fmp'])]);
+    expect(byA + byB).toBe(20);
+    expect(await a.queue.depth('fmp')).toBe(0);
+  });
+
+  it('keeps one entry per work across instances, and forgets it once the work succeeds anywhere', async () => {
+    const a = instance();
+    const b = instance();
+    await parkIn(a, ['AAPL']);
+    await parkIn(b, ['AAPL']);
+    expect(await admin.llen(`${prefix}:fmp`)).toBe(1);
+    expect((await a.queue.peek('fmp'))[0]?.id).toBe(b.parked[0]?.id);
+
+    // A fresh job for the same key succeeds on a: the parked entry is moot and goes.
+    a.healthy = true;
+    a.queue.schedule({ provider: 'fmp', capability: 'quote', key: 'AAPL', query: 'AAPL', error: outage() });
+    while (a.recovered.length < 1) await sleep(5);
+    await sleep(20);
+    expect(await b.queue.depth('fmp')).toBe(0);
+  });
+
+  it('trims the list to its cap, oldest first, and counts what it dropped', async () => {
+    const a = instance({ maxPerProvider: 3 });
+    // In two rounds: at most 3 jobs may be queued in an instance at once, too.
+    await parkIn(a, ['A', 'B', 'C']);
+    await parkIn(a, ['D', 'E']);
+    expect(await admin.llen(`${prefix}:fmp`)).toBe(3);
+    expect((await a.queue.peek('fmp')).map((job) => job.key)).toEqual(['C', 'D', 'E']);
+    expect(a.dropped.reduce((sum, count) => sum + count, 0)).toBe(2);
+  });
+
+  it('parks in memory while Redis is down, tells it once, and still counts and replays those jobs', async () => {
+    // Nothing listens on port 1: every connection is refused at once.
+    const down = instance({}, 'redis://127.0.0.1:1');
+    await parkIn(down, ['AAPL', 'MSFT']);
+    expect(await down.queue.depth('fmp')).toBe(2);
+    expect(await down.queue.depth('fmp')).toBe(2);
+    expect(down.storeDown).toHaveLength(1);
+    expect(await admin.exists(`${prefix}:fmp`)).toBe(0);
+
+    down.healthy = true;
+    expect(await down.queue.replay(['fmp'])).toBe(2);
+    while (down.recovered.length < 2) await sleep(5);
+    expect(await down.queue.depth('fmp')).toBe(0);
+    expect(down.storeDown).toHaveLength(1);
+  });
+});
