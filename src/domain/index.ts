@@ -6,3 +6,4 @@ export * from './bar.js';
 export * from './company.js';
 export * from './statements.js';
 export * from './economics.js';
+export * from './rights.js';

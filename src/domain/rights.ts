@@ -1,0 +1,44 @@
+import { z } from 'zod';
+
+/**
+ * What a consumer may read or do. Fields of the schema declare the right they need with
+ * `@requiresRight`; profiles (config) grant sets of them.
+ */
+export const Right = z.enum([
+  'QUOTES_DELAYED',
+  'QUOTES_REALTIME',
+  'HISTORY',
+  'COMPANY',
+  'FUNDAMENTALS',
+  'SEARCH',
+  'ECONOMICS',
+  'STREAMING',
+  'PROVIDER_STATUS',
+  'ADMIN',
+]);
+export type Right = z.infer<typeof Right>;
+
+export const ALL_RIGHTS: readonly Right[] = Right.options;
+
+/**
+ * Who is asking: the bearer of a verified token or API key, or the anonymous public. Built once
+ * per request (or per graphql-ws connection) by src/auth and read by rights, audit, throttling
+ * and the response cache.
+ */
+export interface Consumer {
+  /** Stable id for audit and throttling: the token's `sub`, the API key's consumer id, or `anonymous`. */
+  readonly id: string;
+  /** The rights profile named by the token or key (`public` for anonymous callers). */
+  readonly profile: string;
+  readonly rights: ReadonlySet<Right>;
+  /** True when no credentials were presented. */
+  readonly anonymous: boolean;
+}
+
+/**
+ * The part of a consumer that decides what a response may contain: two consumers with the same
+ * scope see the same answers, so a cached response may be shared between them and no one else.
+ */
+export function rightsScope(consumer: Consumer): string {
+  return [...consumer.rights].sort().join(',');
+}
