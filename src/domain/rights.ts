@@ -35,6 +35,17 @@ export interface Consumer {
   readonly anonymous: boolean;
 }
 
+/** The default rights of the `public` profile (config may change them): what anyone may read. */
+export const PUBLIC_RIGHTS: readonly Right[] = ['QUOTES_DELAYED', 'COMPANY', 'SEARCH'];
+
+/** A caller without credentials, with the default public rights. */
+export const ANONYMOUS_PUBLIC: Consumer = Object.freeze({
+  id: 'anonymous',
+  profile: 'public',
+  rights: new Set<Right>(PUBLIC_RIGHTS),
+  anonymous: true,
+});
+
 /**
  * The part of a consumer that decides what a response may contain: two consumers with the same
  * scope see the same answers, so a cached response may be shared between them and no one else.

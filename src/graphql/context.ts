@@ -1,3 +1,4 @@
+import { ANONYMOUS_PUBLIC, type Consumer } from '../domain/index.js';
 import type { MarketService } from '../market/service.js';
 import type { ProviderRegistry } from '../market/registry.js';
 import type { QuoteHub } from '../streaming/hub.js';
@@ -15,6 +16,8 @@ export interface GraphQLContext {
    * result can come from the stale cache, read by the server for `extensions.stale`.
    */
   readonly stale: StaleTracker;
+  /** Who is asking (src/auth); rights, audit, throttling and the response cache read it. */
+  readonly consumer: Consumer;
 }
 
 /** The long-lived parts the per-request context is built from. */
@@ -24,6 +27,6 @@ export interface ContextDependencies {
   readonly hub: QuoteHub;
 }
 
-export function createContext(dependencies: ContextDependencies): GraphQLContext {
-  return { ...dependencies, loaders: createLoaders(dependencies.market), stale: new StaleTracker() };
+export function createContext(dependencies: ContextDependencies, consumer: Consumer = ANONYMOUS_PUBLIC): GraphQLContext {
+  return { ...dependencies, loaders: createLoaders(dependencies.market), stale: new StaleTracker(), consumer };
 }
