@@ -1,0 +1,247 @@
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { parse } from 'graphql';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { QuotesDocument } from '../generated/graphql.js';
+import { startFakeUpstream, type FakeUpstream, type RecordedRequest, type Reply } from '../support/fake-upstream.js';
+import { spawnGateway, type SpawnedGateway } from '../support/gateway.js';
+import { execute, type GraphQLResponse } from '../support/graphql-client.js';
+
+/**
+ * The built gateway splits one loader batch into chunks of the provider's batch size (Alpha
+ * Vantage bulk quotes 100, Polygon snapshot 250, Finnhub 1), sends them a few at a time, lets a
+ * failed chunk fail only its own symbols, and lets concurrent requests share the calls in flight.
+ * Everything is counted at a fake upstream over HTTP.
+ */
+
+const KEY = 'test-key-0001';
+/** Chunks of one batch the gateway keeps in flight at once (CHUNK_CONCURRENCY in service.ts). */
+const CHUNK_CONCURRENCY = 4;
+
+/** `S0`, `S1`, …: distinct valid symbols that no recorded fixture knows. */
+const symbolsFrom = (prefix: string, count: number, start = 0): string[] => Array.from({ length: count }, (_, index) => `${prefix}${start + index}`);
+
+interface ListAnswer {
+  readonly [alias: string]: ReadonlyArray<{ readonly symbol: string; readonly price: number } | null>;
+}
+
+/**
+ * One operation with one `quotes` field per list, aliased `l0`, `l1`, …: a list holds at most 200
+ * symbols, and aliases are how a client asks more in one request, so the gateway's loader sees
+ * them all as one batch.
+ */
+function aliasedQuotes(lists: readonly string[][]): TypedDocumentNode<ListAnswer, Record<string, never>> {
+  const fields = lists.map((list, index) => `l${index}: quotes(symbols: ${JSON.stringify(list)}) { symbol price }`);
+  return parse(`query Many { ${fields.join(' ')} }`) as TypedDocumentNode<ListAnswer, Record<string, never>>;
+}
+
+/** Alpha Vantage REALTIME_BULK_QUOTES rows for the asked symbols; `omit` are left out as unknown upstream. */
+function bulkQuotes(request: RecordedRequest, omit: (symbol: string) => boolean = () => false): Reply {
+  const asked = (request.query['symbol'] ?? '').split(',');
+  const data = asked.filter((symbol) => !omit(symbol)).map((symbol, index) => ({
+    symbol,
+    timestamp: '2024-10-30 15:59:59.000',
+    open: '100',
+    high: '110',
+    low: '90',
+    close: String(100 + index),
+    volume: '1000',
+    previous_close: '99',
+    change: '1',
+    change_percent: '1.0101',
+  }));
+  return { json: { endpoint: 'Realtime Bulk Quotes', message: 'success', data } };
+}
+
+/** Every symbol of every REALTIME_BULK_QUOTES call, one list per call. */
+function bulkCalls(upstream: FakeUpstream): string[][] {
+  return upstream.requests
+    .filter((request) => request.query['function'] === 'REALTIME_BULK_QUOTES')
+    .map((request) => (request.query['symbol'] ?? '').split(','));
+}
+
+const flat = (answer: ListAnswer | null | undefined): Array<{ symbol: string; price: number } | null> => Object.values(answer ?? {}).flat();
+
+function errorsAt(response: GraphQLResponse<unknown>): Map<string, string | undefined> {
+  return new Map((response.errors ?? []).map((error) => [JSON.stringify(error.path), error.extensions?.['code'] as string | undefined]));
+}
+
+describe('a gateway on Alpha Vantage premium (bulk quotes, 100 a call)', () => {
+  let upstream: FakeUpstream;
+  let gateway: SpawnedGateway;
+
+  beforeAll(async () => {
+    upstream = await startFakeUpstream();
+    upstream.on({ path: '/query', query: { function: 'REALTIME_BULK_QUOTES' } }, (request) => bulkQuotes(request));
+    gateway = await spawnGateway({
+      PROVIDERS: 'alphavantage',
+      ALPHAVANTAGE_API_KEY: KEY,
+      ALPHAVANTAGE_BASE_URL: upstream.url,
+      ALPHAVANTAGE_PREMIUM: 'true',
+      // The free tier's 25 a day would ration this suite, and a retry would hide which chunk failed.
+      ALPHAVANTAGE_QUOTA: '100000/min',
+      ALPHAVANTAGE_RETRY_MAX: '0',
+    });
+  });
+  afterAll(async () => {
+    await gateway?.stop();
+    await upstream?.close();
+  });
+
+  it('answers 250 symbols of one request from 3 bulk calls of at most 100, each symbol asked once', async () => {
+    upstream.reset();
+    upstream.on({ path: '/query', query: { function: 'REALTIME_BULK_QUOTES' } }, (request) => bulkQuotes(request));
+    const symbols = symbolsFrom('A', 250);
+    const response = await execute(gateway.url, aliasedQuotes([symbols.slice(0, 200), symbols.slice(200)]));
+
+    expect(response.errors).toBeUndefined();
+    expect(flat(response.data).map((quote) => quote?.symbol)).toEqual(symbols);
+    const calls = bulkCalls(upstream);
+    expect(calls.map((call) => call.length).sort((a, b) => b - a)).toEqual([100, 100, 50]);
+    expect(calls.flat().sort()).toEqual([...symbols].sort());
+  });
+
+  it('fails only the symbols a chunk could not answer: omitted ones NOT_FOUND, a 503 chunk’s PROVIDER_UNAVAILABLE', async () => {
+    upstream.reset();
+    const symbols = symbolsFrom('B', 250);
+    // The chunk carrying B150 (the second of three) answers 503; the others leave out B7 and B230.
+    const omitted = new Set(['B7', 'B230']);
+    upstream.on({ path: '/query', query: { function: 'REALTIME_BULK_QUOTES' } }, (request) =>
+      (request.query['symbol'] ?? '').split(',').includes('B150')
+        ? { status: 503, json: { error: 'upstream busy' } }
+        : bulkQuotes(request, (symbol) => omitted.has(symbol)),
+    );
+    const response = await execute(gateway.url, aliasedQuotes([symbols.slice(0, 200), symbols.slice(200)]));
+
+    const calls = bulkCalls(upstream);
+    expect(calls).toHaveLength(3);
+    const failedChunk = new Set(calls.find((call) => call.includes('B150')));
+    expect(failedChunk.size).toBe(100);
+
+    const pathOf = (symbol: string): string => {
+      const index = symbols.indexOf(symbol);
+      return JSON.stringify(index < 200 ? ['l0', index] : ['l1', index - 200]);
+    };
+    const expectedErrors = new Map<string, string>();
+    for (const symbol of failedChunk) expectedErrors.set(pathOf(symbol), 'PROVIDER_UNAVAILABLE');
+    for (const symbol of omitted) expectedErrors.set(pathOf(symbol), 'NOT_FOUND');
+    expect(errorsAt(response)).toEqual(expectedErrors);
+
+    const answers = flat(response.data);
+    symbols.forEach((symbol, index) => {
+      if (failedChunk.has(symbol) || omitted.has(symbol)) expect(answers[index]).toBeNull();
+      else expect(answers[index]?.symbol).toBe(symbol);
+    });
+    expect(answers.filter((answer) => answer !== null)).toHaveLength(250 - 100 - 2);
+  });
+
+  it('lets two concurrent requests for overlapping symbols share the calls in flight: each symbol fetched once', async () => {
+    upstream.reset();
+    // Slow enough that the second request arrives while the first one's call is out.
+    upstream.on({ path: '/query', query: { function: 'REALTIME_BULK_QUOTES' } }, (request) => ({ ...bulkQuotes(request), delayMs: 300 }));
+    const first = symbolsFrom('C', 60);
+    const second = symbolsFrom('C', 60, 30);
+    const [one, two] = await Promise.all([
+      execute(gateway.url, QuotesDocument, { symbols: first }),
+      new Promise((resolve) => setTimeout(resolve, 50)).then(() => execute(gateway.url, QuotesDocument, { symbols: second })),
+    ]);
+
+    expect(one.errors).toBeUndefined();
+    expect(two.errors).toBeUndefined();
+    expect(one.data?.quotes.map((quote) => quote?.symbol)).toEqual(first);
+    expect(two.data?.quotes.map((quote) => quote?.symbol)).toEqual(second);
+    const asked = bulkCalls(upstream).flat();
+    expect(asked).toHaveLength(90);
+    expect(new Set(asked).size).toBe(90);
+  });
+});
+
+describe('a gateway on a paid Polygon plan (snapshot, 250 a call)', () => {
+  const SNAPSHOT = '/v2/snapshot/locale/us/markets/stocks/tickers';
+  let upstream: FakeUpstream;
+  let gateway: SpawnedGateway;
+
+  beforeAll(async () => {
+    upstream = await startFakeUpstream();
+    upstream.on({ path: SNAPSHOT }, (request) => {
+      const tickers = (request.query['tickers'] ?? '').split(',').map((ticker, index) => ({
+        ticker,
+        day: { c: 50 + index, h: 60, l: 40, o: 45, v: 1000, vw: 50 },
+        prevDay: { c: 49, h: 50, l: 48, o: 49, v: 1000, vw: 49 },
+        todaysChange: 1,
+        todaysChangePerc: 2,
+        updated: 1736791200000000000,
+      }));
+      return { json: { status: 'OK', count: tickers.length, request_id: 'fake', tickers } };
+    });
+    gateway = await spawnGateway({ PROVIDERS: 'polygon', POLYGON_API_KEY: KEY, POLYGON_BASE_URL: upstream.url, POLYGON_QUOTA: '100000/min' });
+  });
+  afterAll(async () => {
+    await gateway?.stop();
+    await upstream?.close();
+  });
+
+  it('answers 600 symbols of one request from 3 snapshot calls of at most 250', async () => {
+    const symbols = symbolsFrom('P', 600);
+    const response = await execute(gateway.url, aliasedQuotes([symbols.slice(0, 200), symbols.slice(200, 400), symbols.slice(400)]));
+
+    expect(response.errors).toBeUndefined();
+    expect(flat(response.data).map((quote) => quote?.symbol)).toEqual(symbols);
+    const calls = upstream.requests.filter((request) => request.path === SNAPSHOT).map((request) => (request.query['tickers'] ?? '').split(','));
+    expect(calls.map((call) => call.length).sort((a, b) => b - a)).toEqual([250, 250, 100]);
+    expect(calls.flat().sort()).toEqual([...symbols].sort());
+  });
+});
+
+describe('a gateway on Finnhub (one symbol a call)', () => {
+  const LATENCY_MS = 60;
+  let upstream: FakeUpstream;
+  let gateway: SpawnedGateway;
+  /** When each /quote call arrived; each is answered LATENCY_MS later. */
+  let arrivals: number[] = [];
+
+  beforeAll(async () => {
+    upstream = await startFakeUpstream();
+    upstream.on({ path: '/quote' }, () => {
+      arrivals.push(performance.now());
+      return { json: { c: 10, d: 0.1, dp: 1, h: 11, l: 9, o: 10, pc: 9.9, t: 1582641000 }, delayMs: LATENCY_MS };
+    });
+    gateway = await spawnGateway({ PROVIDERS: 'finnhub', FINNHUB_API_KEY: KEY, FINNHUB_BASE_URL: upstream.url, FINNHUB_QUOTA: '100000/min' });
+  });
+  afterAll(async () => {
+    await gateway?.stop();
+    await upstream?.close();
+  });
+
+  /** Most calls open at one moment: each is open from its arrival until its answer LATENCY_MS later. */
+  function maxInFlight(): number {
+    const edges = arrivals.flatMap((at) => [
+      { at, step: 1 },
+      { at: at + LATENCY_MS, step: -1 },
+    ]);
+    // An answer and the call it frees happen in that order, so at equal times the close comes first.
+    edges.sort((a, b) => a.at - b.at || a.step - b.step);
+    let open = 0;
+    let most = 0;
+    for (const edge of edges) {
+      open += edge.step;
+      most = Math.max(most, open);
+    }
+    return most;
+  }
+
+  it(`answers 40 symbols with one call each, at most ${CHUNK_CONCURRENCY} in flight at once`, async () => {
+    arrivals = [];
+    const symbols = symbolsFrom('F', 40);
+    const started = performance.now();
+    const { data, errors } = await execute(gateway.url, QuotesDocument, { symbols });
+    const elapsed = performance.now() - started;
+
+    expect(errors).toBeUndefined();
+    expect(data?.quotes.map((quote) => quote?.symbol)).toEqual(symbols);
+    expect(upstream.requests.filter((request) => request.path === '/quote').map((request) => request.query['symbol']).sort()).toEqual([...symbols].sort());
+    // Bounded: never more than the limit at once; parallel: the limit is reached, so 40 calls take
+    // about 40 / 4 round trips rather than 40.
+    expect(maxInFlight()).toBe(CHUNK_CONCURRENCY);
+    expect(elapsed).toBeLessThan((40 / 2) * LATENCY_MS);
+  });
+});
