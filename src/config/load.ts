@@ -1,3 +1,4 @@
+import { authSettingsProblem } from './auth.js';
 import { EnvSchema, toConfig, type Config } from './schema.js';
 
 /** Start-up refuses a bad setting with one line that names it; the CLI exits 2 on it. */
@@ -31,5 +32,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       throw new ConfigError(`Invalid PROVIDERS: "${id}" needs ${id.toUpperCase()}_API_KEY (one key, or several comma-separated)`);
     }
   }
+  const authProblem = authSettingsProblem(config.auth);
+  if (authProblem) throw new ConfigError(authProblem);
   return config;
 }

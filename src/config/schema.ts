@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { ProviderIdSchema, type ProviderId } from '../domain/index.js';
 import { DEFAULT_QUOTAS, parseQuota, type QuotaSetting } from './quota.js';
+import { MAX_SYMBOLS_PER_LIST, perProfile, profileLimits, profileList, type LimitSettings } from './limits.js';
+import { apiKeysSetting, DEFAULT_PROFILES, JWT_SECRET_MIN_LENGTH, jwksSetting, profilesSetting, type AuthSettings } from './auth.js';
 
 /**
  * Every setting of the gateway, as one zod schema over the environment. Defaults run offline on
@@ -162,6 +164,40 @@ export const EnvSchema = z.object({
   SANDBOX: boolean.optional(),
   /** How long in-flight requests may run after SIGTERM before sockets are closed. */
   SHUTDOWN_GRACE_MS: integer(0, 120_000).default(10_000),
+  /** Profiles that may introspect the schema while INTROSPECTION is off (by default in production), comma-separated. */
+  INTROSPECTION_PROFILES: profileList.default(new Set(['admin'])),
+  /** Deepest field nesting of an operation; introspection fields are not counted. */
+  LIMIT_MAX_DEPTH: integer(1, 100).default(10),
+  /** Most aliased fields in one operation (fragments counted where spread). */
+  LIMIT_MAX_ALIASES: integer(0, 1_000).default(30),
+  /** Most lexical tokens in a GraphQL document; parsing stops past it. */
+  LIMIT_MAX_TOKENS: integer(100, 1_000_000).default(5_000),
+  /** Most symbols in one `symbols:` list (the schema's 200 is the ceiling). */
+  LIMIT_MAX_SYMBOLS: integer(1, MAX_SYMBOLS_PER_LIST).default(MAX_SYMBOLS_PER_LIST),
+  /** Largest HTTP request body, in bytes (413 past it). */
+  LIMIT_MAX_BODY_BYTES: integer(1_024, 64 * 1024 * 1024).default(1024 * 1024),
+  /** Largest cost of one operation per profile, `public=1000,pro=20000,*=5000` (defaults in config/limits.ts). */
+  LIMIT_COST_BUDGET: perProfile(100_000_000).optional(),
+  /** GraphQL operations per minute per consumer, by profile: `public=600,pro=6000`. */
+  THROTTLE_REQUESTS_PER_MIN: perProfile(100_000_000).optional(),
+  /** Provider calls per minute per consumer, by profile: `public=120,pro=1200`. */
+  THROTTLE_PROVIDER_CALLS_PER_MIN: perProfile(100_000_000).optional(),
+  /** HS256 secret that consumer JWTs are signed with (at least 32 characters); never logged. */
+  AUTH_JWT_SECRET: z.string().min(JWT_SECRET_MIN_LENGTH, `use at least ${JWT_SECRET_MIN_LENGTH} characters`).optional(),
+  /** RS256/ES256 verification keys: a JWKS https URL (fetched and cached) or a JWKS file path. */
+  AUTH_JWKS: jwksSetting.optional(),
+  /** Accepted JWT issuers (`iss`), comma-separated; unchecked when unset. */
+  AUTH_ISSUER: keyList.optional(),
+  /** Accepted JWT audiences (`aud`), comma-separated; unchecked when unset. */
+  AUTH_AUDIENCE: keyList.optional(),
+  /** Seconds of clock skew allowed when checking `exp` and `nbf`. */
+  AUTH_CLOCK_TOLERANCE_S: integer(0, 300).default(5),
+  /** API keys, stored hashed: `<sha256 hex>:<consumer id>:<profile>`, comma-separated. */
+  AUTH_API_KEYS: apiKeysSetting.optional(),
+  /** Refuse callers without credentials (401) instead of serving them the `public` profile. */
+  AUTH_REQUIRED: boolean.default(false),
+  /** Rights of profiles, as JSON `{"basic":["QUOTES_DELAYED","HISTORY"]}`: replaces built-in ones, adds new ones. */
+  AUTH_PROFILES: profilesSetting.optional(),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -176,6 +212,8 @@ export interface Config {
     readonly production: boolean;
   };
   readonly log: { readonly level: Env['LOG_LEVEL'] };
+  /** Abuse limits and per-profile budgets (src/graphql/limits, src/resilience/consumer-throttle.ts). */
+  readonly limits: LimitSettings;
   readonly redisUrl: string | undefined;
   /** The provider chain in priority order. */
   readonly providers: readonly ProviderId[];
@@ -206,6 +244,8 @@ export interface Config {
     readonly bulkhead: { readonly maxConcurrent: number; readonly maxQueued: number };
   };
   /** The dead-letter queue of failed background work. */
+  /** Consumers: tokens, API keys and rights profiles (src/auth). */
+  readonly auth: AuthSettings;
   readonly deadLetters: {
     /** Delay before each retry, in order; after the last retry fails the job is parked. */
     readonly retryDelaysMs: readonly number[];
@@ -287,6 +327,19 @@ export function toConfig(env: Env): Config {
       production,
     },
     log: { level: env.LOG_LEVEL },
+    limits: {
+      maxDepth: env.LIMIT_MAX_DEPTH,
+      maxAliases: env.LIMIT_MAX_ALIASES,
+      maxTokens: env.LIMIT_MAX_TOKENS,
+      maxSymbolsPerList: env.LIMIT_MAX_SYMBOLS,
+      maxBodyBytes: env.LIMIT_MAX_BODY_BYTES,
+      introspectionProfiles: env.INTROSPECTION_PROFILES,
+      ...profileLimits({
+        requestsPerMinute: env.THROTTLE_REQUESTS_PER_MIN,
+        providerCallsPerMinute: env.THROTTLE_PROVIDER_CALLS_PER_MIN,
+        costBudget: env.LIMIT_COST_BUDGET,
+      }),
+    },
     redisUrl: env.REDIS_URL,
     providers: env.PROVIDERS ?? [...keyed, 'simulated'],
     remote,
@@ -305,6 +358,18 @@ export function toConfig(env: Env): Config {
     },
     simulated: { seed: env.SIM_SEED, tickMs: env.SIM_TICK_MS },
     resilience: globalPolicy(env),
+    auth: {
+      jwt: {
+        secret: env.AUTH_JWT_SECRET,
+        jwks: env.AUTH_JWKS,
+        issuers: env.AUTH_ISSUER ?? [],
+        audiences: env.AUTH_AUDIENCE ?? [],
+        clockToleranceS: env.AUTH_CLOCK_TOLERANCE_S,
+      },
+      apiKeys: env.AUTH_API_KEYS ?? [],
+      required: env.AUTH_REQUIRED,
+      profiles: env.AUTH_PROFILES ?? DEFAULT_PROFILES,
+    },
     deadLetters: { retryDelaysMs: env.DLQ_RETRY_DELAYS_MS ?? [1_000, 2_000, 4_000], maxPerProvider: env.DLQ_MAX_PER_PROVIDER },
   };
 }

@@ -1,0 +1,125 @@
+import { LRUCache } from 'lru-cache';
+import { PUBLIC_PROFILE, type AuthSettings } from '../config/auth.js';
+import { Right, type Consumer } from '../domain/index.js';
+import { ApiKeys } from './api-keys.js';
+import { unauthenticated } from './errors.js';
+import { createJwtVerifier, type JwtVerifier } from './jwt.js';
+import { Profiles } from './profiles.js';
+
+/** The claim that names the token's rights profile. */
+export const PROFILE_CLAIM = 'rights_profile';
+/** The optional claim listing rights on top of the profile's. */
+export const RIGHTS_CLAIM = 'rights';
+
+/** Verified tokens remembered, so a client reusing its token costs a map lookup, not a signature check. */
+const TOKEN_CACHE_ENTRIES = 10_000;
+
+/** Who is asking, and until when that holds (a JWT's expiry; absent for API keys and anonymous callers). */
+export interface Authenticated {
+  readonly consumer: Consumer;
+  readonly expiresAt?: number;
+}
+
+/** HTTP headers as node:http gives them. */
+export type HeaderBag = Readonly<Record<string, string | readonly string[] | undefined>>;
+
+export interface Authenticator {
+  /** From `Authorization: Bearer <JWT>` or `X-API-Key: <key>`; throws a MarketError when refused. */
+  fromHeaders(headers: HeaderBag): Promise<Authenticated>;
+  /** From graphql-ws `connection_init` params `{ authorization }` or `{ "x-api-key" }` (any case). */
+  fromConnectionParams(params: Readonly<Record<string, unknown>> | undefined): Promise<Authenticated>;
+  /** True when callers without credentials are refused. */
+  readonly required: boolean;
+}
+
+interface Credentials {
+  readonly authorization: string | undefined;
+  readonly apiKey: string | undefined;
+}
+
+const BEARER = /^Bearer +([^\s]+) *$/i;
+
+/**
+ * Turns credentials into a Consumer. A bad credential is always an UNAUTHENTICATED error, never
+ * the public profile: a client whose token broke must hear it, not get thinner answers.
+ */
+export async function createAuthenticator(settings: AuthSettings, options: { readonly onVerifierUnavailable?: (error: unknown) => void } = {}): Promise<Authenticator> {
+  const profiles = new Profiles(settings.profiles);
+  const apiKeys = new ApiKeys(settings.apiKeys);
+  const jwt = await createJwtVerifier(settings.jwt, options.onVerifierUnavailable ?? (() => {}));
+  const anonymous: Authenticated = { consumer: profiles.anonymous(PUBLIC_PROFILE) };
+  const verified = new LRUCache<string, Authenticated>({ max: TOKEN_CACHE_ENTRIES });
+  const toleranceMs = settings.jwt.clockToleranceS * 1000;
+
+  async function fromToken(token: string): Promise<Authenticated> {
+    const cached = verified.get(token);
+    if (cached && cached.expiresAt !== undefined && Date.now() < cached.expiresAt + toleranceMs) return cached;
+    if (cached) verified.delete(token);
+    if (!jwt) throw unauthenticated('malformed', 'Bearer tokens are not accepted by this gateway (no AUTH_JWT_SECRET or AUTH_JWKS); use an API key.');
+    const { payload, expiresAt } = await jwt.verify(token);
+    const profile = payload[PROFILE_CLAIM];
+    if (typeof profile !== 'string' || profile === '') {
+      throw unauthenticated('claims', `The token names no rights profile: claim "${PROFILE_CLAIM}" must be a profile name.`);
+    }
+    const authenticated: Authenticated = { consumer: profiles.consumer(payload.sub as string, profile, extraRights(payload[RIGHTS_CLAIM])), expiresAt };
+    verified.set(token, authenticated);
+    return authenticated;
+  }
+
+  function fromApiKey(key: string): Authenticated {
+    const found = apiKeys.find(key);
+    if (!found) throw unauthenticated('unknown_key', 'The API key is not valid.');
+    return { consumer: profiles.consumer(found.consumerId, found.profile) };
+  }
+
+  async function authenticate({ authorization, apiKey }: Credentials): Promise<Authenticated> {
+    if (authorization !== undefined && apiKey !== undefined) {
+      throw unauthenticated('malformed', 'Send one credential: an Authorization bearer token or an X-API-Key, not both.');
+    }
+    if (authorization !== undefined) {
+      const token = BEARER.exec(authorization)?.[1];
+      if (!token) throw unauthenticated('malformed', 'The Authorization header must be "Bearer <token>".');
+      return fromToken(token);
+    }
+    if (apiKey !== undefined) return fromApiKey(apiKey);
+    if (settings.required) throw unauthenticated('missing', 'Credentials are required: send Authorization: Bearer <token> or X-API-Key: <key>.');
+    return anonymous;
+  }
+
+  return {
+    required: settings.required,
+    fromHeaders: (headers) => authenticate({ authorization: header(headers['authorization']), apiKey: header(headers['x-api-key']) }),
+    async fromConnectionParams(params) {
+      const found: Record<string, unknown> = {};
+      for (const [name, value] of Object.entries(params ?? {})) found[name.toLowerCase()] = value;
+      const authorization = found['authorization'];
+      const apiKey = found['x-api-key'];
+      if ((authorization !== undefined && typeof authorization !== 'string') || (apiKey !== undefined && typeof apiKey !== 'string')) {
+        throw unauthenticated('malformed', 'connection_init payload: "authorization" and "x-api-key" must be strings.');
+      }
+      return authenticate({ authorization: present(authorization), apiKey: present(apiKey) });
+    },
+  };
+}
+
+/** A header's value, with an empty one counted as absent (a proxy may send it empty). */
+function header(value: string | readonly string[] | undefined): string | undefined {
+  return present(typeof value === 'string' ? value : value?.[0]);
+}
+
+function present(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+/** The `rights` claim: absent, or an array of known rights; anything else refuses the token. */
+function extraRights(claim: unknown): readonly Right[] {
+  if (claim === undefined) return [];
+  if (!Array.isArray(claim) || claim.some((item) => typeof item !== 'string')) {
+    throw unauthenticated('claims', `The token's "${RIGHTS_CLAIM}" claim must be an array of right names.`);
+  }
+  const unknown = claim.find((item) => !Right.safeParse(item).success);
+  if (unknown !== undefined) {
+    throw unauthenticated('unknown_right', `The token's "${RIGHTS_CLAIM}" claim names "${String(unknown)}", which is not a right (${Right.options.join(', ')}).`);
+  }
+  return claim as Right[];
+}

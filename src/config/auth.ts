@@ -1,0 +1,161 @@
+import { z } from 'zod';
+import { ALL_RIGHTS, PUBLIC_RIGHTS, Right } from '../domain/index.js';
+
+/**
+ * The AUTH_* settings: who may call the gateway and what each rights profile grants. Parsed here
+ * so config/schema.ts only declares them.
+ */
+
+/**
+ * What one rights profile grants. An object, not a bare list, so per-profile limits (throttling,
+ * quotas) can sit beside the rights: add their fields here and to `ProfileOverride`.
+ */
+export interface ProfileSetting {
+  readonly rights: readonly Right[];
+}
+
+export type ProfileSettings = Readonly<Record<string, ProfileSetting>>;
+
+const BASIC_RIGHTS: readonly Right[] = [...PUBLIC_RIGHTS, 'HISTORY', 'PROVIDER_STATUS'];
+const PRO_RIGHTS: readonly Right[] = [...BASIC_RIGHTS, 'QUOTES_REALTIME', 'FUNDAMENTALS', 'ECONOMICS', 'STREAMING'];
+
+/** The built-in profiles; AUTH_PROFILES replaces the rights of any of them and adds new ones. */
+export const DEFAULT_PROFILES: ProfileSettings = {
+  public: { rights: PUBLIC_RIGHTS },
+  basic: { rights: BASIC_RIGHTS },
+  pro: { rights: PRO_RIGHTS },
+  // Same rights as pro; it differs in the per-profile limits.
+  enterprise: { rights: PRO_RIGHTS },
+  admin: { rights: ALL_RIGHTS },
+};
+
+/** The profile of callers without credentials. */
+export const PUBLIC_PROFILE = 'public';
+
+const PROFILE_NAME = /^[a-z][a-z0-9_-]{0,63}$/;
+/** Consumer ids end up in logs, audit entries and metric labels: keep them plain. */
+const CONSUMER_ID = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,127}$/;
+
+/** A profile in AUTH_PROFILES: its list of rights, or an object with `rights`. */
+const ProfileOverride = z.union([
+  z.array(Right),
+  z.strictObject({ rights: z.array(Right) }),
+]);
+
+/** `{"basic":["QUOTES_DELAYED","HISTORY"],"partner":{"rights":["QUOTES_REALTIME"]}}` */
+export const profilesSetting = z.string().transform((text, context): ProfileSettings => {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    context.addIssue({ code: 'custom', message: 'expected JSON like {"basic":["QUOTES_DELAYED","HISTORY"]}' });
+    return z.NEVER;
+  }
+  const parsed = z.record(z.string().regex(PROFILE_NAME, 'profile names are lower-case letters, digits, "_" or "-"'), ProfileOverride).safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
+    context.addIssue({ code: 'custom', message: `${issue?.message ?? 'invalid profiles'}${where} (rights: ${ALL_RIGHTS.join(', ')})` });
+    return z.NEVER;
+  }
+  const profiles: Record<string, ProfileSetting> = { ...DEFAULT_PROFILES };
+  for (const [name, value] of Object.entries(parsed.data)) {
+    profiles[name] = { rights: [...new Set(Array.isArray(value) ? value : value.rights)] };
+  }
+  return profiles;
+});
+
+/** One configured API key: only its SHA-256 is known to the gateway. */
+export interface ApiKeySetting {
+  /** SHA-256 of the key, 32 bytes. */
+  readonly sha256: Buffer;
+  readonly consumerId: string;
+  readonly profile: string;
+}
+
+export const API_KEYS_FORMAT =
+  'expected comma-separated entries "<sha256 hex of the key>:<consumer id>:<profile>" (consumer id: letters, digits, ".", "_", "@", "-")';
+
+/** `AUTH_API_KEYS=9f86d0…:acme:pro,2c26b4…:ops:admin` */
+export const apiKeysSetting = z.string().transform((text, context): readonly ApiKeySetting[] => {
+  const keys: ApiKeySetting[] = [];
+  for (const [index, entry] of text.split(',').map((item) => item.trim()).filter(Boolean).entries()) {
+    const [hash, consumerId, profile, ...rest] = entry.split(':');
+    const problem =
+      rest.length > 0 || hash === undefined || consumerId === undefined || profile === undefined
+        ? 'not three fields'
+        : !/^[0-9a-f]{64}$/i.test(hash)
+          ? 'the hash is not 64 hex digits'
+          : !CONSUMER_ID.test(consumerId)
+            ? 'the consumer id has characters other than letters, digits, ".", "_", "@", "-"'
+            : !PROFILE_NAME.test(profile)
+              ? 'the profile is not a profile name'
+              : undefined;
+    // Entry numbers, not contents: even hashes are kept out of error lines.
+    if (problem) {
+      context.addIssue({ code: 'custom', message: `entry ${index + 1}: ${problem}; ${API_KEYS_FORMAT}` });
+      return z.NEVER;
+    }
+    keys.push({ sha256: Buffer.from(hash!, 'hex'), consumerId: consumerId!, profile: profile! });
+  }
+  const hashes = new Set(keys.map((key) => key.sha256.toString('hex')));
+  if (hashes.size !== keys.length) {
+    context.addIssue({ code: 'custom', message: 'the same key hash is listed twice' });
+    return z.NEVER;
+  }
+  return keys;
+});
+
+/**
+ * Where RS256/ES256 verification keys come from: an https URL (a loopback http URL is accepted
+ * too, for local identity providers and tests), or a JWKS file.
+ */
+export type JwksSource = { readonly kind: 'url'; readonly url: string } | { readonly kind: 'file'; readonly path: string };
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+export const jwksSetting = z.string().transform((text, context): JwksSource => {
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) return { kind: 'file', path: text };
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    context.addIssue({ code: 'custom', message: 'not a valid URL' });
+    return z.NEVER;
+  }
+  if (url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname))) return { kind: 'url', url: url.href };
+  context.addIssue({ code: 'custom', message: 'expected an https URL (http only on localhost/127.0.0.1/[::1]) or a file path' });
+  return z.NEVER;
+});
+
+export const JWT_SECRET_MIN_LENGTH = 32;
+
+export interface AuthSettings {
+  readonly jwt: {
+    /** HS256 shared secret (UTF-8). */
+    readonly secret: string | undefined;
+    readonly jwks: JwksSource | undefined;
+    /** Accepted `iss` values; unchecked when empty. */
+    readonly issuers: readonly string[];
+    /** Accepted `aud` values (a token must name one); unchecked when empty. */
+    readonly audiences: readonly string[];
+    readonly clockToleranceS: number;
+  };
+  readonly apiKeys: readonly ApiKeySetting[];
+  /** Without credentials a caller gets 401 instead of the public profile. */
+  readonly required: boolean;
+  /** Every profile by name; always has `public`. */
+  readonly profiles: ProfileSettings;
+}
+
+/** Why these auth settings cannot work together (one ConfigError line), or undefined. */
+export function authSettingsProblem(auth: AuthSettings): string | undefined {
+  const unknown = auth.apiKeys.find((key) => auth.profiles[key.profile] === undefined);
+  if (unknown) {
+    return `Invalid AUTH_API_KEYS: consumer "${unknown.consumerId}" has profile "${unknown.profile}", which is not one of ${Object.keys(auth.profiles).join(', ')} (AUTH_PROFILES adds profiles)`;
+  }
+  if (auth.required && auth.jwt.secret === undefined && auth.jwt.jwks === undefined && auth.apiKeys.length === 0) {
+    return 'Invalid AUTH_REQUIRED: with no AUTH_JWT_SECRET, AUTH_JWKS or AUTH_API_KEYS no caller could authenticate';
+  }
+  return undefined;
+}
