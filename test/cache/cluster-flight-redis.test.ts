@@ -1,0 +1,194 @@
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ClusterFlight, type ClusterFlightOptions, type OutcomeCodec } from '../../src/market/cluster-flight.js';
+import { connectLazily } from '../../src/market/redis-connection.js';
+
+/**
+ * Single-flight across instances through a real Redis on 127.0.0.1:6379. Each `ClusterFlight`
+ * has connections of its own, as each gateway instance does; every test writes under a prefix of
+ * its own and removes it.
+ */
+
+const REDIS_URL = 'redis://127.0.0.1:6379';
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+let admin: Redis;
+let prefix: string;
+const flights: ClusterFlight[] = [];
+
+beforeAll(() => {
+  admin = new Redis(REDIS_URL);
+});
+afterEach(async () => {
+  await Promise.all(flights.splice(0).map((flight) => flight.close()));
+  const keys = await admin.keys(`${prefix}:*`);
+  if (keys.length > 0) await admin.del(...keys);
+});
+afterAll(() => {
+  admin.disconnect();
+});
+
+/** One gateway instance's cluster flight. */
+function instance(options: Partial<ClusterFlightOptions> = {}, url = REDIS_URL): ClusterFlight {
+  const flight = new ClusterFlight({ redis: connectLazily(url), subscriber: connectLazily(url), ownsRedis: true, prefix, leaseMs: 5_000, ...options });
+  flights.push(flight);
+  return flight;
+}
+
+/** Outcomes are strings, or errors carried as `!message`. */
+type Outcome = string | Error;
+const codec: OutcomeCodec<Outcome> = {
+  encode: (outcome) => (outcome instanceof Error ? `!${outcome.message}` : outcome),
+  decode: (payload) => (payload.startsWith('!') ? new Error(payload.slice(1)) : payload),
+};
+
+/** An upstream that answers `<key>@<n>` after `latencyMs`, n counting its calls; it records every key asked. */
+function upstream(latencyMs: number) {
+  const asked: string[][] = [];
+  const work = async (keys: readonly string[]): Promise<Map<string, Outcome>> => {
+    asked.push([...keys]);
+    const call = asked.length;
+    await sleep(latencyMs);
+    return new Map(keys.map((key) => [key, `${key}@${call}`]));
+  };
+  return { asked, work };
+}
+
+describe('cluster flight through Redis', () => {
+  it('makes one upstream call for 200 concurrent identical misses on two instances', async () => {
+    prefix = `mgtest:flight:${randomUUID()}`;
+    const [a, b] = [instance(), instance()];
+    await Promise.all([a.start(), b.start()]);
+    const { asked, work } = upstream(100);
+    const answers = await Promise.all(
+      Array.from({ length: 200 }, (_, index) => (index % 2 === 0 ? a : b).coalesce('quote', ['AAPL'], work, codec)),
+    );
+    expect(asked).toEqual([['AAPL']]);
+    for (const answer of answers) expect(answer.get('AAPL')).toBe('AAPL@1');
+    // The lock is gone; the kept outcome expires on its own.
+    expect(await admin.exists(`${prefix}:lock:quote:AAPL`)).toBe(0);
+    expect(await admin.pttl(`${prefix}:result:quote:AAPL`)).toBeGreaterThan(0);
+  });
+
+  it('wakes waiters when the holder publishes, long before its lease would run out', async () => {
+    prefix = `mgtest:flight:${randomUUID()}`;
+    const [a, b] = [instance({ leaseMs: 10_000 }), instance({ leaseMs: 10_000 })];
+    await Promise.all([a.start(), b.start()]);
+    const { asked, work } = upstream(150);
+    const holder = a.coalesce('history', ['AAPL:2024'], work, codec);
+    await sleep(20);
+    const started = performance.now();
+    const waited = await b.coalesce('history', ['AAPL:2024'], work, codec);
+    const waitedMs = performance.now() - started;
+    expect((await holder).get('AAPL:2024')).toBe('AAPL:2024@1');
+    expect(waited.get('AAPL:2024')).toBe('AAPL:2024@1');
+    expect(asked).toHaveLength(1);
+    expect(waitedMs).toBeLessThan(1_000);
+  });
+
+  it('sends only the keys an instance claims in its batch, and awaits the others', async () => {
+    prefix = `mgtest:flight:${randomUUID()}`;
+    const [a, b] = [instance(), instance()];
+    await Promise.all([a.start(), b.start()]);
+    const { asked, work } = upstream(150);
+    const first = a.coalesce('quote', ['AAPL', 'MSFT'], work, codec);
+    await sleep(30);
+    const second = await b.coalesce('quote', ['MSFT', 'IBM'], work, codec);
+    expect(asked).toEqual([['AAPL', 'MSFT'], ['IBM']]);
+    expect(Object.fromEntries(await first)).toEqual({ AAPL: 'AAPL@1', MSFT: 'MSFT@1' });
+    expect(Object.fromEntries(second)).toEqual({ MSFT: 'MSFT@1', IBM: 'IBM@2' });
+  });
+
+  it('carries a failure to the waiters instead of asking upstream again', async () => {
+    prefix = `mgtest:flight:${randomUUID()}`;
+    const [a, b] = [instance(), instance()];
+    await Promise.all([a.start(), b.start()]);
+    let calls = 0;
+    const failing = async (keys: readonly string[]) => {
+      calls += 1;
+      await sleep(100);
+      return new Map<string, Outcome>(keys.map((key) => [key, new Error(`NOT_FOUND ${key}`)]));
+    };
+    const answers = await Promise.all([a.coalesce('quote', ['ZZZZ'], failing, codec), sleep(20).then(() => b.coalesce('quote', ['ZZZZ'], failing, codec))]);
+    expect(calls).toBe(1);
+    for (const answer of answers) expect(answer.get('ZZZZ')).toEqual(new Error('NOT_FOUND ZZZZ'));
+  });
+
+  it('takes over from a holder that died once its lease runs out, not before', async () => {
+    prefix = `mgtest:flight:${randomUUID()}`;
+    const b = instance({ leaseMs: 300 });
+    await b.start();
+    // A holder that claimed the key and died: its lock outlives it by its lease.
+    await admin.set(`${prefix}:lock:quote:AAPL`, 'token-of-a-dead-instance', 'PX', 300);
+    const { asked, work } = upstream(10);
+    const started = performance.now();
+    const answer = await b.coalesce('quote', ['AAPL'], work, codec);
+    const tookMs = performance.now() - started;
+    expect(answer.get('AAPL')).toBe('AAPL@1');
+    expect(asked).toEqual([['AAPL']]);
+    expect(tookMs).toBeGreaterThanOrEqual(280);
+    expect(tookMs).toBeLessThan(1_000);
+  });
+
+  it('lets only the owner release a lock: a holder whose lease ran out leaves the new holder’s lock alone', async () => {
+    prefix = `mgtest:flight:${randomUUID()}`;
+    const [a, b, c] = [instance({ leaseMs: 200 }), instance({ leaseMs: 2_000 }), instance({ leaseMs: 2_000 })];
+    await Promise.all([a.start(), b.start(), c.start()]);
+    const slow = upstream(400);
+    const lockKey = `${prefix}:lock:quote:AAPL`;
+    const overrun = a.coalesce('quote', ['AAPL'], slow.work, codec);
+    await sleep(260);
+    // A's lease has run out while it still works: B claims the key and holds it for its own 400 ms.
+    const bSlow = upstream(400);
+    const taking = b.coalesce('quote', ['AAPL'], bSlow.work, codec);
+    await sleep(50);
+    const bToken = await admin.get(lockKey);
+    expect(bToken).not.toBeNull();
+    await overrun;
+    // A has settled (and published): B's lock is still there, with B's token.
+    expect(await admin.get(lockKey)).toBe(bToken);
+    expect(bSlow.asked).toEqual([['AAPL']]);
+    await taking;
+    expect(await admin.exists(lockKey)).toBe(0);
+    // C, asking after both settled, takes the kept outcome instead of fetching.
+    const cWork = upstream(10);
+    expect((await c.coalesce('quote', ['AAPL'], cWork.work, codec)).get('AAPL')).toBe('AAPL@1');
+    expect(cWork.asked).toEqual([]);
+  });
+
+  it('frees the locks with no outcome when the holder’s work throws, so waiters fetch themselves', async () => {
+    prefix = `mgtest:flight:${randomUUID()}`;
+    const [a, b] = [instance(), instance()];
+    await Promise.all([a.start(), b.start()]);
+    const throwing = async (): Promise<Map<string, Outcome>> => {
+      await sleep(100);
+      throw new Error('bug');
+    };
+    const holder = a.coalesce('quote', ['AAPL'], throwing, codec).then(
+      () => 'answered',
+      (error: unknown) => error,
+    );
+    await sleep(20);
+    const { asked, work } = upstream(10);
+    const started = performance.now();
+    const waiter = await b.coalesce('quote', ['AAPL'], work, codec);
+    expect(await holder).toEqual(new Error('bug'));
+    expect(waiter.get('AAPL')).toBe('AAPL@1');
+    expect(asked).toEqual([['AAPL']]);
+    expect(performance.now() - started).toBeLessThan(1_000);
+  });
+
+  it('works alone, without failing or waiting long, when Redis is unreachable', async () => {
+    prefix = `mgtest:flight:${randomUUID()}`;
+    const down: unknown[] = [];
+    const alone = instance({ connectWaitMs: 300, onStoreDown: (error) => down.push(error) }, 'redis://127.0.0.1:1');
+    const { asked, work } = upstream(10);
+    const started = performance.now();
+    const answers = await Promise.all([alone.coalesce('quote', ['AAPL'], work, codec), alone.coalesce('quote', ['MSFT'], work, codec)]);
+    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(answers.map((answer) => [...answer.values()])).toEqual([['AAPL@1'], ['MSFT@2']]);
+    expect(asked).toHaveLength(2);
+    expect(down).toHaveLength(1);
+  });
+});
