@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import { PUBLIC_PROFILE, type AuthSettings } from '../config/auth.js';
+import type { AuthSettings } from '../config/auth.js';
 import { Right, type Consumer } from '../domain/index.js';
 import { ApiKeys } from './api-keys.js';
 import { unauthenticated } from './errors.js';
@@ -47,7 +47,7 @@ export async function createAuthenticator(settings: AuthSettings, options: { rea
   const profiles = new Profiles(settings.profiles);
   const apiKeys = new ApiKeys(settings.apiKeys);
   const jwt = await createJwtVerifier(settings.jwt, options.onVerifierUnavailable ?? (() => {}));
-  const anonymous: Authenticated = { consumer: profiles.anonymous(PUBLIC_PROFILE) };
+  const anonymous: Authenticated = { consumer: profiles.anonymous(settings.anonymousProfile) };
   const verified = new LRUCache<string, Authenticated>({ max: TOKEN_CACHE_ENTRIES });
   const toleranceMs = settings.jwt.clockToleranceS * 1000;
 

@@ -146,10 +146,40 @@ export interface AuthSettings {
   readonly required: boolean;
   /** Every profile by name; always has `public`. */
   readonly profiles: ProfileSettings;
+  /** The profile of callers without credentials (see `anonymousProfile`). */
+  readonly anonymousProfile: string;
+  /** No credentials are configured and AUTH_ANONYMOUS_PROFILE is unset outside production: anonymous callers get `admin`. */
+  readonly openDevelopment: boolean;
 }
+
+/** The profile anonymous callers get in open development mode: every right, so `npm start` lets a developer try everything. */
+export const OPEN_DEVELOPMENT_PROFILE = 'admin';
+
+/**
+ * The profile of callers without credentials: AUTH_ANONYMOUS_PROFILE when set; otherwise `public`,
+ * except outside production with no credentials configured at all (no AUTH_JWT_SECRET, AUTH_JWKS
+ * or AUTH_API_KEYS): then the gateway runs in open development mode and anonymous callers get
+ * `admin`, logged as a warning at start-up. A gateway that can tell consumers apart, or runs with
+ * NODE_ENV=production, never hands out more than `public` unless told to.
+ */
+export function anonymousProfile(options: {
+  readonly setting: string | undefined;
+  readonly production: boolean;
+  readonly credentialsConfigured: boolean;
+}): { readonly profile: string; readonly openDevelopment: boolean } {
+  if (options.setting !== undefined) return { profile: options.setting, openDevelopment: false };
+  if (!options.production && !options.credentialsConfigured) return { profile: OPEN_DEVELOPMENT_PROFILE, openDevelopment: true };
+  return { profile: PUBLIC_PROFILE, openDevelopment: false };
+}
+
+/** AUTH_ANONYMOUS_PROFILE: a profile name. */
+export const anonymousProfileSetting = z.string().regex(PROFILE_NAME, 'expected a profile name (lower-case letters, digits, "_" or "-")');
 
 /** Why these auth settings cannot work together (one ConfigError line), or undefined. */
 export function authSettingsProblem(auth: AuthSettings): string | undefined {
+  if (auth.profiles[auth.anonymousProfile] === undefined) {
+    return `Invalid AUTH_ANONYMOUS_PROFILE: "${auth.anonymousProfile}" is not one of ${Object.keys(auth.profiles).join(', ')} (AUTH_PROFILES adds profiles)`;
+  }
   const unknown = auth.apiKeys.find((key) => auth.profiles[key.profile] === undefined);
   if (unknown) {
     return `Invalid AUTH_API_KEYS: consumer "${unknown.consumerId}" has profile "${unknown.profile}", which is not one of ${Object.keys(auth.profiles).join(', ')} (AUTH_PROFILES adds profiles)`;

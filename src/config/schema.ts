@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ProviderIdSchema, type ProviderId } from '../domain/index.js';
 import { DEFAULT_QUOTAS, parseQuota, type QuotaSetting } from './quota.js';
 import { MAX_SYMBOLS_PER_LIST, perProfile, profileLimits, profileList, type LimitSettings } from './limits.js';
-import { apiKeysSetting, DEFAULT_PROFILES, JWT_SECRET_MIN_LENGTH, jwksSetting, profilesSetting, type AuthSettings } from './auth.js';
+import { anonymousProfile, anonymousProfileSetting, apiKeysSetting, DEFAULT_PROFILES, JWT_SECRET_MIN_LENGTH, jwksSetting, profilesSetting, type AuthSettings } from './auth.js';
 
 /**
  * Every setting of the gateway, as one zod schema over the environment. Defaults run offline on
@@ -130,6 +130,15 @@ export const EnvSchema = z.object({
   CACHE_TTL_ECONOMIC: integer(0, 604_800).default(21_600),
   /** Most entries the in-process cache holds before evicting the least recently used. */
   CACHE_MAX_ENTRIES: integer(100, 10_000_000).default(50_000),
+  /**
+   * Whole-response cache of market-data queries (never mutations or provider status), in the
+   * shared store, per rights scope; an answer is kept no longer than the CACHE_TTL_* of its data.
+   */
+  RESPONSE_CACHE: boolean.default(true),
+  /** Automatic persisted queries (send the sha256 hash instead of the query text), in the shared store. */
+  APQ: boolean.default(true),
+  /** Seconds a persisted query is kept after it was last registered. */
+  APQ_TTL: integer(60, 30 * 86_400).default(86_400),
   /** Latency budget of one trip down the provider chain, fallbacks included. */
   CHAIN_BUDGET_MS: integer(100, 60_000).default(3_000),
   /** Seconds a cache entry is kept past its freshness, to be served stale when providers fail. */
@@ -198,6 +207,12 @@ export const EnvSchema = z.object({
   AUTH_REQUIRED: boolean.default(false),
   /** Rights of profiles, as JSON `{"basic":["QUOTES_DELAYED","HISTORY"]}`: replaces built-in ones, adds new ones. */
   AUTH_PROFILES: profilesSetting.optional(),
+  /**
+   * Profile of callers without credentials. Default `public`; but outside production with no
+   * AUTH_JWT_SECRET, AUTH_JWKS or AUTH_API_KEYS the gateway runs in open development mode and
+   * anonymous callers get `admin` (every right), with a warning at start-up.
+   */
+  AUTH_ANONYMOUS_PROFILE: anonymousProfileSetting.optional(),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -234,6 +249,10 @@ export interface Config {
     };
   };
   readonly simulated: { readonly seed: number; readonly tickMs: number };
+  /** Whole responses of market-data queries answered from the shared store. */
+  readonly responseCache: { readonly enabled: boolean };
+  /** Automatic persisted queries: query texts by hash in the shared store. */
+  readonly persistedQueries: { readonly enabled: boolean; readonly ttlSeconds: number };
   readonly resilience: {
     readonly chainBudgetMs: number;
     readonly staleWindowMs: number;
@@ -302,6 +321,16 @@ function providerPolicy(env: Env, prefix: string): RemoteProviderSettings['polic
   };
 }
 
+/** Who anonymous callers are: see AUTH_ANONYMOUS_PROFILE. */
+function anonymousAccess(env: Env, production: boolean): Pick<AuthSettings, 'anonymousProfile' | 'openDevelopment'> {
+  const { profile, openDevelopment } = anonymousProfile({
+    setting: env.AUTH_ANONYMOUS_PROFILE,
+    production,
+    credentialsConfigured: env.AUTH_JWT_SECRET !== undefined || env.AUTH_JWKS !== undefined || (env.AUTH_API_KEYS ?? []).length > 0,
+  });
+  return { anonymousProfile: profile, openDevelopment };
+}
+
 export function toConfig(env: Env): Config {
   const production = env.NODE_ENV === 'production';
   const remote = Object.fromEntries(
@@ -357,6 +386,8 @@ export function toConfig(env: Env): Config {
       },
     },
     simulated: { seed: env.SIM_SEED, tickMs: env.SIM_TICK_MS },
+    responseCache: { enabled: env.RESPONSE_CACHE },
+    persistedQueries: { enabled: env.APQ, ttlSeconds: env.APQ_TTL },
     resilience: globalPolicy(env),
     auth: {
       jwt: {
@@ -369,6 +400,7 @@ export function toConfig(env: Env): Config {
       apiKeys: env.AUTH_API_KEYS ?? [],
       required: env.AUTH_REQUIRED,
       profiles: env.AUTH_PROFILES ?? DEFAULT_PROFILES,
+      ...anonymousAccess(env, production),
     },
     deadLetters: { retryDelaysMs: env.DLQ_RETRY_DELAYS_MS ?? [1_000, 2_000, 4_000], maxPerProvider: env.DLQ_MAX_PER_PROVIDER },
   };
