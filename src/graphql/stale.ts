@@ -1,4 +1,6 @@
 import { responsePathAsArray, type GraphQLResolveInfo } from 'graphql';
+import type { CacheKind } from '../market/cache.js';
+import { fetchedAt } from '../market/fetched-at.js';
 import { wasServedStale } from '../market/staleness.js';
 
 /**
@@ -17,6 +19,16 @@ export type ResponsePath = ReadonlyArray<string | number>;
  */
 export class StaleTracker {
   private found: ResponsePath[] | undefined;
+  private oldest: Partial<Record<CacheKind, number>> | undefined;
+
+  /**
+   * Per kind of data, when the oldest answer this request took from the market cache was fetched
+   * from its provider (answers fetched for this request are not listed): the response cache keeps
+   * a response no longer than those answers stay fresh.
+   */
+  get oldestFetched(): Readonly<Partial<Record<CacheKind, number>>> | undefined {
+    return this.oldest;
+  }
 
   /** The paths noted so far, in the order their answers arrived (not significant). */
   get paths(): readonly ResponsePath[] {
@@ -30,6 +42,7 @@ export class StaleTracker {
   /** Notes `value` at the field `info` resolves when it was served stale; returns it unchanged. */
   note<T>(value: T, info: GraphQLResolveInfo): T {
     if (wasServedStale(value)) this.add(responsePathAsArray(info.path));
+    this.noteFetched(value);
     return value;
   }
 
@@ -37,11 +50,19 @@ export class StaleTracker {
   noteItems<T>(values: readonly T[], info: GraphQLResolveInfo): readonly T[] {
     let listPath: Array<string | number> | undefined;
     values.forEach((value, index) => {
+      this.noteFetched(value);
       if (!wasServedStale(value)) return;
       listPath ??= responsePathAsArray(info.path);
       this.add([...listPath, index]);
     });
     return values;
+  }
+
+  private noteFetched(value: unknown): void {
+    const fetched = fetchedAt(value);
+    if (fetched === undefined) return;
+    const known = (this.oldest ??= {})[fetched.kind];
+    if (known === undefined || fetched.at < known) this.oldest[fetched.kind] = fetched.at;
   }
 
   private add(path: ResponsePath): void {
