@@ -1,4 +1,5 @@
-import type { Config } from './config/index.js';
+import { createAuthenticator } from './auth/index.js';
+import { ConfigError, type Config } from './config/index.js';
 import type { ProviderId } from './domain/index.js';
 import { createContext } from './graphql/context.js';
 import { createSchema } from './graphql/schema.js';
@@ -107,6 +108,12 @@ export async function createApp(config: Config, options: { readonly logger?: Log
     refreshes: deadLetters,
   });
   const schema = await createSchema();
+  // A JWKS file that cannot be read is a setting the gateway refuses to start with (exit 2).
+  const authenticator = await createAuthenticator(config.auth, {
+    onVerifierUnavailable: (error) => logger.warn({ err: error }, 'a consumer token could not be verified: the JWKS is unreachable or invalid'),
+  }).catch((error: unknown) => {
+    throw error instanceof Error && error.message.startsWith('AUTH_JWKS') ? new ConfigError(`Invalid ${error.message}`) : error;
+  });
 
   let server: RunningServer | undefined;
   return {
@@ -118,7 +125,8 @@ export async function createApp(config: Config, options: { readonly logger?: Log
         port: config.server.port,
         host: config.server.host,
         schema,
-        context: () => createContext({ market, providers: registry, hub }),
+        context: (consumer) => createContext({ market, providers: registry, hub }, consumer),
+        authenticator,
         introspection: config.server.introspection,
         sandbox: config.server.sandbox,
         production: config.server.production,

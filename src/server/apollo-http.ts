@@ -8,9 +8,10 @@ import { readBody } from './body.js';
  */
 export function apolloHandler<TContext extends BaseContext>(
   apollo: ApolloServer<TContext>,
-  options: { readonly maxBodyBytes: number; readonly context: () => Promise<TContext> },
+  options: { readonly maxBodyBytes: number },
 ) {
-  return async (request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> => {
+  /** `context` builds this request's context (it knows who is asking: authentication ran first). */
+  return async (request: IncomingMessage, response: ServerResponse, url: URL, context: () => Promise<TContext>): Promise<void> => {
     const headers = new HeaderMap();
     for (const [name, value] of Object.entries(request.headers)) {
       if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
@@ -18,7 +19,7 @@ export function apolloHandler<TContext extends BaseContext>(
     const body = request.method === 'POST' ? await readBody(request, options.maxBodyBytes) : undefined;
     const result = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: request.method ?? 'GET', headers, search: url.search, body },
-      context: options.context,
+      context,
     });
 
     for (const [name, value] of result.headers) response.setHeader(name, value);

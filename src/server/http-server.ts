@@ -8,11 +8,13 @@ import {
 } from '@apollo/server/plugin/landingPage/default';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { NoSchemaIntrospectionCustomRule, type GraphQLSchema } from 'graphql';
+import { MarketError, type Consumer } from '../domain/index.js';
 import type { GraphQLContext } from '../graphql/context.js';
 import { createErrorFormatter } from '../graphql/format-error.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import { apolloHandler } from './apollo-http.js';
+import { sendAuthFailure, type RequestAuthenticator } from './authentication.js';
 import { BodyError } from './body.js';
 import { sendHealth, sendJson, sendReadiness, type Lifecycle, type ReadinessDetail } from './health.js';
 import { operationObserver } from './operation-plugin.js';
@@ -26,8 +28,10 @@ export interface ServerOptions {
   readonly port: number;
   readonly host: string;
   readonly schema: GraphQLSchema;
-  /** A fresh context (fresh DataLoaders) for each operation. */
-  readonly context: () => GraphQLContext;
+  /** A fresh context (fresh DataLoaders) for each operation of `consumer`. */
+  readonly context: (consumer: Consumer) => GraphQLContext;
+  /** Credentials → Consumer, before any GraphQL work; a refusal answers the whole request. */
+  readonly authenticator: RequestAuthenticator;
   readonly introspection: boolean;
   /** Apollo Sandbox on GET /graphql from a browser. */
   readonly sandbox: boolean;
@@ -78,7 +82,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     ],
   });
   await apollo.start();
-  const handleGraphQL = apolloHandler(apollo, { maxBodyBytes: options.maxBodyBytes, context: async () => options.context() });
+  const handleGraphQL = apolloHandler(apollo, { maxBodyBytes: options.maxBodyBytes });
 
   const websocket = attachWebSocket({
     httpServer,
@@ -86,6 +90,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     schema: options.schema,
     validationRules: options.introspection ? [] : [NoSchemaIntrospectionCustomRule],
     context: options.context,
+    authenticator: options.authenticator,
     formatError,
     logger,
   });
@@ -105,8 +110,16 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   async function route(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://gateway.invalid');
     switch (url.pathname) {
-      case GRAPHQL_PATH:
-        return handleGraphQL(request, response, url);
+      case GRAPHQL_PATH: {
+        let consumer: Consumer;
+        try {
+          ({ consumer } = await options.authenticator.fromHeaders(request.headers));
+        } catch (error) {
+          if (!(error instanceof MarketError)) throw error;
+          return sendAuthFailure(response, error);
+        }
+        return handleGraphQL(request, response, url, async () => options.context(consumer));
+      }
       case '/healthz':
         return sendHealth(response);
       case '/readyz':

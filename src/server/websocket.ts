@@ -13,7 +13,9 @@ import {
 } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
+import { MarketError, type Consumer } from '../domain/index.js';
 import type { Logger } from '../observability/logger.js';
+import { closeFrameFor, expiredTokenClose, type RequestAuthenticator } from './authentication.js';
 
 export interface WebSocketOptions<TContext> {
   readonly httpServer: HttpServer;
@@ -21,7 +23,9 @@ export interface WebSocketOptions<TContext> {
   readonly schema: GraphQLSchema;
   /** Extra validation rules on top of the spec's (e.g. no introspection in production). */
   readonly validationRules: readonly ValidationRule[];
-  readonly context: () => TContext;
+  /** The context of one subscription of `consumer`, who authenticated in `connection_init`. */
+  readonly context: (consumer: Consumer) => TContext;
+  readonly authenticator: RequestAuthenticator;
   readonly formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
   readonly logger: Logger;
 }
@@ -55,10 +59,41 @@ export function attachWebSocket<TContext>(options: WebSocketOptions<TContext>): 
   const format = (errors: readonly GraphQLError[]): GraphQLFormattedError[] =>
     errors.map((error) => options.formatError(error.toJSON(), error));
 
+  /** Who each acknowledged connection is; graphql-ws hands the same ctx to onConnect and context. */
+  const consumers = new WeakMap<object, Consumer>();
+  const expiries = new WeakMap<object, NodeJS.Timeout>();
+
   const disposable = useServer<Record<string, unknown> | undefined>(
     {
       schema: options.schema,
-      context: () => options.context() as Record<string, unknown>,
+      onConnect: async (ctx) => {
+        try {
+          const { consumer, expiresAt } = await options.authenticator.fromConnectionParams(ctx.connectionParams);
+          consumers.set(ctx, consumer);
+          // A connection lives no longer than its token; the client reconnects with a fresh one.
+          // Beyond setTimeout's range (~24.8 days) the token outlives any realistic connection.
+          const left = expiresAt === undefined ? undefined : expiresAt - Date.now();
+          if (left !== undefined && left < 2 ** 31 - 1) {
+            const timer = setTimeout(() => ctx.extra.socket.close(expiredTokenClose.code, expiredTokenClose.reason), Math.max(0, left));
+            timer.unref();
+            expiries.set(ctx, timer);
+          }
+          return true;
+        } catch (error) {
+          if (!(error instanceof MarketError)) throw error;
+          const { code, reason } = closeFrameFor(error);
+          ctx.extra.socket.close(code, reason);
+          // graphql-ws then closes with 4403 itself, a no-op on a socket already closing.
+          return false;
+        }
+      },
+      onClose: (ctx) => clearTimeout(expiries.get(ctx)),
+      context: (ctx) => {
+        const consumer = consumers.get(ctx);
+        // Subscriptions only run after onConnect acknowledged the connection, which set it.
+        if (!consumer) throw new Error('subscription on a connection that never authenticated');
+        return options.context(consumer) as Record<string, unknown>;
+      },
       onSubscribe: (_ctx, _id, payload) => {
         // The same codes Apollo Server gives these mistakes over HTTP; uncoded, the formatter
         // would report them as INTERNAL_SERVER_ERROR and log them as bugs.
