@@ -1,0 +1,205 @@
+import KeyvRedis, { createClient, type RedisClientType } from '@keyv/redis';
+
+export interface RedisTierOptions {
+  readonly url: string;
+  /** Longest any one L2 call may take before it counts as a failure and the caller moves on. */
+  readonly timeoutMs: number;
+  /** How long start-up waits for Redis before going on with L1 only (it keeps trying afterwards). */
+  readonly connectWaitMs?: number;
+  /** After a failed or timed-out call, how long L2 is left alone before it is tried again. */
+  readonly pauseMs?: number;
+  /** Told once when L2 becomes unusable, and once when it is back. */
+  readonly onDown?: (error: unknown) => void;
+  readonly onUp?: () => void;
+}
+
+export type TierState = 'up' | 'down';
+
+const DEFAULT_CONNECT_WAIT_MS = 1_000;
+const DEFAULT_PAUSE_MS = 1_000;
+
+/**
+ * The shared L2 tier: one Redis connection (node-redis, through @keyv/redis) for every namespace
+ * kept there. A cache failure is a slower answer, never a failed request, so every call is
+ * bounded by `timeoutMs`, failures resolve to "nothing there", and while Redis is known down
+ * (not connected, or a call failed in the last `pauseMs`) no call is tried at all: an outage
+ * costs a request nothing but the L1-only answer. The client reconnects on its own, with
+ * backoff, for as long as the gateway runs.
+ */
+export class RedisTier {
+  private readonly client: RedisClientType;
+  private pausedUntil = 0;
+  /** What was last told of Redis: nothing yet, up, or down. */
+  private known: 'unknown' | TierState = 'unknown';
+  private closed = false;
+  private readonly pauseMs: number;
+
+  private constructor(private readonly options: RedisTierOptions) {
+    this.pauseMs = options.pauseMs ?? DEFAULT_PAUSE_MS;
+    this.client = createClient({
+      url: options.url,
+      // A command that cannot be sent now fails at once instead of queueing behind an outage.
+      disableOfflineQueue: true,
+      socket: {
+        connectTimeout: Math.max(options.timeoutMs, 500),
+        // Keep trying in the background, at most every 2 s, for as long as the gateway runs.
+        reconnectStrategy: (retries: number) => Math.min(50 + retries * 100, 2_000),
+      },
+    }) as RedisClientType;
+    // Outages are told once each way (below); unheard, node-redis would throw on every retry.
+    this.client.on('error', (error: unknown) => this.markDown(error));
+    this.client.on('ready', () => this.markUp());
+  }
+
+  /**
+   * Connects, waiting at most `connectWaitMs`: a Redis that is down at start-up leaves the tier
+   * down (L1 only) while the client keeps trying in the background.
+   */
+  static async connect(options: RedisTierOptions): Promise<RedisTier> {
+    const tier = new RedisTier(options);
+    const connected = tier.client.connect().then(
+      () => true,
+      () => false,
+    );
+    let timer: NodeJS.Timeout | undefined;
+    const waited = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), options.connectWaitMs ?? DEFAULT_CONNECT_WAIT_MS);
+    });
+    const ready = await Promise.race([connected, waited]);
+    clearTimeout(timer);
+    if (!ready) tier.markDown(new Error(`Redis at ${redactUrl(options.url)} did not answer within ${options.connectWaitMs ?? DEFAULT_CONNECT_WAIT_MS} ms`));
+    return tier;
+  }
+
+  /** Whether L2 is worth asking now. */
+  get available(): boolean {
+    return this.client.isReady && !this.closed && performance.now() >= this.pausedUntil;
+  }
+
+  get state(): TierState {
+    return this.available ? 'up' : 'down';
+  }
+
+  /** A keyv store on this connection whose keys all start with `namespace::`. */
+  namespace(namespace: string): RedisNamespace {
+    const store = new KeyvRedis<string>(this.client, { namespace, throwOnErrors: true, throwOnConnectError: true });
+    // The tier tells outages; the adapter's own error events would repeat them.
+    store.on('error', () => undefined);
+    return new RedisNamespace(this, store, namespace);
+  }
+
+  /** Runs one L2 call within the timeout; `fallback` when L2 is down, slow or failing. */
+  async guard<T>(call: () => Promise<T>, fallback: T): Promise<T> {
+    if (!this.available) return fallback;
+    let timer: NodeJS.Timeout | undefined;
+    const work = call();
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`Redis gave no answer within ${this.options.timeoutMs} ms`)), this.options.timeoutMs);
+    });
+    try {
+      const result = await Promise.race([work, timeout]);
+      this.markUp();
+      return result;
+    } catch (error) {
+      // A late failure of the call abandoned here must not surface as an unhandled rejection.
+      work.catch(() => undefined);
+      this.pause(error);
+      return fallback;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Keys under a prefix, counted by SCAN (bounded by the timeout); undefined while L2 is down. */
+  async count(match: string): Promise<number | undefined> {
+    return this.guard(async () => {
+      let total = 0;
+      for await (const keys of this.client.scanIterator({ MATCH: match, COUNT: 1_000 })) total += keys.length;
+      return total;
+    }, undefined);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.client.isOpen) this.client.destroy();
+  }
+
+  private pause(error: unknown): void {
+    this.pausedUntil = performance.now() + this.pauseMs;
+    this.markDown(error);
+  }
+
+  private markDown(error: unknown): void {
+    if (this.known === 'down') return;
+    this.known = 'down';
+    if (!this.closed) this.options.onDown?.(error);
+  }
+
+  private markUp(): void {
+    if (this.known === 'up') return;
+    // Coming back from an outage that was told: say so once. The first connect is no news.
+    const wasDown = this.known === 'down';
+    this.known = 'up';
+    if (wasDown && !this.closed) this.options.onUp?.();
+  }
+}
+
+/** One namespace of the L2 tier, every call guarded by the tier. */
+export class RedisNamespace {
+  constructor(
+    private readonly tier: RedisTier,
+    private readonly store: KeyvRedis<string>,
+    readonly name: string,
+  ) {}
+
+  get available(): boolean {
+    return this.tier.available;
+  }
+
+  /** Values in order; `undefined` where missing, and for every key while L2 is unavailable. */
+  getMany(keys: readonly string[]): Promise<ReadonlyArray<string | undefined>> {
+    const none = keys.map(() => undefined);
+    return this.tier.guard(() => this.store.getMany<string>([...keys]), none);
+  }
+
+  get(key: string): Promise<string | undefined> {
+    return this.tier.guard(() => this.store.get<string>(key), undefined);
+  }
+
+  /** Answers whether the write reached Redis. */
+  set(key: string, value: string, ttlMs: number): Promise<boolean> {
+    return this.tier.guard(async () => {
+      await this.store.set(key, value, ttlMs > 0 ? Math.ceil(ttlMs) : undefined);
+      return true;
+    }, false);
+  }
+
+  delete(key: string): Promise<boolean> {
+    return this.tier.guard(() => this.store.delete(key), false);
+  }
+
+  clear(): Promise<void> {
+    return this.tier.guard(() => this.store.clear(), undefined);
+  }
+
+  /** Entries held under this namespace, or undefined while L2 is unavailable. */
+  count(): Promise<number | undefined> {
+    return this.tier.count(`${escapeGlob(this.name)}::*`);
+  }
+}
+
+function escapeGlob(text: string): string {
+  return text.replace(/[*?[\]\\]/g, (match) => `\\${match}`);
+}
+
+/** A Redis URL without its password, for logs. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return 'redis://?';
+  }
+}
