@@ -14,6 +14,8 @@ import { execute, type GraphQLResponse } from '../support/graphql-client.js';
  */
 
 const KEY = 'test-key-0001';
+/** The anonymous profile's budgets (cost of one operation, provider calls a minute) would cut these batches short; limits have tests of their own. */
+const UNLIMITED = { LIMIT_COST_BUDGET: 'public=100000000', THROTTLE_PROVIDER_CALLS_PER_MIN: 'public=100000000', THROTTLE_REQUESTS_PER_MIN: 'public=100000000' };
 /** Chunks of one batch the gateway keeps in flight at once (CHUNK_CONCURRENCY in service.ts). */
 const CHUNK_CONCURRENCY = 4;
 
@@ -73,6 +75,7 @@ describe('a gateway on Alpha Vantage premium (bulk quotes, 100 a call)', () => {
     upstream = await startFakeUpstream();
     upstream.on({ path: '/query', query: { function: 'REALTIME_BULK_QUOTES' } }, (request) => bulkQuotes(request));
     gateway = await spawnGateway({
+      ...UNLIMITED,
       PROVIDERS: 'alphavantage',
       ALPHAVANTAGE_API_KEY: KEY,
       ALPHAVANTAGE_BASE_URL: upstream.url,
@@ -173,7 +176,7 @@ describe('a gateway on a paid Polygon plan (snapshot, 250 a call)', () => {
       }));
       return { json: { status: 'OK', count: tickers.length, request_id: 'fake', tickers } };
     });
-    gateway = await spawnGateway({ PROVIDERS: 'polygon', POLYGON_API_KEY: KEY, POLYGON_BASE_URL: upstream.url, POLYGON_QUOTA: '100000/min' });
+    gateway = await spawnGateway({ ...UNLIMITED, PROVIDERS: 'polygon', POLYGON_API_KEY: KEY, POLYGON_BASE_URL: upstream.url, POLYGON_QUOTA: '100000/min' });
   });
   afterAll(async () => {
     await gateway?.stop();
@@ -193,7 +196,8 @@ describe('a gateway on a paid Polygon plan (snapshot, 250 a call)', () => {
 });
 
 describe('a gateway on Finnhub (one symbol a call)', () => {
-  const LATENCY_MS = 60;
+  /** Long enough that calls sent together overlap at the upstream even on a busy machine. */
+  const LATENCY_MS = 150;
   let upstream: FakeUpstream;
   let gateway: SpawnedGateway;
   /** When each /quote call arrived; each is answered LATENCY_MS later. */
@@ -205,7 +209,7 @@ describe('a gateway on Finnhub (one symbol a call)', () => {
       arrivals.push(performance.now());
       return { json: { c: 10, d: 0.1, dp: 1, h: 11, l: 9, o: 10, pc: 9.9, t: 1582641000 }, delayMs: LATENCY_MS };
     });
-    gateway = await spawnGateway({ PROVIDERS: 'finnhub', FINNHUB_API_KEY: KEY, FINNHUB_BASE_URL: upstream.url, FINNHUB_QUOTA: '100000/min' });
+    gateway = await spawnGateway({ ...UNLIMITED, PROVIDERS: 'finnhub', FINNHUB_API_KEY: KEY, FINNHUB_BASE_URL: upstream.url, FINNHUB_QUOTA: '100000/min' });
   });
   afterAll(async () => {
     await gateway?.stop();
@@ -232,16 +236,12 @@ describe('a gateway on Finnhub (one symbol a call)', () => {
   it(`answers 40 symbols with one call each, at most ${CHUNK_CONCURRENCY} in flight at once`, async () => {
     arrivals = [];
     const symbols = symbolsFrom('F', 40);
-    const started = performance.now();
     const { data, errors } = await execute(gateway.url, QuotesDocument, { symbols });
-    const elapsed = performance.now() - started;
 
     expect(errors).toBeUndefined();
     expect(data?.quotes.map((quote) => quote?.symbol)).toEqual(symbols);
     expect(upstream.requests.filter((request) => request.path === '/quote').map((request) => request.query['symbol']).sort()).toEqual([...symbols].sort());
-    // Bounded: never more than the limit at once; parallel: the limit is reached, so 40 calls take
-    // about 40 / 4 round trips rather than 40.
+    // Bounded: never more than the limit at once; and parallel: the limit is reached.
     expect(maxInFlight()).toBe(CHUNK_CONCURRENCY);
-    expect(elapsed).toBeLessThan((40 / 2) * LATENCY_MS);
   });
 });
