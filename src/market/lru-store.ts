@@ -29,11 +29,13 @@ export function jsonSize(value: unknown): number {
  */
 export class LruStore<V extends object | string> {
   private readonly lru: LRUCache<string, V>;
+  private readonly bounded: boolean;
   /** Set by keyv when it wraps the store; the store itself keeps one namespace per instance. */
   namespace: string | undefined;
 
   constructor(options: LruStoreOptions | number) {
     const { maxEntries, maxBytes } = typeof options === 'number' ? { maxEntries: options, maxBytes: undefined } : options;
+    this.bounded = Boolean(maxBytes);
     this.lru = new LRUCache<string, V>({
       max: maxEntries,
       ttlAutopurge: false,
@@ -49,7 +51,8 @@ export class LruStore<V extends object | string> {
   set(key: string, value: V, ttlMs?: number, size?: number): boolean {
     this.lru.set(key, value, {
       ...(ttlMs && ttlMs > 0 ? { ttl: ttlMs } : {}),
-      ...(size !== undefined ? { size: Math.max(1, Math.ceil(size) + key.length) } : {}),
+      // lru-cache refuses a size unless it bounds bytes.
+      ...(size !== undefined && this.bounded ? { size: Math.max(1, Math.ceil(size) + key.length) } : {}),
     });
     return true;
   }

@@ -65,3 +65,77 @@ describe('MarketCache', () => {
     expect(hit?.value.timestamp.getTime()).toBe(timestamp.getTime());
   });
 });
+
+describe('MarketCache in process: bytes, revalidation window, NOT_FOUND, counts', () => {
+  const quoteTtl = { ...ttlMs, search: 60_000 };
+
+  function tiered(options: { maxBytes?: number; revalidateMs?: number; negativeTtlMs?: number; staleWindowMs?: number } = {}) {
+    let now = 1_000_000;
+    const cache = new MarketCache({
+      maxEntries: 1_000,
+      ttlMs: quoteTtl,
+      ...(options.maxBytes ? { maxBytes: options.maxBytes } : {}),
+      revalidateWindowMs: { quote: options.revalidateMs ?? 0 },
+      negativeTtlMs: options.negativeTtlMs ?? 0,
+      staleWindowMs: options.staleWindowMs ?? 0,
+      now: () => now,
+    });
+    return { cache, advance: (ms: number) => (now += ms) };
+  }
+
+  it('holds at most maxBytes of values, evicting the least recently used', async () => {
+    const { cache } = tiered({ maxBytes: 10_000 });
+    const value = { text: 'x'.repeat(900) };
+    for (let index = 0; index < 30; index++) await cache.set('quote', `S${index}`, value);
+    const hits = await cache.getMany('quote', Array.from({ length: 30 }, (_, index) => `S${index}`));
+    const kept = hits.filter(Boolean).length;
+    expect(kept).toBeGreaterThan(5);
+    expect(kept).toBeLessThan(11);
+    expect(hits[0]).toBeUndefined();
+    expect(hits[29]).toBeDefined();
+  });
+
+  it('reads an entry past freshness as stale inside the revalidation window, and as nothing after it', async () => {
+    const { cache, advance } = tiered({ revalidateMs: 10_000 });
+    await cache.set('quote', 'AAPL', { price: 1 });
+    expect((await cache.lookupMany('quote', ['AAPL']))[0]).toMatchObject({ state: 'fresh', value: { price: 1 } });
+    advance(5_000);
+    expect((await cache.lookupMany('quote', ['AAPL']))[0]).toMatchObject({ state: 'stale', value: { price: 1 } });
+    expect(await cache.get('quote', 'AAPL')).toBeUndefined();
+    advance(10_000);
+    expect((await cache.lookupMany('quote', ['AAPL']))[0]).toBeUndefined();
+  });
+
+  it('keeps an entry for the last resort as long as the longer of the two windows', async () => {
+    const { cache, advance } = tiered({ revalidateMs: 10_000, staleWindowMs: 1_000 });
+    await cache.set('quote', 'AAPL', { price: 1 });
+    advance(5_000 + 9_000);
+    expect(await cache.getStale('quote', 'AAPL')).toMatchObject({ value: { price: 1 } });
+    advance(2_000);
+    expect(await cache.getStale('quote', 'AAPL')).toBeUndefined();
+  });
+
+  it('remembers a NOT_FOUND for the negative TTL, and not at all when that is 0', async () => {
+    const { cache, advance } = tiered({ negativeTtlMs: 600_000 });
+    await cache.setNotFound('quote', 'ZZZZ', { message: 'No quote found for symbol "ZZZZ".', details: { symbol: 'ZZZZ' } });
+    expect((await cache.lookupMany('quote', ['ZZZZ']))[0]).toMatchObject({ state: 'notFound', notFound: { details: { symbol: 'ZZZZ' } } });
+    expect(await cache.get('quote', 'ZZZZ')).toBeUndefined();
+    advance(600_000);
+    expect((await cache.lookupMany('quote', ['ZZZZ']))[0]).toBeUndefined();
+
+    const off = tiered({ negativeTtlMs: 0 });
+    await off.cache.setNotFound('quote', 'ZZZZ', { message: 'gone', details: undefined });
+    expect((await off.cache.lookupMany('quote', ['ZZZZ']))[0]).toBeUndefined();
+  });
+
+  it('counts every lookup by kind, tier and result', async () => {
+    const { cache, advance } = tiered({ revalidateMs: 10_000 });
+    await cache.set('quote', 'AAPL', { price: 1 });
+    await cache.lookupMany('quote', ['AAPL', 'MSFT']);
+    advance(5_000);
+    await cache.lookupMany('quote', ['AAPL']);
+    const l1 = cache.requestCounts().filter((count) => count.kind === 'quote' && count.tier === 'l1');
+    expect(Object.fromEntries(l1.map((count) => [count.result, count.count]))).toEqual({ hit: 1, miss: 1, stale: 1 });
+    expect(await cache.entries()).toEqual([{ tier: 'l1', count: 1 }]);
+  });
+});
