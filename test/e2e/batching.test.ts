@@ -150,8 +150,8 @@ describe('a gateway on Alpha Vantage premium (bulk quotes, 100 a call)', () => {
 
     expect(one.errors).toBeUndefined();
     expect(two.errors).toBeUndefined();
-    expect(one.data?.quotes.map((quote) => quote?.symbol)).toEqual(first);
-    expect(two.data?.quotes.map((quote) => quote?.symbol)).toEqual(second);
+    expect(one.data?.quotes?.map((quote) => quote?.symbol)).toEqual(first);
+    expect(two.data?.quotes?.map((quote) => quote?.symbol)).toEqual(second);
     const asked = bulkCalls(upstream).flat();
     expect(asked).toHaveLength(90);
     expect(new Set(asked).size).toBe(90);
@@ -239,7 +239,7 @@ describe('a gateway on Finnhub (one symbol a call)', () => {
     const { data, errors } = await execute(gateway.url, QuotesDocument, { symbols });
 
     expect(errors).toBeUndefined();
-    expect(data?.quotes.map((quote) => quote?.symbol)).toEqual(symbols);
+    expect(data?.quotes?.map((quote) => quote?.symbol)).toEqual(symbols);
     expect(upstream.requests.filter((request) => request.path === '/quote').map((request) => request.query['symbol']).sort()).toEqual([...symbols].sort());
     // Bounded: never more than the limit at once; and parallel: the limit is reached.
     expect(maxInFlight()).toBe(CHUNK_CONCURRENCY);
