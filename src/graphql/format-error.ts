@@ -15,6 +15,10 @@ export function createErrorFormatter(onInternal: (error: unknown) => void) {
       return withExtensions(formatted, clientError.message, { ...clientError.details, code: clientError.code });
     }
     const code = formatted.extensions?.['code'];
+    // Apollo labels a codeless error INTERNAL_SERVER_ERROR before it gets here.
+    if ((code === undefined || code === ErrorCode.INTERNAL_SERVER_ERROR) && APOLLO_REQUEST_ERRORS.has(formatted.message)) {
+      return withExtensions(formatted, formatted.message, { code: 'BAD_REQUEST' });
+    }
     if (code === undefined || code === ErrorCode.INTERNAL_SERVER_ERROR) {
       onInternal(original ?? error);
       return withExtensions(formatted, 'Internal error.', { code: ErrorCode.INTERNAL_SERVER_ERROR });
@@ -23,6 +27,12 @@ export function createErrorFormatter(onInternal: (error: unknown) => void) {
     return { ...formatted, extensions };
   };
 }
+
+/**
+ * Apollo's refusals of a bad persisted-query request (HTTP 400) carry no code of their own: they
+ * are the client's mistake, so they keep their words and get Apollo's code for a bad request.
+ */
+const APOLLO_REQUEST_ERRORS = new Set(['provided sha does not match query', 'Unsupported persisted query version']);
 
 function withExtensions(formatted: GraphQLFormattedError, message: string, extensions: Record<string, unknown>): GraphQLFormattedError {
   return {
