@@ -3,7 +3,9 @@ import { ConfigError, type Config } from './config/index.js';
 import type { ProviderId } from './domain/index.js';
 import { createContext } from './graphql/context.js';
 import { createSchema } from './graphql/schema.js';
-import { MarketCache } from './market/cache.js';
+import { createAppLimits } from './app-limits.js';
+import { responseCaching } from './app-response-cache.js';
+import { createCacheTiers } from './market/cache-tiers.js';
 import { createDeadLetterQueue } from './market/dead-letters.js';
 import { quotaReadings, type KeyStatusSource } from './market/key-status.js';
 import { ProviderRegistry } from './market/registry.js';
@@ -17,9 +19,6 @@ import { startServer, type RunningServer } from './server/http-server.js';
 import { observePipeline, type PipelineSink } from './resilience/observe.js';
 import { createProviderPipeline, type BreakerState, type ProviderPipeline } from './resilience/pipeline.js';
 import { QuoteHub } from './streaming/hub.js';
-
-/** Largest request body accepted, in bytes. */
-const MAX_BODY_BYTES = 1024 * 1024;
 
 export interface App {
   readonly logger: Logger;
@@ -43,6 +42,8 @@ export async function createApp(config: Config, options: { readonly logger?: Log
     streamWatchers: () => hub.watchers,
     quotaRemaining: () => quotaReadings(keyStatus),
     deadLetterDepth: () => Promise.all(registry.summaries().map(async ({ id }) => ({ provider: id, depth: await deadLetters.depth(id) }))),
+    cacheRequests: () => cache.requestCounts(),
+    cacheEntries: () => cache.entries(),
   });
   const pipelines = new Map<ProviderId, ProviderPipeline>();
   /** Each provider's key pool, for `providers { keys }`: `keyStatus.set(id, pool)` where a pool is built. */
@@ -88,18 +89,28 @@ export async function createApp(config: Config, options: { readonly logger?: Log
     source: registry.chain('stream')[0]?.stream,
     onFeedChange: (event) => logger.debug(event, event.active ? 'live feed started' : 'live feed stopped'),
   });
-  const cache = new MarketCache({
-    maxEntries: config.cache.maxEntries,
-    ttlMs: config.cache.ttlMs,
-    staleWindowMs: config.resilience.staleWindowMs,
-    onError: (error) => logger.warn({ err: error }, 'cache store failed'),
-  });
+  // L1 in process; with Redis, L2 shared by every instance (down at start-up: L1 only until it is back).
+  const cacheTiers = await createCacheTiers(
+    { ...config.cache, lastResortMs: config.resilience.staleWindowMs, redis: { ...config.cache.redis, url: config.redisUrl } },
+    logger,
+    (error) => logger.warn({ err: error }, 'cache store failed'),
+  );
+  const cache = cacheTiers.market;
+  // With Redis, a miss is fetched once in the cluster: one instance claims it, the others wait for its answer.
+  const clusterFlight = config.redisUrl
+    ? await (await import('./market/cluster-flight.js')).createClusterFlight({ redisUrl: config.redisUrl, prefix: `${config.cache.redis.prefix}:flight`, leaseMs: config.clusterFlight.leaseMs }, logger)
+    : undefined;
+  // Abuse limits and per-consumer budgets; provider calls are charged to the consumer that made them.
+  const limits = createAppLimits(config.limits, config.redisUrl, logger);
   const market = new MarketService({
     registry,
     cache,
+    ...(clusterFlight ? { clusterFlight } : {}),
+    onCoalesced: ({ scope, kind }) => metrics.singleflightCoalesced.inc({ scope, kind }),
     chainBudgetMs: config.resilience.chainBudgetMs,
     onStaleServed: ({ kind }) => metrics.staleServed.inc({ kind }),
     onProviderCall: (event) => {
+      limits.onProviderCall();
       metrics.providerRequests.inc({ provider: event.provider, capability: event.capability, status: event.outcome });
       metrics.providerLatency.observe({ provider: event.provider, capability: event.capability }, event.durationMs / 1000);
       registry.recordCall(event);
@@ -131,8 +142,11 @@ export async function createApp(config: Config, options: { readonly logger?: Log
         sandbox: config.server.sandbox,
         production: config.server.production,
         shutdownGraceMs: config.server.shutdownGraceMs,
-        maxBodyBytes: MAX_BODY_BYTES,
-        readiness: () => ({ providers: registry.summaries().map((provider) => provider.id), cache: 'memory' }),
+        maxBodyBytes: config.limits.maxBodyBytes,
+        limits: limits.server,
+        // Persisted queries and whole responses in the same cache tiers as market data.
+        ...responseCaching(config, cacheTiers.createKeyvStore, logger, metrics),
+        readiness: () => ({ providers: registry.summaries().map((provider) => provider.id), cache: cacheTiers.describe() }),
         logger,
         metrics,
       });
@@ -142,16 +156,19 @@ export async function createApp(config: Config, options: { readonly logger?: Log
           url: server.url,
           port: server.port,
           providers: registry.summaries().map((provider) => provider.id),
-          cache: 'memory',
+          cache: cacheTiers.describe(),
           startupMs: Math.round(performance.now()),
         },
-        `marketgraph ready at ${server.url} · providers: ${providers.join('; ')} · cache: memory${config.redisUrl ? ' · quotas and dead letters: shared through Redis' : ''}`,
+        `marketgraph ready at ${server.url} · providers: ${providers.join('; ')} · cache: ${cacheTiers.describe()}${config.redisUrl ? ' · quotas and dead letters: shared through Redis' : ''}`,
       );
       return server;
     },
     async stop() {
       await server?.stop();
+      await limits.close();
       await deadLetters.close();
+      await clusterFlight?.close();
+      await cacheTiers.close();
       hub.close();
       await Promise.all(adapters.map((adapter) => adapter.close?.()));
     },

@@ -128,8 +128,27 @@ export const EnvSchema = z.object({
   CACHE_TTL_STATEMENTS: integer(0, 604_800).default(21_600),
   CACHE_TTL_SEARCH: integer(0, 604_800).default(3_600),
   CACHE_TTL_ECONOMIC: integer(0, 604_800).default(21_600),
-  /** Most entries the in-process cache holds before evicting the least recently used. */
+  /** Most entries the in-process cache (L1) holds before evicting the least recently used. */
   CACHE_MAX_ENTRIES: integer(100, 10_000_000).default(50_000),
+  /** Most bytes the in-process cache (L1) holds, counted as the cached values' JSON length (default 128 MiB). */
+  CACHE_MAX_BYTES: integer(1_048_576, 68_719_476_736).default(134_217_728),
+  /**
+   * Seconds past its freshness during which a read answers the cached value at once, marked
+   * stale, and refreshes it in the background (stale-while-revalidate), per kind of data.
+   * Default: STALE_WINDOW. 0 turns it off for that kind: a read past freshness asks the providers.
+   */
+  CACHE_STALE_QUOTES: integer(0, 30 * 86_400).optional(),
+  CACHE_STALE_HISTORY: integer(0, 30 * 86_400).optional(),
+  CACHE_STALE_PROFILES: integer(0, 30 * 86_400).optional(),
+  CACHE_STALE_STATEMENTS: integer(0, 30 * 86_400).optional(),
+  CACHE_STALE_SEARCH: integer(0, 30 * 86_400).optional(),
+  CACHE_STALE_ECONOMIC: integer(0, 30 * 86_400).optional(),
+  /** Seconds a provider's NOT_FOUND (unknown symbol or series) is remembered; 0 remembers none. */
+  CACHE_NEGATIVE_TTL: integer(0, 86_400).default(600),
+  /** With REDIS_URL: the key prefix of the shared cache (L2), so several deployments can share one Redis. */
+  CACHE_REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_.-]{1,64}$/, 'expected 1 to 64 of A-Z a-z 0-9 : _ . -').default('mg:cache'),
+  /** With REDIS_URL: longest wait for one L2 cache call before answering without it (and leaving Redis alone for a second). */
+  CACHE_REDIS_TIMEOUT_MS: integer(5, 5_000).default(250),
   /**
    * Whole-response cache of market-data queries (never mutations or provider status), in the
    * shared store, per rights scope; an answer is kept no longer than the CACHE_TTL_* of its data.
@@ -141,6 +160,12 @@ export const EnvSchema = z.object({
   APQ_TTL: integer(60, 30 * 86_400).default(86_400),
   /** Latency budget of one trip down the provider chain, fallbacks included. */
   CHAIN_BUDGET_MS: integer(100, 60_000).default(3_000),
+  /**
+   * With REDIS_URL, a miss is fetched by one instance of the cluster while the others wait for its
+   * answer; this is how long that instance's claim holds, so a fetcher that died blocks the others
+   * no longer. Default: 5 s, or CHAIN_BUDGET_MS + 2 s if longer, so a live fetcher is never overtaken.
+   */
+  CLUSTER_FLIGHT_LEASE_MS: integer(100, 120_000).optional(),
   /** Seconds a cache entry is kept past its freshness, to be served stale when providers fail. */
   STALE_WINDOW: integer(0, 30 * 86_400).default(86_400),
   /**
@@ -238,15 +263,14 @@ export interface Config {
   readonly fmp: { readonly api: 'stable' | 'v3'; readonly batchQuotes: boolean };
   readonly cache: {
     readonly maxEntries: number;
+    readonly maxBytes: number;
     /** Freshness per kind of data, in milliseconds. */
-    readonly ttlMs: {
-      readonly quote: number;
-      readonly history: number;
-      readonly profile: number;
-      readonly statements: number;
-      readonly search: number;
-      readonly economicSeries: number;
-    };
+    readonly ttlMs: CacheKindMs;
+    /** Per kind, how long past freshness a read answers stale at once and refreshes in the background, ms. */
+    readonly staleMs: CacheKindMs;
+    readonly negativeTtlMs: number;
+    /** The shared L2 tier (used only with REDIS_URL). */
+    readonly redis: { readonly prefix: string; readonly timeoutMs: number };
   };
   readonly simulated: { readonly seed: number; readonly tickMs: number };
   /** Whole responses of market-data queries answered from the shared store. */
@@ -262,6 +286,8 @@ export interface Config {
       | { readonly kind: 'sampling'; readonly threshold: number; readonly windowMs: number; readonly minimumRps: number; readonly halfOpenAfterMs: number };
     readonly bulkhead: { readonly maxConcurrent: number; readonly maxQueued: number };
   };
+  /** Single-flight across instances (with `redisUrl`): how long a claim on a miss holds. */
+  readonly clusterFlight: { readonly leaseMs: number };
   /** The dead-letter queue of failed background work. */
   /** Consumers: tokens, API keys and rights profiles (src/auth). */
   readonly auth: AuthSettings;
@@ -270,6 +296,16 @@ export interface Config {
     readonly retryDelaysMs: readonly number[];
     readonly maxPerProvider: number;
   };
+}
+
+/** Milliseconds per kind of cached data. */
+export interface CacheKindMs {
+  readonly quote: number;
+  readonly history: number;
+  readonly profile: number;
+  readonly statements: number;
+  readonly search: number;
+  readonly economicSeries: number;
 }
 
 export interface RemoteProviderSettings {
@@ -376,6 +412,7 @@ export function toConfig(env: Env): Config {
     fmp: { api: env.FMP_API, batchQuotes: env.FMP_BATCH_QUOTES },
     cache: {
       maxEntries: env.CACHE_MAX_ENTRIES,
+      maxBytes: env.CACHE_MAX_BYTES,
       ttlMs: {
         quote: env.CACHE_TTL_QUOTES * 1000,
         history: env.CACHE_TTL_HISTORY * 1000,
@@ -384,11 +421,22 @@ export function toConfig(env: Env): Config {
         search: env.CACHE_TTL_SEARCH * 1000,
         economicSeries: env.CACHE_TTL_ECONOMIC * 1000,
       },
+      staleMs: {
+        quote: (env.CACHE_STALE_QUOTES ?? env.STALE_WINDOW) * 1000,
+        history: (env.CACHE_STALE_HISTORY ?? env.STALE_WINDOW) * 1000,
+        profile: (env.CACHE_STALE_PROFILES ?? env.STALE_WINDOW) * 1000,
+        statements: (env.CACHE_STALE_STATEMENTS ?? env.STALE_WINDOW) * 1000,
+        search: (env.CACHE_STALE_SEARCH ?? env.STALE_WINDOW) * 1000,
+        economicSeries: (env.CACHE_STALE_ECONOMIC ?? env.STALE_WINDOW) * 1000,
+      },
+      negativeTtlMs: env.CACHE_NEGATIVE_TTL * 1000,
+      redis: { prefix: env.CACHE_REDIS_PREFIX, timeoutMs: env.CACHE_REDIS_TIMEOUT_MS },
     },
     simulated: { seed: env.SIM_SEED, tickMs: env.SIM_TICK_MS },
     responseCache: { enabled: env.RESPONSE_CACHE },
     persistedQueries: { enabled: env.APQ, ttlSeconds: env.APQ_TTL },
     resilience: globalPolicy(env),
+    clusterFlight: { leaseMs: env.CLUSTER_FLIGHT_LEASE_MS ?? Math.max(5_000, env.CHAIN_BUDGET_MS + 2_000) },
     auth: {
       jwt: {
         secret: env.AUTH_JWT_SECRET,

@@ -5,9 +5,16 @@ export class BodyError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    /** What the client sees in `extensions`: a code, and for a broken limit, the limit named. */
+    readonly extensions: Readonly<Record<string, string | number>> = { code: 'BAD_REQUEST' },
   ) {
     super(message);
   }
+}
+
+/** 413: the body is larger than the limit (LIMIT_MAX_BODY_BYTES), which the error names. */
+function tooLarge(maxBytes: number): BodyError {
+  return new BodyError(413, `Request body exceeds ${maxBytes} bytes (maxBodyBytes).`, { code: 'BAD_USER_INPUT', limit: 'maxBodyBytes', max: maxBytes });
 }
 
 /**
@@ -25,7 +32,7 @@ export class BodyError extends Error {
  */
 export async function readBody(request: IncomingMessage, maxBytes: number): Promise<unknown> {
   const declared = Number(request.headers['content-length'] ?? 0);
-  if (declared > maxBytes) throw new BodyError(413, `Request body exceeds ${maxBytes} bytes.`);
+  if (declared > maxBytes) throw tooLarge(maxBytes);
   const text = await new Promise<string>((resolve, reject) => {
     const parts: Buffer[] = [];
     let size = 0;
@@ -34,7 +41,7 @@ export async function readBody(request: IncomingMessage, maxBytes: number): Prom
       if (size > maxBytes) {
         stopListening();
         request.resume(); // keep flowing with no 'data' listener: the rest is discarded
-        reject(new BodyError(413, `Request body exceeds ${maxBytes} bytes.`));
+        reject(tooLarge(maxBytes));
         return;
       }
       parts.push(part);

@@ -7,7 +7,7 @@ import {
   ApolloServerPluginLandingPageProductionDefault,
 } from '@apollo/server/plugin/landingPage/default';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { NoSchemaIntrospectionCustomRule, type GraphQLSchema } from 'graphql';
+import { NoSchemaIntrospectionCustomRule, type GraphQLSchema, type ValidationRule } from 'graphql';
 import { MarketError, type Consumer } from '../domain/index.js';
 import type { GraphQLContext } from '../graphql/context.js';
 import { createErrorFormatter } from '../graphql/format-error.js';
@@ -18,6 +18,9 @@ import { sendAuthFailure, type RequestAuthenticator } from './authentication.js'
 import { BodyError } from './body.js';
 import { sendHealth, sendJson, sendReadiness, type Lifecycle, type ReadinessDetail } from './health.js';
 import { operationObserver } from './operation-plugin.js';
+import { responseCache, type ResponseCacheOptions } from './response-cache/plugin.js';
+import type { PersistedQueryCache } from './response-cache/store.js';
+import { operationLimits, type OperationLimitsOptions } from './limits-plugin.js';
 import { staleAnswers } from './stale-plugin.js';
 import { subscriptionsOverWebSocketOnly } from './subscriptions-over-http.js';
 import { attachWebSocket } from './websocket.js';
@@ -42,6 +45,15 @@ export interface ServerOptions {
   readonly readiness: () => ReadinessDetail;
   readonly logger: Logger;
   readonly metrics: Metrics;
+  /** Abuse limits and per-consumer throttling (src/graphql/limits, limits-plugin.ts). */
+  readonly limits: Omit<OperationLimitsOptions, 'schema' | 'introspection'> & {
+    /** Document-only limits (depth, aliases), run by validation once per distinct document. */
+    readonly validationRules: readonly ValidationRule[];
+  };
+  /** Automatic persisted queries in the shared store (`false`: off). */
+  readonly persistedQueries: { readonly cache: PersistedQueryCache; readonly ttlSeconds: number } | false;
+  /** The whole-response cache; off when absent. */
+  readonly responseCache?: ResponseCacheOptions;
 }
 
 export interface RunningServer {
@@ -63,7 +75,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   const apollo = new ApolloServer<GraphQLContext>({
     schema: options.schema,
-    introspection: options.introspection,
+    // Introspection is decided per consumer profile by operationLimits (INTROSPECTION_PROFILES);
+    // Apollo's own switch would refuse it to everyone.
+    introspection: true,
+    validationRules: [...options.limits.validationRules],
+    parseOptions: { maxTokens: options.limits.maxTokens },
     csrfPrevention: true,
     // main.ts owns the signals: Apollo's own handler would stop and re-raise the signal, killing
     // the process (exit 143) before WebSockets and feeds are closed.
@@ -71,11 +87,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     includeStacktraceInErrorResponses: false,
     formatError,
     logger,
+    persistedQueries: options.persistedQueries && { cache: options.persistedQueries.cache, ttl: options.persistedQueries.ttlSeconds },
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: options.shutdownGraceMs }),
       landingPage(options),
       operationObserver(logger, metrics),
+      operationLimits({ ...options.limits, schema: options.schema, introspection: options.introspection }),
       staleAnswers(),
+      ...(options.responseCache ? [responseCache(options.responseCache)] : []),
       subscriptionsOverWebSocketOnly(GRAPHQL_PATH),
       // We set no cache hints; left on, it wraps every field resolver of every request to look.
       ApolloServerPluginCacheControlDisabled(),
@@ -88,7 +107,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     httpServer,
     path: GRAPHQL_PATH,
     schema: options.schema,
-    validationRules: options.introspection ? [] : [NoSchemaIntrospectionCustomRule],
+    validationRules: [...options.limits.validationRules, ...(options.introspection ? [] : [NoSchemaIntrospectionCustomRule])],
     context: options.context,
     authenticator: options.authenticator,
     formatError,
@@ -98,7 +117,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   httpServer.on('request', (request: IncomingMessage, response: ServerResponse) => {
     route(request, response).catch((error: unknown) => {
       if (error instanceof BodyError) {
-        sendJson(response, error.status, { errors: [{ message: error.message, extensions: { code: 'BAD_REQUEST' } }] });
+        sendJson(response, error.status, { errors: [{ message: error.message, extensions: error.extensions }] });
         return;
       }
       logger.error({ err: error, url: request.url }, 'request failed');

@@ -1,0 +1,48 @@
+import { limitsOf, type LimitSettings } from './config/limits.js';
+import { aliasLimitRule } from './graphql/limits/aliases.js';
+import { depthLimitRule } from './graphql/limits/depth.js';
+import { connectLazily } from './market/redis-connection.js';
+import { auditScope } from './observability/audit.js';
+import type { Logger } from './observability/logger.js';
+import { ConsumerThrottle } from './resilience/consumer-throttle.js';
+import type { ServerOptions } from './server/http-server.js';
+
+export interface AppLimits {
+  /** What the server applies to every operation. */
+  readonly server: ServerOptions['limits'];
+  /** Charges a provider call to the consumer whose operation made it (none outside an operation). */
+  onProviderCall(): void;
+  close(): Promise<void>;
+}
+
+/**
+ * Part of the composition root: the abuse limits and the per-consumer throttle, built from the
+ * LIMIT_* / THROTTLE_* settings. Provider calls are charged to the consumer found in the audit
+ * scope (src/observability/audit.ts), which the rights enforcement opens around every governed
+ * field and which follows a DataLoader batch into the market service; background refreshes run
+ * outside any operation and are charged to no one.
+ */
+export function createAppLimits(settings: LimitSettings, redisUrl: string | undefined, logger: Logger): AppLimits {
+  const redis = redisUrl ? connectLazily(redisUrl) : undefined;
+  const throttle = new ConsumerThrottle({
+    budgets: (profile) => limitsOf(settings, profile),
+    ...(redis ? { redis, ownsRedis: true } : {}),
+    onStoreDown: (error) => logger.warn({ err: error }, 'throttle store (Redis) unavailable: consumer budgets are counted in this instance until it is back'),
+    onStoreUp: () => logger.info('throttle store (Redis) back: consumer budgets are shared again'),
+  });
+  return {
+    server: {
+      validationRules: [depthLimitRule(settings.maxDepth), aliasLimitRule(settings.maxAliases)],
+      maxTokens: settings.maxTokens,
+      maxSymbolsPerList: settings.maxSymbolsPerList,
+      introspectionProfiles: settings.introspectionProfiles,
+      costBudget: (profile) => limitsOf(settings, profile).costBudget,
+      throttle,
+    },
+    onProviderCall() {
+      const scope = auditScope.getStore();
+      if (scope) throttle.chargeProviderCall(scope.consumer);
+    },
+    close: () => throttle.close(),
+  };
+}

@@ -1,0 +1,103 @@
+import { z } from 'zod';
+
+/**
+ * The LIMIT_* and THROTTLE_* settings: abuse limits applied to every document before execution,
+ * and per-profile budgets (requests and provider calls per minute, cost per operation,
+ * introspection). Per-profile numbers sit beside the rights profiles of AUTH_PROFILES, keyed by
+ * the same profile names, so either can change without the other.
+ */
+
+/** What one rights profile may spend. */
+export interface ProfileLimits {
+  /** GraphQL operations a consumer of this profile may run per minute. */
+  readonly requestsPerMinute: number;
+  /** Provider calls made while resolving its operations, per minute. */
+  readonly providerCallsPerMinute: number;
+  /** Largest cost of one operation (see src/graphql/limits/cost.ts). */
+  readonly costBudget: number;
+}
+
+export interface LimitSettings {
+  /** Deepest field nesting of an operation (introspection fields not counted). */
+  readonly maxDepth: number;
+  /** Most aliased fields in an operation, fragments counted where they are spread. */
+  readonly maxAliases: number;
+  /** Most lexical tokens in a document; parsing stops past it. */
+  readonly maxTokens: number;
+  /** Most symbols in one `symbols:` list. */
+  readonly maxSymbolsPerList: number;
+  /** Largest HTTP request body. */
+  readonly maxBodyBytes: number;
+  /** Profiles that may introspect the schema when INTROSPECTION is off (production). */
+  readonly introspectionProfiles: ReadonlySet<string>;
+  /** Budgets by profile name. */
+  readonly profiles: Readonly<Record<string, ProfileLimits>>;
+  /** Budgets of a profile not named in `profiles` (one added through AUTH_PROFILES): `*=` entries, else public's. */
+  readonly otherProfiles: ProfileLimits;
+}
+
+/** The built-in profiles' budgets: the anonymous public lowest, operators highest. */
+export const DEFAULT_PROFILE_LIMITS: Readonly<Record<string, ProfileLimits>> = {
+  public: { requestsPerMinute: 600, providerCallsPerMinute: 120, costBudget: 1_000 },
+  basic: { requestsPerMinute: 1_200, providerCallsPerMinute: 300, costBudget: 5_000 },
+  pro: { requestsPerMinute: 6_000, providerCallsPerMinute: 1_200, costBudget: 20_000 },
+  enterprise: { requestsPerMinute: 30_000, providerCallsPerMinute: 6_000, costBudget: 100_000 },
+  admin: { requestsPerMinute: 60_000, providerCallsPerMinute: 12_000, costBudget: 100_000 },
+};
+
+/** Largest `symbols:` list: the schema promises 200 (`quotes`), so the setting can only tighten it. */
+export const MAX_SYMBOLS_PER_LIST = 200;
+
+const PROFILE_NAME = /^(\*|[a-z][a-z0-9_-]{0,63})$/;
+export const PER_PROFILE_FORMAT = 'expected "<profile>=<number>" entries, comma-separated, like "public=60,pro=1200" ("*" names every other profile)';
+
+/** `public=60,pro=1200,*=300`: numbers by profile name, each 1 to `max`. */
+export const perProfile = (max: number) =>
+  z.string().transform((text, context): Readonly<Record<string, number>> => {
+    const values: Record<string, number> = {};
+    for (const entry of text.split(',').map((item) => item.trim()).filter(Boolean)) {
+      const [name = '', value = '', ...rest] = entry.split('=').map((part) => part.trim());
+      const number = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+      const problem =
+        rest.length > 0 || !PROFILE_NAME.test(name)
+          ? `"${entry}" is not one`
+          : !Number.isSafeInteger(number) || number < 1 || number > max
+            ? `"${entry}": the number must be 1 to ${max}`
+            : name in values
+              ? `"${name}" is given twice`
+              : undefined;
+      if (problem) {
+        context.addIssue({ code: 'custom', message: `${PER_PROFILE_FORMAT}; ${problem}` });
+        return z.NEVER;
+      }
+      values[name] = number;
+    }
+    return values;
+  });
+
+export const profileList = z.string().transform((text) => new Set(text.split(',').map((item) => item.trim()).filter(Boolean)));
+
+type Overrides = Readonly<Record<string, number>> | undefined;
+
+/** The defaults with the THROTTLE_* / LIMIT_COST_BUDGET overrides applied, per profile. */
+export function profileLimits(overrides: {
+  readonly requestsPerMinute: Overrides;
+  readonly providerCallsPerMinute: Overrides;
+  readonly costBudget: Overrides;
+}): Pick<LimitSettings, 'profiles' | 'otherProfiles'> {
+  const fields = ['requestsPerMinute', 'providerCallsPerMinute', 'costBudget'] as const;
+  const names = new Set([...Object.keys(DEFAULT_PROFILE_LIMITS), ...fields.flatMap((field) => Object.keys(overrides[field] ?? {}))]);
+  names.delete('*');
+  const base = DEFAULT_PROFILE_LIMITS['public'] as ProfileLimits;
+  const build = (name: string): ProfileLimits => {
+    const defaults = DEFAULT_PROFILE_LIMITS[name] ?? otherProfiles;
+    return Object.fromEntries(fields.map((field) => [field, overrides[field]?.[name] ?? defaults[field]])) as unknown as ProfileLimits;
+  };
+  const otherProfiles = Object.fromEntries(fields.map((field) => [field, overrides[field]?.['*'] ?? base[field]])) as unknown as ProfileLimits;
+  return { profiles: Object.fromEntries([...names].map((name) => [name, build(name)])), otherProfiles };
+}
+
+/** The budgets of a profile by name. */
+export function limitsOf(settings: Pick<LimitSettings, 'profiles' | 'otherProfiles'>, profile: string): ProfileLimits {
+  return Object.hasOwn(settings.profiles, profile) ? (settings.profiles[profile] as ProfileLimits) : settings.otherProfiles;
+}

@@ -1,0 +1,109 @@
+import { GraphQLError, visit, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
+
+/** Most fields evaluated once fragments are expanded; past it the document is refused unpriced. */
+export const MAX_QUERY_NODES = 10_000;
+
+/** What pricing an operation found. */
+export type Pricing =
+  | {
+      readonly kind: 'priced';
+      readonly cost: number;
+      /** The longest `symbols:` list asked, and on which field. */
+      readonly longestSymbols: { readonly field: string; readonly count: number } | undefined;
+    }
+  /** Fragments expand to more than MAX_QUERY_NODES fields. */
+  | { readonly kind: 'too-many-nodes' }
+  /** Variables that do not fit the operation: execution reports them, with their own code. */
+  | { readonly kind: 'bad-variables' };
+
+/**
+ * The cost of an operation: every field costs 1 plus what it selects; a field with a `symbols:`
+ * list counts once per symbol, and one with `limit:` once per item it may return (its default
+ * when not given). Introspection fields are free (the introspection switch governs them). So
+ * `quotes(symbols: [200 symbols]) { symbol price }` costs 600, and
+ * `search(limit: 100) { company { financials(limit: 40) { revenue } } }` 100 × (1 + 1 + 40 × 2) + …
+ */
+export function priceOperation(schema: GraphQLSchema, document: DocumentNode, operationName: string | undefined, variables: Readonly<Record<string, unknown>>): Pricing {
+  let longestSymbols: { field: string; count: number } | undefined;
+  const estimator: ComplexityEstimator = ({ type, field, args, childComplexity }) => {
+    if (field.name.startsWith('__') || type.name.startsWith('__')) return 0;
+    const own = 1 + childComplexity;
+    const symbols: unknown = args['symbols'];
+    if (Array.isArray(symbols)) {
+      if (!longestSymbols || symbols.length > longestSymbols.count) longestSymbols = { field: `${type.name}.${field.name}`, count: symbols.length };
+      return own * Math.max(1, symbols.length);
+    }
+    if ('limit' in args) {
+      const given: unknown = args['limit'];
+      // An explicit null means the default, as the resolvers read it.
+      const limit = typeof given === 'number' ? given : field.args.find((arg) => arg.name === 'limit')?.defaultValue;
+      if (typeof limit === 'number') return own * Math.max(1, limit);
+    }
+    return own;
+  };
+  try {
+    const cost = getComplexity({
+      schema,
+      query: document,
+      variables: variables as Record<string, unknown>,
+      ...(operationName ? { operationName } : {}),
+      estimators: [estimator],
+      maxQueryNodes: MAX_QUERY_NODES,
+    });
+    return { kind: 'priced', cost, longestSymbols };
+  } catch (error) {
+    if (error instanceof GraphQLError && /maximum allowed number of nodes/.test(error.message)) return { kind: 'too-many-nodes' };
+    if (error instanceof GraphQLError) return { kind: 'bad-variables' };
+    throw error;
+  }
+}
+
+const CACHE_PER_OPERATION = 64;
+
+/**
+ * Prices an operation at most once per (document, values of the variables that change its
+ * price): only variables used in a `symbols:`, `limit:` or `@include/@skip(if:)` argument do.
+ * So the usual operation (`quote(symbol: $symbol)`) is priced once whatever symbol it asks, and
+ * limits cost the hot path a map lookup. Documents are Apollo's parsed, cached instances.
+ */
+export class PriceCache {
+  private readonly byOperation = new WeakMap<OperationDefinitionNode, { readonly variables: readonly string[]; readonly prices: Map<string, Pricing> }>();
+
+  constructor(private readonly schema: GraphQLSchema) {}
+
+  price(document: DocumentNode, operation: OperationDefinitionNode, variables: Readonly<Record<string, unknown>>): Pricing {
+    let entry = this.byOperation.get(operation);
+    if (!entry) {
+      entry = { variables: pricedVariables(document), prices: new Map() };
+      this.byOperation.set(operation, entry);
+    }
+    const key = entry.variables.length === 0 ? '' : JSON.stringify(entry.variables.map((name) => variables[name] ?? null));
+    const known = entry.prices.get(key);
+    if (known) return known;
+    const pricing = priceOperation(this.schema, document, operation.name?.value, variables);
+    if (pricing.kind === 'bad-variables') return pricing;
+    if (entry.prices.size >= CACHE_PER_OPERATION) entry.prices.clear();
+    entry.prices.set(key, pricing);
+    return pricing;
+  }
+}
+
+const PRICED_ARGUMENTS = new Set(['symbols', 'limit', 'if']);
+
+/** Names of the variables the price depends on, anywhere in the document. */
+function pricedVariables(document: DocumentNode): string[] {
+  const names = new Set<string>();
+  visit(document, {
+    Argument(argument) {
+      if (!PRICED_ARGUMENTS.has(argument.name.value)) return false;
+      visit(argument.value, {
+        Variable(variable) {
+          names.add(variable.name.value);
+        },
+      });
+      return false;
+    },
+  });
+  return [...names].sort();
+}

@@ -1,0 +1,99 @@
+import type { Redis } from 'ioredis';
+import { RedisReadiness } from './redis-readiness.js';
+import { StoreHealth } from './store-health.js';
+import { WindowCounter, type SharedStore } from './window-counter.js';
+
+/** Who is charged: the consumer's id, and the profile whose budgets apply. */
+export interface ThrottledConsumer {
+  readonly id: string;
+  readonly profile: string;
+}
+
+/** A profile's budgets per minute (config/limits.ts). */
+export interface ThrottleBudgets {
+  readonly requestsPerMinute: number;
+  readonly providerCallsPerMinute: number;
+}
+
+export type Admission =
+  | { readonly admitted: true }
+  /** `budget` names the window that is spent; `retryAfterMs`, when it resets. */
+  | { readonly admitted: false; readonly budget: 'requests' | 'providerCalls'; readonly limit: number; readonly retryAfterMs: number };
+
+export interface ConsumerThrottleOptions {
+  readonly budgets: (profile: string) => ThrottleBudgets;
+  /** Shared by every gateway instance, so a consumer has one budget however its requests spread. */
+  readonly redis?: Redis;
+  readonly ownsRedis?: boolean;
+  /** Namespace of the Redis keys (default `mg:throttle`); tests use their own. */
+  readonly prefix?: string;
+  readonly connectWaitMs?: number;
+  readonly onStoreDown?: (error: unknown) => void;
+  readonly onStoreUp?: () => void;
+}
+
+type Budget = 'requests' | 'providerCalls';
+
+/**
+ * Per-consumer budgets per minute, by profile: GraphQL operations, and provider calls made while
+ * resolving them. Counted like provider quotas (WindowCounter: rate-limiter-flexible in Redis when
+ * there is one, the in-process counter whenever Redis is down or slow, so no request ever fails
+ * because Redis does), under `mg:throttle:<budget>:<profile>:<consumer id>:minute`: the profile is
+ * part of the key, so a profile's new number starts a fresh count.
+ *
+ * `admit` is asked once per operation before it runs: it spends one request and checks, without
+ * spending, that the consumer's provider calls are not spent. Provider calls are charged as they
+ * happen (`chargeProviderCall`), since only then is it known that a call was made (a cache hit
+ * or a joined in-flight call costs none): an operation may overshoot by the calls it makes itself,
+ * which its cost budget bounds, and the next one is refused until the window resets.
+ */
+export class ConsumerThrottle {
+  private readonly counters = new Map<string, WindowCounter>();
+  private readonly store: SharedStore | undefined;
+  private readonly prefix: string;
+
+  constructor(private readonly options: ConsumerThrottleOptions) {
+    this.prefix = options.prefix ?? 'mg:throttle';
+    this.store = options.redis && {
+      client: options.redis,
+      readiness: new RedisReadiness(options.redis, options.connectWaitMs ?? 1_000),
+      health: new StoreHealth(options.onStoreDown, options.onStoreUp),
+    };
+  }
+
+  async admit(consumer: ThrottledConsumer): Promise<Admission> {
+    const budgets = this.options.budgets(consumer.profile);
+    const now = Date.now();
+    const request = await this.counter('requests', consumer.profile, budgets.requestsPerMinute).consume(consumer.id, 1);
+    if (!request.granted) return { admitted: false, budget: 'requests', limit: budgets.requestsPerMinute, retryAfterMs: Math.max(1, request.resetAt - now) };
+    // Zero points: reads the window (and its reset) without spending it.
+    const calls = await this.counter('providerCalls', consumer.profile, budgets.providerCallsPerMinute).consume(consumer.id, 0);
+    if (!calls.granted || calls.fits < 1) {
+      return { admitted: false, budget: 'providerCalls', limit: budgets.providerCallsPerMinute, retryAfterMs: Math.max(1, calls.resetAt - now) };
+    }
+    return { admitted: true };
+  }
+
+  /** One provider call made for `consumer`; never throws, never makes the caller wait. */
+  chargeProviderCall(consumer: ThrottledConsumer): void {
+    const budgets = this.options.budgets(consumer.profile);
+    this.counter('providerCalls', consumer.profile, budgets.providerCallsPerMinute)
+      .consume(consumer.id, 1)
+      .catch(() => undefined);
+  }
+
+  async close(): Promise<void> {
+    const client = this.options.redis;
+    if (this.options.ownsRedis && client && client.status !== 'end') client.disconnect();
+  }
+
+  private counter(budget: Budget, profile: string, perMinute: number): WindowCounter {
+    const name = `${budget}:${profile}`;
+    let counter = this.counters.get(name);
+    if (!counter) {
+      counter = new WindowCounter({ points: perMinute, per: 'minute' }, `${this.prefix}:${name}`, this.store);
+      this.counters.set(name, counter);
+    }
+    return counter;
+  }
+}

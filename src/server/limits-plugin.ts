@@ -1,0 +1,117 @@
+import { HeaderMap, type ApolloServerPlugin, type GraphQLRequestListener } from '@apollo/server';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
+import { ErrorCode } from '../domain/index.js';
+import type { GraphQLContext } from '../graphql/context.js';
+import { PriceCache } from '../graphql/limits/cost.js';
+import { limitError } from '../graphql/limits/errors.js';
+import { introspects } from '../graphql/limits/introspection.js';
+import { isTokenLimitError, tokenLimitError } from '../graphql/limits/tokens.js';
+
+/** The per-consumer throttle as the server sees it (src/resilience/consumer-throttle.ts). */
+export interface OperationThrottle {
+  admit(consumer: { readonly id: string; readonly profile: string }): Promise<
+    | { readonly admitted: true }
+    | { readonly admitted: false; readonly budget: 'requests' | 'providerCalls'; readonly limit: number; readonly retryAfterMs: number }
+  >;
+}
+
+export interface OperationLimitsOptions {
+  readonly schema: GraphQLSchema;
+  /** The parse limit handed to Apollo as `parseOptions.maxTokens`; here to name it in the error. */
+  readonly maxTokens: number;
+  readonly maxSymbolsPerList: number;
+  /** Introspection for everyone (INTROSPECTION); when off, only `introspectionProfiles` may. */
+  readonly introspection: boolean;
+  readonly introspectionProfiles: ReadonlySet<string>;
+  /** Largest cost of one operation for a profile. */
+  readonly costBudget: (profile: string) => number;
+  readonly throttle?: OperationThrottle;
+}
+
+/**
+ * The abuse limits that depend on who asks or on the variables, applied once the operation is
+ * known and before anything runs (Apollo's `didResolveOperation`; the response cache answers
+ * after it, so a refused consumer gets no cached answer either): introspection per profile, the
+ * `symbols:` list length, the cost budget of the consumer's profile, then the consumer's
+ * requests and provider calls per minute. Depth and aliases are validation rules (once per
+ * document); the token limit is Apollo's `parseOptions`, whose parse failure this plugin
+ * re-labels as QUERY_TOO_COMPLEX.
+ *
+ * A refused operation is refused whole: HTTP 400 for a limit, 429 with Retry-After for a spent
+ * budget (`extensions.retryAfter` in seconds).
+ */
+export function operationLimits(options: OperationLimitsOptions): ApolloServerPlugin<GraphQLContext> {
+  const prices = new PriceCache(options.schema);
+  /** Requests whose parse stopped at the token limit, by their context. */
+  const tooManyTokens = new WeakSet<object>();
+
+  const listener: GraphQLRequestListener<GraphQLContext> = {
+    async parsingDidStart({ contextValue }) {
+      return async (error) => {
+        if (isTokenLimitError(error, options.maxTokens)) tooManyTokens.add(contextValue);
+      };
+    },
+
+    async didResolveOperation({ contextValue, document, operation, request }) {
+      const consumer = contextValue.consumer;
+      if (!options.introspection && introspects(document) && !options.introspectionProfiles.has(consumer.profile)) {
+        const who = consumer.anonymous ? 'callers without credentials' : `the "${consumer.profile}" profile`;
+        throw new GraphQLError(`GraphQL introspection (__schema, __type) is not allowed for ${who}.`, {
+          extensions: { code: 'GRAPHQL_VALIDATION_FAILED', http: { status: 400 } },
+        });
+      }
+      if (operation) {
+        const pricing = prices.price(document, operation, request.variables ?? {});
+        if (pricing.kind === 'too-many-nodes') {
+          throw limitError(ErrorCode.QUERY_TOO_COMPLEX, 'The operation expands to too many fields to price.', { limit: 'maxQueryNodes', max: 10_000 });
+        }
+        if (pricing.kind === 'priced') {
+          const symbols = pricing.longestSymbols;
+          const max = options.maxSymbolsPerList;
+          if (symbols && symbols.count > max) {
+            throw limitError(ErrorCode.BAD_USER_INPUT, `At most ${max} symbols per list; ${symbols.field}(symbols:) got ${symbols.count} (maxSymbolsPerList).`, {
+              limit: 'maxSymbolsPerList',
+              max,
+              actual: symbols.count,
+            });
+          }
+          const budget = options.costBudget(consumer.profile);
+          if (pricing.cost > budget) {
+            throw limitError(
+              ErrorCode.QUERY_TOO_COMPLEX,
+              `The operation costs ${pricing.cost}; the budget of the "${consumer.profile}" profile is ${budget} (costBudget). Ask for fewer symbols, items or nested fields.`,
+              { limit: 'costBudget', max: budget, actual: pricing.cost },
+            );
+          }
+        }
+      }
+      if (options.throttle) {
+        const admission = await options.throttle.admit(consumer);
+        if (!admission.admitted) {
+          const retryAfter = Math.ceil(admission.retryAfterMs / 1000);
+          const what = admission.budget === 'requests' ? 'requests' : 'provider calls';
+          throw new GraphQLError(`Too many ${what}: the "${consumer.profile}" profile allows ${admission.limit} per minute; retry in ${retryAfter} s.`, {
+            extensions: {
+              code: ErrorCode.RATE_LIMITED,
+              retryAfter,
+              budget: admission.budget,
+              limit: admission.limit,
+              http: { status: 429, headers: new HeaderMap([['retry-after', String(retryAfter)]]) },
+            },
+          });
+        }
+      }
+    },
+
+    async willSendResponse({ contextValue, response }) {
+      if (!tooManyTokens.has(contextValue) || response.body.kind !== 'single') return;
+      response.body.singleResult.errors = [tokenLimitError(options.maxTokens)];
+    },
+  };
+
+  return {
+    async requestDidStart() {
+      return listener;
+    },
+  };
+}
