@@ -8,7 +8,7 @@ import { ALL_RIGHTS, PUBLIC_RIGHTS, Right } from '../domain/index.js';
 
 /**
  * What one rights profile grants. An object, not a bare list, so per-profile limits (throttling,
- * quotas) can sit beside the rights: add their fields here and to `ProfileOverride`.
+ * quotas) can sit beside the rights: add their fields here and to the parsing in `profilesSetting`.
  */
 export interface ProfileSetting {
   readonly rights: readonly Right[];
@@ -36,31 +36,28 @@ const PROFILE_NAME = /^[a-z][a-z0-9_-]{0,63}$/;
 /** Consumer ids end up in logs, audit entries and metric labels: keep them plain. */
 const CONSUMER_ID = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,127}$/;
 
-/** A profile in AUTH_PROFILES: its list of rights, or an object with `rights`. */
-const ProfileOverride = z.union([
-  z.array(Right),
-  z.strictObject({ rights: z.array(Right) }),
-]);
-
 /** `{"basic":["QUOTES_DELAYED","HISTORY"],"partner":{"rights":["QUOTES_REALTIME"]}}` */
 export const profilesSetting = z.string().transform((text, context): ProfileSettings => {
+  const fail = (message: string): never => {
+    context.addIssue({ code: 'custom', message });
+    return z.NEVER as never;
+  };
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
-    context.addIssue({ code: 'custom', message: 'expected JSON like {"basic":["QUOTES_DELAYED","HISTORY"]}' });
-    return z.NEVER;
+    return fail('expected JSON like {"basic":["QUOTES_DELAYED","HISTORY"]}');
   }
-  const parsed = z.record(z.string().regex(PROFILE_NAME, 'profile names are lower-case letters, digits, "_" or "-"'), ProfileOverride).safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
-    context.addIssue({ code: 'custom', message: `${issue?.message ?? 'invalid profiles'}${where} (rights: ${ALL_RIGHTS.join(', ')})` });
-    return z.NEVER;
-  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return fail('expected a JSON object of profile name → list of rights');
   const profiles: Record<string, ProfileSetting> = { ...DEFAULT_PROFILES };
-  for (const [name, value] of Object.entries(parsed.data)) {
-    profiles[name] = { rights: [...new Set(Array.isArray(value) ? value : value.rights)] };
+  for (const [name, value] of Object.entries(json)) {
+    if (!PROFILE_NAME.test(name)) return fail(`profile "${name}": names are lower-case letters, digits, "_" or "-"`);
+    // A profile is its list of rights, or an object with `rights` (room for per-profile settings).
+    const rights: unknown = Array.isArray(value) ? value : typeof value === 'object' && value !== null && Object.keys(value).join() === 'rights' ? (value as { rights: unknown }).rights : undefined;
+    if (!Array.isArray(rights)) return fail(`profile "${name}": expected a list of rights or {"rights":[…]}`);
+    const unknown = rights.find((right) => !Right.safeParse(right).success);
+    if (unknown !== undefined) return fail(`profile "${name}": ${JSON.stringify(unknown)} is not a right (rights: ${ALL_RIGHTS.join(', ')})`);
+    profiles[name] = { rights: [...new Set(rights as Right[])] };
   }
   return profiles;
 });
