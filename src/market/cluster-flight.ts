@@ -330,3 +330,36 @@ export class ClusterFlight {
     return `${scope}:${key}`;
   }
 }
+
+/** What `createClusterFlight` needs: where Redis is, the namespace of the keys, the lease. */
+export interface ClusterFlightSettings {
+  readonly redisUrl: string;
+  /** Namespace of the lock, outcome and channel keys (e.g. `mg:flight`). */
+  readonly prefix: string;
+  readonly leaseMs: number;
+}
+
+/** Logging of the flight's Redis going away and coming back. */
+export interface ClusterFlightLog {
+  warn(fields: Record<string, unknown>, message: string): void;
+  info(fields: Record<string, unknown>, message: string): void;
+}
+
+/**
+ * The gateway's cluster flight, on two lazy connections of its own (commands, and the
+ * subscription), connecting now so the first miss finds the channel subscribed.
+ */
+export async function createClusterFlight(settings: ClusterFlightSettings, log: ClusterFlightLog): Promise<ClusterFlight> {
+  const { connectLazily } = await import('./redis-connection.js');
+  const flight = new ClusterFlight({
+    redis: connectLazily(settings.redisUrl),
+    subscriber: connectLazily(settings.redisUrl),
+    ownsRedis: true,
+    prefix: settings.prefix,
+    leaseMs: settings.leaseMs,
+    onStoreDown: (error) => log.warn({ err: error }, 'single-flight across instances unavailable (Redis): each instance fetches its own misses until it is back'),
+    onStoreUp: () => log.info({}, 'single-flight across instances (Redis) back: a miss is fetched once in the cluster again'),
+  });
+  void flight.start();
+  return flight;
+}

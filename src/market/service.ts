@@ -25,6 +25,8 @@ import { chunk, mapBounded } from './chunks.js';
 import type { ProviderRegistry } from './registry.js';
 import { ChainBudget } from './budget.js';
 import { SingleFlight } from './single-flight.js';
+import type { ClusterFlight } from './cluster-flight.js';
+import { decodeOutcome, encodeOutcome } from './flight-outcome.js';
 import { markServedStale } from './staleness.js';
 
 /** How many provider chunks of one batch may be in flight at once. */
@@ -85,6 +87,10 @@ export interface MarketServiceOptions {
   readonly chainBudgetMs?: number;
   /** Given a refresh of every key served stale, so the cache is repaired once a provider is back. */
   readonly refreshes?: RefreshScheduler;
+  /** With it, a miss is fetched once per cluster, not once per process (REDIS_URL). */
+  readonly clusterFlight?: ClusterFlight;
+  /** Told of each miss that joined a fetch already running, in this process or another instance. */
+  readonly onCoalesced?: (event: { readonly scope: 'process' | 'cluster'; readonly kind: CacheKind }) => void;
 }
 
 const DEFAULT_CHAIN_BUDGET_MS = 3_000;
@@ -208,8 +214,12 @@ export class MarketService {
   private fetchMisses<T>(capability: BatchCapability, symbols: readonly string[], background = false): Promise<Array<Settled<T>>> {
     const flightKey = (symbol: string) => `${capability}:${symbol}`;
     const unclaimed = symbols.filter((symbol) => this.flights.join(flightKey(symbol)) === undefined);
+    for (let joined = symbols.length - unclaimed.length; joined > 0; joined -= 1) this.options.onCoalesced?.({ scope: 'process', kind: capability });
     if (unclaimed.length > 0) {
-      const batch = this.fetchBatchThroughChain<T>(capability, unclaimed, background);
+      // Across the cluster: the symbols this instance claims go out as one batch; the rest are awaited.
+      const batch = this.acrossCluster<T>(capability, unclaimed, (symbol) => symbol, background, (owned) =>
+        this.fetchBatchThroughChain<T>(capability, owned, background),
+      );
       for (const symbol of unclaimed) void this.flights.run(flightKey(symbol), () => batch.then((settled) => settled.get(symbol)));
     }
     // Every symbol now has a flight: ours, or the concurrent request's we joined.
@@ -292,30 +302,71 @@ export class MarketService {
   private async settleQuery<Q, T>(capability: QueryCapability, key: string, query: Q, symbol?: string, background = false): Promise<Settled<T>> {
     const hit = await this.options.cache.get<T>(capability, key);
     if (hit) return { answer: hit.value };
-    return this.flights.run(`${capability}:${key}`, async (): Promise<Settled<T>> => {
-      let lastError: unknown = noProvider(capability);
-      const failed: string[] = [];
-      const chain = this.options.registry.chain(capability);
-      const budget = new ChainBudget(this.chainBudgetMs);
-      for (const [position, adapter] of chain.entries()) {
-        if (budget.exhausted) break;
-        const fetcher = adapter[capability] as unknown as QueryFetcher<Q, T>;
-        const signal = budget.signalFor(chain.length - position);
-        const started = performance.now();
-        try {
-          const value = await fetcher.fetch(query, { signal });
-          this.report(adapter, capability, 1, started, 'ok');
-          this.remember(capability, key, value);
-          return { answer: withFallbackFrom(value, failed) };
-        } catch (error) {
-          this.report(adapter, capability, 1, started, error instanceof ProviderError ? error.kind : 'ERROR');
-          if (isFinalFailure(error)) return { answer: symbol ? notFound(capability, symbol) : toClientError(error) };
-          lastError = budgetAware(error, adapter.id, signal);
-          failed.push(adapter.id);
-        }
-      }
-      return { answer: await this.lastResort<T>(capability, key, query, lastError, background), failure: lastError };
+    const flightKey = `${capability}:${key}`;
+    if (this.flights.join(flightKey)) this.options.onCoalesced?.({ scope: 'process', kind: capability });
+    return this.flights.run(flightKey, async (): Promise<Settled<T>> => {
+      const settled = await this.acrossCluster<T>(capability, [key], () => query, background, async () =>
+        new Map([[key, await this.queryThroughChain<Q, T>(capability, key, query, symbol, background)]]),
+      );
+      return settled.get(key) ?? this.queryThroughChain<Q, T>(capability, key, query, symbol, background);
     }) as Promise<Settled<T>>;
+  }
+
+  /** One trip down the chain for a query; the stale copy or the client's error when no provider answers. */
+  private async queryThroughChain<Q, T>(capability: QueryCapability, key: string, query: Q, symbol: string | undefined, background: boolean): Promise<Settled<T>> {
+    let lastError: unknown = noProvider(capability);
+    const failed: string[] = [];
+    const chain = this.options.registry.chain(capability);
+    const budget = new ChainBudget(this.chainBudgetMs);
+    for (const [position, adapter] of chain.entries()) {
+      if (budget.exhausted) break;
+      const fetcher = adapter[capability] as unknown as QueryFetcher<Q, T>;
+      const signal = budget.signalFor(chain.length - position);
+      const started = performance.now();
+      try {
+        const value = await fetcher.fetch(query, { signal });
+        this.report(adapter, capability, 1, started, 'ok');
+        this.remember(capability, key, value);
+        return { answer: withFallbackFrom(value, failed) };
+      } catch (error) {
+        this.report(adapter, capability, 1, started, error instanceof ProviderError ? error.kind : 'ERROR');
+        if (isFinalFailure(error)) return { answer: symbol ? notFound(capability, symbol) : toClientError(error) };
+        lastError = budgetAware(error, adapter.id, signal);
+        failed.push(adapter.id);
+      }
+    }
+    return { answer: await this.lastResort<T>(capability, key, query, lastError, background), failure: lastError };
+  }
+
+  /**
+   * `work` for the keys this instance claims across the cluster, in one call; for the keys another
+   * instance is fetching, its outcome: the value (cached here too), a NOT_FOUND as it is, or, when
+   * no provider could answer it, this instance's own stale copy or that error. Without a cluster
+   * flight (no REDIS_URL), `work` for every key.
+   */
+  private acrossCluster<T>(
+    kind: CacheKind,
+    keys: readonly string[],
+    queryOf: (key: string) => unknown,
+    background: boolean,
+    work: (keys: readonly string[]) => Promise<ReadonlyMap<string, Settled<T>>>,
+  ): Promise<ReadonlyMap<string, Settled<T>>> {
+    const cluster = this.options.clusterFlight;
+    if (!cluster) return work(keys);
+    return cluster.coalesce<Settled<T>>(kind, keys, work, {
+      encode: (settled) => encodeOutcome(settled.answer, settled.failure),
+      decode: async (payload, key): Promise<Settled<T> | undefined> => {
+        const outcome = decodeOutcome(kind, payload);
+        if (outcome === undefined) return undefined;
+        this.options.onCoalesced?.({ scope: 'cluster', kind });
+        if ('value' in outcome) {
+          this.remember(kind, key, outcome.value);
+          return { answer: withFallbackFrom(outcome.value as T, outcome.fallbackFrom) };
+        }
+        if (outcome.final) return { answer: outcome.error };
+        return { answer: await this.lastResort<T>(kind, key, queryOf(key), outcome.error, background), failure: outcome.error };
+      },
+    });
   }
 
   /**

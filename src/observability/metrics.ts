@@ -17,6 +17,7 @@ export interface Metrics {
   readonly providerQuotaRemaining: Gauge<'provider' | 'key' | 'window'>;
   readonly deadLetterDepth: Gauge<'provider'>;
   readonly deadLetterJobs: Counter<'provider' | 'outcome'>;
+  readonly singleflightCoalesced: Counter<'scope' | 'kind'>;
   readonly streamFeeds: Gauge;
   readonly streamWatchers: Gauge;
 }
@@ -121,6 +122,12 @@ export function createMetrics(probes: MetricProbes): Metrics {
         this.reset();
         for (const reading of await probes.deadLetterDepth()) this.set({ provider: reading.provider }, reading.depth);
       },
+    }),
+    singleflightCoalesced: new Counter({
+      name: 'singleflight_coalesced_total',
+      help: 'Cache misses that cost no upstream call of their own: they joined a fetch already running in this process (scope=process) or in another instance through Redis (scope=cluster), by kind of data.',
+      labelNames: ['scope', 'kind'],
+      registers: [registry],
     }),
     deadLetterJobs: new Counter({
       name: 'dead_letter_jobs_total',
