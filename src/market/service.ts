@@ -20,7 +20,7 @@ import {
 } from '../domain/index.js';
 import type { BatchFetcher, ProviderAdapter, QueryFetcher } from '../providers/adapter.js';
 import type { RefreshRequest } from '../resilience/dead-letters.js';
-import type { CacheKind, MarketCache } from './cache.js';
+import type { CacheKind, CacheLookup, MarketCache } from './cache.js';
 import { chunk, mapBounded } from './chunks.js';
 import type { ProviderRegistry } from './registry.js';
 import { ChainBudget } from './budget.js';
@@ -28,6 +28,7 @@ import { SingleFlight } from './single-flight.js';
 import type { ClusterFlight } from './cluster-flight.js';
 import { decodeOutcome, encodeOutcome } from './flight-outcome.js';
 import { markServedStale } from './staleness.js';
+import { noteFetchedAt } from './fetched-at.js';
 
 /** How many provider chunks of one batch may be in flight at once. */
 const CHUNK_CONCURRENCY = 4;
@@ -102,6 +103,8 @@ const DEFAULT_CHAIN_BUDGET_MS = 3_000;
  */
 export class MarketService {
   private readonly flights = new SingleFlight<unknown>();
+  /** Keys with a stale-while-revalidate refresh running, so each is refreshed once at a time. */
+  private readonly revalidating = new Set<string>();
   private readonly chainBudgetMs: number;
 
   constructor(private readonly options: MarketServiceOptions) {
@@ -190,11 +193,11 @@ export class MarketService {
     });
 
     const symbols = [...wanted.keys()];
-    const hits = await this.options.cache.getMany<T>(capability, symbols);
+    const found = await this.options.cache.lookupMany<T>(capability, symbols);
     const misses: string[] = [];
     symbols.forEach((symbol, position) => {
-      const hit = hits[position];
-      if (hit) for (const index of wanted.get(symbol) ?? []) answers[index] = hit.value;
+      const answer = this.fromCache(capability, symbol, symbol, found[position], false);
+      if (answer) for (const index of wanted.get(symbol) ?? []) answers[index] = answer.answer;
       else misses.push(symbol);
     });
 
@@ -251,7 +254,7 @@ export class MarketService {
           const entry = result instanceof Error ? result : result?.get(symbol);
           if (entry === undefined || entry instanceof Error) {
             const error = entry ?? new ProviderError(ProviderFailureKind.NOT_FOUND, adapter.id, `No ${capability} for ${symbol}`);
-            if (isFinalFailure(error)) answers.set(symbol, { answer: notFound(capability, symbol) });
+            if (isFinalFailure(error)) answers.set(symbol, { answer: this.rememberNotFound(capability, symbol, notFound(capability, symbol)) });
             else {
               lastErrors.set(symbol, error);
               failedBefore.set(symbol, [...(failedBefore.get(symbol) ?? []), adapter.id]);
@@ -300,8 +303,9 @@ export class MarketService {
   }
 
   private async settleQuery<Q, T>(capability: QueryCapability, key: string, query: Q, symbol?: string, background = false): Promise<Settled<T>> {
-    const hit = await this.options.cache.get<T>(capability, key);
-    if (hit) return { answer: hit.value };
+    const [found] = await this.options.cache.lookupMany<T>(capability, [key]);
+    const cached = this.fromCache(capability, key, query, found, background);
+    if (cached) return cached;
     const flightKey = `${capability}:${key}`;
     if (this.flights.join(flightKey)) this.options.onCoalesced?.({ scope: 'process', kind: capability });
     return this.flights.run(flightKey, async (): Promise<Settled<T>> => {
@@ -330,7 +334,7 @@ export class MarketService {
         return { answer: withFallbackFrom(value, failed) };
       } catch (error) {
         this.report(adapter, capability, 1, started, error instanceof ProviderError ? error.kind : 'ERROR');
-        if (isFinalFailure(error)) return { answer: symbol ? notFound(capability, symbol) : toClientError(error) };
+        if (isFinalFailure(error)) return { answer: this.rememberNotFound(capability, key, symbol ? notFound(capability, symbol) : toClientError(error)) };
         lastError = budgetAware(error, adapter.id, signal);
         failed.push(adapter.id);
       }
@@ -367,6 +371,55 @@ export class MarketService {
         return { answer: await this.lastResort<T>(kind, key, queryOf(key), outcome.error, background), failure: outcome.error };
       },
     });
+  }
+
+  /**
+   * A cache lookup as an answer: a fresh value; a remembered NOT_FOUND; or, inside the kind's
+   * revalidation window, the value marked stale, answered at once while one background refresh
+   * of the key runs (stale-while-revalidate). `undefined`: ask the providers. A background
+   * refresh takes nothing stale: it is the one that goes to the providers.
+   */
+  private fromCache<T>(kind: CacheKind, key: string, query: unknown, found: CacheLookup<T> | undefined, background: boolean): Settled<T> | undefined {
+    if (found === undefined) return undefined;
+    if (found.state === 'fresh') return { answer: noteFetchedAt(found.value, kind, found.storedAt) };
+    if (found.state === 'notFound') return { answer: new MarketError(ErrorCode.NOT_FOUND, found.notFound.message, found.notFound.details) };
+    if (background) return undefined;
+    this.options.onStaleServed?.({ kind, key });
+    this.revalidate(kind, key, query);
+    return { answer: markServedStale(found.value) };
+  }
+
+  /**
+   * Refreshes a key served stale from the revalidation window, now and once however many reads
+   * find it stale meanwhile: the request's own path (single-flight, the chain), so it joins a
+   * fetch already running and a success stores the fresh value. If no provider can answer, the
+   * refresh goes to the dead-letter queue, which retries it on its own schedule.
+   */
+  private revalidate(kind: CacheKind, key: string, query: unknown): void {
+    const work = `${kind}:${key}`;
+    if (this.revalidating.has(work)) return;
+    this.revalidating.add(work);
+    void this.refreshInBackground(kind, key, query).finally(() => this.revalidating.delete(work));
+  }
+
+  private async refreshInBackground(kind: CacheKind, key: string, query: unknown): Promise<void> {
+    let settled: Settled<unknown>;
+    try {
+      settled = BATCH_CAPABILITIES.has(kind)
+        ? ((await this.fetchMisses<unknown>(kind as BatchCapability, [key], true))[0] as Settled<unknown>)
+        : await this.settleQuery<unknown, unknown>(kind as QueryCapability, key, query, subjectOf(kind, query), true);
+    } catch (error) {
+      settled = { answer: toClientError(error), failure: error };
+    }
+    if (settled.failure !== undefined) this.scheduleRefresh(kind, key, query, settled.failure);
+  }
+
+  /** A provider's NOT_FOUND is remembered for the negative TTL, so asking again costs no provider call. */
+  private rememberNotFound(kind: CacheKind, key: string, error: MarketError): MarketError {
+    this.options.cache
+      .setNotFound(kind, key, { message: error.message, details: error.details })
+      .catch((failure: unknown) => this.options.onCacheError?.(failure));
+    return error;
   }
 
   /**
@@ -434,6 +487,13 @@ function notFound(capability: CacheKind, subject: string): MarketError {
     return new MarketError(ErrorCode.NOT_FOUND, `No economic series with id "${subject}".`, { id: subject });
   }
   return new MarketError(ErrorCode.NOT_FOUND, `No ${describedAs[capability]} found for symbol "${subject}".`, { symbol: subject });
+}
+
+/** What a query is about, in the words of a NOT_FOUND: the symbol or the series id. */
+function subjectOf(kind: CacheKind, query: unknown): string | undefined {
+  const fields = (query ?? {}) as { symbol?: unknown; id?: unknown };
+  const subject = kind === 'economicSeries' ? fields.id : kind === 'search' ? undefined : fields.symbol;
+  return typeof subject === 'string' ? subject : undefined;
 }
 
 function noProvider(capability: string): MarketError {

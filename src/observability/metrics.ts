@@ -14,12 +14,29 @@ export interface Metrics {
   readonly providerErrors: Counter<'provider' | 'kind'>;
   readonly providerRetries: Counter<'provider'>;
   readonly staleServed: Counter<'kind'>;
+  readonly responseCacheRequests: Counter<'result'>;
   readonly providerQuotaRemaining: Gauge<'provider' | 'key' | 'window'>;
   readonly deadLetterDepth: Gauge<'provider'>;
   readonly deadLetterJobs: Counter<'provider' | 'outcome'>;
   readonly singleflightCoalesced: Counter<'scope' | 'kind'>;
   readonly streamFeeds: Gauge;
   readonly streamWatchers: Gauge;
+  readonly cacheRequests: Counter<'kind' | 'tier' | 'result'>;
+  readonly cacheEntries: Gauge<'tier'>;
+}
+
+/** Lookups of the market cache so far, per kind of data, tier (l1, l2) and result (hit, miss, stale). */
+export interface CacheRequestReading {
+  readonly kind: string;
+  readonly tier: string;
+  readonly result: string;
+  readonly count: number;
+}
+
+/** Entries held by one cache tier. */
+export interface CacheEntriesReading {
+  readonly tier: string;
+  readonly count: number;
 }
 
 /** What is left of one quota window of one API key (key masked). */
@@ -42,6 +59,9 @@ export interface MetricProbes {
   readonly streamWatchers: () => number;
   readonly quotaRemaining?: () => Promise<readonly QuotaReading[]>;
   readonly deadLetterDepth?: () => Promise<readonly DeadLetterReading[]>;
+  /** Counted by the cache in plain numbers, so a cache hit never touches prom-client. */
+  readonly cacheRequests?: () => readonly CacheRequestReading[];
+  readonly cacheEntries?: () => Promise<readonly CacheEntriesReading[]>;
 }
 
 export function createMetrics(probes: MetricProbes): Metrics {
@@ -99,6 +119,12 @@ export function createMetrics(probes: MetricProbes): Metrics {
       labelNames: ['kind'],
       registers: [registry],
     }),
+    responseCacheRequests: new Counter({
+      name: 'response_cache_requests_total',
+      help: 'Cacheable GraphQL queries, by result: hit (answered from the response cache without execution) or miss (executed).',
+      labelNames: ['result'],
+      registers: [registry],
+    }),
     providerQuotaRemaining: new Gauge({
       name: 'provider_quota_remaining',
       help: 'Calls left in each quota window of each API key (key masked to its last 4 characters).',
@@ -134,6 +160,30 @@ export function createMetrics(probes: MetricProbes): Metrics {
       help: 'Dead-letter jobs by outcome: recovered (the work succeeded), parked (retries ran out), dropped (evicted to keep the queue bounded).',
       labelNames: ['provider', 'outcome'],
       registers: [registry],
+    }),
+    cacheRequests: new Counter({
+      name: 'cache_requests_total',
+      help: 'Market cache lookups by kind of data, tier (l1 in process, l2 Redis, asked only when l1 has nothing fresh) and result (hit, miss, stale: past freshness, answered while refreshed in the background).',
+      labelNames: ['kind', 'tier', 'result'],
+      registers: [registry],
+      collect() {
+        if (!probes.cacheRequests) return;
+        this.reset();
+        for (const reading of probes.cacheRequests()) {
+          if (reading.count > 0) this.inc({ kind: reading.kind, tier: reading.tier, result: reading.result }, reading.count);
+        }
+      },
+    }),
+    cacheEntries: new Gauge({
+      name: 'cache_entries',
+      help: 'Entries held by each market cache tier: l1 (in process) and, while Redis answers, l2 (counted with SCAN under the cache prefix).',
+      labelNames: ['tier'],
+      registers: [registry],
+      async collect() {
+        if (!probes.cacheEntries) return;
+        this.reset();
+        for (const reading of await probes.cacheEntries()) this.set({ tier: reading.tier }, reading.count);
+      },
     }),
     streamFeeds: new Gauge({
       name: 'stream_upstream_feeds',
