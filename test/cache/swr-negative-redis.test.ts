@@ -1,0 +1,199 @@
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ErrorCode, MarketError, type Bar, type Quote } from '../../src/domain/index.js';
+import { MarketCache } from '../../src/market/cache.js';
+import { RedisTier } from '../../src/market/cache-l2.js';
+import { ProviderRegistry } from '../../src/market/registry.js';
+import { MarketService } from '../../src/market/service.js';
+import { wasServedStale } from '../../src/market/staleness.js';
+import { createFmpProvider } from '../../src/providers/fmp/index.js';
+import { DeadLetterQueue } from '../../src/resilience/dead-letters.js';
+import { fixture, startFakeUpstream, type FakeUpstream } from '../support/fake-upstream.js';
+
+/**
+ * Stale-while-revalidate and negative caching in the market service, on FMP (a fake upstream)
+ * and the two cache tiers (L2 on the real Redis at 127.0.0.1:6379, a prefix per test). Two
+ * services, each with its own L1 and Redis connection, stand for two gateway instances.
+ */
+
+const REDIS_URL = 'redis://127.0.0.1:6379';
+const FRESH_MS = 100;
+const QUOTE = { path: '/stable/quote', query: { symbol: 'AAPL' } };
+const UNKNOWN = { path: '/stable/quote', query: { symbol: 'ZZZZ' } };
+const HISTORY = { path: '/stable/historical-price-eod/full', query: { symbol: 'AAPL' } };
+const HISTORY_QUERY = { symbol: 'AAPL', from: '2025-01-27', to: '2025-02-11', interval: 'DAY' } as const;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The AAPL quote fixture at another price. */
+function aaplAt(price: number): unknown {
+  const [row] = fixture('fmp/stable/quote-aapl.json') as Array<Record<string, unknown>>;
+  return [{ ...row, price }];
+}
+
+let admin: Redis;
+let upstream: FakeUpstream;
+let prefix: string;
+const cleanup: Array<() => Promise<void>> = [];
+
+beforeAll(() => {
+  admin = new Redis(REDIS_URL);
+});
+beforeEach(async () => {
+  upstream = await startFakeUpstream();
+  prefix = `mgtest:swr:${randomUUID()}`;
+});
+afterEach(async () => {
+  for (const step of cleanup.splice(0).reverse()) await step();
+  await upstream.close();
+  const keys = await admin.keys(`${prefix}*`);
+  if (keys.length > 0) await admin.del(...keys);
+});
+afterAll(() => {
+  admin.disconnect();
+});
+
+/** One gateway instance: FMP, a dead-letter queue whose retries never come during a test, both cache tiers. */
+async function instance(options: { revalidateMs?: number } = {}) {
+  const tier = await RedisTier.connect({ url: REDIS_URL, timeoutMs: 500 });
+  const fmp = createFmpProvider({ baseUrl: upstream.url, keys: ['test-key-swr-0001'], timeoutMs: 2_000, api: 'stable', batchQuotes: false });
+  const queue = new DeadLetterQueue({ retryDelaysMs: [60_000], run: async () => undefined });
+  cleanup.push(async () => {
+    await queue.close();
+    await tier.close();
+  });
+  const ttl = FRESH_MS;
+  const cache = new MarketCache({
+    maxEntries: 1_000,
+    maxBytes: 10_000_000,
+    ttlMs: { quote: ttl, history: ttl, profile: ttl, statements: ttl, search: ttl, economicSeries: ttl },
+    staleWindowMs: 60_000,
+    revalidateWindowMs: { quote: options.revalidateMs ?? 60_000, history: options.revalidateMs ?? 60_000 },
+    negativeTtlMs: 600_000,
+    l2: tier.namespace(prefix),
+  });
+  let staleServed = 0;
+  const market = new MarketService({
+    registry: new ProviderRegistry([fmp], new Map(), { deadLetters: queue }),
+    cache,
+    chainBudgetMs: 2_000,
+    refreshes: queue,
+    onStaleServed: () => (staleServed += 1),
+  });
+  return { market, cache, queue, staleServed: () => staleServed };
+}
+
+async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 4_000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!(await condition())) {
+    if (performance.now() > deadline) throw new Error('condition not met in time');
+    await sleep(10);
+  }
+}
+
+describe('stale-while-revalidate', () => {
+  it('answers a quote past its freshness at once, marked stale, and refreshes it once in the background', async () => {
+    const { market, staleServed } = await instance();
+    upstream.on(QUOTE, { json: aaplAt(232.8) }, { times: 1 });
+    const [first] = await market.getQuotes(['AAPL']);
+    expect(first).toMatchObject({ price: 232.8, stale: false });
+    await sleep(FRESH_MS + 20);
+
+    // The provider now takes 400 ms and has a new price; ten reads must not wait for it.
+    upstream.on(QUOTE, { json: aaplAt(240), delayMs: 400 });
+    const started = performance.now();
+    const answers = await Promise.all(Array.from({ length: 10 }, () => market.getQuotes(['AAPL'])));
+    expect(performance.now() - started).toBeLessThan(300);
+    for (const [answer] of answers) {
+      expect(answer).toMatchObject({ symbol: 'AAPL', price: 232.8, stale: true });
+      expect(wasServedStale(answer)).toBe(true);
+    }
+    expect(staleServed()).toBe(10);
+
+    // One refresh for the key, however many stale reads: then fresh, from the cache.
+    await until(() => upstream.count(QUOTE) === 2);
+    await until(async () => ((await market.getQuotes(['AAPL']))[0] as Quote).stale === false);
+    const [fresh] = await market.getQuotes(['AAPL']);
+    expect(fresh).toMatchObject({ price: 240, stale: false });
+    await sleep(450);
+    expect(upstream.count(QUOTE)).toBe(2);
+  });
+
+  it('refreshes a price history once, and the refreshed value reaches another instance through Redis', async () => {
+    const one = await instance();
+    const two = await instance();
+    upstream.on(HISTORY, { json: fixture('fmp/stable/historical-eod-aapl.json') });
+    const fresh = await one.market.getHistory(HISTORY_QUERY);
+    await sleep(FRESH_MS + 20);
+
+    const stale = await Promise.all([one.market.getHistory(HISTORY_QUERY), one.market.getHistory(HISTORY_QUERY), one.market.getHistory(HISTORY_QUERY)]);
+    for (const answer of stale) {
+      expect(answer).toEqual(fresh);
+      expect(wasServedStale(answer)).toBe(true);
+    }
+    await until(async () => !wasServedStale(await one.market.getHistory(HISTORY_QUERY)));
+    expect(upstream.count(HISTORY)).toBe(2);
+
+    // The second instance never fetched it: its first read is fresh from L2.
+    const shared: Bar[] = await two.market.getHistory(HISTORY_QUERY);
+    expect(shared).toEqual(fresh);
+    expect(wasServedStale(shared)).toBe(false);
+    expect(upstream.count(HISTORY)).toBe(2);
+  });
+
+  it('hands a refresh that no provider could answer to the dead-letter queue, still answering stale', async () => {
+    const { market, queue } = await instance();
+    upstream.on(QUOTE, { json: aaplAt(232.8) }, { times: 1 });
+    await market.getQuotes(['AAPL']);
+    await sleep(FRESH_MS + 20);
+    upstream.on(QUOTE, { status: 503, json: {} });
+    const [answer] = await market.getQuotes(['AAPL']);
+    expect(answer).toMatchObject({ price: 232.8, stale: true });
+    await until(() => queue.pending('fmp') === 1);
+    const [again] = await market.getQuotes(['AAPL']);
+    expect(again).toMatchObject({ price: 232.8, stale: true });
+  });
+
+  it('is off for a kind whose window is 0: a read past freshness asks the provider and waits for it', async () => {
+    const { market } = await instance({ revalidateMs: 0 });
+    upstream.on(QUOTE, { json: aaplAt(232.8) }, { times: 1 });
+    await market.getQuotes(['AAPL']);
+    await sleep(FRESH_MS + 20);
+    upstream.on(QUOTE, { json: aaplAt(240) });
+    const [answer] = await market.getQuotes(['AAPL']);
+    expect(answer).toMatchObject({ price: 240, stale: false });
+    expect(upstream.count(QUOTE)).toBe(2);
+  });
+});
+
+describe('negative caching', () => {
+  it('remembers an unknown symbol, here and on another instance, so asking again costs no provider call', async () => {
+    const one = await instance();
+    const two = await instance();
+    upstream.on(UNKNOWN, { json: [] });
+    const [first] = await one.market.getQuotes(['ZZZZ']);
+    expect(first).toBeInstanceOf(MarketError);
+    expect(first).toMatchObject({ code: ErrorCode.NOT_FOUND, details: { symbol: 'ZZZZ' } });
+    expect(upstream.count(UNKNOWN)).toBe(1);
+
+    const [again] = await one.market.getQuotes(['ZZZZ']);
+    const [elsewhere] = await two.market.getQuotes(['ZZZZ']);
+    for (const answer of [again, elsewhere]) {
+      expect(answer).toBeInstanceOf(MarketError);
+      expect(answer).toMatchObject({ code: ErrorCode.NOT_FOUND, message: (first as MarketError).message, details: { symbol: 'ZZZZ' } });
+    }
+    expect(upstream.count(UNKNOWN)).toBe(1);
+    const pttl = await admin.pttl(`${prefix}::quote:ZZZZ`);
+    expect(pttl).toBeGreaterThan(590_000);
+  });
+
+  it('remembers a query that found nothing (price history of an unknown symbol)', async () => {
+    const { market } = await instance();
+    const unknownHistory = { path: '/stable/historical-price-eod/full', query: { symbol: 'ZZZZ' } };
+    upstream.on(unknownHistory, { json: [] });
+    const query = { ...HISTORY_QUERY, symbol: 'ZZZZ' };
+    await expect(market.getHistory(query)).rejects.toMatchObject({ code: ErrorCode.NOT_FOUND });
+    await expect(market.getHistory(query)).rejects.toMatchObject({ code: ErrorCode.NOT_FOUND, details: { symbol: 'ZZZZ' } });
+    expect(upstream.count(unknownHistory)).toBe(1);
+  });
+});
