@@ -1,0 +1,99 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:net';
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { connectLazily } from '../../src/market/redis-connection.js';
+import { ConsumerThrottle } from '../../src/resilience/consumer-throttle.js';
+
+/**
+ * Consumer budgets shared through a real Redis on 127.0.0.1:6379: two throttles, each with a
+ * connection of its own (made as the gateway makes it), stand for two gateway instances. And a
+ * Redis that is not there: budgets are counted in the instance, and no request fails for it.
+ */
+
+const REDIS_URL = 'redis://127.0.0.1:6379';
+const prefix = `mgtest:throttle:${randomUUID()}`;
+const budgets = () => ({ requestsPerMinute: 4, providerCallsPerMinute: 3 });
+const consumer = { id: 'acme', profile: 'pro' };
+let admin: Redis;
+const throttles: ConsumerThrottle[] = [];
+
+beforeAll(() => {
+  admin = new Redis(REDIS_URL);
+});
+afterEach(async () => {
+  await Promise.all(throttles.splice(0).map((throttle) => throttle.close()));
+  const keys = await admin.keys(`${prefix}:*`);
+  if (keys.length > 0) await admin.del(...keys);
+});
+afterAll(() => {
+  admin.disconnect();
+});
+
+function instance(url = REDIS_URL, events: string[] = []): ConsumerThrottle {
+  const throttle = new ConsumerThrottle({
+    budgets,
+    redis: connectLazily(url),
+    ownsRedis: true,
+    prefix,
+    onStoreDown: () => events.push('down'),
+    onStoreUp: () => events.push('up'),
+  });
+  throttles.push(throttle);
+  return throttle;
+}
+
+describe('consumer budgets shared through Redis', () => {
+  it('gives a consumer one request budget across instances, under concurrent requests', async () => {
+    const [one, two] = [instance(), instance()];
+    const verdicts = await Promise.all(Array.from({ length: 20 }, (_, index) => (index % 2 ? one : two).admit(consumer)));
+    expect(verdicts.filter((verdict) => verdict.admitted)).toHaveLength(4);
+    const refused = verdicts.find((verdict) => !verdict.admitted);
+    expect(refused).toMatchObject({ admitted: false, budget: 'requests', limit: 4 });
+    expect(refused && !refused.admitted && refused.retryAfterMs).toBeGreaterThan(50_000);
+    // Another consumer has a budget of its own.
+    expect(await one.admit({ id: 'globex', profile: 'pro' })).toEqual({ admitted: true });
+    // Kept in Redis under the prefix, by profile and consumer.
+    expect(await admin.get(`${prefix}:requests:pro:acme:minute`)).toBe('20');
+  });
+
+  it('refuses on one instance once provider calls charged on the other spend the budget', async () => {
+    const [one, two] = [instance(), instance()];
+    expect(await two.admit(consumer)).toEqual({ admitted: true });
+    for (let call = 0; call < 3; call++) one.chargeProviderCall(consumer);
+    await waitFor(async () => (await admin.get(`${prefix}:providerCalls:pro:acme:minute`)) === '3');
+    expect(await two.admit(consumer)).toMatchObject({ admitted: false, budget: 'providerCalls', limit: 3 });
+  });
+});
+
+describe('without Redis', () => {
+  let deadUrl: string;
+  beforeAll(async () => {
+    // A port that was free a moment ago: connections are refused, as when Redis is down.
+    const probe: Server = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const { port } = probe.address() as { port: number };
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    deadUrl = `redis://127.0.0.1:${port}`;
+  });
+
+  it('counts in the instance, tells the outage once, and never fails a request', async () => {
+    const events: string[] = [];
+    const throttle = instance(deadUrl, events);
+    const started = performance.now();
+    const verdicts = [];
+    for (let request = 0; request < 6; request++) verdicts.push(await throttle.admit(consumer));
+    expect(verdicts.map((verdict) => verdict.admitted)).toEqual([true, true, true, true, false, false]);
+    expect(events).toEqual(['down']);
+    // Only the first ask waits for the connection (at most a second); the rest answer at once.
+    expect(performance.now() - started).toBeLessThan(1_500);
+  });
+});
+
+async function waitFor(check: () => Promise<boolean>, timeoutMs = 2_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
