@@ -198,6 +198,15 @@ export const EnvSchema = z.object({
   SANDBOX: boolean.optional(),
   /** How long in-flight requests may run after SIGTERM before sockets are closed. */
   SHUTDOWN_GRACE_MS: integer(0, 120_000).default(10_000),
+  /**
+   * What a field the consumer lacks the right for does: `field` (default) answers it null with a
+   * FORBIDDEN error and the rest of the request normally; `request` refuses the whole request.
+   */
+  RIGHTS_DENIAL: z.enum(['field', 'request']).default('field'),
+  /** Redis stream the audit trail is written to (with REDIS_URL); instances sharing it share one trail. */
+  AUDIT_STREAM_KEY: z.string().min(1).max(200).default('marketgraph:audit'),
+  /** Approximate cap of the audit stream (XADD MAXLEN ~), and of the in-memory trail without Redis. */
+  AUDIT_STREAM_MAX: integer(100, 10_000_000).default(100_000),
   /** Profiles that may introspect the schema while INTROSPECTION is off (by default in production), comma-separated. */
   INTROSPECTION_PROFILES: profileList.default(new Set(['admin'])),
   /** Deepest field nesting of an operation; introspection fields are not counted. */
@@ -291,6 +300,9 @@ export interface Config {
   /** The dead-letter queue of failed background work. */
   /** Consumers: tokens, API keys and rights profiles (src/auth). */
   readonly auth: AuthSettings;
+  /** Rights enforcement and the audit trail (src/graphql/rights, src/observability/audit.ts). */
+  readonly rights: { readonly denial: 'field' | 'request' };
+  readonly audit: { readonly streamKey: string; readonly maxEntries: number };
   readonly deadLetters: {
     /** Delay before each retry, in order; after the last retry fails the job is parked. */
     readonly retryDelaysMs: readonly number[];
@@ -450,6 +462,8 @@ export function toConfig(env: Env): Config {
       profiles: env.AUTH_PROFILES ?? DEFAULT_PROFILES,
       ...anonymousAccess(env, production),
     },
+    rights: { denial: env.RIGHTS_DENIAL },
+    audit: { streamKey: env.AUDIT_STREAM_KEY, maxEntries: env.AUDIT_STREAM_MAX },
     deadLetters: { retryDelaysMs: env.DLQ_RETRY_DELAYS_MS ?? [1_000, 2_000, 4_000], maxPerProvider: env.DLQ_MAX_PER_PROVIDER },
   };
 }

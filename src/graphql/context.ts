@@ -1,5 +1,7 @@
 import { ANONYMOUS_PUBLIC, type Consumer } from '../domain/index.js';
+import { DelayedQuotes } from '../market/delayed-quotes.js';
 import type { MarketService } from '../market/service.js';
+import type { AuditTrail } from '../observability/audit.js';
 import type { ProviderRegistry } from '../market/registry.js';
 import type { QuoteHub } from '../streaming/hub.js';
 import { createLoaders, type Loaders } from './loaders.js';
@@ -18,6 +20,8 @@ export interface GraphQLContext {
   readonly stale: StaleTracker;
   /** Who is asking (src/auth); rights, audit, throttling and the response cache read it. */
   readonly consumer: Consumer;
+  /** The audit trail, read back by `auditLog`; absent where no one built one (some tests). */
+  readonly audit?: AuditTrail;
 }
 
 /** The long-lived parts the per-request context is built from. */
@@ -25,8 +29,26 @@ export interface ContextDependencies {
   readonly market: MarketService;
   readonly providers: ProviderRegistry;
   readonly hub: QuoteHub;
+  /** Quotes for consumers without QUOTES_REALTIME; default: delayed from `market`, one per market. */
+  readonly delayedQuotes?: DelayedQuotes;
+  readonly audit?: AuditTrail;
+}
+
+/** Delayed quotes remember recent quotes, so contexts of one market share one. */
+const defaultDelayed = new WeakMap<MarketService, DelayedQuotes>();
+
+function delayedOf(dependencies: ContextDependencies): DelayedQuotes {
+  if (dependencies.delayedQuotes) return dependencies.delayedQuotes;
+  let delayed = defaultDelayed.get(dependencies.market);
+  if (!delayed) {
+    const market = dependencies.market;
+    delayed = new DelayedQuotes({ current: (symbols) => market.getQuotes(symbols) });
+    defaultDelayed.set(market, delayed);
+  }
+  return delayed;
 }
 
 export function createContext(dependencies: ContextDependencies, consumer: Consumer = ANONYMOUS_PUBLIC): GraphQLContext {
-  return { ...dependencies, loaders: createLoaders(dependencies.market), stale: new StaleTracker(), consumer };
+  const { delayedQuotes: _delayed, ...rest } = dependencies;
+  return { ...rest, loaders: createLoaders(dependencies.market, delayedOf(dependencies)), stale: new StaleTracker(), consumer };
 }

@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import type { CompanyProfile, FinancialStatement, Quote, StatementQuery } from '../domain/index.js';
+import type { DelayedQuote, DelayedQuotes } from '../market/delayed-quotes.js';
 import type { MarketService } from '../market/service.js';
 import { toGraphQLError } from './errors.js';
 
@@ -13,6 +14,8 @@ import { toGraphQLError } from './errors.js';
  */
 export interface Loaders {
   readonly quote: DataLoader<string, Quote, string>;
+  /** Quotes at least 15 minutes old, for consumers without QUOTES_REALTIME: one batch, one call, as `quote`. */
+  readonly delayedQuote: DataLoader<string, DelayedQuote, string>;
   readonly profile: DataLoader<string, CompanyProfile, string>;
   readonly statements: DataLoader<StatementQuery, FinancialStatement[], string>;
 }
@@ -20,8 +23,9 @@ export interface Loaders {
 /** Symbols are compared in canonical form so `aapl` and `AAPL` share one slot of the batch. */
 const symbolKey = (symbol: string): string => symbol.trim().toUpperCase();
 
-export function createLoaders(market: MarketService): Loaders {
+export function createLoaders(market: MarketService, delayed: DelayedQuotes): Loaders {
   return {
+    delayedQuote: new DataLoader<string, DelayedQuote, string>(async (symbols) => (await delayed.get(symbols)).map(asLoaderValue), { cacheKeyFn: symbolKey }),
     quote: new DataLoader<string, Quote, string>(async (symbols) => (await market.getQuotes(symbols)).map(asLoaderValue), { cacheKeyFn: symbolKey }),
     profile: new DataLoader<string, CompanyProfile, string>(async (symbols) => (await market.getProfiles(symbols)).map(asLoaderValue), { cacheKeyFn: symbolKey }),
     statements: new DataLoader<StatementQuery, FinancialStatement[], string>(

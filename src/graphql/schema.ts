@@ -3,6 +3,7 @@ import type { GraphQLSchema } from 'graphql';
 import { createPubSub } from '@graphql-yoga/subscription';
 import { buildSchema } from 'type-graphql';
 import { AdminResolver } from './resolvers/admin.js';
+import { AuditResolver } from './resolvers/audit.js';
 import { CompanyResolver } from './resolvers/company.js';
 import { EconomicsResolver } from './resolvers/economics.js';
 import { FinancialsResolver } from './resolvers/financials.js';
@@ -11,14 +12,17 @@ import { ProvidersResolver } from './resolvers/providers.js';
 import { QuoteResolver } from './resolvers/quote.js';
 import { SearchResolver } from './resolvers/search.js';
 import { QuoteSubscriptionResolver } from './resolvers/subscription.js';
+import { withRightsDirective } from './rights/directive.js';
+import { enforceRights, type RightsEnforcement } from './rights/enforce.js';
 import { BalanceSheetType, CashFlowStatementType, IncomeStatementType } from './types/statements.js';
 
 /**
- * The executable schema, built from the type-graphql classes. `schema.graphql` at the repository
- * root is its printed form, committed and checked in CI, so clients can diff the contract.
+ * The executable schema, built from the type-graphql classes, with `@requiresRight` enforced on
+ * every field that carries it (src/graphql/rights). `schema.graphql` at the repository root is its
+ * printed form, directives included, committed and checked in CI, so clients can diff the contract.
  */
-export function createSchema(): Promise<GraphQLSchema> {
-  return buildSchema({
+export async function createSchema(rights: RightsEnforcement = {}): Promise<GraphQLSchema> {
+  const built = await buildSchema({
     resolvers: [
       QuoteResolver,
       CompanyResolver,
@@ -28,6 +32,7 @@ export function createSchema(): Promise<GraphQLSchema> {
       EconomicsResolver,
       ProvidersResolver,
       AdminResolver,
+      AuditResolver,
       QuoteSubscriptionResolver,
     ],
     // Implementations reached only through the FinancialStatement interface.
@@ -37,4 +42,5 @@ export function createSchema(): Promise<GraphQLSchema> {
     // from the quote hub (`subscribe:`), so this in-process one carries no traffic.
     pubSub: createPubSub(),
   });
+  return enforceRights(withRightsDirective(built), rights);
 }

@@ -42,7 +42,7 @@ const quoteAapl = () => execute(gateway.url, QuoteDocument, { symbol: 'AAPL' });
 async function deadLettersOf(provider: string): Promise<number | undefined> {
   const { data, errors } = await execute(gateway.url, DeadLettersDocument);
   expect(errors).toBeUndefined();
-  return data?.providers.find((status) => status.id === provider)?.deadLetters;
+  return data?.providers!.find((status) => status.id === provider)?.deadLetters;
 }
 
 async function until(condition: () => Promise<boolean> | boolean, timeoutMs = 4_000): Promise<void> {

@@ -37,22 +37,22 @@ describe('one bad item of a list fails alone', () => {
   it('an invalid symbol inside quotes is a null entry with one BAD_USER_INPUT at its index', async () => {
     const { status, data, errors } = await execute(gateway.url, QuotesDocument, { symbols: ['AAPL', 'NOPE!', 'MSFT'] });
     expect(status).toBe(200);
-    expect(data?.quotes.map((quote) => quote?.symbol ?? null)).toEqual(['AAPL', null, 'MSFT']);
-    expect(data?.quotes[0]?.price).toBeGreaterThan(0);
+    expect(data?.quotes!.map((quote) => quote?.symbol ?? null)).toEqual(['AAPL', null, 'MSFT']);
+    expect(data?.quotes![0]?.price).toBeGreaterThan(0);
     expect(errors).toHaveLength(1);
     expect(errors?.[0]).toMatchObject({ path: ['quotes', 1], extensions: { code: 'BAD_USER_INPUT' } });
   });
 
   it('a valid symbol nobody lists is a null entry with NOT_FOUND naming it', async () => {
     const { data, errors } = await execute(gateway.url, QuotesDocument, { symbols: ['ZZZZ9', 'NVDA'] });
-    expect(data?.quotes.map((quote) => quote?.symbol ?? null)).toEqual([null, 'NVDA']);
+    expect(data?.quotes!.map((quote) => quote?.symbol ?? null)).toEqual([null, 'NVDA']);
     expect(errors).toHaveLength(1);
     expect(errors?.[0]).toMatchObject({ path: ['quotes', 0], extensions: { code: 'NOT_FOUND', symbol: 'ZZZZ9' } });
   });
 
   it('each bad entry gets its own error', async () => {
     const { data, errors } = await execute(gateway.url, QuotesDocument, { symbols: ['bad symbol', 'SPY', 'QQQQQ9'] });
-    expect(data?.quotes.map((quote) => quote?.symbol ?? null)).toEqual([null, 'SPY', null]);
+    expect(data?.quotes!.map((quote) => quote?.symbol ?? null)).toEqual([null, 'SPY', null]);
     expect(errors?.map((error) => [error.path, error.extensions?.['code']])).toEqual([
       [['quotes', 0], 'BAD_USER_INPUT'],
       [['quotes', 2], 'NOT_FOUND'],
@@ -77,8 +77,8 @@ describe('BAD_USER_INPUT', () => {
   it('financials(limit: 40) is the largest accepted', async () => {
     const { errors, data } = await execute(gateway.url, FinancialsDocument, { symbol: 'AAPL', statement: 'INCOME', period: 'QUARTERLY', limit: 40 });
     expect(errors).toBeUndefined();
-    expect(data?.financials.length).toBeGreaterThan(0);
-    expect(data?.financials.length).toBeLessThanOrEqual(40);
+    expect(data?.financials!.length).toBeGreaterThan(0);
+    expect(data?.financials!.length).toBeLessThanOrEqual(40);
   });
 
   it('priceHistory with from after to is refused', async () => {

@@ -34,7 +34,7 @@ afterAll(async () => {
   await gateway?.stop();
 });
 
-type Bar = PriceHistoryQuery['priceHistory'][number];
+type Bar = NonNullable<PriceHistoryQuery['priceHistory']>[number];
 
 async function history(symbol: string, from: string | undefined, to: string | undefined, interval: Interval): Promise<Bar[]> {
   const result = await execute(gateway.url, PriceHistoryDocument, { symbol, from, to, interval });
@@ -91,9 +91,9 @@ describe('quote and quotes', () => {
     const symbols = ['NVDA', 'aapl', 'SPY', 'BRK.B', 'msft', 'NVDA'];
     const { data, errors } = await execute(gateway.url, QuotesDocument, { symbols });
     expect(errors).toBeUndefined();
-    expect(data?.quotes.map((quote) => quote?.symbol)).toEqual(['NVDA', 'AAPL', 'SPY', 'BRK.B', 'MSFT', 'NVDA']);
+    expect(data?.quotes!.map((quote) => quote?.symbol)).toEqual(['NVDA', 'AAPL', 'SPY', 'BRK.B', 'MSFT', 'NVDA']);
     for (const quote of data?.quotes ?? []) expect(quote).toMatchObject({ source: 'simulated', stale: false });
-    expect(data?.quotes[5]?.price).toBe(data?.quotes[0]?.price);
+    expect(data?.quotes![5]?.price).toBe(data?.quotes![0]?.price);
   });
 
   it('links a quote to its company', async () => {
@@ -224,9 +224,9 @@ describe('financials', () => {
       execute(gateway.url, FinancialsDocument, { symbol: 'MSFT', statement: 'INCOME', limit: 1 }),
     ]);
     expect(byDefault.data?.financials).toHaveLength(4);
-    expect(byDefault.data?.financials.every((item) => item.period === 'ANNUAL')).toBe(true);
+    expect(byDefault.data?.financials!.every((item) => item.period === 'ANNUAL')).toBe(true);
     expect(one.data?.financials).toHaveLength(1);
-    expect(one.data?.financials[0]).toEqual(byDefault.data?.financials[0]);
+    expect(one.data?.financials![0]).toEqual(byDefault.data?.financials![0]);
   });
 });
 
@@ -234,12 +234,12 @@ describe('search', () => {
   it('finds Apple by name, AAPL first', async () => {
     const { data, errors } = await execute(gateway.url, SearchDocument, { query: 'apple' });
     expect(errors).toBeUndefined();
-    expect(data?.search[0]).toEqual({ symbol: 'AAPL', name: 'Apple Inc.', exchange: 'NASDAQ', type: 'EQUITY' });
+    expect(data?.search![0]).toEqual({ symbol: 'AAPL', name: 'Apple Inc.', exchange: 'NASDAQ', type: 'EQUITY' });
   });
 
   it('ranks the exact ticker before tickers it prefixes', async () => {
     const { data } = await execute(gateway.url, SearchDocument, { query: 'ms' });
-    const symbols = data?.search.map((match) => match.symbol) ?? [];
+    const symbols = data?.search!.map((match) => match.symbol) ?? [];
     expect(symbols[0]).toBe('MS');
     expect(symbols).toContain('MSFT');
   });

@@ -76,16 +76,16 @@ describe('search { company { quote } } on a cold cache', () => {
     // "b" shares some matches with "a" (cached above) and brings new ones (not yet cached).
     const { data: probe } = await execute(gateway.url, SearchDocument, { query: 'b', limit: LIMIT });
     const { data: cached } = await execute(gateway.url, SearchDocument, { query: QUERY, limit: LIMIT });
-    const known = new Set(cached?.search.map((match) => match.symbol));
-    const fresh = probe?.search.filter((match) => !known.has(match.symbol)) ?? [];
+    const known = new Set(cached?.search!.map((match) => match.symbol));
+    const fresh = probe?.search!.filter((match) => !known.has(match.symbol)) ?? [];
     expect(fresh.length).toBeGreaterThan(1);
-    expect(fresh.length).toBeLessThan(probe?.search.length ?? 0);
+    expect(fresh.length).toBeLessThan(probe?.search!.length ?? 0);
 
     const before = await providerCalls();
     const { data, errors } = await execute(gateway.url, SearchWithQuotesDocument, { query: 'b', limit: LIMIT });
     const after = await providerCalls();
     expect(errors).toBeUndefined();
-    expect(data?.search.every((match) => (match.company?.quote?.price ?? 0) > 0)).toBe(true);
+    expect(data?.search!.every((match) => (match.company?.quote?.price ?? 0) > 0)).toBe(true);
     // The search for "b" itself is cached by the probe above; only the misses go out, in one batch each.
     expect(delta(before, after)).toEqual({ search: 0, profile: 1, quote: 1 });
   });

@@ -51,9 +51,9 @@ describe('a gateway on Alpha Vantage with a premium key', () => {
     const days = await execute(gateway.url, PriceHistoryDocument, { symbol: 'IBM', from: '2024-04-01', to: '2024-04-30', interval: 'DAY' });
     expect(days.errors).toBeUndefined();
     expect(days.data?.priceHistory).toHaveLength(22);
-    expect(days.data?.priceHistory[0]?.date).toBe('2024-04-01');
+    expect(days.data?.priceHistory![0]?.date).toBe('2024-04-01');
 
     const weeks = await execute(gateway.url, PriceHistoryDocument, { symbol: 'IBM', from: '2024-04-01', to: '2024-04-30', interval: 'WEEK' });
-    expect(weeks.data?.priceHistory.map((bar) => bar.date)).toEqual(['2024-04-01', '2024-04-08', '2024-04-15', '2024-04-22', '2024-04-29']);
+    expect(weeks.data?.priceHistory!.map((bar) => bar.date)).toEqual(['2024-04-01', '2024-04-08', '2024-04-15', '2024-04-22', '2024-04-29']);
   });
 });

@@ -109,8 +109,8 @@ describe('a gateway on Alpha Vantage alone', () => {
 
     const balance = await execute(gateway.url, FinancialsDocument, { symbol: 'IBM', statement: 'BALANCE', period: 'QUARTERLY', limit: 2 });
     expect(balance.errors).toBeUndefined();
-    expect(balance.data?.financials.map((statement) => statement.fiscalDate)).toEqual(['2024-03-31', '2023-12-31']);
-    expect(balance.data?.financials[0]).toMatchObject({ __typename: 'BalanceSheet', totalAssets: 137169000000, totalDebt: 55810000000, source: 'alphavantage' });
+    expect(balance.data?.financials!.map((statement) => statement.fiscalDate)).toEqual(['2024-03-31', '2023-12-31']);
+    expect(balance.data?.financials![0]).toMatchObject({ __typename: 'BalanceSheet', totalAssets: 137169000000, totalDebt: 55810000000, source: 'alphavantage' });
   });
 
   it('answers a search', async () => {

@@ -109,7 +109,7 @@ describe('a gateway on Finnhub alone', () => {
     ]);
     const income = await execute(gateway.url, FinancialsDocument, { symbol: 'AAPL', statement: 'INCOME', period: 'QUARTERLY', limit: 2 });
     expect(income.errors).toBeUndefined();
-    expect(income.data?.financials.map((statement) => [statement.fiscalPeriod, 'revenue' in statement ? statement.revenue : undefined])).toEqual([
+    expect(income.data?.financials!.map((statement) => [statement.fiscalPeriod, 'revenue' in statement ? statement.revenue : undefined])).toEqual([
       ['2020-Q2', 58_313 * M],
       ['2020-Q1', 91_819 * M],
     ]);

@@ -37,7 +37,7 @@ describe('FMP_BATCH_QUOTES=true', () => {
   it('answers a list of quotes with one batch-quote call', async () => {
     const { data, errors } = await execute(batching.url, QuotesDocument, { symbols: ['AAPL', 'MSFT', 'BRK.B'] });
     expect(errors).toBeUndefined();
-    expect(data?.quotes.map((quote) => [quote?.symbol, quote?.price, quote?.source])).toEqual([
+    expect(data?.quotes!.map((quote) => [quote?.symbol, quote?.price, quote?.source])).toEqual([
       ['AAPL', 232.8, 'fmp'],
       ['MSFT', 412.37, 'fmp'],
       ['BRK.B', 477.42, 'fmp'],
@@ -55,7 +55,7 @@ describe('FMP_API=v3', () => {
       execute(legacy.url, CompanyDocument, { symbol: 'AAPL' }),
     ]);
     expect(quotes.errors).toBeUndefined();
-    expect(quotes.data?.quotes.map((quote) => [quote?.symbol, quote?.price])).toEqual([
+    expect(quotes.data?.quotes!.map((quote) => [quote?.symbol, quote?.price])).toEqual([
       ['AAPL', 191.31],
       ['MSFT', 377.85],
     ]);

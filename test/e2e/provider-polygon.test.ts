@@ -147,11 +147,11 @@ describe('a gateway with only Polygon', () => {
     ]);
     const balance = await execute(gateway.url, FinancialsDocument, { symbol: 'AAPL', statement: 'BALANCE', period: 'QUARTERLY', limit: 4 });
     expect(balance.errors).toBeUndefined();
-    expect(balance.data?.financials.map((statement) => [statement.__typename, statement.fiscalPeriod])).toEqual([
+    expect(balance.data?.financials!.map((statement) => [statement.__typename, statement.fiscalPeriod])).toEqual([
       ['BalanceSheet', '2025-Q1'],
       ['BalanceSheet', '2024-Q3'],
     ]);
-    expect(balance.data?.financials[0]).toMatchObject({ totalAssets: 344085000000, totalEquity: 66758000000, totalDebt: null });
+    expect(balance.data?.financials![0]).toMatchObject({ totalAssets: 344085000000, totalEquity: 66758000000, totalDebt: null });
   });
 
   it('answers a search', async () => {
@@ -167,8 +167,8 @@ describe('a gateway with only Polygon', () => {
   it('answers a weekly price history', async () => {
     const { data, errors } = await execute(gateway.url, PriceHistoryDocument, { symbol: 'AAPL', from: '2025-01-02', to: '2025-01-31', interval: 'WEEK' });
     expect(errors).toBeUndefined();
-    expect(data?.priceHistory.map((bar) => bar.date)).toEqual(['2025-01-02', '2025-01-06', '2025-01-13', '2025-01-21', '2025-01-27']);
-    expect(data?.priceHistory[0]).toMatchObject({ open: 248.93, close: 243.36 });
+    expect(data?.priceHistory!.map((bar) => bar.date)).toEqual(['2025-01-02', '2025-01-06', '2025-01-13', '2025-01-21', '2025-01-27']);
+    expect(data?.priceHistory![0]).toMatchObject({ open: 248.93, close: 243.36 });
   });
 
   it('answers a company Polygon does not know with NOT_FOUND at its path', async () => {

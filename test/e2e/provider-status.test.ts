@@ -35,12 +35,12 @@ afterAll(async () => {
   await upstream?.close();
 });
 
-type Status = ProviderStatusQuery['providers'][number];
+type Status = NonNullable<ProviderStatusQuery['providers']>[number];
 
 async function statusOf(id: string): Promise<Status> {
   const { data, errors } = await execute(gateway.url, ProviderStatusDocument);
   expect(errors).toBeUndefined();
-  const status = data?.providers.find((provider) => provider.id === id);
+  const status = data?.providers!.find((provider) => provider.id === id);
   expect(status).toBeDefined();
   return status as Status;
 }
@@ -62,7 +62,7 @@ describe('provider status', () => {
     expect(await breakerGauge('simulated')).toBeUndefined();
     const { data, errors } = await execute(gateway.url, ProviderStatusDocument);
     expect(errors).toBeUndefined();
-    expect(data?.providers.map((provider) => provider.id)).toEqual(['fmp', 'simulated']);
+    expect(data?.providers!.map((provider) => provider.id)).toEqual(['fmp', 'simulated']);
     for (const provider of data?.providers ?? []) {
       expect(provider).toMatchObject({
         enabled: true,
@@ -122,7 +122,7 @@ describe('provider status', () => {
     const { data, errors } = await execute(gateway.url, ResetCircuitBreakerDocument, { provider: 'FMP' });
     expect(errors).toBeUndefined();
     expect(data?.resetCircuitBreaker).toMatchObject({ id: 'fmp', breaker: { state: 'CLOSED', lastErrorKind: 'UNAVAILABLE' }, calls: 6, errors: 3 });
-    expect(data?.resetCircuitBreaker.breaker.since).not.toBeNull();
+    expect(data?.resetCircuitBreaker!.breaker.since).not.toBeNull();
     expect(await breakerGauge('fmp')).toBe('0');
     await expect.poll(() => gateway.logs.find((line) => line['provider'] === 'fmp' && /reset by hand/.test(String(line['msg'])))).toMatchObject({
       level: 40,

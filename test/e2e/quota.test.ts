@@ -52,7 +52,7 @@ describe('a gateway with a quota per key', () => {
   it('shows the spent key in provider status, masked, with nothing left this minute', async () => {
     const { data, errors } = await execute(gateway.url, ProviderStatusDocument, {});
     expect(errors).toBeUndefined();
-    const finnhub = data?.providers.find((provider) => provider.id === 'finnhub');
+    const finnhub = data?.providers!.find((provider) => provider.id === 'finnhub');
     expect(finnhub?.keys).toEqual([{ key: '…0001', state: 'ACTIVE', remainingPerMinute: 0, remainingPerDay: null }]);
   });
 

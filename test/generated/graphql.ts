@@ -72,7 +72,7 @@ export type WatchlistQuery = { quotes: Array<{ symbol: string, price: number, ch
         | { fiscalPeriod: string | null }
         | { fiscalPeriod: string | null }
         | { revenue: number | null, netIncome: number | null, fiscalPeriod: string | null }
-      > } | null } | null> };
+      > | null } | null } | null> | null };
 
 export type CompanyQueryVariables = Exact<{
   symbol: string;
@@ -83,7 +83,7 @@ export type CompanyQuery = { company: { symbol: string, name: string, exchange: 
       | { fiscalDate: string }
       | { fiscalDate: string }
       | { revenue: number | null, netIncome: number | null, fiscalDate: string }
-    > } | null };
+    > | null } | null };
 
 export type EconomicSeriesQueryVariables = Exact<{
   id: string;
@@ -106,7 +106,7 @@ export type FinancialsQuery = { financials: Array<
     | { __typename: 'BalanceSheet', totalAssets: number | null, totalLiabilities: number | null, totalEquity: number | null, cash: number | null, totalDebt: number | null, symbol: string, fiscalDate: string, fiscalPeriod: string | null, period: Period, currency: string | null, source: string }
     | { __typename: 'CashFlowStatement', operatingCashFlow: number | null, capitalExpenditure: number | null, freeCashFlow: number | null, symbol: string, fiscalDate: string, fiscalPeriod: string | null, period: Period, currency: string | null, source: string }
     | { __typename: 'IncomeStatement', revenue: number | null, costOfRevenue: number | null, grossProfit: number | null, operatingIncome: number | null, netIncome: number | null, eps: number | null, symbol: string, fiscalDate: string, fiscalPeriod: string | null, period: Period, currency: string | null, source: string }
-  > };
+  > | null };
 
 export type PriceHistoryQueryVariables = Exact<{
   symbol: string;
@@ -116,7 +116,7 @@ export type PriceHistoryQueryVariables = Exact<{
 }>;
 
 
-export type PriceHistoryQuery = { priceHistory: Array<{ date: string, open: number, high: number, low: number, close: number, volume: number }> };
+export type PriceHistoryQuery = { priceHistory: Array<{ date: string, open: number, high: number, low: number, close: number, volume: number }> | null };
 
 export type HttpQuoteAllFieldsQueryVariables = Exact<{
   symbol: string;
@@ -137,48 +137,48 @@ export type HttpCompanyGraphQuery = { company: { symbol: string, name: string, e
       | { __typename: 'BalanceSheet', symbol: string, fiscalDate: string, period: Period }
       | { __typename: 'CashFlowStatement', symbol: string, fiscalDate: string, period: Period }
       | { __typename: 'IncomeStatement', symbol: string, fiscalDate: string, period: Period }
-    > } | null };
+    > | null } | null };
 
 export type HttpObservedProbeQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type HttpObservedProbeQuery = { providers: Array<{ id: string }> };
+export type HttpObservedProbeQuery = { providers: Array<{ id: string }> | null };
 
 export type HttpLogSentinelQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type HttpLogSentinelQuery = { providers: Array<{ id: string }> };
+export type HttpLogSentinelQuery = { providers: Array<{ id: string }> | null };
 
 export type ProvidersQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type ProvidersQuery = { providers: Array<{ id: string, name: string, capabilities: Array<Capability>, enabled: boolean }> };
+export type ProvidersQuery = { providers: Array<{ id: string, name: string, capabilities: Array<Capability>, enabled: boolean }> | null };
 
 export type ProviderHealthFragment = { id: string, enabled: boolean, calls: number, errors: number, deadLetters: number, breaker: { state: BreakerState, since: string | null, lastErrorKind: string | null }, window: { successRate: number | null, p50Ms: number | null, p95Ms: number | null, calls: number }, keys: Array<{ key: string, state: string, remainingPerMinute: number | null, remainingPerDay: number | null }> };
 
 export type ProviderStatusQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type ProviderStatusQuery = { providers: Array<{ id: string, enabled: boolean, calls: number, errors: number, deadLetters: number, breaker: { state: BreakerState, since: string | null, lastErrorKind: string | null }, window: { successRate: number | null, p50Ms: number | null, p95Ms: number | null, calls: number }, keys: Array<{ key: string, state: string, remainingPerMinute: number | null, remainingPerDay: number | null }> }> };
+export type ProviderStatusQuery = { providers: Array<{ id: string, enabled: boolean, calls: number, errors: number, deadLetters: number, breaker: { state: BreakerState, since: string | null, lastErrorKind: string | null }, window: { successRate: number | null, p50Ms: number | null, p95Ms: number | null, calls: number }, keys: Array<{ key: string, state: string, remainingPerMinute: number | null, remainingPerDay: number | null }> }> | null };
 
 export type ResetCircuitBreakerMutationVariables = Exact<{
   provider: ProviderId;
 }>;
 
 
-export type ResetCircuitBreakerMutation = { resetCircuitBreaker: { id: string, enabled: boolean, calls: number, errors: number, deadLetters: number, breaker: { state: BreakerState, since: string | null, lastErrorKind: string | null }, window: { successRate: number | null, p50Ms: number | null, p95Ms: number | null, calls: number }, keys: Array<{ key: string, state: string, remainingPerMinute: number | null, remainingPerDay: number | null }> } };
+export type ResetCircuitBreakerMutation = { resetCircuitBreaker: { id: string, enabled: boolean, calls: number, errors: number, deadLetters: number, breaker: { state: BreakerState, since: string | null, lastErrorKind: string | null }, window: { successRate: number | null, p50Ms: number | null, p95Ms: number | null, calls: number }, keys: Array<{ key: string, state: string, remainingPerMinute: number | null, remainingPerDay: number | null }> } | null };
 
 export type ReplayDeadLettersMutationVariables = Exact<{
   provider?: ProviderId | null | undefined;
 }>;
 
 
-export type ReplayDeadLettersMutation = { replayDeadLetters: number };
+export type ReplayDeadLettersMutation = { replayDeadLetters: number | null };
 
 export type DeadLettersQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type DeadLettersQuery = { providers: Array<{ id: string, deadLetters: number }> };
+export type DeadLettersQuery = { providers: Array<{ id: string, deadLetters: number }> | null };
 
 export type QuoteQueryVariables = Exact<{
   symbol: string;
@@ -192,7 +192,7 @@ export type QuotesQueryVariables = Exact<{
 }>;
 
 
-export type QuotesQuery = { quotes: Array<{ symbol: string, price: number, source: string, stale: boolean } | null> };
+export type QuotesQuery = { quotes: Array<{ symbol: string, price: number, source: string, stale: boolean } | null> | null };
 
 export type QuoteWithCompanyQueryVariables = Exact<{
   symbol: string;
@@ -217,11 +217,11 @@ export type StaleAnswersQueryVariables = Exact<{
 }>;
 
 
-export type StaleAnswersQuery = { quote: { symbol: string, stale: boolean } | null, quotes: Array<{ symbol: string, stale: boolean } | null>, company: { symbol: string, stale: boolean, quote: { stale: boolean } | null, financials: Array<
+export type StaleAnswersQuery = { quote: { symbol: string, stale: boolean } | null, quotes: Array<{ symbol: string, stale: boolean } | null> | null, company: { symbol: string, stale: boolean, quote: { stale: boolean } | null, financials: Array<
       | { fiscalDate: string, stale: boolean }
       | { fiscalDate: string, stale: boolean }
       | { fiscalDate: string, stale: boolean }
-    > } | null, history: Array<{ date: string, close: number }>, search: Array<{ symbol: string, company: { symbol: string, stale: boolean } | null }> };
+    > | null } | null, history: Array<{ date: string, close: number }> | null, search: Array<{ symbol: string, company: { symbol: string, stale: boolean } | null }> | null };
 
 export type SearchQueryVariables = Exact<{
   query: string;
@@ -229,7 +229,7 @@ export type SearchQueryVariables = Exact<{
 }>;
 
 
-export type SearchQuery = { search: Array<{ symbol: string, name: string, exchange: string | null, type: SecurityType }> };
+export type SearchQuery = { search: Array<{ symbol: string, name: string, exchange: string | null, type: SecurityType }> | null };
 
 export type SearchWithQuotesQueryVariables = Exact<{
   query: string;
@@ -237,7 +237,7 @@ export type SearchWithQuotesQueryVariables = Exact<{
 }>;
 
 
-export type SearchWithQuotesQuery = { search: Array<{ symbol: string, company: { name: string, quote: { price: number } | null } | null }> };
+export type SearchWithQuotesQuery = { search: Array<{ symbol: string, company: { name: string, quote: { price: number } | null } | null }> | null };
 
 export type LiveQuotesSubscriptionVariables = Exact<{
   symbols: Array<string> | string;

@@ -1,5 +1,5 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import { Arg, Args, Ctx, FieldResolver, Info, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, Directive, FieldResolver, Info, Query, Resolver, Root } from 'type-graphql';
 import type { CompanyProfile, FinancialStatement, Quote } from '../../domain/index.js';
 import type { GraphQLContext } from '../context.js';
 import { CompanyType } from '../types/company.js';
@@ -7,21 +7,29 @@ import { trackStale } from '../stale.js';
 import { StatementArgs } from '../types/args.js';
 import { QuoteType } from '../types/quote.js';
 import { FinancialStatementType } from '../types/statements.js';
+import { requiresRight } from '../rights/directive.js';
 import { statementQuery } from './financials.js';
+import { entitledQuotes } from './quote.js';
 
 @Resolver(() => CompanyType)
 export class CompanyResolver {
+  @Directive(requiresRight('COMPANY'))
   @Query(() => CompanyType, { nullable: true, description: 'Company profile for a symbol.' })
   company(@Arg('symbol', () => String) symbol: string, @Ctx() { loaders, stale }: GraphQLContext, @Info() info: GraphQLResolveInfo): Promise<CompanyProfile> {
     return trackStale(stale, info, loaders.profile.load(symbol));
   }
 
-  @FieldResolver(() => QuoteType, { nullable: true, description: 'Latest quote of this company.' })
-  quote(@Root() company: CompanyProfile, @Ctx() { loaders, stale }: GraphQLContext, @Info() info: GraphQLResolveInfo): Promise<Quote> {
-    return trackStale(stale, info, loaders.quote.load(company.symbol));
+  @Directive(requiresRight('QUOTES_DELAYED'))
+  @FieldResolver(() => QuoteType, {
+    nullable: true,
+    description: 'Latest quote of this company: realtime with the QUOTES_REALTIME right, otherwise at least 15 minutes old.',
+  })
+  quote(@Root() company: CompanyProfile, @Ctx() context: GraphQLContext, @Info() info: GraphQLResolveInfo): Promise<Quote> {
+    return trackStale(context.stale, info, entitledQuotes(context).load(company.symbol));
   }
 
-  @FieldResolver(() => [FinancialStatementType], { description: 'Reported financial statements, newest first.' })
+  @Directive(requiresRight('FUNDAMENTALS'))
+  @FieldResolver(() => [FinancialStatementType], { nullable: true, description: 'Reported financial statements, newest first.' })
   financials(
     @Root() company: CompanyProfile,
     @Args(() => StatementArgs) args: StatementArgs,

@@ -1,13 +1,15 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import { Args, Ctx, Info, Query, Resolver } from 'type-graphql';
+import { Args, Ctx, Directive, Info, Query, Resolver } from 'type-graphql';
 import type { EconomicSeries } from '../../domain/index.js';
 import type { GraphQLContext } from '../context.js';
 import { badInput, guard } from '../errors.js';
+import { requiresRight } from '../rights/directive.js';
 import { trackStale } from '../stale.js';
 import { EconomicSeriesArgs, EconomicSeriesType } from '../types/economics.js';
 
 @Resolver()
 export class EconomicsResolver {
+  @Directive(requiresRight('ECONOMICS'))
   @Query(() => EconomicSeriesType, {
     nullable: true,
     description:

@@ -1,8 +1,9 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import { Args, Ctx, Info, Query, Resolver } from 'type-graphql';
+import { Args, Ctx, Directive, Info, Query, Resolver } from 'type-graphql';
 import type { FinancialStatement, StatementQuery } from '../../domain/index.js';
 import type { GraphQLContext } from '../context.js';
 import { badInput } from '../errors.js';
+import { requiresRight } from '../rights/directive.js';
 import { trackStale } from '../stale.js';
 import { FinancialsArgs, type StatementArgs } from '../types/args.js';
 import { FinancialStatementType } from '../types/statements.js';
@@ -21,7 +22,8 @@ export function statementQuery(symbol: string, args: StatementArgs): StatementQu
 
 @Resolver()
 export class FinancialsResolver {
-  @Query(() => [FinancialStatementType], { description: 'Reported financial statements of a company, newest first.' })
+  @Directive(requiresRight('FUNDAMENTALS'))
+  @Query(() => [FinancialStatementType], { nullable: true, description: 'Reported financial statements of a company, newest first.' })
   financials(
     @Args(() => FinancialsArgs) args: FinancialsArgs,
     @Ctx() { loaders, stale }: GraphQLContext,

@@ -1,8 +1,9 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import { Args, Ctx, Info, Query, Resolver } from 'type-graphql';
+import { Args, Ctx, Directive, Info, Query, Resolver } from 'type-graphql';
 import type { Bar } from '../../domain/index.js';
 import type { GraphQLContext } from '../context.js';
 import { badInput, guard } from '../errors.js';
+import { requiresRight } from '../rights/directive.js';
 import { trackStale } from '../stale.js';
 import { BarType } from '../types/bar.js';
 import { HistoryArgs } from '../types/args.js';
@@ -13,7 +14,9 @@ const MAX_RANGE_YEARS = 30;
 
 @Resolver()
 export class HistoryResolver {
+  @Directive(requiresRight('HISTORY'))
   @Query(() => [BarType], {
+    nullable: true,
     description: 'OHLCV bars, oldest first. `to` defaults to today and `from` to one year before `to`; both are inclusive.',
   })
   priceHistory(

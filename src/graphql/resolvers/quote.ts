@@ -1,8 +1,11 @@
+import type DataLoader from 'dataloader';
 import type { GraphQLResolveInfo } from 'graphql';
-import { Arg, Ctx, FieldResolver, Info, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, Directive, FieldResolver, Info, Int, Query, Resolver, Root } from 'type-graphql';
 import type { CompanyProfile, Quote } from '../../domain/index.js';
+import type { DelayedQuote } from '../../market/delayed-quotes.js';
 import type { GraphQLContext } from '../context.js';
 import { badInput } from '../errors.js';
+import { requiresRight } from '../rights/directive.js';
 import { trackStale, trackStaleItems } from '../stale.js';
 import { CompanyType } from '../types/company.js';
 import { QuoteType } from '../types/quote.js';
@@ -10,31 +13,72 @@ import { QuoteType } from '../types/quote.js';
 /** Longest list `quotes(symbols:)` accepts; beyond it a client should page. */
 export const MAX_SYMBOLS_PER_LIST = 200;
 
+/**
+ * The quotes a consumer is entitled to: realtime with QUOTES_REALTIME, otherwise at least 15
+ * minutes old. Either way one loader, so one batch and one provider call per request.
+ */
+export function entitledQuotes({ consumer, loaders }: GraphQLContext): DataLoader<string, Quote, string> {
+  return consumer.rights.has('QUOTES_REALTIME') ? loaders.quote : loaders.delayedQuote;
+}
+
+const ENTITLED = 'Realtime for consumers with the QUOTES_REALTIME right, otherwise at least 15 minutes old (`delayed` says which).';
+
+function checkListLength(symbols: readonly string[]): void {
+  if (symbols.length > MAX_SYMBOLS_PER_LIST) {
+    throw badInput(`At most ${MAX_SYMBOLS_PER_LIST} symbols per request; got ${symbols.length}.`, { limit: MAX_SYMBOLS_PER_LIST });
+  }
+}
+
 @Resolver(() => QuoteType)
 export class QuoteResolver {
-  @Query(() => QuoteType, { nullable: true, description: 'Latest quote for one symbol.' })
-  quote(@Arg('symbol', () => String) symbol: string, @Ctx() { loaders, stale }: GraphQLContext, @Info() info: GraphQLResolveInfo): Promise<Quote> {
+  @Directive(requiresRight('QUOTES_DELAYED'))
+  @Query(() => QuoteType, { nullable: true, description: `Latest quote for one symbol. ${ENTITLED}` })
+  quote(@Arg('symbol', () => String) symbol: string, @Ctx() context: GraphQLContext, @Info() info: GraphQLResolveInfo): Promise<Quote> {
+    return trackStale(context.stale, info, entitledQuotes(context).load(symbol));
+  }
+
+  @Directive(requiresRight('QUOTES_DELAYED'))
+  @Query(() => [QuoteType], {
+    nullable: 'itemsAndList',
+    description: `Latest quotes for up to ${MAX_SYMBOLS_PER_LIST} symbols, in the order asked. A bad or unknown symbol is a null entry with an error at its index; the rest of the list is unaffected. ${ENTITLED}`,
+  })
+  async quotes(@Arg('symbols', () => [String]) symbols: string[], @Ctx() context: GraphQLContext, @Info() info: GraphQLResolveInfo): Promise<Array<Quote | Error>> {
+    checkListLength(symbols);
+    return trackStaleItems(context.stale, info, entitledQuotes(context).loadMany(symbols));
+  }
+
+  @Directive(requiresRight('QUOTES_REALTIME'))
+  @Query(() => QuoteType, {
+    nullable: true,
+    description: 'Realtime quote for one symbol: FORBIDDEN without the QUOTES_REALTIME right, never a delayed one in its place.',
+  })
+  realtimeQuote(@Arg('symbol', () => String) symbol: string, @Ctx() { loaders, stale }: GraphQLContext, @Info() info: GraphQLResolveInfo): Promise<Quote> {
     return trackStale(stale, info, loaders.quote.load(symbol));
   }
 
+  @Directive(requiresRight('QUOTES_REALTIME'))
   @Query(() => [QuoteType], {
-    nullable: 'items',
-    description: `Latest quotes for up to ${MAX_SYMBOLS_PER_LIST} symbols, in the order asked. A bad or unknown symbol is a null entry with an error at its index; the rest of the list is unaffected.`,
+    nullable: 'itemsAndList',
+    description: `Realtime quotes for up to ${MAX_SYMBOLS_PER_LIST} symbols, in the order asked, as \`quotes\`: FORBIDDEN without the QUOTES_REALTIME right.`,
   })
-  async quotes(
-    @Arg('symbols', () => [String]) symbols: string[],
-    @Ctx() { loaders, stale }: GraphQLContext,
-    @Info() info: GraphQLResolveInfo,
-  ): Promise<Array<Quote | Error>> {
-    if (symbols.length > MAX_SYMBOLS_PER_LIST) {
-      throw badInput(`At most ${MAX_SYMBOLS_PER_LIST} symbols per request; got ${symbols.length}.`, { limit: MAX_SYMBOLS_PER_LIST });
-    }
+  async realtimeQuotes(@Arg('symbols', () => [String]) symbols: string[], @Ctx() { loaders, stale }: GraphQLContext, @Info() info: GraphQLResolveInfo): Promise<Array<Quote | Error>> {
+    checkListLength(symbols);
     return trackStaleItems(stale, info, loaders.quote.loadMany(symbols));
   }
 
+  @FieldResolver(() => Boolean, { description: 'True when this quote is held back by at least 15 minutes (the consumer lacks QUOTES_REALTIME).' })
+  delayed(@Root() quote: Quote): boolean {
+    return (quote as Partial<DelayedQuote>).delayMinutes !== undefined;
+  }
+
+  @FieldResolver(() => Int, { description: 'Whole minutes between `timestamp` and when this quote was served, for a delayed quote; 0 for a realtime one.' })
+  delayMinutes(@Root() quote: Quote): number {
+    return (quote as Partial<DelayedQuote>).delayMinutes ?? 0;
+  }
+
+  @Directive(requiresRight('COMPANY'))
   @FieldResolver(() => CompanyType, { nullable: true, description: 'Profile of the company behind this symbol.' })
   company(@Root() quote: Quote, @Ctx() { loaders, stale }: GraphQLContext, @Info() info: GraphQLResolveInfo): Promise<CompanyProfile> {
     return trackStale(stale, info, loaders.profile.load(quote.symbol));
   }
 }
-

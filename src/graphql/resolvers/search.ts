@@ -1,8 +1,9 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import { Args, Ctx, FieldResolver, Info, Query, Resolver, Root } from 'type-graphql';
+import { Args, Ctx, Directive, FieldResolver, Info, Query, Resolver, Root } from 'type-graphql';
 import type { CompanyProfile, SymbolMatch } from '../../domain/index.js';
 import type { GraphQLContext } from '../context.js';
 import { badInput, guard } from '../errors.js';
+import { requiresRight } from '../rights/directive.js';
 import { trackStale } from '../stale.js';
 import { SearchArgs } from '../types/args.js';
 import { CompanyType } from '../types/company.js';
@@ -12,7 +13,9 @@ export const MAX_SEARCH_RESULTS = 100;
 
 @Resolver(() => SymbolMatchType)
 export class SearchResolver {
+  @Directive(requiresRight('SEARCH'))
   @Query(() => [SymbolMatchType], {
+    nullable: true,
     description: 'Symbols matching a ticker or words of a company name, best first: exact ticker, then ticker prefix, then name.',
   })
   search(
@@ -27,6 +30,7 @@ export class SearchResolver {
     return trackStale(stale, info, guard(() => market.search({ query, limit })));
   }
 
+  @Directive(requiresRight('COMPANY'))
   @FieldResolver(() => CompanyType, { nullable: true, description: 'Profile of the matched company.' })
   company(@Root() match: SymbolMatch, @Ctx() { loaders, stale }: GraphQLContext, @Info() info: GraphQLResolveInfo): Promise<CompanyProfile> {
     return trackStale(stale, info, loaders.profile.load(match.symbol));

@@ -1,8 +1,9 @@
-import { Arg, Root, Subscription, Resolver, type SubscribeResolverData } from 'type-graphql';
+import { Arg, Directive, Root, Subscription, Resolver, type SubscribeResolverData } from 'type-graphql';
 import { MarketError, parseSymbol, type Quote } from '../../domain/index.js';
 import type { StreamItem } from '../../streaming/hub.js';
 import type { GraphQLContext } from '../context.js';
 import { badInput, toGraphQLError } from '../errors.js';
+import { requiresRight } from '../rights/directive.js';
 import { QuoteType } from '../types/quote.js';
 import { MAX_SYMBOLS_PER_LIST } from './quote.js';
 
@@ -72,6 +73,7 @@ function withSnapshot(snapshot: readonly Quote[], startLive: () => AsyncIterable
 
 @Resolver()
 export class QuoteSubscriptionResolver {
+  @Directive(requiresRight('STREAMING'))
   @Subscription(() => QuoteType, {
     subscribe: subscribeToQuotes,
     description: 'Live quotes for the given symbols: the current quote of each at once, then every tick. A slow client receives the latest quote per symbol, never a backlog.',

@@ -1,6 +1,8 @@
-import { Field, Float, ObjectType } from 'type-graphql';
+import { Directive, Field, Float, ObjectType } from 'type-graphql';
+import { requiresRight } from '../rights/directive.js';
 import { DateTimeScalar } from './scalars.js';
 
+@Directive(requiresRight('COMPANY'))
 @ObjectType('Company', { description: 'A listed company: its profile, and links to its quote and financial statements.' })
 export class CompanyType {
   @Field(() => String)

@@ -1,5 +1,6 @@
-import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Directive, Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import type { BreakerState as BreakerStateValue } from '../../market/provider-health.js';
+import { requiresRight } from '../rights/directive.js';
 import { Capability } from './enums.js';
 import { DateTimeScalar, SafeIntScalar } from './scalars.js';
 
@@ -63,6 +64,7 @@ export class ProviderKeyStatusType {
   remainingPerDay!: number | null;
 }
 
+@Directive(requiresRight('PROVIDER_STATUS'))
 @ObjectType('ProviderStatus', { description: 'A market-data provider behind the gateway, what it can serve and how it fares.' })
 export class ProviderStatusType {
   @Field(() => ID, { description: 'Provider id as used in the PROVIDERS setting (e.g. "simulated", "fmp").' })

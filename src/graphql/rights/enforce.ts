@@ -1,0 +1,104 @@
+import { getDirective, MapperKind, mapSchema } from '@graphql-tools/utils';
+import {
+  defaultFieldResolver,
+  GraphQLError,
+  responsePathAsArray,
+  type GraphQLFieldConfig,
+  type GraphQLFieldResolver,
+  type GraphQLResolveInfo,
+  type GraphQLSchema,
+} from 'graphql';
+import { ErrorCode, Right as RightSchema, type Consumer, type Right } from '../../domain/index.js';
+import { auditScope, type AuditScope } from '../../observability/audit.js';
+import type { GraphQLContext } from '../context.js';
+import { REQUIRES_RIGHT } from './directive.js';
+
+/** A field a consumer was refused. */
+export interface Denial {
+  readonly consumer: Consumer;
+  readonly right: Right;
+  /** `Type.field`, e.g. `Company.financials`. */
+  readonly field: string;
+  /** Response path, e.g. `quotes.0.company.financials`. */
+  readonly path: string;
+}
+
+/** An allowed use of a field on the Mutation type: an operator action, for the audit trail. */
+export interface AdminAction {
+  readonly consumer: Consumer;
+  readonly right: Right;
+  readonly field: string;
+  readonly path: string;
+}
+
+export interface RightsEnforcement {
+  readonly onDenied?: (denial: Denial) => void;
+  readonly onAdminAction?: (action: AdminAction) => void;
+}
+
+/** The rights a field needs: its own `@requiresRight`, and its object type's. */
+export function requiredRights(schema: GraphQLSchema, typeName: string, field: GraphQLFieldConfig<unknown, unknown>): Right[] {
+  const type = schema.getType(typeName);
+  const uses = [...(type ? (getDirective(schema, type, REQUIRES_RIGHT) ?? []) : []), ...(getDirective(schema, field, REQUIRES_RIGHT) ?? [])];
+  return [...new Set(uses.map((use) => RightSchema.parse(use['right'])))];
+}
+
+export function pathOf(info: GraphQLResolveInfo): string {
+  return responsePathAsArray(info.path).join('.');
+}
+
+/** The error a client sees for a denied field: at the field's path, naming the missing right. */
+export function forbidden(consumer: Consumer, right: Right, field: string): GraphQLError {
+  const who = consumer.anonymous ? 'Callers without credentials' : `Profile "${consumer.profile}"`;
+  return new GraphQLError(`${who} lack the ${right} right that ${field} requires.`, {
+    extensions: { code: ErrorCode.FORBIDDEN, right, profile: consumer.profile },
+  });
+}
+
+/**
+ * Wraps the resolver (and subscribe function) of every field that carries `@requiresRight`, or
+ * whose type does, so the right is checked before anything runs: a denied field resolves to an
+ * error (null at its path, siblings unaffected) and its resolver, loader and provider are never
+ * reached. An allowed field runs inside the audit scope, so any provider call it causes is
+ * recorded for its consumer. Fields without the directive are left untouched: no cost on them.
+ */
+export function enforceRights(schema: GraphQLSchema, options: RightsEnforcement = {}): GraphQLSchema {
+  const mutationType = schema.getMutationType()?.name;
+  return mapSchema(schema, {
+    [MapperKind.OBJECT_FIELD]: (fieldConfig, fieldName, typeName) => {
+      const rights = requiredRights(schema, typeName, fieldConfig as GraphQLFieldConfig<unknown, unknown>);
+      if (rights.length === 0) return fieldConfig;
+      const field = `${typeName}.${fieldName}`;
+      const isAdminAction = typeName === mutationType;
+
+      /** Throws FORBIDDEN for the first missing right; otherwise answers the audit scope to run in. */
+      const admit = (context: GraphQLContext, info: GraphQLResolveInfo): AuditScope => {
+        const consumer = context.consumer;
+        const missing = rights.find((right) => !consumer.rights.has(right));
+        if (missing !== undefined) {
+          options.onDenied?.({ consumer, right: missing, field, path: pathOf(info) });
+          throw forbidden(consumer, missing, field);
+        }
+        if (isAdminAction) options.onAdminAction?.({ consumer, right: rights[0]!, field, path: pathOf(info) });
+        // The path is worked out only if a provider call is recorded under it.
+        return { consumer, get path() { return pathOf(info); } };
+      };
+
+      const guarded: GraphQLFieldConfig<unknown, GraphQLContext> = { ...fieldConfig };
+      const resolve = fieldConfig.resolve;
+      // A field read off its parent (the default resolver) can call no provider: check, no scope.
+      guarded.resolve = resolve
+        ? (source, args, context, info) => auditScope.run(admit(context, info), () => resolve(source, args, context, info))
+        : (source, args, context, info) => {
+            admit(context, info);
+            return defaultFieldResolver(source, args, context, info);
+          };
+      const subscribe = fieldConfig.subscribe;
+      if (subscribe) {
+        // The check runs on subscribe, so a denied subscription starts no feed.
+        guarded.subscribe = (source, args, context, info) => auditScope.run(admit(context as GraphQLContext, info), () => subscribe(source, args, context, info));
+      }
+      return guarded;
+    },
+  });
+}

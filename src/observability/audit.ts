@@ -1,0 +1,191 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Redis } from 'ioredis';
+import type { Consumer, Right } from '../domain/index.js';
+import type { Logger } from './logger.js';
+
+/**
+ * The audit trail: every denial, every admin action and every provider call made for a consumer.
+ * Each entry goes to the `audit` pino logger and, with REDIS_URL, to a capped Redis stream that
+ * every instance writes and `auditLog` reads back.
+ */
+
+export type AuditKind = 'DENIED' | 'ADMIN_ACTION' | 'PROVIDER_CALL';
+
+export interface AuditEntry {
+  readonly time: Date;
+  readonly kind: AuditKind;
+  readonly consumer: string;
+  readonly profile: string;
+  /** True for admin actions and provider calls; false for denials. */
+  readonly allowed: boolean;
+  /** The GraphQL field path that asked, e.g. `quotes.3.company.financials`. */
+  readonly path: string;
+  /** The right checked (denials, admin actions). */
+  readonly right?: Right;
+  /** The provider and capability called (provider calls). */
+  readonly provider?: string;
+  readonly capability?: string;
+  /** How the provider call ended: `ok` or its failure kind. */
+  readonly outcome?: string;
+}
+
+/** Who the code running now works for: set around each governed resolver (src/graphql/rights). */
+export interface AuditScope {
+  readonly consumer: Consumer;
+  readonly path: string;
+}
+
+/**
+ * Carries the asking consumer down into loader batches and the market service, which know nothing
+ * of GraphQL. A DataLoader batch runs in the scope of the load that opened it, so a provider call
+ * is recorded for the consumer (and field) whose request triggered it; another request joining the
+ * same in-flight call costs no call, so it gets no entry.
+ */
+export const auditScope = new AsyncLocalStorage<AuditScope>();
+
+export interface AuditTrailOptions {
+  readonly logger: Logger;
+  /** The shared stream; absent: entries are kept in memory for this instance only. */
+  readonly redis?: Redis;
+  readonly streamKey: string;
+  /** Approximate cap of the stream (`XADD … MAXLEN ~`), and of the in-memory ring. */
+  readonly maxEntries: number;
+}
+
+export interface AuditQuery {
+  readonly limit: number;
+  readonly consumer?: string;
+}
+
+/** Entries waiting for Redis to come up; beyond this the oldest are dropped (the log still has them). */
+const MAX_PENDING = 10_000;
+/** Stream entries read per XREVRANGE page when filtering by consumer. */
+const PAGE = 500;
+
+export class AuditTrail {
+  private readonly log: Logger;
+  private readonly ring: AuditEntry[] = [];
+  private pending: AuditEntry[] = [];
+  private flushing = false;
+  private redisDown = false;
+
+  constructor(private readonly options: AuditTrailOptions) {
+    this.log = options.logger.child({ component: 'audit' });
+    const redis = options.redis;
+    if (redis) {
+      redis.on('ready', () => {
+        if (this.redisDown) this.log.info('audit stream reachable again');
+        this.redisDown = false;
+        void this.flush();
+      });
+      if (redis.status === 'wait') redis.connect().catch(() => undefined);
+    }
+  }
+
+  /** Records one entry; never throws and never waits, so auditing cannot fail a request. */
+  record(entry: AuditEntry): void {
+    this.log.info({ audit: serialise(entry) }, `${entry.kind} ${entry.consumer} ${entry.path}`);
+    this.ring.push(entry);
+    if (this.ring.length > this.options.maxEntries) this.ring.splice(0, this.ring.length - this.options.maxEntries);
+    if (!this.options.redis) return;
+    this.pending.push(entry);
+    if (this.pending.length > MAX_PENDING) this.pending.splice(0, this.pending.length - MAX_PENDING);
+    void this.flush();
+  }
+
+  /** The newest entries first, optionally of one consumer only. */
+  async read(query: AuditQuery): Promise<AuditEntry[]> {
+    const redis = this.options.redis;
+    if (!redis) return newestFirst(this.ring, query);
+    await this.flush();
+    if (redis.status !== 'ready') {
+      this.log.warn('audit stream unreachable: answering from this instance’s memory');
+      return newestFirst(this.ring, query);
+    }
+    const found: AuditEntry[] = [];
+    let end = '+';
+    let scanned = 0;
+    // A consumer filter walks back page by page; the stream is capped, so the walk is bounded.
+    while (found.length < query.limit && scanned <= this.options.maxEntries) {
+      const count = query.consumer === undefined ? query.limit - found.length : PAGE;
+      const page = await redis.xrevrange(this.options.streamKey, end, '-', 'COUNT', count);
+      for (const [, fields] of page) {
+        const entry = deserialise(fields);
+        if (entry && (query.consumer === undefined || entry.consumer === query.consumer)) found.push(entry);
+        if (found.length === query.limit) break;
+      }
+      scanned += page.length;
+      if (page.length < count) break;
+      end = `(${page[page.length - 1]![0]}`;
+    }
+    return found;
+  }
+
+  /** Writes the pending entries, in order, once Redis is ready. */
+  private async flush(): Promise<void> {
+    const redis = this.options.redis;
+    if (!redis || this.flushing || this.pending.length === 0 || redis.status !== 'ready') return;
+    this.flushing = true;
+    try {
+      while (this.pending.length > 0 && redis.status === 'ready') {
+        const batch = this.pending.splice(0, 100);
+        const pipeline = redis.pipeline();
+        for (const entry of batch) {
+          pipeline.xadd(this.options.streamKey, 'MAXLEN', '~', this.options.maxEntries, '*', ...toFields(entry));
+        }
+        const results = await pipeline.exec();
+        const failure = results?.find(([error]) => error)?.[0];
+        if (failure) throw failure;
+      }
+    } catch (error) {
+      if (!this.redisDown) this.log.warn({ err: error }, 'audit stream write failed: entries stay in the log and this instance’s memory');
+      this.redisDown = true;
+    } finally {
+      this.flushing = false;
+    }
+  }
+}
+
+function newestFirst(ring: readonly AuditEntry[], query: AuditQuery): AuditEntry[] {
+  const found: AuditEntry[] = [];
+  for (let index = ring.length - 1; index >= 0 && found.length < query.limit; index--) {
+    const entry = ring[index]!;
+    if (query.consumer === undefined || entry.consumer === query.consumer) found.push(entry);
+  }
+  return found;
+}
+
+function serialise(entry: AuditEntry): Record<string, string | boolean> {
+  const { time, ...rest } = entry;
+  return Object.fromEntries(Object.entries({ ...rest, time: time.toISOString() }).filter(([, value]) => value !== undefined)) as Record<string, string | boolean>;
+}
+
+function toFields(entry: AuditEntry): string[] {
+  return Object.entries(serialise(entry)).flatMap(([key, value]) => [key, String(value)]);
+}
+
+const KINDS = new Set<string>(['DENIED', 'ADMIN_ACTION', 'PROVIDER_CALL']);
+
+/** A stream entry back into an AuditEntry; an entry that is not one of ours is skipped. */
+function deserialise(fields: readonly string[]): AuditEntry | undefined {
+  const map = new Map<string, string>();
+  for (let index = 0; index + 1 < fields.length; index += 2) map.set(fields[index]!, fields[index + 1]!);
+  const kind = map.get('kind');
+  const time = new Date(map.get('time') ?? '');
+  const consumer = map.get('consumer');
+  const profile = map.get('profile');
+  if (!kind || !KINDS.has(kind) || Number.isNaN(time.getTime()) || consumer === undefined || profile === undefined) return undefined;
+  const optional = (key: string): string | undefined => map.get(key);
+  return {
+    time,
+    kind: kind as AuditKind,
+    consumer,
+    profile,
+    allowed: map.get('allowed') === 'true',
+    path: map.get('path') ?? '',
+    ...(optional('right') ? { right: optional('right') as Right } : {}),
+    ...(optional('provider') ? { provider: optional('provider')! } : {}),
+    ...(optional('capability') ? { capability: optional('capability')! } : {}),
+    ...(optional('outcome') ? { outcome: optional('outcome')! } : {}),
+  };
+}
