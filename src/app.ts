@@ -125,6 +125,9 @@ export async function createApp(config: Config, options: { readonly logger?: Log
   }).catch((error: unknown) => {
     throw error instanceof Error && error.message.startsWith('AUTH_JWKS') ? new ConfigError(`Invalid ${error.message}`) : error;
   });
+  if (config.auth.openDevelopment) {
+    logger.warn('open development mode: no AUTH_JWT_SECRET, AUTH_JWKS or AUTH_API_KEYS, so callers without credentials get the admin profile (set AUTH_ANONYMOUS_PROFILE=public, or configure credentials, to stop this)');
+  }
 
   let server: RunningServer | undefined;
   return {
