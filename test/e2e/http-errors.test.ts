@@ -87,10 +87,11 @@ describe('BAD_USER_INPUT', () => {
     expect(errors?.[0]).toMatchObject({ path: ['priceHistory'], extensions: { code: 'BAD_USER_INPUT' } });
   });
 
-  it('more than 200 symbols are refused; 200 are answered', async () => {
+  it('more than 200 symbols are refused before execution, the limit named; 200 are answered', async () => {
     const tooMany = await execute(gateway.url, QuotesDocument, { symbols: Array.from({ length: 201 }, () => 'AAPL') });
+    expect(tooMany.status).toBe(400);
     expect(tooMany.data ?? null).toBeNull();
-    expect(tooMany.errors?.[0]).toMatchObject({ path: ['quotes'], extensions: { code: 'BAD_USER_INPUT', limit: 200 } });
+    expect(tooMany.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', limit: 'maxSymbolsPerList', max: 200, actual: 201 } });
     const most = await execute(gateway.url, QuotesDocument, { symbols: Array.from({ length: 200 }, () => 'AAPL') });
     expect(most.errors).toBeUndefined();
     expect(most.data?.quotes).toHaveLength(200);

@@ -164,9 +164,10 @@ describe('request bodies', () => {
     const response = await fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: twoMegabytes });
     expect(response.status).toBe(413);
     expect(response.headers.get('content-type')).toMatch(/^application\/json/);
-    const body = (await response.json()) as { errors: Array<{ message: string; extensions: { code: string } }> };
+    const body = (await response.json()) as { errors: Array<{ message: string; extensions: Record<string, unknown> }> };
     expect(body.errors).toHaveLength(1);
-    expect(body.errors[0]?.extensions.code).toBe('BAD_REQUEST');
+    // A limit the client broke: BAD_USER_INPUT, with the limit named (LIMIT_MAX_BODY_BYTES).
+    expect(body.errors[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', limit: 'maxBodyBytes', max: 1024 * 1024 });
     expect(body.errors[0]?.message).toMatch(/exceeds \d+ bytes/);
   });
 
@@ -182,7 +183,7 @@ describe('request bodies', () => {
         socket.write(`${Buffer.byteLength(part).toString(16)}\r\n${part}\r\n`);
       }
       socket.write('0\r\n\r\n');
-      await waitFor(() => (/^HTTP\/1\.1 413 /.test(received) && received.includes('"BAD_REQUEST"') ? true : undefined), 'the 413', 5_000);
+      await waitFor(() => (/^HTTP\/1\.1 413 /.test(received) && received.includes('"maxBodyBytes"') ? true : undefined), 'the 413', 5_000);
 
       const next = JSON.stringify({ query: QUERY });
       socket.write(`POST /graphql HTTP/1.1\r\nHost: gateway\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(next)}\r\n\r\n${next}`);
