@@ -4,6 +4,7 @@ import type { ProviderId } from './domain/index.js';
 import { createContext } from './graphql/context.js';
 import { createSchema } from './graphql/schema.js';
 import { createAppLimits } from './app-limits.js';
+import { createAppRights } from './app-rights.js';
 import { responseCaching } from './app-response-cache.js';
 import { createCacheTiers } from './market/cache-tiers.js';
 import { createDeadLetterQueue } from './market/dead-letters.js';
@@ -102,6 +103,8 @@ export async function createApp(config: Config, options: { readonly logger?: Log
     : undefined;
   // Abuse limits and per-consumer budgets; provider calls are charged to the consumer that made them.
   const limits = createAppLimits(config.limits, config.redisUrl, logger);
+  // Audit trail, rights reporting and delayed quotes; provider calls are recorded for the consumer that made them.
+  const rights = createAppRights(config, logger, adapters, () => market);
   const market = new MarketService({
     registry,
     cache,
@@ -111,6 +114,7 @@ export async function createApp(config: Config, options: { readonly logger?: Log
     onStaleServed: ({ kind }) => metrics.staleServed.inc({ kind }),
     onProviderCall: (event) => {
       limits.onProviderCall();
+      rights.onProviderCall(event);
       metrics.providerRequests.inc({ provider: event.provider, capability: event.capability, status: event.outcome });
       metrics.providerLatency.observe({ provider: event.provider, capability: event.capability }, event.durationMs / 1000);
       registry.recordCall(event);
@@ -118,7 +122,7 @@ export async function createApp(config: Config, options: { readonly logger?: Log
     onCacheError: (error) => logger.warn({ err: error }, 'cache write failed'),
     refreshes: deadLetters,
   });
-  const schema = await createSchema();
+  const schema = await createSchema(rights.enforcement);
   // A JWKS file that cannot be read is a setting the gateway refuses to start with (exit 2).
   const authenticator = await createAuthenticator(config.auth, {
     onVerifierUnavailable: (error) => logger.warn({ err: error }, 'a consumer token could not be verified: the JWKS is unreachable or invalid'),
@@ -139,7 +143,7 @@ export async function createApp(config: Config, options: { readonly logger?: Log
         port: config.server.port,
         host: config.server.host,
         schema,
-        context: (consumer) => createContext({ market, providers: registry, hub }, consumer),
+        context: (consumer) => createContext({ market, providers: registry, hub, delayedQuotes: rights.delayedQuotes, audit: rights.audit }, consumer),
         authenticator,
         introspection: config.server.introspection,
         sandbox: config.server.sandbox,
@@ -169,6 +173,7 @@ export async function createApp(config: Config, options: { readonly logger?: Log
     async stop() {
       await server?.stop();
       await limits.close();
+      await rights.close();
       await deadLetters.close();
       await clusterFlight?.close();
       await cacheTiers.close();

@@ -1,0 +1,66 @@
+import type { Config } from './config/index.js';
+import type { RightsEnforcement } from './graphql/rights/enforce.js';
+import { DelayedQuotes } from './market/delayed-quotes.js';
+import { connectLazily } from './market/redis-connection.js';
+import type { MarketService, ProviderCallEvent } from './market/service.js';
+import { AuditTrail, auditScope } from './observability/audit.js';
+import type { Logger } from './observability/logger.js';
+import type { ProviderAdapter } from './providers/adapter.js';
+import type { Quote } from './domain/index.js';
+
+export interface AppRights {
+  readonly audit: AuditTrail;
+  /** What the schema transform reports: denials and admin actions, into the audit trail. */
+  readonly enforcement: RightsEnforcement;
+  readonly delayedQuotes: DelayedQuotes;
+  /** Records a provider call for the consumer whose operation made it (none outside an operation). */
+  onProviderCall(event: ProviderCallEvent): void;
+  close(): Promise<void>;
+}
+
+/**
+ * Part of the composition root: the audit trail (pino `audit` logger, plus a capped Redis stream
+ * with REDIS_URL), what rights enforcement reports into it, and delayed quotes. When the
+ * simulated market leads the quote chain, delayed quotes are priced as of now − 15 min by it;
+ * otherwise they are the provider's own quotes once at least 15 minutes old.
+ */
+export function createAppRights(config: Config, logger: Logger, adapters: readonly ProviderAdapter[], market: () => MarketService): AppRights {
+  const redis = config.redisUrl ? connectLazily(config.redisUrl) : undefined;
+  const audit = new AuditTrail({ logger, ...(redis ? { redis } : {}), streamKey: config.audit.streamKey, maxEntries: config.audit.maxEntries });
+  const lead = adapters.find((adapter) => adapter.id === config.providers[0]);
+  const quoteAt = lead && hasQuoteAt(lead) ? lead.quoteAt : undefined;
+  const delayedQuotes = new DelayedQuotes({ current: (symbols) => market().getQuotes(symbols), ...(quoteAt ? { quoteAt } : {}) });
+  return {
+    audit,
+    delayedQuotes,
+    enforcement: {
+      onDenied: ({ consumer, right, path }) =>
+        audit.record({ time: new Date(), kind: 'DENIED', consumer: consumer.id, profile: consumer.profile, allowed: false, right, path }),
+      onAdminAction: ({ consumer, right, path }) =>
+        audit.record({ time: new Date(), kind: 'ADMIN_ACTION', consumer: consumer.id, profile: consumer.profile, allowed: true, right, path }),
+    },
+    onProviderCall(event) {
+      const scope = auditScope.getStore();
+      if (!scope) return;
+      audit.record({
+        time: new Date(),
+        kind: 'PROVIDER_CALL',
+        consumer: scope.consumer.id,
+        profile: scope.consumer.profile,
+        allowed: true,
+        path: scope.path,
+        provider: event.provider,
+        capability: event.capability,
+        outcome: event.outcome,
+      });
+    },
+    async close() {
+      if (redis && redis.status !== 'end') redis.disconnect();
+    },
+  };
+}
+
+/** The simulated market can price any instant; remote providers cannot. */
+function hasQuoteAt(adapter: ProviderAdapter): adapter is ProviderAdapter & { quoteAt(symbol: string, timeMs: number): Quote } {
+  return typeof (adapter as { quoteAt?: unknown }).quoteAt === 'function';
+}
