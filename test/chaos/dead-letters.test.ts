@@ -27,6 +27,8 @@ beforeAll(async () => {
     FMP_API_KEY: 'test-key-dlq-0001',
     FMP_BASE_URL: upstream.url,
     CACHE_TTL_QUOTES: String(FRESH_S),
+    // No stale-while-revalidate: a read past freshness asks FMP, so its failure is the client's (the last resort).
+    CACHE_STALE_QUOTES: '0',
     RETRY_MAX: '0',
     BREAKER_THRESHOLD: '100',
     DLQ_RETRY_DELAYS_MS: DELAYS.join(','),
