@@ -123,6 +123,8 @@ export class ClusterFlight {
     options.subscriber.on('message', (channel: string, id: string) => {
       if (channel === this.channel) for (const wake of this.waiters.get(id) ?? []) wake();
     });
+    // No message can come while the subscription is down: waiters check at once rather than at lease end.
+    options.subscriber.on('close', () => this.wakeAll());
   }
 
   /** Connects and subscribes now rather than on the first miss; answers whether Redis is usable. */
@@ -177,9 +179,13 @@ export class ClusterFlight {
 
   async close(): Promise<void> {
     this.closed = true;
-    for (const wakers of this.waiters.values()) for (const wake of wakers) wake();
+    this.wakeAll();
     if (!this.options.ownsRedis) return;
     for (const client of [this.options.redis, this.options.subscriber]) if (client.status !== 'end') client.disconnect();
+  }
+
+  private wakeAll(): void {
+    for (const wakers of this.waiters.values()) for (const wake of wakers) wake();
   }
 
   /** Both connections ready and the channel subscribed; the first call waits for them a little. */
@@ -278,7 +284,8 @@ export class ClusterFlight {
       try {
         // Checked after listening: a message sent before this read is seen by the read, one sent after by the listener.
         const checked = await this.check(scope, key);
-        if (checked === undefined || this.closed) return 'alone';
+        // Without the subscription no wake-up can come: better fetch now than wait out the lease.
+        if (checked === undefined || this.closed || this.options.subscriber.status !== 'ready') return 'alone';
         if (checked.payload !== null) return { payload: checked.payload };
         if (checked.leaseLeftMs < 0) return 'free';
         const budgetMs = deadline - performance.now();

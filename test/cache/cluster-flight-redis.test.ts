@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ClusterFlight, type ClusterFlightOptions, type OutcomeCodec } from '../../src/market/cluster-flight.js';
 import { connectLazily } from '../../src/market/redis-connection.js';
+import { ownRedis } from './redis-server.js';
 
 /**
  * Single-flight across instances through a real Redis on 127.0.0.1:6379. Each `ClusterFlight`
@@ -177,6 +178,29 @@ describe('cluster flight through Redis', () => {
     expect(waiter.get('AAPL')).toBe('AAPL@1');
     expect(asked).toEqual([['AAPL']]);
     expect(performance.now() - started).toBeLessThan(1_000);
+  });
+
+  it('stops waiting and fetches alone as soon as Redis goes away mid-wait, not at the end of the lease', async () => {
+    prefix = `mgtest:flight:${randomUUID()}`;
+    const redis = await ownRedis();
+    await redis.start();
+    try {
+      const waiter = instance({ leaseMs: 5_000 }, redis.url);
+      await waiter.start();
+      const other = new Redis(redis.url);
+      await other.set(`${prefix}:lock:quote:AAPL`, 'token-of-a-busy-instance', 'PX', 5_000);
+      other.disconnect();
+      const { asked, work } = upstream(10);
+      const started = performance.now();
+      const answer = waiter.coalesce('quote', ['AAPL'], work, codec);
+      await sleep(200);
+      expect(asked).toEqual([]);
+      await redis.stop();
+      expect((await answer).get('AAPL')).toBe('AAPL@1');
+      expect(performance.now() - started).toBeLessThan(1_500);
+    } finally {
+      await redis.stop();
+    }
   });
 
   it('works alone, without failing or waiting long, when Redis is unreachable', async () => {

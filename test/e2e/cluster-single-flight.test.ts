@@ -121,3 +121,40 @@ describe('single-flight across two gateways sharing Redis', () => {
     }
   });
 });
+
+describe('single-flight with Redis unreachable', () => {
+  let lone: SpawnedGateway;
+  let loneUpstream: FakeUpstream;
+
+  beforeAll(async () => {
+    loneUpstream = await startFakeUpstream();
+    loneUpstream.on({ path: '/stable/quote', query: { symbol: 'AAPL' } }, { delayMs: LATENCY_MS, json: fmp('stable/quote-aapl.json') });
+    lone = await spawnGateway({
+      PROVIDERS: 'fmp',
+      FMP_API_KEY: KEY,
+      FMP_BASE_URL: loneUpstream.url,
+      FMP_QUOTA: '1000000/min',
+      // Nothing listens on port 1: every Redis part of the gateway is down from the start.
+      REDIS_URL: 'redis://127.0.0.1:1',
+      RESPONSE_CACHE: 'false',
+      THROTTLE_REQUESTS_PER_MIN: 'public=100000000',
+    });
+  });
+  afterAll(async () => {
+    await lone?.stop();
+    await loneUpstream?.close();
+  });
+
+  it('still coalesces in process: 200 concurrent cold queries answered, one upstream call, one warning', async () => {
+    const { result, ms } = await timed(() => Promise.all(Array.from({ length: 200 }, () => execute(lone.url, QuoteDocument, { symbol: 'AAPL' }))));
+    expect(loneUpstream.count({ path: '/stable/quote' })).toBe(1);
+    for (const { data, errors } of result) {
+      expect(errors).toBeUndefined();
+      expect(data?.quote).toMatchObject({ symbol: 'AAPL', price: 232.8, source: 'fmp' });
+    }
+    // Never held up for a lease (5 s) by a Redis that is not there.
+    expect(ms).toBeLessThan(4_500);
+    expect(await metric(lone, 'singleflight_coalesced_total', { scope: 'process', kind: 'quote' })).toBeGreaterThan(0);
+    expect(lone.logs.filter((entry) => String(entry['msg']).startsWith('single-flight across instances unavailable'))).toHaveLength(1);
+  });
+});
