@@ -166,7 +166,7 @@ export async function createApp(config: Config, options: { readonly logger?: Log
           cache: cacheTiers.describe(),
           startupMs: Math.round(performance.now()),
         },
-        `marketgraph ready at ${server.url} · providers: ${providers.join('; ')} · cache: ${cacheTiers.describe()}${config.redisUrl ? ' · quotas and dead letters: shared through Redis' : ''}`,
+        `marketgraph ready at ${server.url} · providers: ${providers.join('; ')} · cache: ${cacheTiers.describe()}${config.redisUrl ? ' · quotas, dead letters and single-flight: shared through Redis' : ''}`,
       );
       return server;
     },

@@ -145,7 +145,7 @@ export const EnvSchema = z.object({
   CACHE_STALE_ECONOMIC: integer(0, 30 * 86_400).optional(),
   /** Seconds a provider's NOT_FOUND (unknown symbol or series) is remembered; 0 remembers none. */
   CACHE_NEGATIVE_TTL: integer(0, 86_400).default(600),
-  /** With REDIS_URL: the key prefix of the shared cache (L2), so several deployments can share one Redis. */
+  /** With REDIS_URL: the key prefix of the shared cache (L2) and of cluster single-flight (`<prefix>:flight:…`), so several deployments can share one Redis. */
   CACHE_REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_.-]{1,64}$/, 'expected 1 to 64 of A-Z a-z 0-9 : _ . -').default('mg:cache'),
   /** With REDIS_URL: longest wait for one L2 cache call before answering without it (and leaving Redis alone for a second). */
   CACHE_REDIS_TIMEOUT_MS: integer(5, 5_000).default(250),
