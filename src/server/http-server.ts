@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import {
   ApolloServerPluginLandingPageLocalDefault,
@@ -20,7 +20,7 @@ import { sendHealth, sendJson, sendReadiness, type Lifecycle, type ReadinessDeta
 import { operationObserver } from './operation-plugin.js';
 import { responseCache, type ResponseCacheOptions } from './response-cache/plugin.js';
 import type { PersistedQueryCache } from './response-cache/store.js';
-import { operationLimits, type OperationLimitsOptions } from './limits-plugin.js';
+import { operationGate, operationLimits, type OperationLimitsOptions } from './limits-plugin.js';
 import { staleAnswers } from './stale-plugin.js';
 import { subscriptionsOverWebSocketOnly } from './subscriptions-over-http.js';
 import { attachWebSocket } from './websocket.js';
@@ -54,6 +54,8 @@ export interface ServerOptions {
   readonly persistedQueries: { readonly cache: PersistedQueryCache; readonly ttlSeconds: number } | false;
   /** The whole-response cache; off when absent. */
   readonly responseCache?: ResponseCacheOptions;
+  /** RIGHTS_DENIAL=request: refuses an operation with any denied field before it runs (src/graphql/rights). */
+  readonly rightsPlugin?: ApolloServerPlugin<GraphQLContext>;
 }
 
 export interface RunningServer {
@@ -94,6 +96,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       operationObserver(logger, metrics),
       operationLimits({ ...options.limits, schema: options.schema, introspection: options.introspection }),
       staleAnswers(),
+      ...(options.rightsPlugin ? [options.rightsPlugin] : []),
       ...(options.responseCache ? [responseCache(options.responseCache)] : []),
       subscriptionsOverWebSocketOnly(GRAPHQL_PATH),
       // We set no cache hints; left on, it wraps every field resolver of every request to look.
@@ -108,6 +111,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     path: GRAPHQL_PATH,
     schema: options.schema,
     validationRules: [...options.limits.validationRules, ...(options.introspection ? [] : [NoSchemaIntrospectionCustomRule])],
+    gate: operationGate({ ...options.limits, schema: options.schema, introspection: options.introspection }),
+    maxTokens: options.limits.maxTokens,
     context: options.context,
     authenticator: options.authenticator,
     formatError,

@@ -1,6 +1,6 @@
 import { HeaderMap, type ApolloServerPlugin, type GraphQLRequestListener } from '@apollo/server';
-import { GraphQLError, type GraphQLSchema } from 'graphql';
-import { ErrorCode } from '../domain/index.js';
+import { GraphQLError, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import { ErrorCode, type Consumer } from '../domain/index.js';
 import type { GraphQLContext } from '../graphql/context.js';
 import { PriceCache } from '../graphql/limits/cost.js';
 import { limitError } from '../graphql/limits/errors.js';
@@ -41,7 +41,7 @@ export interface OperationLimitsOptions {
  * budget (`extensions.retryAfter` in seconds).
  */
 export function operationLimits(options: OperationLimitsOptions): ApolloServerPlugin<GraphQLContext> {
-  const prices = new PriceCache(options.schema);
+  const gate = operationGate(options);
   /** Requests whose parse stopped at the token limit, by their context. */
   const tooManyTokens = new WeakSet<object>();
 
@@ -53,7 +53,34 @@ export function operationLimits(options: OperationLimitsOptions): ApolloServerPl
     },
 
     async didResolveOperation({ contextValue, document, operation, request }) {
-      const consumer = contextValue.consumer;
+      await gate(contextValue.consumer, document, operation, request.variables ?? {});
+    },
+
+    async willSendResponse({ contextValue, response }) {
+      if (!tooManyTokens.has(contextValue) || response.body.kind !== 'single') return;
+      response.body.singleResult.errors = [tokenLimitError(options.maxTokens)];
+    },
+  };
+
+  return {
+    async requestDidStart() {
+      return listener;
+    },
+  };
+}
+
+/** Checks one operation of `consumer` before it runs; throws the GraphQLError that refuses it whole. */
+export type OperationGate = (
+  consumer: Consumer,
+  document: DocumentNode,
+  operation: OperationDefinitionNode | undefined,
+  variables: Readonly<Record<string, unknown>>,
+) => Promise<void>;
+
+/** The checks of `operationLimits`, for HTTP operations and graphql-ws subscriptions alike. */
+export function operationGate(options: OperationLimitsOptions): OperationGate {
+  const prices = new PriceCache(options.schema);
+  return async (consumer, document, operation, variables) => {
       if (!options.introspection && introspects(document) && !options.introspectionProfiles.has(consumer.profile)) {
         const who = consumer.anonymous ? 'callers without credentials' : `the "${consumer.profile}" profile`;
         throw new GraphQLError(`GraphQL introspection (__schema, __type) is not allowed for ${who}.`, {
@@ -61,7 +88,7 @@ export function operationLimits(options: OperationLimitsOptions): ApolloServerPl
         });
       }
       if (operation) {
-        const pricing = prices.price(document, operation, request.variables ?? {});
+        const pricing = prices.price(document, operation, variables);
         if (pricing.kind === 'too-many-nodes') {
           throw limitError(ErrorCode.QUERY_TOO_COMPLEX, 'The operation expands to too many fields to price.', { limit: 'maxQueryNodes', max: 10_000 });
         }
@@ -101,17 +128,5 @@ export function operationLimits(options: OperationLimitsOptions): ApolloServerPl
           });
         }
       }
-    },
-
-    async willSendResponse({ contextValue, response }) {
-      if (!tooManyTokens.has(contextValue) || response.body.kind !== 'single') return;
-      response.body.singleResult.errors = [tokenLimitError(options.maxTokens)];
-    },
-  };
-
-  return {
-    async requestDidStart() {
-      return listener;
-    },
   };
 }

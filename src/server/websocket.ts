@@ -16,6 +16,8 @@ import { WebSocketServer } from 'ws';
 import { MarketError, type Consumer } from '../domain/index.js';
 import type { Logger } from '../observability/logger.js';
 import { closeFrameFor, expiredTokenClose, type RequestAuthenticator } from './authentication.js';
+import type { OperationGate } from './limits-plugin.js';
+import { isTokenLimitError, tokenLimitError } from '../graphql/limits/tokens.js';
 
 export interface WebSocketOptions<TContext> {
   readonly httpServer: HttpServer;
@@ -23,6 +25,10 @@ export interface WebSocketOptions<TContext> {
   readonly schema: GraphQLSchema;
   /** Extra validation rules on top of the spec's (e.g. no introspection in production). */
   readonly validationRules: readonly ValidationRule[];
+  /** The same limits and throttling as HTTP operations, per subscribe (limits-plugin.ts). */
+  readonly gate?: OperationGate;
+  /** Parsing stops past this many tokens (LIMIT_MAX_TOKENS). */
+  readonly maxTokens?: number;
   /** The context of one subscription of `consumer`, who authenticated in `connection_init`. */
   readonly context: (consumer: Consumer) => TContext;
   readonly authenticator: RequestAuthenticator;
@@ -94,13 +100,17 @@ export function attachWebSocket<TContext>(options: WebSocketOptions<TContext>): 
         if (!consumer) throw new Error('subscription on a connection that never authenticated');
         return options.context(consumer) as Record<string, unknown>;
       },
-      onSubscribe: (_ctx, _id, payload) => {
+      onSubscribe: async (ctx, _id, payload) => {
         // The same codes Apollo Server gives these mistakes over HTTP; uncoded, the formatter
         // would report them as INTERNAL_SERVER_ERROR and log them as bugs.
         let document;
         try {
-          document = parse(payload.query);
+          document = parse(payload.query, options.maxTokens === undefined ? {} : { maxTokens: options.maxTokens });
         } catch (error) {
+          if (options.maxTokens !== undefined && error instanceof Error && isTokenLimitError(error, options.maxTokens)) {
+            const refusal = tokenLimitError(options.maxTokens);
+            return [new GraphQLError(refusal.message, { extensions: refusal.extensions })];
+          }
           return [withCode(error instanceof GraphQLError ? error : new GraphQLError('Query could not be parsed.'), 'GRAPHQL_PARSE_FAILED')];
         }
         const errors = validate(options.schema, document, rules);
@@ -109,6 +119,17 @@ export function attachWebSocket<TContext>(options: WebSocketOptions<TContext>): 
         if (!operation) return [withCode(new GraphQLError('Could not tell which operation to run: name one with operationName.'), 'OPERATION_RESOLUTION_FAILURE')];
         const variables = getVariableValues(options.schema, operation.variableDefinitions ?? [], payload.variables ?? {}, { maxErrors: 50 });
         if (variables.errors) return variables.errors.map((error) => withCode(error, 'BAD_USER_INPUT'));
+        const consumer = consumers.get(ctx);
+        if (options.gate && consumer) {
+          try {
+            await options.gate(consumer, document, operation, payload.variables ?? {});
+          } catch (error) {
+            if (!(error instanceof GraphQLError)) throw error;
+            // `http` (status, Retry-After) is for HTTP responses; a WebSocket client reads the rest.
+            const { http: _http, ...extensions } = error.extensions;
+            return [new GraphQLError(error.message, { nodes: error.nodes, originalError: error.originalError, extensions })];
+          }
+        }
         return {
           schema: options.schema,
           document,

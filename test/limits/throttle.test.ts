@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnGateway, type SpawnedGateway } from '../support/gateway.js';
-import { apiKeyEntry, freshSymbols, post, providerCalls } from './support.js';
+import { apiKeyEntry, post, providerCalls } from './support.js';
 
 /**
  * Per-consumer throttling on a spawned gateway: requests per minute and provider calls per
@@ -65,20 +65,22 @@ describe('requests per minute', () => {
 describe('provider calls per minute', () => {
   it('refuses a consumer whose operations made its 2 provider calls, before any further call', async () => {
     const basic = { 'x-api-key': KEYS.basic };
-    const [first, second, third] = freshSymbols(3, 'PCT');
+    // Company profiles: the basic profile reads them from the provider (its quotes are delayed ones).
+    const COMPANY = 'query C($s: String!) { company(symbol: $s) { symbol } }';
+    const [first, second, third] = ['NVDA', 'AMZN', 'GOOGL'];
     const start = await providerCalls(gateway.origin);
-    expect((await post(gateway.url, QUOTE, { s: first }, basic)).status).toBe(200);
-    expect((await post(gateway.url, QUOTE, { s: second }, basic)).status).toBe(200);
+    expect((await post(gateway.url, COMPANY, { s: first }, basic)).status).toBe(200);
+    expect((await post(gateway.url, COMPANY, { s: second }, basic)).status).toBe(200);
     expect(await providerCalls(gateway.origin)).toBe(start + 2);
 
-    const refused = await post(gateway.url, QUOTE, { s: third }, basic);
+    const refused = await post(gateway.url, COMPANY, { s: third }, basic);
     expect(refused.status).toBe(429);
     expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED', budget: 'providerCalls', limit: 2 });
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     expect(await providerCalls(gateway.origin)).toBe(start + 2);
 
     // Another consumer's calls are its own: pro-b is not charged for basic-c's.
-    const other = await post(gateway.url, QUOTE, { s: third }, { 'x-api-key': KEYS.proB });
+    const other = await post(gateway.url, COMPANY, { s: third }, { 'x-api-key': KEYS.proB });
     expect(other.status).toBe(200);
   });
 });
