@@ -1,5 +1,8 @@
 import type { Config } from './config/index.js';
-import type { RightsEnforcement } from './graphql/rights/enforce.js';
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { GraphQLContext } from './graphql/context.js';
+import type { Denial, RightsEnforcement } from './graphql/rights/enforce.js';
+import { rejectForbiddenOperations } from './graphql/rights/request-mode.js';
 import { DelayedQuotes } from './market/delayed-quotes.js';
 import { connectLazily } from './market/redis-connection.js';
 import type { MarketService, ProviderCallEvent } from './market/service.js';
@@ -13,6 +16,8 @@ export interface AppRights {
   /** What the schema transform reports: denials and admin actions, into the audit trail. */
   readonly enforcement: RightsEnforcement;
   readonly delayedQuotes: DelayedQuotes;
+  /** With RIGHTS_DENIAL=request, what the server runs before each operation: `{ rightsPlugin }`, else nothing. */
+  readonly server: { readonly rightsPlugin?: ApolloServerPlugin<GraphQLContext> };
   /** Records a provider call for the consumer whose operation made it (none outside an operation). */
   onProviderCall(event: ProviderCallEvent): void;
   close(): Promise<void>;
@@ -30,12 +35,15 @@ export function createAppRights(config: Config, logger: Logger, adapters: readon
   const lead = adapters.find((adapter) => adapter.id === config.providers[0]);
   const quoteAt = lead && hasQuoteAt(lead) ? lead.quoteAt : undefined;
   const delayedQuotes = new DelayedQuotes({ current: (symbols) => market().getQuotes(symbols), ...(quoteAt ? { quoteAt } : {}) });
+  const onDenied = ({ consumer, right, path }: Denial): void =>
+    audit.record({ time: new Date(), kind: 'DENIED', consumer: consumer.id, profile: consumer.profile, allowed: false, right, path });
   return {
     audit,
     delayedQuotes,
+    server: config.rights.denial === 'request' ? { rightsPlugin: rejectForbiddenOperations(onDenied) } : {},
     enforcement: {
-      onDenied: ({ consumer, right, path }) =>
-        audit.record({ time: new Date(), kind: 'DENIED', consumer: consumer.id, profile: consumer.profile, allowed: false, right, path }),
+      denial: config.rights.denial,
+      onDenied,
       onAdminAction: ({ consumer, right, path }) =>
         audit.record({ time: new Date(), kind: 'ADMIN_ACTION', consumer: consumer.id, profile: consumer.profile, allowed: true, right, path }),
     },

@@ -153,6 +153,7 @@ export async function createApp(config: Config, options: { readonly logger?: Log
         limits: limits.server,
         // Persisted queries and whole responses in the same cache tiers as market data.
         ...responseCaching(config, cacheTiers.createKeyvStore, logger, metrics),
+        ...rights.server,
         readiness: () => ({ providers: registry.summaries().map((provider) => provider.id), cache: cacheTiers.describe() }),
         logger,
         metrics,

@@ -1,4 +1,4 @@
-import { getDirective, MapperKind, mapSchema } from '@graphql-tools/utils';
+import { getDirective, MapperKind, mapSchema, type DirectableGraphQLObject } from '@graphql-tools/utils';
 import {
   defaultFieldResolver,
   GraphQLError,
@@ -12,6 +12,7 @@ import { ErrorCode, Right as RightSchema, type Consumer, type Right } from '../.
 import { auditScope, type AuditScope } from '../../observability/audit.js';
 import type { GraphQLContext } from '../context.js';
 import { REQUIRES_RIGHT } from './directive.js';
+import { operationRefusal } from './request-mode.js';
 
 /** A field a consumer was refused. */
 export interface Denial {
@@ -32,12 +33,18 @@ export interface AdminAction {
 }
 
 export interface RightsEnforcement {
+  /**
+   * `field` (default): a denied field is null with FORBIDDEN. `request`: the server refuses the
+   * whole operation first (request-mode.ts); here, a subscription selecting any denied field is
+   * refused on subscribe, since graphql-ws runs no Apollo plugins.
+   */
+  readonly denial?: 'field' | 'request';
   readonly onDenied?: (denial: Denial) => void;
   readonly onAdminAction?: (action: AdminAction) => void;
 }
 
 /** The rights a field needs: its own `@requiresRight`, and its object type's. */
-export function requiredRights(schema: GraphQLSchema, typeName: string, field: GraphQLFieldConfig<unknown, unknown>): Right[] {
+export function requiredRights(schema: GraphQLSchema, typeName: string, field: DirectableGraphQLObject): Right[] {
   const type = schema.getType(typeName);
   const uses = [...(type ? (getDirective(schema, type, REQUIRES_RIGHT) ?? []) : []), ...(getDirective(schema, field, REQUIRES_RIGHT) ?? [])];
   return [...new Set(uses.map((use) => RightSchema.parse(use['right'])))];
@@ -66,7 +73,7 @@ export function enforceRights(schema: GraphQLSchema, options: RightsEnforcement 
   const mutationType = schema.getMutationType()?.name;
   return mapSchema(schema, {
     [MapperKind.OBJECT_FIELD]: (fieldConfig, fieldName, typeName) => {
-      const rights = requiredRights(schema, typeName, fieldConfig as GraphQLFieldConfig<unknown, unknown>);
+      const rights = requiredRights(schema, typeName, fieldConfig);
       if (rights.length === 0) return fieldConfig;
       const field = `${typeName}.${fieldName}`;
       const isAdminAction = typeName === mutationType;
@@ -94,7 +101,14 @@ export function enforceRights(schema: GraphQLSchema, options: RightsEnforcement 
             return defaultFieldResolver(source, args, context, info);
           };
       const subscribe = fieldConfig.subscribe;
-      if (subscribe) {
+      if (subscribe && options.denial === 'request') {
+        guarded.subscribe = (source, args, context, info) => {
+          const consumer = (context as GraphQLContext).consumer;
+          const refusal = operationRefusal(info.schema, info.operation, info.fragments, info.variableValues, consumer, options.onDenied);
+          if (refusal) throw refusal;
+          return auditScope.run(admit(context as GraphQLContext, info), () => subscribe(source, args, context, info));
+        };
+      } else if (subscribe) {
         // The check runs on subscribe, so a denied subscription starts no feed.
         guarded.subscribe = (source, args, context, info) => auditScope.run(admit(context as GraphQLContext, info), () => subscribe(source, args, context, info));
       }

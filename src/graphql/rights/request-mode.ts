@@ -1,0 +1,54 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { GraphQLError, Kind, type FragmentDefinitionNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import { ErrorCode, type Consumer } from '../../domain/index.js';
+import type { GraphQLContext } from '../context.js';
+import type { Denial } from './enforce.js';
+import { forbiddenSelections } from './operation.js';
+
+/**
+ * RIGHTS_DENIAL=request: an operation selecting any field its consumer lacks the right for is
+ * refused whole, before anything runs, with one FORBIDDEN error listing every such field
+ * (`extensions.denied`) and naming the first missing right (`extensions.right`).
+ */
+export function operationRefusal(
+  schema: GraphQLSchema,
+  operation: OperationDefinitionNode,
+  fragments: Readonly<Record<string, FragmentDefinitionNode>>,
+  variables: Readonly<Record<string, unknown>>,
+  consumer: Consumer,
+  onDenied?: (denial: Denial) => void,
+): GraphQLError | undefined {
+  const denied = forbiddenSelections(schema, operation, fragments, variables, consumer);
+  const first = denied[0];
+  if (!first) return undefined;
+  for (const selection of denied) onDenied?.({ consumer, ...selection });
+  const who = consumer.anonymous ? 'Callers without credentials' : `Profile "${consumer.profile}"`;
+  const fields = [...new Set(denied.map((selection) => selection.field))];
+  return new GraphQLError(`${who} lack the rights this operation needs (${fields.join(', ')}); nothing was run.`, {
+    extensions: {
+      code: ErrorCode.FORBIDDEN,
+      right: first.right,
+      profile: consumer.profile,
+      denied: denied.map(({ path, right }) => ({ path, right })),
+      http: { status: 403 },
+    },
+  });
+}
+
+/** The Apollo Server side of RIGHTS_DENIAL=request (graphql-ws subscriptions: see enforceRights). */
+export function rejectForbiddenOperations(onDenied?: (denial: Denial) => void): ApolloServerPlugin<GraphQLContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ schema, document, operation, request, contextValue }) {
+          if (!operation) return;
+          const fragments = Object.fromEntries(
+            document.definitions.filter((definition): definition is FragmentDefinitionNode => definition.kind === Kind.FRAGMENT_DEFINITION).map((fragment) => [fragment.name.value, fragment]),
+          );
+          const refusal = operationRefusal(schema, operation, fragments, request.variables ?? {}, contextValue.consumer, onDenied);
+          if (refusal) throw refusal;
+        },
+      };
+    },
+  };
+}
