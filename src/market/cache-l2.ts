@@ -17,6 +17,8 @@ export type TierState = 'up' | 'down';
 
 const DEFAULT_CONNECT_WAIT_MS = 1_000;
 const DEFAULT_PAUSE_MS = 1_000;
+const COUNT_EVERY_MS = 10_000;
+const FIRST_COUNT_WAIT_MS = 1_000;
 
 /**
  * The shared L2 tier: one Redis connection (node-redis, through @keyv/redis) for every namespace
@@ -33,6 +35,8 @@ export class RedisTier {
   private known: 'unknown' | TierState = 'unknown';
   private closed = false;
   private readonly pauseMs: number;
+  /** Per SCAN pattern: the last count, when it finished, and the count running now. */
+  private readonly counted = new Map<string, { value: number | undefined; at: number; running: Promise<void> | undefined }>();
 
   private constructor(private readonly options: RedisTierOptions) {
     this.pauseMs = options.pauseMs ?? DEFAULT_PAUSE_MS;
@@ -110,13 +114,39 @@ export class RedisTier {
     }
   }
 
-  /** Keys under a prefix, counted by SCAN (bounded by the timeout); undefined while L2 is down. */
+  /**
+   * Keys under a prefix, counted by SCAN at most every 10 s (a large keyspace takes many round
+   * trips, so a scrape reads the last count rather than waiting for a new one, except for the
+   * first, up to a second); undefined while L2 is down or before any count finished. A slow or
+   * failed count is no outage: requests are what tell whether Redis is there.
+   */
   async count(match: string): Promise<number | undefined> {
-    return this.guard(async () => {
-      let total = 0;
-      for await (const keys of this.client.scanIterator({ MATCH: match, COUNT: 1_000 })) total += keys.length;
-      return total;
-    }, undefined);
+    if (!this.available) return undefined;
+    const counted = this.counted.get(match) ?? { value: undefined, at: -Infinity, running: undefined };
+    this.counted.set(match, counted);
+    if (counted.running === undefined && performance.now() - counted.at >= COUNT_EVERY_MS) {
+      counted.running = this.scan(match)
+        .then(
+          (value) => {
+            counted.value = value;
+            counted.at = performance.now();
+          },
+          () => undefined,
+        )
+        .finally(() => (counted.running = undefined));
+    }
+    if (counted.value === undefined && counted.running) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([counted.running, new Promise((resolve) => (timer = setTimeout(resolve, FIRST_COUNT_WAIT_MS)))]);
+      clearTimeout(timer);
+    }
+    return counted.value;
+  }
+
+  private async scan(match: string): Promise<number> {
+    let total = 0;
+    for await (const keys of this.client.scanIterator({ MATCH: match, COUNT: 1_000 })) total += keys.length;
+    return total;
   }
 
   async close(): Promise<void> {
