@@ -115,7 +115,7 @@ export function createMetrics(probes: MetricProbes): Metrics {
     }),
     staleServed: new Counter({
       name: 'stale_answers_total',
-      help: 'Answers served from cache past their freshness because no provider could answer.',
+      help: 'Answers served from cache past their freshness, marked stale: inside the kind\'s revalidation window while a background refresh runs, or because no provider could answer.',
       labelNames: ['kind'],
       registers: [registry],
     }),
