@@ -41,6 +41,7 @@ describe('the response cache policy', () => {
     expect(kindsOf('subscription { quotes(symbols: ["AAPL"]) { price } }')).toBeUndefined();
     expect(kindsOf('{ providers { id breaker { state } } }')).toBeUndefined();
     expect(kindsOf('{ quote(symbol: "AAPL") { price } providers { id } }')).toBeUndefined();
+    expect(kindsOf('{ auditLog(limit: 5) { __typename } }')).toBeUndefined();
     expect(kindsOf('{ __schema { queryType { name } } }')).toBeUndefined();
     expect(kindsOf('{ quote(symbol: "AAPL") { price } __type(name: "Quote") { name } }')).toBeUndefined();
     expect(kindsOf('{ __typename }')).toBeUndefined();

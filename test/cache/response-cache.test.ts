@@ -173,16 +173,18 @@ describe('the response cache', () => {
   it('keeps no answer past the freshness of the market-cache entries it was made of', async () => {
     serveFixtures();
     const gateway = await instance(400);
-    await gateway.run('{ quote(symbol: "AAPL") { price } }');
+    // Realtime quotes: the market cache's own entries (delayed ones are picked from snapshots).
+    const consumer: Consumer = { id: 'trader-1', profile: 'pro', rights: new Set(ALL_RIGHTS), anonymous: false };
+    await gateway.run('{ quote(symbol: "AAPL") { price } }', { consumer });
     expect(quoteCalls()).toBe(1);
     await sleep(200);
     // Answered from the market cache with a quote fetched 200 ms ago: 200 ms of freshness left.
     const shape = '{ quote(symbol: "AAPL") { symbol price } }';
-    expect((await gateway.run(shape)).cache).toBe('MISS');
-    expect((await gateway.run(shape)).cache).toBe('HIT');
+    expect((await gateway.run(shape, { consumer })).cache).toBe('MISS');
+    expect((await gateway.run(shape, { consumer })).cache).toBe('HIT');
     await sleep(250);
     // Past the quote's freshness (a response kept a full TTL from when it was stored would still hit).
-    expect((await gateway.run(shape)).cache).toBe('MISS');
+    expect((await gateway.run(shape, { consumer })).cache).toBe('MISS');
     expect(quoteCalls()).toBe(2);
   });
 

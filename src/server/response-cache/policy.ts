@@ -38,6 +38,7 @@ export const TYPE_CLASSES: Readonly<Record<string, CacheKind | 'part' | 'live'>>
   BreakerStatus: 'live',
   ProviderCallWindow: 'live',
   ProviderKeyStatus: 'live',
+  AuditEntry: 'live',
   Mutation: 'live',
   Subscription: 'live',
 };
