@@ -99,7 +99,16 @@ export async function createApp(config: Config, options: { readonly logger?: Log
   const cache = cacheTiers.market;
   // With Redis, a miss is fetched once in the cluster: one instance claims it, the others wait for its answer.
   const clusterFlight = config.redisUrl
-    ? await (await import('./market/cluster-flight.js')).createClusterFlight({ redisUrl: config.redisUrl, prefix: `${config.cache.redis.prefix}:flight`, leaseMs: config.clusterFlight.leaseMs }, logger)
+    ? await (await import('./market/cluster-flight.js')).createClusterFlight(
+        {
+          redisUrl: config.redisUrl,
+          prefix: `${config.cache.redis.prefix}:flight`,
+          leaseMs: config.clusterFlight.leaseMs,
+          // A just-settled outcome is as good as a cache entry while the data is fresh (scopes are cache kinds).
+          reuseMs: (scope) => (scope in config.cache.ttlMs ? config.cache.ttlMs[scope as keyof typeof config.cache.ttlMs] : 0),
+        },
+        logger,
+      )
     : undefined;
   // Abuse limits and per-consumer budgets; provider calls are charged to the consumer that made them.
   const limits = createAppLimits(config.limits, config.redisUrl, logger);
