@@ -33,10 +33,17 @@ export interface ClusterFlightOptions {
    */
   readonly leaseMs: number;
   /**
-   * How long a settled outcome is kept for waiters to read (and for claims that come just after
-   * the flight settled, which take it instead of fetching again). Default 1 s.
+   * How long a settled outcome is kept for its waiters to read: long enough for a waiter whose
+   * event loop is busy to be late. Default: the lease.
    */
-  readonly resultTtlMs?: number;
+  readonly keepMs?: number;
+  /**
+   * Per scope (kind of data), how long after a flight settled a new claim takes its outcome
+   * instead of fetching again (a miss that came just after the flight, on an instance that did
+   * not wait for it): no longer than the data stays fresh in the cache. At most `keepMs`;
+   * default 1 s for every scope.
+   */
+  readonly reuseMs?: number | ((scope: string) => number);
   /** Longest a waiter waits for others before it fetches on its own. Default twice the lease. */
   readonly maxWaitMs?: number;
   /** How long the first use waits for Redis to connect (default 1 s); later uses never wait. */
@@ -47,22 +54,25 @@ export interface ClusterFlightOptions {
 }
 
 const DEFAULT_PREFIX = 'mg:flight';
-const DEFAULT_RESULT_TTL_MS = 1_000;
+const DEFAULT_REUSE_MS = 1_000;
 /** Waking this long after a lease runs out leaves Redis the time to have expired it. */
 const LEASE_MARGIN_MS = 20;
 /** Rounds of claiming keys whose holder vanished before a caller gives up on the cluster. */
 const MAX_ROUNDS = 3;
 
 /**
- * Per key (KEYS: lock, result pairs; ARGV: token, lease): a kept outcome if there is one, else
- * the lock if it is free, else how long the holder's lease has left. Atomic, so a key claimed
- * just after its flight settled takes the outcome instead of fetching again.
+ * Per key (KEYS: lock, result pairs; ARGV: token, lease, keep, reuse): an outcome kept less than
+ * `reuse` ago, so a key claimed just after its flight settled takes it instead of fetching again;
+ * else the lock if it is free, dropping any older outcome (so an outcome a waiter finds is always
+ * of the flight it waits for, or a later one); else how long the holder's lease has left.
  */
 const CLAIM_LUA = `local out = {}
 for i = 1, #KEYS, 2 do
-  local kept = redis.call('GET', KEYS[i + 1])
-  if kept then out[#out + 1] = {'done', kept}
-  elseif redis.call('SET', KEYS[i], ARGV[1], 'NX', 'PX', ARGV[2]) then out[#out + 1] = {'owned', ''}
+  local left = redis.call('PTTL', KEYS[i + 1])
+  if left > 0 and tonumber(ARGV[3]) - left < tonumber(ARGV[4]) then out[#out + 1] = {'done', redis.call('GET', KEYS[i + 1])}
+  elseif redis.call('SET', KEYS[i], ARGV[1], 'NX', 'PX', ARGV[2]) then
+    redis.call('DEL', KEYS[i + 1])
+    out[#out + 1] = {'owned', ''}
   else out[#out + 1] = {'held', tostring(redis.call('PTTL', KEYS[i]))} end
 end
 return out`;
@@ -97,7 +107,8 @@ export class ClusterFlight {
   private readonly redis: Redis & FlightCommands;
   private readonly prefix: string;
   private readonly channel: string;
-  private readonly resultTtlMs: number;
+  private readonly keepMs: number;
+  private readonly reuseMs: (scope: string) => number;
   private readonly maxWaitMs: number;
   private readonly readiness: RedisReadiness;
   private readonly subscriberReadiness: RedisReadiness;
@@ -114,7 +125,9 @@ export class ClusterFlight {
     this.redis.defineCommand('mgFlightSettle', { lua: SETTLE_LUA, numberOfKeys: 2 });
     this.prefix = options.prefix ?? DEFAULT_PREFIX;
     this.channel = `${this.prefix}:done`;
-    this.resultTtlMs = options.resultTtlMs ?? DEFAULT_RESULT_TTL_MS;
+    this.keepMs = options.keepMs ?? options.leaseMs;
+    const reuse = options.reuseMs ?? DEFAULT_REUSE_MS;
+    this.reuseMs = (scope) => Math.min(typeof reuse === 'number' ? reuse : reuse(scope), this.keepMs);
     this.maxWaitMs = options.maxWaitMs ?? 2 * options.leaseMs;
     const waitMs = options.connectWaitMs ?? 1_000;
     this.readiness = new RedisReadiness(options.redis, waitMs);
@@ -170,7 +183,10 @@ export class ClusterFlight {
         }
       });
       const ownedRun = owned.length > 0 ? this.runOwned(scope, owned, claims.token, work, codec, answers) : undefined;
-      await Promise.all([ownedRun, ...waits]);
+      // Every wait is seen out before an owner's failure is passed on, so none is left unhandled.
+      const outcomes = await Promise.allSettled([ownedRun, ...waits]);
+      const failed = outcomes.find((outcome) => outcome.status === 'rejected');
+      if (failed) throw failed.reason;
       if (alone.length > 0) await this.runAlone(alone, work, answers);
       pending = again;
     }
@@ -218,7 +234,7 @@ export class ClusterFlight {
     const token = randomUUID();
     const names = keys.flatMap((key) => [this.lockKey(scope, key), this.resultKey(scope, key)]);
     try {
-      const entries = await this.redis.mgFlightClaim(names.length, ...names, token, this.options.leaseMs);
+      const entries = await this.redis.mgFlightClaim(names.length, ...names, token, this.options.leaseMs, this.keepMs, this.reuseMs(scope));
       this.health.up();
       return { token, entries };
     } catch (error) {
@@ -253,7 +269,7 @@ export class ClusterFlight {
   private async settle(scope: string, keys: readonly string[], token: string, payloadOf: (key: string) => string): Promise<void> {
     const pipeline = this.redis.pipeline() as ReturnType<Redis['pipeline']> & { mgFlightSettle: FlightCommands['mgFlightSettle'] };
     for (const key of keys) {
-      void pipeline.mgFlightSettle(this.lockKey(scope, key), this.resultKey(scope, key), token, payloadOf(key), this.resultTtlMs, this.channel, this.flightId(scope, key));
+      void pipeline.mgFlightSettle(this.lockKey(scope, key), this.resultKey(scope, key), token, payloadOf(key), this.keepMs, this.channel, this.flightId(scope, key));
     }
     try {
       const replies = (await pipeline.exec()) ?? [];
@@ -344,6 +360,8 @@ export interface ClusterFlightSettings {
   /** Namespace of the lock, outcome and channel keys (e.g. `mg:flight`). */
   readonly prefix: string;
   readonly leaseMs: number;
+  /** Per kind of data, how long it stays fresh: a just-settled outcome is reused no longer. */
+  readonly reuseMs: (scope: string) => number;
 }
 
 /** Logging of the flight's Redis going away and coming back. */
@@ -364,6 +382,7 @@ export async function createClusterFlight(settings: ClusterFlightSettings, log: 
     ownsRedis: true,
     prefix: settings.prefix,
     leaseMs: settings.leaseMs,
+    reuseMs: settings.reuseMs,
     onStoreDown: (error) => log.warn({ err: error }, 'single-flight across instances unavailable (Redis): each instance fetches its own misses until it is back'),
     onStoreUp: () => log.info({}, 'single-flight across instances (Redis) back: a miss is fetched once in the cluster again'),
   });
