@@ -145,7 +145,7 @@ describe('provider status', () => {
 
   it('refuses a provider the gateway does not run, and one that does not exist, with a code', async () => {
     const notEnabled = await execute(gateway.url, ResetCircuitBreakerDocument, { provider: 'POLYGON' });
-    expect(notEnabled.data).toBeNull();
+    expect(notEnabled.data).toEqual({ resetCircuitBreaker: null });
     expect(notEnabled.errors?.[0]).toMatchObject({
       path: ['resetCircuitBreaker'],
       extensions: { code: 'BAD_USER_INPUT', provider: 'polygon', enabled: ['fmp', 'simulated'] },

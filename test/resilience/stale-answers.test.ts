@@ -1,6 +1,7 @@
 import { ApolloServer } from '@apollo/server';
 import type { GraphQLResolveInfo } from 'graphql';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ALL_RIGHTS, type Consumer } from '../../src/domain/index.js';
 import { createContext, type GraphQLContext } from '../../src/graphql/context.js';
 import { createSchema } from '../../src/graphql/schema.js';
 import { StaleTracker } from '../../src/graphql/stale.js';
@@ -77,7 +78,9 @@ beforeAll(async () => {
   });
   const market = new MarketService({ registry, cache, chainBudgetMs: 1_000 });
   const hub = new QuoteHub({ source: undefined });
-  context = () => createContext({ market, providers: registry, hub });
+  // Every right, so each field of the query runs and can be served stale.
+  const operator: Consumer = { id: 'test-operator', profile: 'admin', rights: new Set(ALL_RIGHTS), anonymous: false };
+  context = () => createContext({ market, providers: registry, hub }, operator);
   apollo = new ApolloServer<GraphQLContext>({ schema: await createSchema(), plugins: [staleAnswers()] });
   await apollo.start();
 });
