@@ -18,7 +18,8 @@ import { fixture, startFakeUpstream, type FakeUpstream } from '../support/fake-u
  */
 
 const REDIS_URL = 'redis://127.0.0.1:6379';
-const FRESH_MS = 100;
+// Long enough that a busy machine never lets a refreshed entry go stale again mid-test.
+const FRESH_MS = 600;
 const QUOTE = { path: '/stable/quote', query: { symbol: 'AAPL' } };
 const UNKNOWN = { path: '/stable/quote', query: { symbol: 'ZZZZ' } };
 const HISTORY = { path: '/stable/historical-price-eod/full', query: { symbol: 'AAPL' } };
@@ -99,11 +100,11 @@ describe('stale-while-revalidate', () => {
     expect(first).toMatchObject({ price: 232.8, stale: false });
     await sleep(FRESH_MS + 20);
 
-    // The provider now takes 400 ms and has a new price; ten reads must not wait for it.
-    upstream.on(QUOTE, { json: aaplAt(240), delayMs: 400 });
+    // The provider now takes 1.5 s and has a new price; ten reads must not wait for it.
+    upstream.on(QUOTE, { json: aaplAt(240), delayMs: 1_500 });
     const started = performance.now();
     const answers = await Promise.all(Array.from({ length: 10 }, () => market.getQuotes(['AAPL'])));
-    expect(performance.now() - started).toBeLessThan(300);
+    expect(performance.now() - started).toBeLessThan(1_000);
     for (const [answer] of answers) {
       expect(answer).toMatchObject({ symbol: 'AAPL', price: 232.8, stale: true });
       expect(wasServedStale(answer)).toBe(true);
@@ -115,7 +116,6 @@ describe('stale-while-revalidate', () => {
     await until(async () => ((await market.getQuotes(['AAPL']))[0] as Quote).stale === false);
     const [fresh] = await market.getQuotes(['AAPL']);
     expect(fresh).toMatchObject({ price: 240, stale: false });
-    await sleep(450);
     expect(upstream.count(QUOTE)).toBe(2);
   });
 
