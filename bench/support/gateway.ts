@@ -1,6 +1,6 @@
 // A built gateway (dist/main.js) on a free loopback port, for benchmarks: production mode, quiet
-// logs, and budgets per consumer lifted so that the bench measures the serving path rather than
-// the anonymous profile's throttle. Run `npm run build` first.
+// logs, and an anonymous consumer with the rights and budgets a load test needs, so that the bench
+// measures the serving path rather than refusals. Run `npm run build` first.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -8,11 +8,18 @@ import { fileURLToPath } from 'node:url';
 
 const MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
 
-/** The anonymous profile's per-minute and per-operation budgets would refuse a load test. */
-const UNTHROTTLED = {
-  THROTTLE_REQUESTS_PER_MIN: 'public=100000000',
-  THROTTLE_PROVIDER_CALLS_PER_MIN: 'public=100000000',
-  LIMIT_COST_BUDGET: 'public=100000000',
+/**
+ * Anonymous callers get a profile of the bench's own, with the rights its queries need (real-time
+ * quotes, companies) and no per-minute or per-operation budget: in production they would
+ * otherwise be the public profile (delayed quotes, 600 operations a minute), and the bench would
+ * measure refusals.
+ */
+const BENCH_CONSUMER = {
+  AUTH_PROFILES: JSON.stringify({ bench: ['QUOTES_REALTIME', 'QUOTES_DELAYED', 'COMPANY'] }),
+  AUTH_ANONYMOUS_PROFILE: 'bench',
+  THROTTLE_REQUESTS_PER_MIN: '*=100000000',
+  THROTTLE_PROVIDER_CALLS_PER_MIN: '*=100000000',
+  LIMIT_COST_BUDGET: '*=100000000',
 } as const;
 
 export interface BenchGateway {
@@ -32,7 +39,7 @@ export async function freePort(): Promise<number> {
 export async function startGateway(env: Record<string, string>): Promise<BenchGateway> {
   const port = await freePort();
   const child = spawn(process.execPath, [MAIN], {
-    env: { PATH: process.env['PATH'] ?? '', NODE_ENV: 'production', LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: String(port), ...UNTHROTTLED, ...env },
+    env: { PATH: process.env['PATH'] ?? '', NODE_ENV: 'production', LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: String(port), ...BENCH_CONSUMER, ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`gateway exited with ${code} before ready`))));

@@ -14,8 +14,6 @@ import { execute, type GraphQLResponse } from '../support/graphql-client.js';
  */
 
 const KEY = 'test-key-0001';
-/** The anonymous profile's budgets (cost of one operation, provider calls a minute) would cut these batches short; limits have tests of their own. */
-const UNLIMITED = { LIMIT_COST_BUDGET: 'public=100000000', THROTTLE_PROVIDER_CALLS_PER_MIN: 'public=100000000', THROTTLE_REQUESTS_PER_MIN: 'public=100000000' };
 /** Chunks of one batch the gateway keeps in flight at once (CHUNK_CONCURRENCY in service.ts). */
 const CHUNK_CONCURRENCY = 4;
 
@@ -75,7 +73,6 @@ describe('a gateway on Alpha Vantage premium (bulk quotes, 100 a call)', () => {
     upstream = await startFakeUpstream();
     upstream.on({ path: '/query', query: { function: 'REALTIME_BULK_QUOTES' } }, (request) => bulkQuotes(request));
     gateway = await spawnGateway({
-      ...UNLIMITED,
       PROVIDERS: 'alphavantage',
       ALPHAVANTAGE_API_KEY: KEY,
       ALPHAVANTAGE_BASE_URL: upstream.url,
@@ -176,7 +173,7 @@ describe('a gateway on a paid Polygon plan (snapshot, 250 a call)', () => {
       }));
       return { json: { status: 'OK', count: tickers.length, request_id: 'fake', tickers } };
     });
-    gateway = await spawnGateway({ ...UNLIMITED, PROVIDERS: 'polygon', POLYGON_API_KEY: KEY, POLYGON_BASE_URL: upstream.url, POLYGON_QUOTA: '100000/min' });
+    gateway = await spawnGateway({ PROVIDERS: 'polygon', POLYGON_API_KEY: KEY, POLYGON_BASE_URL: upstream.url, POLYGON_QUOTA: '100000/min' });
   });
   afterAll(async () => {
     await gateway?.stop();
@@ -209,7 +206,7 @@ describe('a gateway on Finnhub (one symbol a call)', () => {
       arrivals.push(performance.now());
       return { json: { c: 10, d: 0.1, dp: 1, h: 11, l: 9, o: 10, pc: 9.9, t: 1582641000 }, delayMs: LATENCY_MS };
     });
-    gateway = await spawnGateway({ ...UNLIMITED, PROVIDERS: 'finnhub', FINNHUB_API_KEY: KEY, FINNHUB_BASE_URL: upstream.url, FINNHUB_QUOTA: '100000/min' });
+    gateway = await spawnGateway({ PROVIDERS: 'finnhub', FINNHUB_API_KEY: KEY, FINNHUB_BASE_URL: upstream.url, FINNHUB_QUOTA: '100000/min' });
   });
   afterAll(async () => {
     await gateway?.stop();
