@@ -59,6 +59,8 @@ export interface AuditQuery {
 
 /** Entries waiting for Redis to come up; beyond this the oldest are dropped (the log still has them). */
 const MAX_PENDING = 10_000;
+/** How long a read waits for a connecting Redis before answering from memory. */
+const READ_WAIT_MS = 1_000;
 /** Stream entries read per XREVRANGE page when filtering by consumer. */
 const PAGE = 500;
 
@@ -97,6 +99,7 @@ export class AuditTrail {
   async read(query: AuditQuery): Promise<AuditEntry[]> {
     const redis = this.options.redis;
     if (!redis) return newestFirst(this.ring, query);
+    if (redis.status !== 'ready') await this.readyWithin(redis, READ_WAIT_MS);
     await this.flush();
     if (redis.status !== 'ready') {
       this.log.warn('audit stream unreachable: answering from this instance’s memory');
@@ -119,6 +122,21 @@ export class AuditTrail {
       end = `(${page[page.length - 1]![0]}`;
     }
     return found;
+  }
+
+  /** Resolves once the client is ready, or after `ms`, or at once when it is not even trying. */
+  private readyWithin(redis: Redis, ms: number): Promise<void> {
+    if (!['wait', 'connecting', 'connect', 'reconnecting'].includes(redis.status)) return Promise.resolve();
+    if (redis.status === 'wait') redis.connect().catch(() => undefined);
+    return new Promise<void>((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        redis.off('ready', done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      redis.once('ready', done);
+    });
   }
 
   /** Writes the pending entries, in order, once Redis is ready. */
