@@ -55,6 +55,11 @@ async function startGateway() {
   }
 }
 
+/** CPU seconds (user + system) a process has used: per request, a figure other load on the machine barely moves. */
+const cpuSeconds = async (pid) => {
+  const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+};
 const rssMb = async (pid) => Number(/VmRSS:\s+(\d+)/.exec(await readFile(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
 const load = (port) => autocannon({ url: `http://127.0.0.1:${port}`, connections, duration: seconds, requests: [request] });
 
@@ -74,7 +79,9 @@ const bare = createServer((req, res) => {
 await new Promise((resolve) => bare.listen(0, '127.0.0.1', resolve));
 
 const bareResult = await load(bare.address().port);
+const cpuBefore = await cpuSeconds(gateway.child.pid);
 const gatewayResult = await load(gateway.port);
+const gatewayCpu = (await cpuSeconds(gateway.child.pid)) - cpuBefore;
 const loadedRssMb = await rssMb(gateway.child.pid);
 bare.close();
 gateway.child.removeAllListeners('exit');
@@ -91,6 +98,7 @@ const figures = {
   gatewayReqPerSec: Math.round(gatewayResult.requests.average),
   bareP99Ms: bareResult.latency.p99,
   gatewayP99Ms: gatewayResult.latency.p99,
+  gatewayCpuMicrosPerRequest: Math.round((gatewayCpu * 1e6) / Math.max(1, gatewayResult.requests.total)),
   gatewayErrors: gatewayResult.errors + gatewayResult.non2xx,
   ratio: Number((gatewayResult.requests.average / bareResult.requests.average).toFixed(3)),
 };
