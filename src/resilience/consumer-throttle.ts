@@ -64,10 +64,13 @@ export class ConsumerThrottle {
   async admit(consumer: ThrottledConsumer): Promise<Admission> {
     const budgets = this.options.budgets(consumer.profile);
     const now = Date.now();
-    const request = await this.counter('requests', consumer.profile, budgets.requestsPerMinute).consume(consumer.id, 1);
+    // Both at once (one round trip's wait with Redis). Zero points: reads the provider-call window
+    // (and its reset) without spending it.
+    const [request, calls] = await Promise.all([
+      this.counter('requests', consumer.profile, budgets.requestsPerMinute).consume(consumer.id, 1),
+      this.counter('providerCalls', consumer.profile, budgets.providerCallsPerMinute).consume(consumer.id, 0),
+    ]);
     if (!request.granted) return { admitted: false, budget: 'requests', limit: budgets.requestsPerMinute, retryAfterMs: Math.max(1, request.resetAt - now) };
-    // Zero points: reads the window (and its reset) without spending it.
-    const calls = await this.counter('providerCalls', consumer.profile, budgets.providerCallsPerMinute).consume(consumer.id, 0);
     if (!calls.granted || calls.fits < 1) {
       return { admitted: false, budget: 'providerCalls', limit: budgets.providerCallsPerMinute, retryAfterMs: Math.max(1, calls.resetAt - now) };
     }
