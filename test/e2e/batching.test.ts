@@ -8,9 +8,9 @@ import { execute, type GraphQLResponse } from '../support/graphql-client.js';
 
 /**
  * The built gateway splits one loader batch into chunks of the provider's batch size (Alpha
- * Vantage bulk quotes 100, Polygon snapshot 250, Finnhub 1), sends them a few at a time, lets a
- * failed chunk fail only its own symbols, and lets concurrent requests share the calls in flight.
- * Everything is counted at a fake upstream over HTTP.
+ * Vantage bulk quotes 100, Polygon snapshot 250, FMP batch quotes 100, Finnhub 1), sends them a
+ * few at a time, lets a failed chunk fail only its own symbols, and lets concurrent requests share
+ * the calls in flight. Everything is counted at a fake upstream over HTTP.
  */
 
 const KEY = 'test-key-0001';
@@ -188,6 +188,49 @@ describe('a gateway on a paid Polygon plan (snapshot, 250 a call)', () => {
     expect(flat(response.data).map((quote) => quote?.symbol)).toEqual(symbols);
     const calls = upstream.requests.filter((request) => request.path === SNAPSHOT).map((request) => (request.query['tickers'] ?? '').split(','));
     expect(calls.map((call) => call.length).sort((a, b) => b - a)).toEqual([250, 250, 100]);
+    expect(calls.flat().sort()).toEqual([...symbols].sort());
+  });
+});
+
+describe('a gateway on FMP with batch quotes (100 a call)', () => {
+  let upstream: FakeUpstream;
+  let gateway: SpawnedGateway;
+
+  beforeAll(async () => {
+    upstream = await startFakeUpstream();
+    upstream.on({ path: '/stable/batch-quote' }, (request) => ({
+      json: (request.query['symbols'] ?? '').split(',').map((symbol, index) => ({
+        symbol,
+        name: `${symbol} Inc.`,
+        price: 20 + index,
+        changePercentage: 1,
+        change: 0.2,
+        volume: 1000,
+        dayLow: 19,
+        dayHigh: 21,
+        open: 20,
+        previousClose: 19.8,
+        exchange: 'NASDAQ',
+        timestamp: 1738702801,
+      })),
+    }));
+    gateway = await spawnGateway({ PROVIDERS: 'fmp', FMP_API_KEY: KEY, FMP_BASE_URL: upstream.url, FMP_BATCH_QUOTES: 'true', FMP_QUOTA: '100000/min' });
+  });
+  afterAll(async () => {
+    await gateway?.stop();
+    await upstream?.close();
+  });
+
+  // FMP's adapter splits an oversized batch itself too (fmp/batch.ts): this holds the whole path to
+  // the provider's limit, the Alpha Vantage and Polygon cases above hold the service's own split.
+  it('answers 150 symbols from 2 batch-quote calls of at most 100', async () => {
+    const symbols = symbolsFrom('M', 150);
+    const { data, errors } = await execute(gateway.url, QuotesDocument, { symbols });
+
+    expect(errors).toBeUndefined();
+    expect(data?.quotes?.map((quote) => quote?.symbol)).toEqual(symbols);
+    const calls = upstream.requests.filter((request) => request.path === '/stable/batch-quote').map((request) => (request.query['symbols'] ?? '').split(','));
+    expect(calls.map((call) => call.length).sort((a, b) => b - a)).toEqual([100, 50]);
     expect(calls.flat().sort()).toEqual([...symbols].sort());
   });
 });
