@@ -17,10 +17,6 @@ export function hashApiKey(key: string): string {
 export class ApiKeys {
   constructor(private readonly keys: readonly ApiKeySetting[]) {}
 
-  get size(): number {
-    return this.keys.length;
-  }
-
   find(key: string): ApiKeySetting | undefined {
     if (key.length === 0 || key.length > MAX_KEY_LENGTH) return undefined;
     const digest = createHash('sha256').update(key, 'utf8').digest();

@@ -4,7 +4,7 @@ import { Right, type Consumer } from '../domain/index.js';
 import { ApiKeys } from './api-keys.js';
 import { unauthenticated } from './errors.js';
 import { createJwtVerifier, type JwtVerifier } from './jwt.js';
-import { Profiles } from './profiles.js';
+import { Profiles, quoted } from './profiles.js';
 
 /** The claim that names the token's rights profile. */
 export const PROFILE_CLAIM = 'rights_profile';
@@ -28,8 +28,6 @@ export interface Authenticator {
   fromHeaders(headers: HeaderBag): Promise<Authenticated>;
   /** From graphql-ws `connection_init` params `{ authorization }` or `{ "x-api-key" }` (any case). */
   fromConnectionParams(params: Readonly<Record<string, unknown>> | undefined): Promise<Authenticated>;
-  /** True when callers without credentials are refused. */
-  readonly required: boolean;
 }
 
 interface Credentials {
@@ -87,7 +85,6 @@ export async function createAuthenticator(settings: AuthSettings, options: { rea
   }
 
   return {
-    required: settings.required,
     fromHeaders: (headers) => authenticate({ authorization: header(headers['authorization']), apiKey: header(headers['x-api-key']) }),
     async fromConnectionParams(params) {
       const found: Record<string, unknown> = {};
@@ -119,7 +116,7 @@ function extraRights(claim: unknown): readonly Right[] {
   }
   const unknown = claim.find((item) => !Right.safeParse(item).success);
   if (unknown !== undefined) {
-    throw unauthenticated('unknown_right', `The token's "${RIGHTS_CLAIM}" claim names "${String(unknown)}", which is not a right (${Right.options.join(', ')}).`);
+    throw unauthenticated('unknown_right', `The token's "${RIGHTS_CLAIM}" claim names ${quoted(String(unknown))}, which is not a right (${Right.options.join(', ')}).`);
   }
   return claim as Right[];
 }

@@ -24,7 +24,7 @@ export class Profiles {
    */
   consumer(id: string, profile: string, extra: readonly Right[] = []): Consumer {
     const base = this.rights.get(profile);
-    if (!base) throw unauthenticated('unknown_profile', `The credentials name the rights profile "${profile}", which this gateway does not know.`);
+    if (!base) throw unauthenticated('unknown_profile', `The credentials name the rights profile ${quoted(profile)}, which this gateway does not know.`);
     const rights = extra.some((right) => !base.has(right)) ? new Set([...base, ...extra]) : base;
     return Object.freeze({ id, profile, rights, anonymous: false });
   }
@@ -33,4 +33,9 @@ export class Profiles {
   anonymous(publicProfile: string): Consumer {
     return Object.freeze({ id: 'anonymous', profile: publicProfile, rights: this.rights.get(publicProfile) ?? new Set<Right>(), anonymous: true });
   }
+}
+
+/** A value from a token, quoted for a message: JSON-escaped and cut short. */
+export function quoted(value: string): string {
+  return JSON.stringify(value.length > 64 ? `${value.slice(0, 64)}…` : value);
 }

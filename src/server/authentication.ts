@@ -29,7 +29,9 @@ export function sendAuthFailure(response: ServerResponse, error: MarketError): v
   const headers: Record<string, string | number> = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
   if (refused) {
     // No `error=` when nothing was presented (RFC 6750 §3.1): the caller just has to authenticate.
-    const invalid = error.details['reason'] === 'missing' ? '' : `, error="invalid_token", error_description="${error.message.replace(/["\\]/g, "'")}"`;
+    // A header value must be visible ASCII; the message may quote a claim of the token verbatim.
+    const description = error.message.replace(/["\\]/g, "'").replace(/[^\x20-\x7e]/g, '?');
+    const invalid = error.details['reason'] === 'missing' ? '' : `, error="invalid_token", error_description="${description}"`;
     headers['www-authenticate'] = `Bearer realm="${REALM}"${invalid}`;
   } else if (typeof error.details['retryAfter'] === 'number') {
     headers['retry-after'] = error.details['retryAfter'];

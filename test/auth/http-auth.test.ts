@@ -75,6 +75,7 @@ describe('HTTP requests with HS256 tokens and API keys', () => {
     ['a wrong audience', () => good({ aud: 'other-api' }), 'claims'],
     ['an unknown profile', () => good({ profile: 'platinum' }), 'unknown_profile'],
     ['a malformed token', async () => 'eyJhbGciOiJIUzI1NiJ9.garbage', 'malformed'],
+    ['a profile claim in non-ASCII with a newline', () => good({ profile: 'plätinum 金 "gold"\n' }), 'unknown_profile'],
   ])('refuses the whole request for %s: 401 UNAUTHENTICATED, never the public answer', async (_name, token, reason) => {
     const response = await quote(gateway.url, bearer(await token()));
     expect(response.status).toBe(401);
