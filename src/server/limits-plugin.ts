@@ -2,17 +2,19 @@ import { HeaderMap, type ApolloServerPlugin, type GraphQLRequestListener } from 
 import { GraphQLError, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { ErrorCode, type Consumer } from '../domain/index.js';
 import type { GraphQLContext } from '../graphql/context.js';
-import { PriceCache } from '../graphql/limits/cost.js';
+import { MAX_QUERY_NODES, PriceCache, type Pricing } from '../graphql/limits/cost.js';
 import { limitError } from '../graphql/limits/errors.js';
 import { introspects } from '../graphql/limits/introspection.js';
 import { isTokenLimitError, tokenLimitError } from '../graphql/limits/tokens.js';
 
-/** The per-consumer throttle as the server sees it (src/resilience/consumer-throttle.ts). */
+/** What the throttle answers for one operation (src/resilience/consumer-throttle.ts). */
+export type Admission =
+  | { readonly admitted: true }
+  | { readonly admitted: false; readonly budget: 'requests' | 'providerCalls'; readonly limit: number; readonly retryAfterMs: number };
+
+/** The per-consumer throttle as the server sees it. */
 export interface OperationThrottle {
-  admit(consumer: { readonly id: string; readonly profile: string }): Promise<
-    | { readonly admitted: true }
-    | { readonly admitted: false; readonly budget: 'requests' | 'providerCalls'; readonly limit: number; readonly retryAfterMs: number }
-  >;
+  admit(consumer: { readonly id: string; readonly profile: string }): Promise<Admission>;
 }
 
 export interface OperationLimitsOptions {
@@ -81,52 +83,58 @@ export type OperationGate = (
 export function operationGate(options: OperationLimitsOptions): OperationGate {
   const prices = new PriceCache(options.schema);
   return async (consumer, document, operation, variables) => {
-      if (!options.introspection && introspects(document) && !options.introspectionProfiles.has(consumer.profile)) {
-        const who = consumer.anonymous ? 'callers without credentials' : `the "${consumer.profile}" profile`;
-        throw new GraphQLError(`GraphQL introspection (__schema, __type) is not allowed for ${who}.`, {
-          extensions: { code: 'GRAPHQL_VALIDATION_FAILED', http: { status: 400 } },
-        });
-      }
-      if (operation) {
-        const pricing = prices.price(document, operation, variables);
-        if (pricing.kind === 'too-many-nodes') {
-          throw limitError(ErrorCode.QUERY_TOO_COMPLEX, 'The operation expands to too many fields to price.', { limit: 'maxQueryNodes', max: 10_000 });
-        }
-        if (pricing.kind === 'priced') {
-          const symbols = pricing.longestSymbols;
-          const max = options.maxSymbolsPerList;
-          if (symbols && symbols.count > max) {
-            throw limitError(ErrorCode.BAD_USER_INPUT, `At most ${max} symbols per list; ${symbols.field}(symbols:) got ${symbols.count} (maxSymbolsPerList).`, {
-              limit: 'maxSymbolsPerList',
-              max,
-              actual: symbols.count,
-            });
-          }
-          const budget = options.costBudget(consumer.profile);
-          if (pricing.cost > budget) {
-            throw limitError(
-              ErrorCode.QUERY_TOO_COMPLEX,
-              `The operation costs ${pricing.cost}; the budget of the "${consumer.profile}" profile is ${budget} (costBudget). Ask for fewer symbols, items or nested fields.`,
-              { limit: 'costBudget', max: budget, actual: pricing.cost },
-            );
-          }
-        }
-      }
-      if (options.throttle) {
-        const admission = await options.throttle.admit(consumer);
-        if (!admission.admitted) {
-          const retryAfter = Math.ceil(admission.retryAfterMs / 1000);
-          const what = admission.budget === 'requests' ? 'requests' : 'provider calls';
-          throw new GraphQLError(`Too many ${what}: the "${consumer.profile}" profile allows ${admission.limit} per minute; retry in ${retryAfter} s.`, {
-            extensions: {
-              code: ErrorCode.RATE_LIMITED,
-              retryAfter,
-              budget: admission.budget,
-              limit: admission.limit,
-              http: { status: 429, headers: new HeaderMap([['retry-after', String(retryAfter)]]) },
-            },
-          });
-        }
-      }
+    if (!options.introspection && introspects(document) && !options.introspectionProfiles.has(consumer.profile)) {
+      const who = consumer.anonymous ? 'callers without credentials' : `the "${consumer.profile}" profile`;
+      throw new GraphQLError(`GraphQL introspection (__schema, __type) is not allowed for ${who}.`, {
+        extensions: { code: 'GRAPHQL_VALIDATION_FAILED', http: { status: 400 } },
+      });
+    }
+    if (operation) checkPrice(prices.price(document, operation, variables), consumer, options);
+    if (options.throttle) checkAdmission(await options.throttle.admit(consumer), consumer);
   };
+}
+
+/** The symbols-per-list limit and the cost budget of the consumer's profile. */
+function checkPrice(pricing: Pricing, consumer: Consumer, options: OperationLimitsOptions): void {
+  // Variables that do not fit the operation: execution refuses them with their own errors.
+  if (pricing.kind === 'bad-variables') return;
+  if (pricing.kind === 'too-many-nodes') {
+    throw limitError(ErrorCode.QUERY_TOO_COMPLEX, `The operation expands to more than ${MAX_QUERY_NODES} fields once fragments are spread (maxQueryNodes).`, {
+      limit: 'maxQueryNodes',
+      max: MAX_QUERY_NODES,
+    });
+  }
+  const symbols = pricing.longestSymbols;
+  const max = options.maxSymbolsPerList;
+  if (symbols && symbols.count > max) {
+    throw limitError(ErrorCode.BAD_USER_INPUT, `At most ${max} symbols per list; ${symbols.field}(symbols:) got ${symbols.count} (maxSymbolsPerList).`, {
+      limit: 'maxSymbolsPerList',
+      max,
+      actual: symbols.count,
+    });
+  }
+  const budget = options.costBudget(consumer.profile);
+  if (pricing.cost > budget) {
+    throw limitError(
+      ErrorCode.QUERY_TOO_COMPLEX,
+      `The operation costs ${pricing.cost}; the budget of the "${consumer.profile}" profile is ${budget} (costBudget). Ask for fewer symbols, items or nested fields.`,
+      { limit: 'costBudget', max: budget, actual: pricing.cost },
+    );
+  }
+}
+
+/** A spent budget refuses the whole request: 429, Retry-After, RATE_LIMITED with `retryAfter` in seconds. */
+function checkAdmission(admission: Admission, consumer: Consumer): void {
+  if (admission.admitted) return;
+  const retryAfter = Math.ceil(admission.retryAfterMs / 1000);
+  const what = admission.budget === 'requests' ? 'requests' : 'provider calls';
+  throw new GraphQLError(`Too many ${what}: the "${consumer.profile}" profile allows ${admission.limit} per minute; retry in ${retryAfter} s.`, {
+    extensions: {
+      code: ErrorCode.RATE_LIMITED,
+      retryAfter,
+      budget: admission.budget,
+      limit: admission.limit,
+      http: { status: 429, headers: new HeaderMap([['retry-after', String(retryAfter)]]) },
+    },
+  });
 }

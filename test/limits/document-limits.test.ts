@@ -128,6 +128,23 @@ describe('cost per profile', () => {
   });
 });
 
+describe('fragment bombs', () => {
+  it('refuses a document whose fragments expand to more than 10,000 fields', async () => {
+    const ten = (name: string) => Array.from({ length: 10 }, () => `...${name}`).join(' ');
+    const query = [
+      '{ quote(symbol: "AAPL") { ...A } }',
+      `fragment A on Quote { ${ten('B')} }`,
+      `fragment B on Quote { ${ten('C')} }`,
+      `fragment C on Quote { ${ten('D')} }`,
+      `fragment D on Quote { ${ten('E')} }`,
+      'fragment E on Quote { price }',
+    ].join(' ');
+    const answer = await post(gateway.url, query, undefined, pro);
+    expect(answer.status).toBe(400);
+    expect(refusal(answer)).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'maxQueryNodes', max: 10_000 });
+  });
+});
+
 describe('symbols per list', () => {
   it('refuses more than 200 symbols in one list with BAD_USER_INPUT before anything runs', async () => {
     const answer = await post(gateway.url, 'query Q($s: [String!]!) { quotes(symbols: $s) { symbol } }', { s: freshSymbols(201, 'SL') }, pro);
