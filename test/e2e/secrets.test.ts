@@ -279,4 +279,25 @@ describe('secrets', () => {
     const leaks = seen.flatMap((entry) => NEEDLES.filter((needle) => entry.includes(needle)).map((needle) => `${needle} in: ${entry.slice(0, 400)}`));
     expect(leaks).toEqual([]);
   }, 120_000);
+
+  it('appear in no start-up refusal of a bad setting', async () => {
+    const short = `short${core()}`.slice(0, 20);
+    const raw = `mgkeyraw${core()}`;
+    for (const env of [
+      // Too short a secret; a raw key where its SHA-256 belongs; a key whose profile does not exist.
+      { AUTH_JWT_SECRET: short },
+      { AUTH_API_KEYS: `${raw}:acme:pro` },
+      { AUTH_API_KEYS: `${hashApiKey(raw)}:acme:nosuchprofile`, AUTH_JWT_SECRET: JWT_SECRET },
+    ]) {
+      const refusal = await spawnGateway(env, 10_000).then(
+        async (started) => {
+          await started.stop();
+          return 'started';
+        },
+        (error: unknown) => String(error),
+      );
+      expect(refusal).toMatch(/Invalid AUTH_/);
+      for (const secret of [short, raw, JWT_SECRET, hashApiKey(raw)]) expect(refusal).not.toContain(secret);
+    }
+  }, 60_000);
 });
