@@ -283,12 +283,13 @@ describe('secrets', () => {
   it('appear in no start-up refusal of a bad setting', async () => {
     const short = `short${core()}`.slice(0, 20);
     const raw = `mgkeyraw${core()}`;
-    for (const env of [
+    const settings: Array<Record<string, string>> = [
       // Too short a secret; a raw key where its SHA-256 belongs; a key whose profile does not exist.
       { AUTH_JWT_SECRET: short },
       { AUTH_API_KEYS: `${raw}:acme:pro` },
       { AUTH_API_KEYS: `${hashApiKey(raw)}:acme:nosuchprofile`, AUTH_JWT_SECRET: JWT_SECRET },
-    ]) {
+    ];
+    for (const env of settings) {
       const refusal = await spawnGateway(env, 10_000).then(
         async (started) => {
           await started.stop();
