@@ -24,6 +24,6 @@ export function unauthenticated(reason: AuthFailureReason, message: string): Mar
  * Not the caller's fault, so not a 401 (a client would throw its good token away); the server
  * answers 503.
  */
-export function verificationUnavailable(): MarketError {
-  return new MarketError(ErrorCode.INTERNAL_SERVER_ERROR, 'Credentials cannot be verified right now; retry shortly.', { retryAfter: 5 });
+export function verificationUnavailable(retryAfterSeconds: number): MarketError {
+  return new MarketError(ErrorCode.INTERNAL_SERVER_ERROR, 'Credentials cannot be verified right now; retry shortly.', { retryAfter: retryAfterSeconds });
 }

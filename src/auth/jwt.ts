@@ -16,6 +16,15 @@ import { unauthenticated, verificationUnavailable } from './errors.js';
 /** Longest token looked at: a header this size is an attack or a mistake, not a JWT of ours. */
 const MAX_TOKEN_LENGTH = 8 * 1024;
 
+/**
+ * After the JWKS could not be fetched, tokens needing it are answered "unavailable" at once for
+ * this long: while the identity provider is down, jose would otherwise fetch once per request.
+ */
+const JWKS_BACKOFF_MS = 5_000;
+
+/** The JWKS is backing off after a failed fetch: refused without a request to it. */
+class JwksBackingOff extends Error {}
+
 /** Asymmetric algorithms accepted with a JWKS; HS256 only ever with AUTH_JWT_SECRET. */
 const JWKS_ALGORITHMS = ['RS256', 'ES256'] as const;
 
@@ -67,10 +76,12 @@ export async function createJwtVerifier(settings: AuthSettings['jwt'], onUnavail
   const algorithms = [...(secret ? ['HS256'] : []), ...(jwks ? JWKS_ALGORITHMS : [])];
   // The header's algorithm picks the key, and only within `algorithms` (jose checks that first):
   // a JWKS public key can never be used as an HMAC secret.
+  let jwksDownUntil = 0;
   const getKey: JWTVerifyGetKey = (header, token) => {
     if (header.alg === 'HS256' && secret) return secret;
-    if (jwks) return jwks(header, token);
-    throw new errors.JOSEAlgNotAllowed('"alg" (Algorithm) Header Parameter value not allowed');
+    if (!jwks) throw new errors.JOSEAlgNotAllowed('"alg" (Algorithm) Header Parameter value not allowed');
+    if (Date.now() < jwksDownUntil) throw new JwksBackingOff();
+    return jwks(header, token);
   };
   const options: JWTVerifyOptions = {
     algorithms,
@@ -89,8 +100,11 @@ export async function createJwtVerifier(settings: AuthSettings['jwt'], onUnavail
       } catch (error) {
         const refusal = refusalOf(error, algorithms);
         if (refusal) throw refusal;
-        onUnavailable(error);
-        throw verificationUnavailable();
+        if (!(error instanceof JwksBackingOff)) {
+          jwksDownUntil = Date.now() + JWKS_BACKOFF_MS;
+          onUnavailable(error);
+        }
+        throw verificationUnavailable(Math.ceil(Math.max(jwksDownUntil - Date.now(), 1_000) / 1000));
       }
     },
   };

@@ -195,15 +195,20 @@ describe('RS256 and ES256 tokens against a JWKS', () => {
     expect(await refusal(auth.fromHeaders(bearer(await signWith(keyPairWithKid(stranger, 'unknown-kid')))))).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'bad_signature' });
   });
 
-  it('answers "cannot verify right now" (not UNAUTHENTICATED) while the JWKS URL is down, and logs why', async () => {
+  it('answers "cannot verify right now" (not UNAUTHENTICATED) while the JWKS URL is down, asking it once per 5 s, and reports why once', async () => {
     const down = await serveJwks([ec.jwk]);
     down.status = 503;
     const seen: unknown[] = [];
-    const auth = await authenticatorFor({ AUTH_JWKS: down.url }, (error) => seen.push(error));
-    const refused = await refusal(auth.fromHeaders(bearer(await signWith(ec))));
-    expect(refused.code).toBe('INTERNAL_SERVER_ERROR');
-    expect(refused.message).toMatch(/cannot be verified right now/);
+    const auth = await authenticatorFor({ AUTH_JWKS: down.url, AUTH_JWT_SECRET: SECRET }, (error) => seen.push(error));
+    for (let i = 0; i < 5; i++) {
+      const refused = await refusal(auth.fromHeaders(bearer(await signWith(ec, { sub: `u${i}` }))));
+      expect(refused.code).toBe('INTERNAL_SERVER_ERROR');
+      expect(refused.message).toMatch(/cannot be verified right now/);
+    }
+    expect(down.requests()).toBe(1);
     expect(seen).toHaveLength(1);
+    // HS256 tokens do not need the JWKS and keep working.
+    expect((await auth.fromHeaders(bearer(await hs256({ sub: 'hs' })))).consumer.id).toBe('hs');
     await down.close();
   });
 });
