@@ -22,6 +22,14 @@ import { BalanceSheetType, CashFlowStatementType, IncomeStatementType } from './
  * printed form, directives included, committed and checked in CI, so clients can diff the contract.
  */
 export async function createSchema(rights: RightsEnforcement = {}): Promise<GraphQLSchema> {
+  return enforceRights(await declaredSchema(), rights);
+}
+
+/**
+ * The schema as declared, `@requiresRight` uses and definition included, but not enforced: what
+ * `createSchema` transforms. Only for measuring what enforcement costs (bench/rights-overhead.ts).
+ */
+export async function declaredSchema(): Promise<GraphQLSchema> {
   const built = await buildSchema({
     resolvers: [
       QuoteResolver,
@@ -42,5 +50,5 @@ export async function createSchema(rights: RightsEnforcement = {}): Promise<Grap
     // from the quote hub (`subscribe:`), so this in-process one carries no traffic.
     pubSub: createPubSub(),
   });
-  return enforceRights(withRightsDirective(built), rights);
+  return withRightsDirective(built);
 }

@@ -54,6 +54,18 @@ export function pathOf(info: GraphQLResolveInfo): string {
   return responsePathAsArray(info.path).join('.');
 }
 
+/** The audit scope of one field: its path is worked out only if a provider call is recorded under it. */
+class FieldScope implements AuditScope {
+  constructor(
+    readonly consumer: Consumer,
+    private readonly info: GraphQLResolveInfo,
+  ) {}
+
+  get path(): string {
+    return pathOf(this.info);
+  }
+}
+
 /** The error a client sees for a denied field: at the field's path, naming the missing right. */
 export function forbidden(consumer: Consumer, right: Right, field: string): GraphQLError {
   const who = consumer.anonymous ? 'Callers without credentials' : `Profile "${consumer.profile}"`;
@@ -78,26 +90,27 @@ export function enforceRights(schema: GraphQLSchema, options: RightsEnforcement 
       const field = `${typeName}.${fieldName}`;
       const isAdminAction = typeName === mutationType;
 
-      /** Throws FORBIDDEN for the first missing right; otherwise answers the audit scope to run in. */
-      const admit = (context: GraphQLContext, info: GraphQLResolveInfo): AuditScope => {
-        const consumer = context.consumer;
-        const missing = rights.find((right) => !consumer.rights.has(right));
-        if (missing !== undefined) {
-          options.onDenied?.({ consumer, right: missing, field, path: pathOf(info) });
-          throw forbidden(consumer, missing, field);
+      /** Throws FORBIDDEN for the first missing right; reports an admin action. Allocates nothing when allowed. */
+      const check = (consumer: Consumer, info: GraphQLResolveInfo): void => {
+        for (const right of rights) {
+          if (consumer.rights.has(right)) continue;
+          options.onDenied?.({ consumer, right, field, path: pathOf(info) });
+          throw forbidden(consumer, right, field);
         }
         if (isAdminAction) options.onAdminAction?.({ consumer, right: rights[0]!, field, path: pathOf(info) });
-        // The path is worked out only if a provider call is recorded under it.
-        return { consumer, get path() { return pathOf(info); } };
+      };
+      const admit = (context: GraphQLContext, info: GraphQLResolveInfo): AuditScope => {
+        check(context.consumer, info);
+        return new FieldScope(context.consumer, info);
       };
 
       const guarded: GraphQLFieldConfig<unknown, GraphQLContext> = { ...fieldConfig };
       const resolve = fieldConfig.resolve;
       // A field read off its parent (the default resolver) can call no provider: check, no scope.
       guarded.resolve = resolve
-        ? (source, args, context, info) => auditScope.run(admit(context, info), () => resolve(source, args, context, info))
+        ? (source, args, context, info) => auditScope.run(admit(context, info), resolve, source, args, context, info)
         : (source, args, context, info) => {
-            admit(context, info);
+            check(context.consumer, info);
             return defaultFieldResolver(source, args, context, info);
           };
       const subscribe = fieldConfig.subscribe;
