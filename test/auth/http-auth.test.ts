@@ -158,16 +158,20 @@ describe('start-up with bad auth settings', () => {
     return error.message;
   };
 
-  it('exits 2 naming the setting, without echoing a secret', async () => {
-    const short = await startFails({ AUTH_JWT_SECRET: 'too-short-test-secret' });
+  it('exits 2 naming the setting, without echoing a secret', { timeout: 60_000 }, async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mg-auth-'));
+    await writeFile(join(dir, 'jwks.json'), '[]');
+    const [short, jwksFile, keyProfile, required] = await Promise.all([
+      startFails({ AUTH_JWT_SECRET: 'too-short-test-secret' }),
+      startFails({ AUTH_JWKS: join(dir, 'jwks.json') }),
+      startFails({ AUTH_API_KEYS: `${hashApiKey('k')}:acme:platinum` }),
+      startFails({ AUTH_REQUIRED: 'true' }),
+    ]);
     expect(short).toMatch(/exited with 2/);
     expect(short).toMatch(/Invalid AUTH_JWT_SECRET: use at least 32 characters/);
     expect(short).not.toContain('too-short-test-secret');
-
-    const dir = await mkdtemp(join(tmpdir(), 'mg-auth-'));
-    await writeFile(join(dir, 'jwks.json'), '[]');
-    expect(await startFails({ AUTH_JWKS: join(dir, 'jwks.json') })).toMatch(/exited with 2.*Invalid AUTH_JWKS: .* is not a JWK set/s);
-    expect(await startFails({ AUTH_API_KEYS: `${hashApiKey('k')}:acme:platinum` })).toMatch(/exited with 2.*Invalid AUTH_API_KEYS: consumer "acme" has profile "platinum"/s);
-    expect(await startFails({ AUTH_REQUIRED: 'true' })).toMatch(/exited with 2.*Invalid AUTH_REQUIRED/s);
+    expect(jwksFile).toMatch(/exited with 2.*Invalid AUTH_JWKS: .* is not a JWK set/s);
+    expect(keyProfile).toMatch(/exited with 2.*Invalid AUTH_API_KEYS: consumer "acme" has profile "platinum"/s);
+    expect(required).toMatch(/exited with 2.*Invalid AUTH_REQUIRED/s);
   });
 });
