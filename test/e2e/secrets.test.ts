@@ -1,11 +1,15 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { createClient } from 'graphql-ws';
+import { Redis } from 'ioredis';
 import { SignJWT } from 'jose';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashApiKey } from '../../src/auth/index.js';
+import { sparePort } from '../cache/redis-server.js';
 import { spawnGateway, type SpawnedGateway } from '../support/gateway.js';
 
 /**
@@ -34,8 +38,10 @@ const API_KEYS = { admin: `mgkeyadmin${core()}`, pro: `mgkeypro${core()}` };
 /** Not configured: presented by a caller. Echoing it back or logging it would leak a credential too. */
 const WRONG_API_KEY = `mgkeywrong${core()}`;
 const FORGING_SECRET = `forger${core()}${core()}`;
+/** The password of the gateway's Redis, in REDIS_URL. */
+const REDIS_PASSWORD = `redispw${core()}`;
 
-const SECRETS = [...Object.values(PROVIDER_KEYS).flat(), JWT_SECRET, API_KEYS.admin, API_KEYS.pro, WRONG_API_KEY, FORGING_SECRET];
+const SECRETS = [...Object.values(PROVIDER_KEYS).flat(), JWT_SECRET, API_KEYS.admin, API_KEYS.pro, WRONG_API_KEY, FORGING_SECRET, REDIS_PASSWORD];
 /** Each secret whole, and a 12-character piece of its random part: a truncated key is still a leak. */
 const NEEDLES = SECRETS.flatMap((secret) => [secret, secret.slice(-24, -12)]);
 
@@ -116,9 +122,23 @@ async function startEchoingUpstream(): Promise<{ url: string; close(): Promise<v
 const keysReceived = new Set<string>();
 let upstream: Awaited<ReturnType<typeof startEchoingUpstream>>;
 let gateway: SpawnedGateway;
+/** A password-protected redis-server of the test's own: cache, quotas, throttle and audit go through it. */
+let redis: ChildProcess | undefined;
+let redisPort: number;
+
+async function stopRedis(): Promise<void> {
+  const running = redis;
+  redis = undefined;
+  if (!running || running.exitCode !== null) return;
+  running.kill('SIGKILL');
+  await once(running, 'exit');
+}
 
 beforeAll(async () => {
   upstream = await startEchoingUpstream();
+  redisPort = await sparePort();
+  redis = spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--requirepass', REDIS_PASSWORD], { stdio: 'ignore' });
+  await new Promise((resolve) => setTimeout(resolve, 300));
   const providerEnv = Object.fromEntries(
     Object.entries(PROVIDER_KEYS).flatMap(([name, keys]) => [
       [`${name}_API_KEY`, keys.join(',')],
@@ -129,6 +149,7 @@ beforeAll(async () => {
   gateway = await spawnGateway({
     ...providerEnv,
     PROVIDERS: 'fmp,polygon,finnhub,twelvedata,alphavantage,fred,simulated',
+    REDIS_URL: `redis://:${REDIS_PASSWORD}@127.0.0.1:${redisPort}`,
     LOG_LEVEL: 'debug',
     RETRY_MAX: '1',
     RETRY_BASE_MS: '10',
@@ -146,6 +167,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await gateway?.stop();
   await upstream?.close();
+  await stopRedis();
 });
 
 /** Labels name the request without its credentials: only what the gateway sent back is searched. */
@@ -209,11 +231,20 @@ describe('secrets', () => {
       { authorization: `Basic ${Buffer.from(`ops:${API_KEYS.admin}`).toString('base64')}` },
       { 'x-api-key': API_KEYS.admin, authorization: `Bearer ${validAdmin}` },
     ];
-    // Twice over, so the second round meets open breakers, resting and retired keys and cached answers.
+    // Twice over, so the second round meets open breakers, resting and retired keys and cached
+    // answers; and without Redis, so its outage is logged too.
     for (let round = 0; round < 2; round++) {
       for (const headers of callers) {
         for (const query of OPERATIONS) await post({ query }, headers);
       }
+      if (round === 0) {
+        // The gateway did get into its Redis with the password (throttle counters are there).
+        const client = new Redis({ port: redisPort, host: '127.0.0.1', password: REDIS_PASSWORD, lazyConnect: true });
+        await client.connect();
+        expect(await client.keys('mg:throttle:*')).not.toEqual([]);
+        client.disconnect();
+      }
+      await stopRedis();
     }
     await post({ query: 'query Q($s: [String!]!) { quotes(symbols: $s) { symbol } }', variables: { s: Array.from({ length: 201 }, () => 'AAPL') } }, { 'x-api-key': API_KEYS.pro });
     await post(undefined, { 'x-api-key': API_KEYS.pro }, '{"query": "{ quote(symbol: \\"AAPL\\") { price } }"');
@@ -273,6 +304,8 @@ describe('secrets', () => {
     const everything = seen.join('\n');
     expect(everything).toMatch(/UNAUTHENTICATED/);
     expect(everything).toMatch(/QUERY_TOO_COMPLEX/);
+    // Redis was used, then went away, and the gateway said so.
+    expect(everything).toMatch(/Redis[^\n]*(unavailable|down|unreachable)/i);
     // Debug lines were printed (a live feed's start is one).
     expect(everything).toMatch(/"level":20[^\n]*live feed started/);
 
