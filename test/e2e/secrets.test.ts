@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { createConnection, type AddressInfo, type Socket } from 'node:net';
 import { createClient } from 'graphql-ws';
 import { Redis } from 'ioredis';
 import { SignJWT } from 'jose';
@@ -126,6 +126,17 @@ let gateway: SpawnedGateway;
 let redis: ChildProcess | undefined;
 let redisPort: number;
 
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
 async function stopRedis(): Promise<void> {
   const running = redis;
   redis = undefined;
@@ -138,7 +149,10 @@ beforeAll(async () => {
   upstream = await startEchoingUpstream();
   redisPort = await sparePort();
   redis = spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--requirepass', REDIS_PASSWORD], { stdio: 'ignore' });
-  await new Promise((resolve) => setTimeout(resolve, 300));
+  for (const deadline = Date.now() + 5_000; !(await accepts(redisPort)); ) {
+    if (Date.now() > deadline) throw new Error('redis-server did not start');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
   const providerEnv = Object.fromEntries(
     Object.entries(PROVIDER_KEYS).flatMap(([name, keys]) => [
       [`${name}_API_KEY`, keys.join(',')],
