@@ -13,6 +13,7 @@ export const RIGHTS_CLAIM = 'rights';
 
 /** Verified tokens remembered, so a client reusing its token costs a map lookup, not a signature check. */
 const TOKEN_CACHE_ENTRIES = 10_000;
+const MAX_SUBJECT_LENGTH = 256;
 
 /** Who is asking, and until when that holds (a JWT's expiry; absent for API keys and anonymous callers). */
 export interface Authenticated {
@@ -55,6 +56,8 @@ export async function createAuthenticator(settings: AuthSettings, options: { rea
     if (cached) verified.delete(token);
     if (!jwt) throw unauthenticated('malformed', 'Bearer tokens are not accepted by this gateway (no AUTH_JWT_SECRET or AUTH_JWKS); use an API key.');
     const { payload, expiresAt } = await jwt.verify(token);
+    // `sub` becomes the consumer id in audit entries, logs and throttling keys: keep it sane.
+    if ((payload.sub as string).length > MAX_SUBJECT_LENGTH) throw unauthenticated('claims', `The token's "sub" claim is longer than ${MAX_SUBJECT_LENGTH} characters.`);
     const profile = payload[PROFILE_CLAIM];
     if (typeof profile !== 'string' || profile === '') {
       throw unauthenticated('claims', `The token names no rights profile: claim "${PROFILE_CLAIM}" must be a profile name.`);

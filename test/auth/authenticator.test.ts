@@ -66,6 +66,7 @@ describe('HS256 tokens', () => {
     ['no issuer', () => hs256({ aud: 'marketgraph' }), 'claims', /"iss"/],
     ['a wrong audience', () => good({ aud: 'someone-else' }), 'claims', /"aud"/],
     ['no sub', () => good({ sub: '' }), 'claims', /"sub"/],
+    ['a sub of 300 characters', () => good({ sub: 'x'.repeat(300) }), 'claims', /"sub" claim is longer than 256/],
     ['no rights_profile', () => good({ profile: '' }), 'claims', /rights_profile/],
     ['an unknown profile', () => good({ profile: 'platinum' }), 'unknown_profile', /"platinum"/],
     ['an unknown right', () => good({ claims: { rights: ['QUOTES_REALTIME', 'EVERYTHING'] } }), 'unknown_right', /"EVERYTHING"/],
