@@ -197,7 +197,9 @@ export class MarketCache {
       const key = `${kind}:${keys[index]}`;
       const entry = this.decode<T>(kind, key, texts[position]);
       const lookup = this.judge<T>(kind, entry, now);
-      const local = found[index];
+      // L1 again: a refresh may have landed while Redis answered, and is then the newest there is.
+      const local = this.judge<T>(kind, this.l1.get(key), now) ?? found[index];
+      found[index] = local;
       tallied[lookup === undefined ? 'miss' : lookup.state === 'stale' ? 'stale' : 'hit'] += 1;
       if (entry === undefined || lookup === undefined || (local !== undefined && local.storedAt >= entry.storedAt)) return;
       found[index] = lookup;
