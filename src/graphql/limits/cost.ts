@@ -78,7 +78,8 @@ export class PriceCache {
       entry = { variables: pricedVariables(document), prices: new Map() };
       this.byOperation.set(operation, entry);
     }
-    const key = entry.variables.length === 0 ? '' : JSON.stringify(entry.variables.map((name) => variables[name] ?? null));
+    // A list prices by its length alone, so `quotes(symbols: $s)` is priced once per length.
+    const key = entry.variables.length === 0 ? '' : JSON.stringify(entry.variables.map((name) => priceRelevant(variables[name])));
     const known = entry.prices.get(key);
     if (known) return known;
     const pricing = priceOperation(this.schema, document, operation.name?.value, variables);
@@ -90,6 +91,10 @@ export class PriceCache {
 }
 
 const PRICED_ARGUMENTS = new Set(['symbols', 'limit', 'if']);
+
+function priceRelevant(value: unknown): unknown {
+  return Array.isArray(value) ? { length: value.length } : (value ?? null);
+}
 
 /** Names of the variables the price depends on, anywhere in the document. */
 function pricedVariables(document: DocumentNode): string[] {
