@@ -34,7 +34,7 @@ async function start(extra: Record<string, string> = {}): Promise<SpawnedGateway
   return gateway;
 }
 
-function subscribe(gateway: SpawnedGateway): Promise<FormattedExecutionResult<Record<string, unknown>>> {
+function subscribe(gateway: SpawnedGateway): Promise<FormattedExecutionResult<Record<string, unknown>, unknown>> {
   const client = createClient({ url: gateway.wsUrl, webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { 'x-api-key': KEY } });
   clients.push(client);
   return new Promise((resolve, reject) => {
