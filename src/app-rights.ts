@@ -29,12 +29,24 @@ export interface AppRights {
  * simulated market leads the quote chain, delayed quotes are priced as of now − 15 min by it;
  * otherwise they are the provider's own quotes once at least 15 minutes old.
  */
-export function createAppRights(config: Config, logger: Logger, adapters: readonly ProviderAdapter[], market: () => MarketService): AppRights {
+export function createAppRights(
+  config: Config,
+  logger: Logger,
+  adapters: readonly ProviderAdapter[],
+  market: () => MarketService,
+  /** Where provider calls are reported (metrics, health, throttle, audit), as the market service reports its own. */
+  reportProviderCall: (event: ProviderCallEvent) => void,
+): AppRights {
   const redis = config.redisUrl ? connectLazily(config.redisUrl) : undefined;
   const audit = new AuditTrail({ logger, ...(redis ? { redis } : {}), streamKey: config.audit.streamKey, maxEntries: config.audit.maxEntries });
   const lead = adapters.find((adapter) => adapter.id === config.providers[0]);
   const quoteAt = lead && hasQuoteAt(lead) ? lead.quoteAt : undefined;
-  const delayedQuotes = new DelayedQuotes({ current: (symbols) => market().getQuotes(symbols), ...(quoteAt ? { quoteAt } : {}) });
+  const delayedQuotes = new DelayedQuotes({
+    current: (symbols) => market().getQuotes(symbols),
+    ...(lead && quoteAt
+      ? { quoteAt, onPriced: ({ items, durationMs }) => reportProviderCall({ provider: lead.id, capability: 'quote', items, durationMs, outcome: 'ok' }) }
+      : {}),
+  });
   const onDenied = ({ consumer, right, path }: Denial): void =>
     audit.record({ time: new Date(), kind: 'DENIED', consumer: consumer.id, profile: consumer.profile, allowed: false, right, path });
   return {

@@ -11,7 +11,7 @@ import { createDeadLetterQueue } from './market/dead-letters.js';
 import { quotaReadings, type KeyStatusSource } from './market/key-status.js';
 import { ProviderRegistry } from './market/registry.js';
 import { withResilience } from './market/resilient-adapter.js';
-import { MarketService } from './market/service.js';
+import { MarketService, type ProviderCallEvent } from './market/service.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
 import type { ProviderAdapter } from './providers/adapter.js';
@@ -113,7 +113,15 @@ export async function createApp(config: Config, options: { readonly logger?: Log
   // Abuse limits and per-consumer budgets; provider calls are charged to the consumer that made them.
   const limits = createAppLimits(config.limits, config.redisUrl, logger);
   // Audit trail, rights reporting and delayed quotes; provider calls are recorded for the consumer that made them.
-  const rights = createAppRights(config, logger, adapters, () => market);
+  const rights = createAppRights(config, logger, adapters, () => market, (event) => reportProviderCall(event));
+  /** Every provider call, the market service's and delayed quotes' own: throttle, audit, metrics, health. */
+  const reportProviderCall = (event: ProviderCallEvent): void => {
+    limits.onProviderCall();
+    rights.onProviderCall(event);
+    metrics.providerRequests.inc({ provider: event.provider, capability: event.capability, status: event.outcome });
+    metrics.providerLatency.observe({ provider: event.provider, capability: event.capability }, event.durationMs / 1000);
+    registry.recordCall(event);
+  };
   const market = new MarketService({
     registry,
     cache,
@@ -121,13 +129,7 @@ export async function createApp(config: Config, options: { readonly logger?: Log
     onCoalesced: ({ scope, kind }) => metrics.singleflightCoalesced.inc({ scope, kind }),
     chainBudgetMs: config.resilience.chainBudgetMs,
     onStaleServed: ({ kind }) => metrics.staleServed.inc({ kind }),
-    onProviderCall: (event) => {
-      limits.onProviderCall();
-      rights.onProviderCall(event);
-      metrics.providerRequests.inc({ provider: event.provider, capability: event.capability, status: event.outcome });
-      metrics.providerLatency.observe({ provider: event.provider, capability: event.capability }, event.durationMs / 1000);
-      registry.recordCall(event);
-    },
+    onProviderCall: (event) => reportProviderCall(event),
     onCacheError: (error) => logger.warn({ err: error }, 'cache write failed'),
     refreshes: deadLetters,
   });

@@ -17,6 +17,8 @@ export interface DelayedQuotesOptions {
    * When given, delayed quotes are computed as of now − delay and cost no other call.
    */
   readonly quoteAt?: (symbol: string, timeMs: number) => Quote;
+  /** Told of each batch priced by `quoteAt`: a provider call like any other, for metrics and audit. */
+  readonly onPriced?: (event: { readonly items: number; readonly durationMs: number }) => void;
   readonly delayMs?: number;
   /** Symbols whose recent quotes are remembered; the least recently asked are forgotten first. */
   readonly maxSymbols?: number;
@@ -57,7 +59,12 @@ export class DelayedQuotes {
   async get(symbols: readonly string[]): Promise<Array<DelayedQuote | MarketError>> {
     const now = this.now();
     const quoteAt = this.options.quoteAt;
-    if (quoteAt) return symbols.map((input) => this.asOf(quoteAt, input, now));
+    if (quoteAt) {
+      const started = performance.now();
+      const priced = symbols.map((input) => this.asOf(quoteAt, input, now));
+      this.options.onPriced?.({ items: symbols.length, durationMs: performance.now() - started });
+      return priced;
+    }
     const current = await this.options.current(symbols);
     return current.map((quote) => (quote instanceof MarketError ? quote : this.delayed(quote, now)));
   }

@@ -37,8 +37,12 @@ async function feeds(): Promise<number> {
 
 describe('delayed quotes', () => {
   it('are at least 15 minutes old for a consumer without QUOTES_REALTIME, and say so', async () => {
+    const calls = async () => sample(await (await fetch(`${gateway.origin}/metrics`)).text(), 'provider_requests_total', { provider: 'simulated', capability: 'quote' });
+    const before = await calls();
     const asked = Date.now();
     const { data, errors } = await execute(gateway.url, DelayedQuoteDocument, { symbol: 'AAPL' }, as('basic'));
+    // Priced as of 15 minutes ago by the simulated market: one provider call, counted like any other.
+    expect(await calls()).toBe(before + 1);
     expect(errors).toBeUndefined();
     const quote = data?.quote;
     expect(quote).toMatchObject({ symbol: 'AAPL', delayed: true });
