@@ -75,6 +75,8 @@ export function createAppRights(
       });
     },
     async close() {
+      // Entries of the last requests may still be on their way to the stream.
+      await audit.drain();
       if (redis && redis.status !== 'end') redis.disconnect();
     },
   };

@@ -68,7 +68,7 @@ export class AuditTrail {
   private readonly log: Logger;
   private readonly ring: AuditEntry[] = [];
   private pending: AuditEntry[] = [];
-  private flushing = false;
+  private writing: Promise<void> | undefined;
   private redisDown = false;
 
   constructor(private readonly options: AuditTrailOptions) {
@@ -124,6 +124,11 @@ export class AuditTrail {
     return found;
   }
 
+  /** Writes what is still pending (at shutdown), if Redis is there to take it. */
+  async drain(): Promise<void> {
+    await this.flush();
+  }
+
   /** Resolves once the client is ready, or after `ms`, or at once when it is not even trying. */
   private readyWithin(redis: Redis, ms: number): Promise<void> {
     if (!['wait', 'connecting', 'connect', 'reconnecting'].includes(redis.status)) return Promise.resolve();
@@ -139,12 +144,20 @@ export class AuditTrail {
     });
   }
 
-  /** Writes the pending entries, in order, once Redis is ready. */
-  private async flush(): Promise<void> {
+  /** Writes the pending entries, in order, once Redis is ready; joins a write already under way. */
+  private flush(): Promise<void> {
     const redis = this.options.redis;
-    if (!redis || this.flushing || this.pending.length === 0 || redis.status !== 'ready') return;
-    this.flushing = true;
+    if (this.writing) return this.writing;
+    if (!redis || this.pending.length === 0 || redis.status !== 'ready') return Promise.resolve();
+    this.writing = this.write(redis).finally(() => {
+      this.writing = undefined;
+    });
+    return this.writing;
+  }
+
+  private async write(redis: Redis): Promise<void> {
     try {
+      // Entries recorded while a batch is on its way are taken by the next turn of the loop.
       while (this.pending.length > 0 && redis.status === 'ready') {
         const batch = this.pending.splice(0, 100);
         const pipeline = redis.pipeline();
@@ -158,8 +171,6 @@ export class AuditTrail {
     } catch (error) {
       if (!this.redisDown) this.log.warn({ err: error }, 'audit stream write failed: entries stay in the log and this instance’s memory');
       this.redisDown = true;
-    } finally {
-      this.flushing = false;
     }
   }
 }

@@ -106,6 +106,17 @@ describe('the audit stream', () => {
   });
 });
 
+describe('at shutdown', () => {
+  it('drain() delivers every entry recorded so far to the stream', async () => {
+    const key = streamKey();
+    const trail = new AuditTrail({ logger: logSink().logger, redis: lazyClient(), streamKey: key, maxEntries: 1_000 });
+    await trail.read({ limit: 1 }); // connected
+    for (let index = 0; index < 250; index++) trail.record(entry(index));
+    await trail.drain();
+    expect(await admin.xlen(key)).toBe(250);
+  });
+});
+
 describe('without Redis', () => {
   it('keeps the newest entries in memory, capped', async () => {
     const trail = new AuditTrail({ logger: logSink().logger, streamKey: 'unused', maxEntries: 100 });
