@@ -57,6 +57,8 @@ const DEFAULT_PREFIX = 'mg:flight';
 const DEFAULT_REUSE_MS = 1_000;
 /** Waking this long after a lease runs out leaves Redis the time to have expired it. */
 const LEASE_MARGIN_MS = 20;
+/** How long a flight's Redis command may take before the flight goes on without Redis. */
+const COMMAND_TIMEOUT_MS = 1_500;
 /** Rounds of claiming keys whose holder vanished before a caller gives up on the cluster. */
 const MAX_ROUNDS = 3;
 
@@ -88,7 +90,18 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
 redis.call('PUBLISH', ARGV[4], ARGV[5])
 return 1`;
 
+/**
+ * KEYS: locks; ARGV: token, lease. A holder still at work extends its own locks, so a holder
+ * slowed down (a busy event loop, a slow provider within the chain budget) is not overtaken; one
+ * that died stops extending, and its locks run out a lease after its last sign of life.
+ */
+const RENEW_LUA = `for i = 1, #KEYS do
+  if redis.call('GET', KEYS[i]) == ARGV[1] then redis.call('PEXPIRE', KEYS[i], ARGV[2]) end
+end
+return 1`;
+
 interface FlightCommands {
+  mgFlightRenew(numberOfKeys: number, ...args: Array<string | number>): Promise<number>;
   mgFlightClaim(numberOfKeys: number, ...args: Array<string | number>): Promise<Array<[string, string]>>;
   mgFlightSettle(lock: string, result: string, token: string, payload: string, ttlMs: number, channel: string, id: string): Promise<number>;
 }
@@ -123,6 +136,7 @@ export class ClusterFlight {
     this.redis = options.redis as Redis & FlightCommands;
     this.redis.defineCommand('mgFlightClaim', { lua: CLAIM_LUA });
     this.redis.defineCommand('mgFlightSettle', { lua: SETTLE_LUA, numberOfKeys: 2 });
+    this.redis.defineCommand('mgFlightRenew', { lua: RENEW_LUA });
     this.prefix = options.prefix ?? DEFAULT_PREFIX;
     this.channel = `${this.prefix}:done`;
     this.keepMs = options.keepMs ?? options.leaseMs;
@@ -154,9 +168,16 @@ export class ClusterFlight {
     const answers = new Map<string, T>();
     let pending = [...new Set(keys)];
     for (let round = 0; pending.length > 0; round += 1) {
-      const claims = round < MAX_ROUNDS && (await this.usable()) ? await this.claim(scope, pending) : undefined;
-      if (claims === undefined) {
+      if (round >= MAX_ROUNDS || !(await this.usable())) {
         await this.runAlone(pending, work, answers);
+        break;
+      }
+      const token = randomUUID();
+      const claims = await this.claim(scope, pending, token);
+      if (claims === undefined) {
+        // The claim may have landed before its answer was lost (a timeout): work as its owner, so
+        // settling frees any lock it took and wakes whoever waits on it, instead of leaving them a lease.
+        await this.runOwned(scope, pending, token, work, codec, answers);
         break;
       }
       const owned: string[] = [];
@@ -182,7 +203,7 @@ export class ClusterFlight {
           );
         }
       });
-      const ownedRun = owned.length > 0 ? this.runOwned(scope, owned, claims.token, work, codec, answers) : undefined;
+      const ownedRun = owned.length > 0 ? this.runOwned(scope, owned, token, work, codec, answers) : undefined;
       // Every wait is seen out before an owner's failure is passed on, so none is left unhandled.
       const outcomes = await Promise.allSettled([ownedRun, ...waits]);
       const failed = outcomes.find((outcome) => outcome.status === 'rejected');
@@ -230,13 +251,12 @@ export class ClusterFlight {
     }
   }
 
-  private async claim(scope: string, keys: readonly string[]): Promise<{ token: string; entries: Array<[string, string]> } | undefined> {
-    const token = randomUUID();
+  private async claim(scope: string, keys: readonly string[], token: string): Promise<{ entries: Array<[string, string]> } | undefined> {
     const names = keys.flatMap((key) => [this.lockKey(scope, key), this.resultKey(scope, key)]);
     try {
       const entries = await this.redis.mgFlightClaim(names.length, ...names, token, this.options.leaseMs, this.keepMs, this.reuseMs(scope));
       this.health.up();
-      return { token, entries };
+      return { entries };
     } catch (error) {
       this.health.down(error);
       return undefined;
@@ -250,11 +270,19 @@ export class ClusterFlight {
    */
   private async runOwned<T>(scope: string, keys: readonly string[], token: string, work: FlightWork<T>, codec: OutcomeCodec<T>, answers: Map<string, T>): Promise<void> {
     let results: ReadonlyMap<string, T>;
+    const locks = keys.map((key) => this.lockKey(scope, key));
+    // Renewed three times a lease while the work runs: a late beat or two still lands in time.
+    const heartbeat = setInterval(() => {
+      this.redis.mgFlightRenew(locks.length, ...locks, token, this.options.leaseMs).catch((error: unknown) => this.health.down(error));
+    }, Math.max(10, Math.floor(this.options.leaseMs / 3)));
+    heartbeat.unref();
     try {
       results = await work(keys);
     } catch (error) {
       await this.settle(scope, keys, token, () => '');
       throw error;
+    } finally {
+      clearInterval(heartbeat);
     }
     for (const key of keys) {
       const outcome = results.get(key);
@@ -377,8 +405,10 @@ export interface ClusterFlightLog {
 export async function createClusterFlight(settings: ClusterFlightSettings, log: ClusterFlightLog): Promise<ClusterFlight> {
   const { connectLazily } = await import('./redis-connection.js');
   const flight = new ClusterFlight({
-    redis: connectLazily(settings.redisUrl),
-    subscriber: connectLazily(settings.redisUrl),
+    // A claim that times out costs a second upstream call, and under load a busy event loop, not
+    // Redis, is what makes a command late: these connections wait longer than the others' 500 ms.
+    redis: connectLazily(settings.redisUrl, { commandTimeoutMs: COMMAND_TIMEOUT_MS }),
+    subscriber: connectLazily(settings.redisUrl, { commandTimeoutMs: COMMAND_TIMEOUT_MS }),
     ownsRedis: true,
     prefix: settings.prefix,
     leaseMs: settings.leaseMs,

@@ -5,14 +5,14 @@ import { Redis } from 'ioredis';
  * pools, the dead-letter queue): it connects on first use, never queues commands while offline
  * (they fail at once and the part falls back to memory), and keeps reconnecting in the background.
  */
-export function connectLazily(url: string): Redis {
+export function connectLazily(url: string, options: { readonly commandTimeoutMs?: number } = {}): Redis {
   const client = new Redis(url, {
     lazyConnect: true,
     // A command that cannot be sent now fails at once, and the caller falls back to memory.
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
     connectTimeout: 1_000,
-    commandTimeout: 500,
+    commandTimeout: options.commandTimeoutMs ?? 500,
     // Keep trying in the background, at most every 5 s, for as long as the gateway runs.
     retryStrategy: (attempt) => Math.min(attempt * 200, 5_000),
   });

@@ -165,27 +165,42 @@ describe('cluster flight through Redis', () => {
     expect(tookMs).toBeLessThan(1_000);
   });
 
-  it('lets only the owner release a lock: a holder whose lease ran out leaves the new holder’s lock alone', async () => {
+  it('keeps a slow but live holder’s claim alive past its lease, so nobody else fetches meanwhile', async () => {
     prefix = `mgtest:flight:${randomUUID()}`;
-    const [a, b, c] = [instance({ leaseMs: 200 }), instance({ leaseMs: 2_000 }), instance({ leaseMs: 2_000 })];
+    // Waiters give up on the cluster after maxWaitMs; here the holder's work fits in it, not in its lease.
+    const [a, b] = [instance({ leaseMs: 300, maxWaitMs: 5_000 }), instance({ leaseMs: 300, maxWaitMs: 5_000 })];
+    await Promise.all([a.start(), b.start()]);
+    const { asked, work } = upstream(900);
+    const holder = a.coalesce('quote', ['AAPL'], work, codec);
+    await sleep(50);
+    const waiter = await b.coalesce('quote', ['AAPL'], work, codec);
+    expect(waiter.get('AAPL')).toBe('AAPL@1');
+    expect((await holder).get('AAPL')).toBe('AAPL@1');
+    expect(asked).toHaveLength(1);
+  });
+
+  it('lets only the owner renew or release a lock: a holder whose lease ran out leaves the new holder’s lock alone', async () => {
+    prefix = `mgtest:flight:${randomUUID()}`;
+    const [a, b, c] = [instance({ leaseMs: 2_000 }), instance({ leaseMs: 2_000 }), instance({ leaseMs: 2_000 })];
     await Promise.all([a.start(), b.start(), c.start()]);
-    const slow = upstream(400);
     const lockKey = `${prefix}:lock:quote:AAPL`;
-    const overrun = a.coalesce('quote', ['AAPL'], slow.work, codec);
-    await sleep(260);
-    // A's lease has run out while it still works: B claims the key and holds it for its own 400 ms.
+    const overrun = a.coalesce('quote', ['AAPL'], upstream(400).work, codec);
+    await sleep(100);
+    // A's lease runs out while it still works (as when its event loop is stalled past the lease):
+    // B claims the key and holds it for its own 400 ms.
+    await admin.del(lockKey);
     const bSlow = upstream(400);
     const taking = b.coalesce('quote', ['AAPL'], bSlow.work, codec);
     await sleep(50);
     const bToken = await admin.get(lockKey);
     expect(bToken).not.toBeNull();
     await overrun;
-    // A has settled (and published): B's lock is still there, with B's token.
+    // A has renewed, settled and published meanwhile: B's lock is still there, with B's token.
     expect(await admin.get(lockKey)).toBe(bToken);
     expect(bSlow.asked).toEqual([['AAPL']]);
     await taking;
     expect(await admin.exists(lockKey)).toBe(0);
-    // C, asking after both settled, takes the kept outcome instead of fetching.
+    // C, asking just after both settled, takes the latest kept outcome instead of fetching.
     const cWork = upstream(10);
     expect((await c.coalesce('quote', ['AAPL'], cWork.work, codec)).get('AAPL')).toBe('AAPL@1');
     expect(cWork.asked).toEqual([]);
