@@ -58,7 +58,11 @@ const DEFAULT_REUSE_MS = 1_000;
 /** Waking this long after a lease runs out leaves Redis the time to have expired it. */
 const LEASE_MARGIN_MS = 20;
 /** How long a flight's Redis command may take before the flight goes on without Redis. */
-const COMMAND_TIMEOUT_MS = 1_500;
+const COMMAND_DEADLINE_MS = 500;
+/** After a failed or late command, Redis is left alone this long: every miss is fetched at once, alone. */
+const PAUSE_MS = 1_000;
+/** The clients' own timeout, a backstop behind the deadline (which is what callers wait for). */
+const CLIENT_COMMAND_TIMEOUT_MS = 5_000;
 /** Rounds of claiming keys whose holder vanished before a caller gives up on the cluster. */
 const MAX_ROUNDS = 3;
 
@@ -129,6 +133,8 @@ export class ClusterFlight {
   /** Local waiters by flight id, woken by the channel's messages. */
   private readonly waiters = new Map<string, Set<() => void>>();
   private listening = false;
+  /** Until when Redis is left alone after a failure (performance.now() time). */
+  private pausedUntil = 0;
   private subscribing: Promise<boolean> | undefined;
   private closed = false;
 
@@ -221,13 +227,19 @@ export class ClusterFlight {
     for (const client of [this.options.redis, this.options.subscriber]) if (client.status !== 'end') client.disconnect();
   }
 
+  /** A failed or late command: told once, and Redis left alone for a moment. */
+  private fail(error: unknown): void {
+    this.pausedUntil = performance.now() + PAUSE_MS;
+    this.health.down(error);
+  }
+
   private wakeAll(): void {
     for (const wakers of this.waiters.values()) for (const wake of wakers) wake();
   }
 
   /** Both connections ready and the channel subscribed; the first call waits for them a little. */
   private async usable(): Promise<boolean> {
-    if (this.closed) return false;
+    if (this.closed || performance.now() < this.pausedUntil) return false;
     const ready = (await this.readiness.ready()) && (this.listening ? this.options.subscriber.status === 'ready' : await this.subscribeOnce());
     if (!ready) this.health.down(new Error(`Redis is not ready (${this.options.redis.status}, subscriber ${this.options.subscriber.status})`));
     return ready;
@@ -246,7 +258,7 @@ export class ClusterFlight {
       this.listening = true;
       return true;
     } catch (error) {
-      this.health.down(error);
+      this.fail(error);
       return false;
     }
   }
@@ -254,11 +266,11 @@ export class ClusterFlight {
   private async claim(scope: string, keys: readonly string[], token: string): Promise<{ entries: Array<[string, string]> } | undefined> {
     const names = keys.flatMap((key) => [this.lockKey(scope, key), this.resultKey(scope, key)]);
     try {
-      const entries = await this.redis.mgFlightClaim(names.length, ...names, token, this.options.leaseMs, this.keepMs, this.reuseMs(scope));
+      const entries = await withDeadline(this.redis.mgFlightClaim(names.length, ...names, token, this.options.leaseMs, this.keepMs, this.reuseMs(scope)));
       this.health.up();
       return { entries };
     } catch (error) {
-      this.health.down(error);
+      this.fail(error);
       return undefined;
     }
   }
@@ -273,7 +285,7 @@ export class ClusterFlight {
     const locks = keys.map((key) => this.lockKey(scope, key));
     // Renewed three times a lease while the work runs: a late beat or two still lands in time.
     const heartbeat = setInterval(() => {
-      this.redis.mgFlightRenew(locks.length, ...locks, token, this.options.leaseMs).catch((error: unknown) => this.health.down(error));
+      this.redis.mgFlightRenew(locks.length, ...locks, token, this.options.leaseMs).catch((error: unknown) => this.fail(error));
     }, Math.max(10, Math.floor(this.options.leaseMs / 3)));
     heartbeat.unref();
     try {
@@ -288,10 +300,12 @@ export class ClusterFlight {
       const outcome = results.get(key);
       if (outcome !== undefined) answers.set(key, outcome);
     }
-    await this.settle(scope, keys, token, (key) => {
+    const settling = this.settle(scope, keys, token, (key) => {
       const outcome = results.get(key);
       return (outcome === undefined ? undefined : codec.encode(outcome)) ?? '';
     });
+    // A Redis known to be failing does not hold the answer up; the settle still goes out.
+    if (performance.now() >= this.pausedUntil) await settling;
   }
 
   private async settle(scope: string, keys: readonly string[], token: string, payloadOf: (key: string) => string): Promise<void> {
@@ -300,13 +314,13 @@ export class ClusterFlight {
       void pipeline.mgFlightSettle(this.lockKey(scope, key), this.resultKey(scope, key), token, payloadOf(key), this.keepMs, this.channel, this.flightId(scope, key));
     }
     try {
-      const replies = (await pipeline.exec()) ?? [];
+      const replies = (await withDeadline(pipeline.exec())) ?? [];
       const failed = replies.find(([error]) => error !== null);
       if (failed) throw failed[0];
       this.health.up();
     } catch (error) {
       // The locks run out on their own; waiters then claim the keys.
-      this.health.down(error);
+      this.fail(error);
     }
   }
 
@@ -349,13 +363,13 @@ export class ClusterFlight {
   /** The kept outcome of a key and how long its lock has left (negative: none). */
   private async check(scope: string, key: string): Promise<{ payload: string | null; leaseLeftMs: number } | undefined> {
     try {
-      const replies = (await this.redis.pipeline().get(this.resultKey(scope, key)).pttl(this.lockKey(scope, key)).exec()) ?? [];
+      const replies = (await withDeadline(this.redis.pipeline().get(this.resultKey(scope, key)).pttl(this.lockKey(scope, key)).exec())) ?? [];
       const [[resultError, payload] = [null, null], [ttlError, ttl] = [null, -2]] = replies;
       if (resultError || ttlError) throw resultError ?? ttlError;
       this.health.up();
       return { payload: typeof payload === 'string' ? payload : null, leaseLeftMs: Number(ttl) };
     } catch (error) {
-      this.health.down(error);
+      this.fail(error);
       return undefined;
     }
   }
@@ -405,10 +419,9 @@ export interface ClusterFlightLog {
 export async function createClusterFlight(settings: ClusterFlightSettings, log: ClusterFlightLog): Promise<ClusterFlight> {
   const { connectLazily } = await import('./redis-connection.js');
   const flight = new ClusterFlight({
-    // A claim that times out costs a second upstream call, and under load a busy event loop, not
-    // Redis, is what makes a command late: these connections wait longer than the others' 500 ms.
-    redis: connectLazily(settings.redisUrl, { commandTimeoutMs: COMMAND_TIMEOUT_MS }),
-    subscriber: connectLazily(settings.redisUrl, { commandTimeoutMs: COMMAND_TIMEOUT_MS }),
+    // Commands are bounded by the flight's own deadline (see withDeadline); the client's is a backstop.
+    redis: connectLazily(settings.redisUrl, { commandTimeoutMs: CLIENT_COMMAND_TIMEOUT_MS }),
+    subscriber: connectLazily(settings.redisUrl, { commandTimeoutMs: CLIENT_COMMAND_TIMEOUT_MS }),
     ownsRedis: true,
     prefix: settings.prefix,
     leaseMs: settings.leaseMs,
@@ -418,4 +431,37 @@ export async function createClusterFlight(settings: ClusterFlightSettings, log: 
   });
   void flight.start();
   return flight;
+}
+
+/**
+ * The command's answer, or a rejection after `ms`. Lag-proof: when the timer fires, the rejection
+ * waits for the check phase of that loop turn, after the poll phase has read whatever Redis sent,
+ * so a reply that arrived while the event loop was busy (a herd of requests) still wins. A plain
+ * timer would fire first and turn a busy instance's every claim into a second upstream call.
+ */
+function withDeadline<T>(command: Promise<T>, ms = COMMAND_DEADLINE_MS): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    let settled = false;
+    const timer = setTimeout(() => {
+      setImmediate(() => {
+        if (settled) return;
+        settled = true;
+        reject(new Error(`Redis gave no answer within ${ms} ms`));
+      });
+    }, ms);
+    command.then(
+      (value) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
 }
