@@ -160,6 +160,7 @@ export async function createApp(config: Config, options: { readonly logger?: Log
         sandbox: config.server.sandbox,
         production: config.server.production,
         shutdownGraceMs: config.server.shutdownGraceMs,
+        trustedProxyHops: config.server.trustedProxyHops,
         maxBodyBytes: config.limits.maxBodyBytes,
         limits: limits.server,
         // Persisted queries and whole responses in the same cache tiers as market data.

@@ -109,6 +109,11 @@ export const EnvSchema = z.object({
   PORT: integer(0, 65_535).default(4000),
   /** Interface to listen on. */
   HOST: z.string().min(1).default('0.0.0.0'),
+  /**
+   * Reverse proxies in front of the gateway that append to X-Forwarded-For. With 0 the header is
+   * ignored (anyone can write it); the client address throttles callers without credentials.
+   */
+  TRUST_PROXY_HOPS: integer(0, 10).default(0),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Shared cache, quotas and fan-out across instances; without it everything stays in process. */
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
@@ -259,6 +264,8 @@ export interface Config {
     readonly introspection: boolean;
     readonly sandbox: boolean;
     readonly production: boolean;
+    /** TRUST_PROXY_HOPS: how far back in X-Forwarded-For the client's address is (src/server/client-address.ts). */
+    readonly trustedProxyHops: number;
   };
   readonly log: { readonly level: Env['LOG_LEVEL'] };
   /** Abuse limits and per-profile budgets (src/graphql/limits, src/resilience/consumer-throttle.ts). */
@@ -402,6 +409,7 @@ export function toConfig(env: Env): Config {
       introspection: env.INTROSPECTION ?? !production,
       sandbox: env.SANDBOX ?? !production,
       production,
+      trustedProxyHops: env.TRUST_PROXY_HOPS,
     },
     log: { level: env.LOG_LEVEL },
     limits: {

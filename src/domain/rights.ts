@@ -33,6 +33,12 @@ export interface Consumer {
   readonly rights: ReadonlySet<Right>;
   /** True when no credentials were presented. */
   readonly anonymous: boolean;
+  /**
+   * Where the request came from (src/server/client-address.ts: the peer, or the address trusted
+   * proxies forwarded; IPv6 by its /64). Anonymous callers are throttled by it, since they share
+   * one id; absent for calls made outside a request.
+   */
+  readonly clientAddress?: string;
 }
 
 /** The default rights of the `public` profile (config may change them): what anyone may read. */

@@ -7,6 +7,18 @@ import { WindowCounter, type SharedStore } from './window-counter.js';
 export interface ThrottledConsumer {
   readonly id: string;
   readonly profile: string;
+  /** No credentials: every such caller has the same id, so each is counted by its address. */
+  readonly anonymous?: boolean;
+  readonly clientAddress?: string;
+}
+
+/**
+ * The budget a consumer spends. Callers without credentials are counted per client address, so
+ * one busy anonymous client cannot spend the budget of every other one; with no address known
+ * (a call outside any request) they share the `anonymous` budget.
+ */
+export function budgetHolder(consumer: ThrottledConsumer): string {
+  return consumer.anonymous && consumer.clientAddress ? `${consumer.id}@${consumer.clientAddress}` : consumer.id;
 }
 
 /** A profile's budgets per minute (config/limits.ts). */
@@ -38,7 +50,7 @@ type Budget = 'requests' | 'providerCalls';
  * Per-consumer budgets per minute, by profile: GraphQL operations, and provider calls made while
  * resolving them. Counted like provider quotas (WindowCounter: rate-limiter-flexible in Redis when
  * there is one, the in-process counter whenever Redis is down or slow, so no request ever fails
- * because Redis does), under `mg:throttle:<budget>:<profile>:<consumer id>:minute`: the profile is
+ * because Redis does), under `mg:throttle:<budget>:<profile>:<budget holder>:minute`: the profile is
  * part of the key, so a profile's new number starts a fresh count.
  *
  * `admit` is asked once per operation before it runs: it spends one request and checks, without
@@ -67,8 +79,8 @@ export class ConsumerThrottle {
     // Both at once (one round trip's wait with Redis). Zero points: reads the provider-call window
     // (and its reset) without spending it.
     const [request, calls] = await Promise.all([
-      this.counter('requests', consumer.profile, budgets.requestsPerMinute).consume(consumer.id, 1),
-      this.counter('providerCalls', consumer.profile, budgets.providerCallsPerMinute).consume(consumer.id, 0),
+      this.counter('requests', consumer.profile, budgets.requestsPerMinute).consume(budgetHolder(consumer), 1),
+      this.counter('providerCalls', consumer.profile, budgets.providerCallsPerMinute).consume(budgetHolder(consumer), 0),
     ]);
     if (!request.granted) return { admitted: false, budget: 'requests', limit: budgets.requestsPerMinute, retryAfterMs: Math.max(1, request.resetAt - now) };
     if (!calls.granted || calls.fits < 1) {
@@ -81,7 +93,7 @@ export class ConsumerThrottle {
   chargeProviderCall(consumer: ThrottledConsumer): void {
     const budgets = this.options.budgets(consumer.profile);
     this.counter('providerCalls', consumer.profile, budgets.providerCallsPerMinute)
-      .consume(consumer.id, 1)
+      .consume(budgetHolder(consumer), 1)
       .catch(() => undefined);
   }
 

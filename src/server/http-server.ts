@@ -7,7 +7,7 @@ import {
   ApolloServerPluginLandingPageProductionDefault,
 } from '@apollo/server/plugin/landingPage/default';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { NoSchemaIntrospectionCustomRule, type GraphQLSchema, type ValidationRule } from 'graphql';
+import type { GraphQLSchema, ValidationRule } from 'graphql';
 import { MarketError, type Consumer } from '../domain/index.js';
 import type { GraphQLContext } from '../graphql/context.js';
 import { createErrorFormatter } from '../graphql/format-error.js';
@@ -16,6 +16,7 @@ import type { Metrics } from '../observability/metrics.js';
 import { apolloHandler } from './apollo-http.js';
 import { sendAuthFailure, type RequestAuthenticator } from './authentication.js';
 import { BodyError } from './body.js';
+import { clientAddress } from './client-address.js';
 import { sendHealth, sendJson, sendReadiness, type Lifecycle, type ReadinessDetail } from './health.js';
 import { operationObserver } from './operation-plugin.js';
 import { responseCache, type ResponseCacheOptions } from './response-cache/plugin.js';
@@ -41,6 +42,8 @@ export interface ServerOptions {
   readonly production: boolean;
   /** How long in-flight requests may finish after stop() before sockets are cut. */
   readonly shutdownGraceMs: number;
+  /** Proxies trusted to append the client's address to X-Forwarded-For (TRUST_PROXY_HOPS). */
+  readonly trustedProxyHops: number;
   readonly maxBodyBytes: number;
   readonly readiness: () => ReadinessDetail;
   readonly logger: Logger;
@@ -110,9 +113,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     httpServer,
     path: GRAPHQL_PATH,
     schema: options.schema,
-    validationRules: [...options.limits.validationRules, ...(options.introspection ? [] : [NoSchemaIntrospectionCustomRule])],
+    // Introspection, as over HTTP, is the gate's to refuse per profile (INTROSPECTION_PROFILES).
+    validationRules: options.limits.validationRules,
     gate: operationGate({ ...options.limits, schema: options.schema, introspection: options.introspection }),
     maxTokens: options.limits.maxTokens,
+    trustedProxyHops: options.trustedProxyHops,
     context: options.context,
     authenticator: options.authenticator,
     formatError,
@@ -142,7 +147,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
           if (!(error instanceof MarketError)) throw error;
           return sendAuthFailure(response, error);
         }
-        return handleGraphQL(request, response, url, async () => options.context(consumer));
+        const caller: Consumer = { ...consumer, clientAddress: clientAddress(request, options.trustedProxyHops) };
+        return handleGraphQL(request, response, url, async () => options.context(caller));
       }
       case '/healthz':
         return sendHealth(response);

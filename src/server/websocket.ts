@@ -16,6 +16,7 @@ import { WebSocketServer } from 'ws';
 import { MarketError, type Consumer } from '../domain/index.js';
 import type { Logger } from '../observability/logger.js';
 import { closeFrameFor, expiredTokenClose, type RequestAuthenticator } from './authentication.js';
+import { clientAddress } from './client-address.js';
 import type { OperationGate } from './limits-plugin.js';
 import { isTokenLimitError, tokenLimitError } from '../graphql/limits/tokens.js';
 
@@ -29,6 +30,8 @@ export interface WebSocketOptions<TContext> {
   readonly gate?: OperationGate;
   /** Parsing stops past this many tokens (LIMIT_MAX_TOKENS). */
   readonly maxTokens?: number;
+  /** Proxies trusted to append the client's address to X-Forwarded-For of the upgrade request. */
+  readonly trustedProxyHops?: number;
   /** The context of one subscription of `consumer`, who authenticated in `connection_init`. */
   readonly context: (consumer: Consumer) => TContext;
   readonly authenticator: RequestAuthenticator;
@@ -75,7 +78,7 @@ export function attachWebSocket<TContext>(options: WebSocketOptions<TContext>): 
       onConnect: async (ctx) => {
         try {
           const { consumer, expiresAt } = await options.authenticator.fromConnectionParams(ctx.connectionParams);
-          consumers.set(ctx, consumer);
+          consumers.set(ctx, { ...consumer, clientAddress: clientAddress(ctx.extra.request, options.trustedProxyHops ?? 0) });
           // A connection lives no longer than its token; the client reconnects with a fresh one.
           // Beyond setTimeout's range (~24.8 days) the token outlives any realistic connection.
           const left = expiresAt === undefined ? undefined : expiresAt - Date.now();

@@ -1,4 +1,6 @@
+import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { spawnGateway, type SpawnedGateway } from '../support/gateway.js';
 import { apiKeyEntry, post } from './support.js';
 
@@ -44,6 +46,24 @@ describe('introspection per profile in production', () => {
     expect((await post(widened.url, QUERY, undefined, as(KEYS.enterprise))).data).toEqual({ __schema: { queryType: { name: 'Query' } } });
     expect((await post(widened.url, QUERY, undefined, as(KEYS.pro))).status).toBe(400);
     expect((await post(widened.url, QUERY)).status).toBe(400);
+  });
+
+  it('decides the same per profile over graphql-ws', async () => {
+    const introspect = (key?: string) =>
+      new Promise<unknown>((resolve) => {
+        const client = createClient({ url: byDefault.wsUrl, webSocketImpl: WebSocket, retryAttempts: 0, lazy: true, ...(key ? { connectionParams: { 'x-api-key': key } } : {}) });
+        client.subscribe(
+          { query: QUERY },
+          {
+            next: (result) => resolve(result.data),
+            error: (error) => resolve((Array.isArray(error) ? (error[0] as { extensions?: { code?: string } }) : undefined)?.extensions?.code ?? 'error'),
+            complete: () => void client.dispose(),
+          },
+        );
+      });
+    expect(await introspect(KEYS.admin)).toEqual({ __schema: { queryType: { name: 'Query' } } });
+    expect(await introspect(KEYS.pro)).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(await introspect()).toBe('GRAPHQL_VALIDATION_FAILED');
   });
 
   it('leaves __typename alone', async () => {

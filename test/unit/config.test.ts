@@ -27,6 +27,11 @@ describe('loadConfig', () => {
     expect(loadConfig({ NODE_ENV: 'production', INTROSPECTION: 'true' }).server.introspection).toBe(true);
   });
 
+  it('trusts no proxy with X-Forwarded-For unless TRUST_PROXY_HOPS says how many', () => {
+    expect(loadConfig({}).server.trustedProxyHops).toBe(0);
+    expect(loadConfig({ TRUST_PROXY_HOPS: '2' }).server.trustedProxyHops).toBe(2);
+  });
+
   it.each([
     [{ PORT: 'eighty' }, /^Invalid PORT \(got "eighty"\)/],
     [{ PORT: '70000' }, /^Invalid PORT/],
@@ -34,6 +39,7 @@ describe('loadConfig', () => {
     [{ LOG_LEVEL: 'loud' }, /^Invalid LOG_LEVEL/],
     [{ PROVIDERS: 'simulated,bloomberg' }, /^Invalid PROVIDERS/],
     [{ INTROSPECTION: 'maybe' }, /^Invalid INTROSPECTION.*true or false/],
+    [{ TRUST_PROXY_HOPS: '11' }, /^Invalid TRUST_PROXY_HOPS/],
   ])('refuses %j with one line naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrowError(ConfigError);
     expect(() => loadConfig(env)).toThrowError(message);
