@@ -7,6 +7,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 export interface Metrics {
   readonly registry: Registry;
   readonly graphqlOperations: Counter<'operation' | 'type' | 'status'>;
+  readonly refusals: Counter<'code' | 'cause'>;
   readonly graphqlDuration: Histogram<'operation' | 'type'>;
   readonly providerRequests: Counter<'provider' | 'capability' | 'status'>;
   readonly providerLatency: Histogram<'provider' | 'capability'>;
@@ -69,6 +70,12 @@ export function createMetrics(probes: MetricProbes): Metrics {
   collectDefaultMetrics({ register: registry });
   return {
     registry,
+    refusals: new Counter({
+      name: 'graphql_refusals_total',
+      help: 'Consumers refused by the gateway, over HTTP and graphql-ws, by error code and cause: an abuse limit (maxDepth, costBudget, maxBodyBytes, introspection, …), a spent budget (requests, providerCalls), an authentication reason, or a missing right (one per denied field).',
+      labelNames: ['code', 'cause'],
+      registers: [registry],
+    }),
     graphqlOperations: new Counter({
       name: 'graphql_operations_total',
       help: 'GraphQL operations executed, by operation name, type and outcome (ok, error, partial).',

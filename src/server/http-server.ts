@@ -7,7 +7,7 @@ import {
   ApolloServerPluginLandingPageProductionDefault,
 } from '@apollo/server/plugin/landingPage/default';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import type { GraphQLSchema, ValidationRule } from 'graphql';
+import type { GraphQLFormattedError, GraphQLSchema, ValidationRule } from 'graphql';
 import { MarketError, type Consumer } from '../domain/index.js';
 import type { GraphQLContext } from '../graphql/context.js';
 import { createErrorFormatter } from '../graphql/format-error.js';
@@ -19,6 +19,7 @@ import { BodyError } from './body.js';
 import { clientAddress } from './client-address.js';
 import { sendHealth, sendJson, sendReadiness, type Lifecycle, type ReadinessDetail } from './health.js';
 import { operationObserver } from './operation-plugin.js';
+import { refusalOf } from './refusals.js';
 import { responseCache, type ResponseCacheOptions } from './response-cache/plugin.js';
 import type { PersistedQueryCache } from './response-cache/store.js';
 import { operationGate, operationLimits, type OperationLimitsOptions } from './limits-plugin.js';
@@ -76,7 +77,17 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const { logger, metrics } = options;
   let lifecycle: Lifecycle = 'starting';
   const httpServer = createServer();
-  const formatError = createErrorFormatter((error) => logger.error({ err: error }, 'unexpected error in a GraphQL operation'));
+  const formatForClient = createErrorFormatter((error) => logger.error({ err: error }, 'unexpected error in a GraphQL operation'));
+  // Every error a client sees passes here (HTTP and graphql-ws), so refusals are counted once, where they leave.
+  const countRefusal = (extensions: GraphQLFormattedError['extensions']): void => {
+    const refusal = refusalOf(extensions);
+    if (refusal) metrics.refusals.inc({ code: refusal.code, cause: refusal.cause });
+  };
+  const formatError = (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const shown = formatForClient(formatted, error);
+    countRefusal(shown.extensions);
+    return shown;
+  };
 
   const apollo = new ApolloServer<GraphQLContext>({
     schema: options.schema,
@@ -121,12 +132,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     context: options.context,
     authenticator: options.authenticator,
     formatError,
+    onConnectionRefused: (error) => countRefusal({ ...error.details, code: error.code }),
     logger,
   });
 
   httpServer.on('request', (request: IncomingMessage, response: ServerResponse) => {
     route(request, response).catch((error: unknown) => {
       if (error instanceof BodyError) {
+        countRefusal(error.extensions);
         sendJson(response, error.status, { errors: [{ message: error.message, extensions: error.extensions }] });
         return;
       }
@@ -145,6 +158,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
           ({ consumer } = await options.authenticator.fromHeaders(request.headers));
         } catch (error) {
           if (!(error instanceof MarketError)) throw error;
+          countRefusal({ ...error.details, code: error.code });
           return sendAuthFailure(response, error);
         }
         const caller: Consumer = { ...consumer, clientAddress: clientAddress(request, options.trustedProxyHops) };

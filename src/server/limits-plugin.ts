@@ -86,7 +86,7 @@ export function operationGate(options: OperationLimitsOptions): OperationGate {
     if (!options.introspection && introspects(document) && !options.introspectionProfiles.has(consumer.profile)) {
       const who = consumer.anonymous ? 'callers without credentials' : `the "${consumer.profile}" profile`;
       throw new GraphQLError(`GraphQL introspection (__schema, __type) is not allowed for ${who}.`, {
-        extensions: { code: 'GRAPHQL_VALIDATION_FAILED', http: { status: 400 } },
+        extensions: { code: 'GRAPHQL_VALIDATION_FAILED', limit: 'introspection', http: { status: 400 } },
       });
     }
     if (operation) checkPrice(prices.price(document, operation, variables), consumer, options);

@@ -36,6 +36,8 @@ export interface WebSocketOptions<TContext> {
   readonly context: (consumer: Consumer) => TContext;
   readonly authenticator: RequestAuthenticator;
   readonly formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
+  /** A `connection_init` whose credentials were refused (the connection is closed, no GraphQL error is sent). */
+  readonly onConnectionRefused?: (error: MarketError) => void;
   readonly logger: Logger;
 }
 
@@ -90,6 +92,7 @@ export function attachWebSocket<TContext>(options: WebSocketOptions<TContext>): 
           return true;
         } catch (error) {
           if (!(error instanceof MarketError)) throw error;
+          options.onConnectionRefused?.(error);
           const { code, reason } = closeFrameFor(error);
           ctx.extra.socket.close(code, reason);
           // graphql-ws then closes with 4403 itself, a no-op on a socket already closing.

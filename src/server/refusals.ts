@@ -1,0 +1,38 @@
+import type { GraphQLFormattedError } from 'graphql';
+
+/** One refusal as an operator counts it: the error code and what caused it. */
+export interface Refusal {
+  readonly code: string;
+  /** The limit (`maxDepth`, `costBudget`, …), spent budget (`requests`, `providerCalls`), auth reason or missing right. */
+  readonly cause: string;
+}
+
+/** Causes are names our code gives (limits, budgets, reasons, rights); anything else folds into one label value. */
+const CAUSE = /^[A-Za-z_]{1,40}$/;
+
+/**
+ * Whether an error a client is about to see is the gateway refusing the consumer (an abuse limit,
+ * a spent budget, credentials, a right) rather than a failure, and why. A provider's own
+ * RATE_LIMITED carries no `budget` and is not a refusal of the consumer; a BAD_USER_INPUT names a
+ * limit only when one was broken.
+ */
+export function refusalOf(extensions: GraphQLFormattedError['extensions']): Refusal | undefined {
+  const code = extensions?.['code'];
+  const field =
+    code === 'QUERY_TOO_COMPLEX' || code === 'BAD_USER_INPUT' || code === 'GRAPHQL_VALIDATION_FAILED'
+      ? 'limit'
+      : code === 'RATE_LIMITED'
+        ? 'budget'
+        : code === 'UNAUTHENTICATED'
+          ? 'reason'
+          : code === 'FORBIDDEN'
+            ? 'right'
+            : undefined;
+  if (typeof code !== 'string' || field === undefined) return undefined;
+  const cause = extensions?.[field];
+  if (typeof cause !== 'string') {
+    // FORBIDDEN with RIGHTS_DENIAL=request lists every denied right in `denied` instead.
+    return code === 'FORBIDDEN' || code === 'UNAUTHENTICATED' ? { code, cause: 'other' } : undefined;
+  }
+  return { code, cause: CAUSE.test(cause) ? cause : 'other' };
+}
