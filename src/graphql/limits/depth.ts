@@ -1,6 +1,7 @@
-import type { FragmentDefinitionNode, SelectionSetNode, ValidationContext, ValidationRule } from 'graphql';
+import type { SelectionSetNode, ValidationRule } from 'graphql';
 import { ErrorCode } from '../../domain/index.js';
 import { limitError } from './errors.js';
+import { measureWithFragments, type SpreadMeasure } from './fragment-measure.js';
 
 /**
  * Refuses an operation nested deeper than `maxDepth` fields (`quotes { company { quote { … } } }`
@@ -11,7 +12,7 @@ import { limitError } from './errors.js';
 export function depthLimitRule(maxDepth: number): ValidationRule {
   return (context) => ({
     OperationDefinition(operation) {
-      const depth = selectionDepth(operation.selectionSet, context, new Map(), new Set());
+      const depth = measureWithFragments(operation.selectionSet, context, selectionDepth);
       if (depth > maxDepth) {
         const name = operation.name ? `Operation ${operation.name.value}` : 'The operation';
         context.reportError(
@@ -23,33 +24,19 @@ export function depthLimitRule(maxDepth: number): ValidationRule {
   });
 }
 
-function selectionDepth(selectionSet: SelectionSetNode, context: ValidationContext, fragments: Map<string, number>, visiting: Set<string>): number {
+function selectionDepth(selectionSet: SelectionSetNode, spread: SpreadMeasure): number {
   let deepest = 0;
   for (const selection of selectionSet.selections) {
     let depth = 0;
     if (selection.kind === 'Field') {
       if (selection.name.value.startsWith('__')) continue;
-      depth = 1 + (selection.selectionSet ? selectionDepth(selection.selectionSet, context, fragments, visiting) : 0);
+      depth = 1 + (selection.selectionSet ? selectionDepth(selection.selectionSet, spread) : 0);
     } else if (selection.kind === 'InlineFragment') {
-      depth = selectionDepth(selection.selectionSet, context, fragments, visiting);
+      depth = selectionDepth(selection.selectionSet, spread);
     } else {
-      depth = fragmentDepth(context.getFragment(selection.name.value), context, fragments, visiting);
+      depth = spread(selection.name.value);
     }
     deepest = Math.max(deepest, depth);
   }
   return deepest;
-}
-
-/** Each fragment is measured once; a cycle (reported by the spec's own rule) counts as nothing. */
-function fragmentDepth(fragment: FragmentDefinitionNode | null | undefined, context: ValidationContext, fragments: Map<string, number>, visiting: Set<string>): number {
-  if (!fragment) return 0;
-  const name = fragment.name.value;
-  const known = fragments.get(name);
-  if (known !== undefined) return known;
-  if (visiting.has(name)) return 0;
-  visiting.add(name);
-  const depth = selectionDepth(fragment.selectionSet, context, fragments, visiting);
-  visiting.delete(name);
-  fragments.set(name, depth);
-  return depth;
 }
