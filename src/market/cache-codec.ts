@@ -28,8 +28,11 @@ export type CacheEntry<T = unknown> =
   | { readonly storedAt: number; readonly value: T; readonly notFound?: undefined }
   | { readonly storedAt: number; readonly value?: undefined; readonly notFound: NotFoundNote };
 
-/** What each kind's value must be when it comes back from a shared store: the domain's own schemas. */
-const valueSchemas: Record<CacheKind, z.ZodType> = {
+/**
+ * What each kind's value must be when it comes back from a shared store (this cache's L2, or a
+ * cluster flight's outcome): the domain's own schemas.
+ */
+export const cacheValueSchemas: Readonly<Record<CacheKind, z.ZodType>> = {
   quote: QuoteSchema,
   profile: CompanyProfileSchema,
   history: z.array(BarSchema),
@@ -37,6 +40,9 @@ const valueSchemas: Record<CacheKind, z.ZodType> = {
   search: z.array(SymbolMatchSchema),
   economicSeries: EconomicSeriesSchema,
 };
+
+/** A MarketError's details as they travel through a shared store (see PublicDetails). */
+export const publicDetailsSchema = z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.array(z.string())]));
 
 const FORMAT = 1;
 
@@ -48,7 +54,7 @@ const EnvelopeSchema = z.object({
   notFound: z
     .object({
       message: z.string().min(1),
-      details: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.array(z.string())])).optional(),
+      details: publicDetailsSchema.optional(),
     })
     .optional(),
 });
@@ -84,7 +90,7 @@ function dateFields(schema: z.ZodType, into = new Set<string>(), key?: string): 
 
 const DATE_FIELDS: ReadonlySet<string> = (() => {
   const fields = new Set<string>();
-  for (const schema of Object.values(valueSchemas)) dateFields(schema, fields);
+  for (const schema of Object.values(cacheValueSchemas)) dateFields(schema, fields);
   return fields;
 })();
 
@@ -116,6 +122,6 @@ export function decodeEntry<T>(kind: CacheKind, text: string): CacheEntry<T> | u
   if (!envelope.success || envelope.data.kind !== kind) return undefined;
   const { storedAt, notFound } = envelope.data;
   if (notFound) return { storedAt, notFound: { message: notFound.message, details: notFound.details } };
-  const value = valueSchemas[kind].safeParse(envelope.data.value);
+  const value = cacheValueSchemas[kind].safeParse(envelope.data.value);
   return value.success ? { storedAt, value: value.data as T } : undefined;
 }

@@ -1,17 +1,7 @@
 import { z } from 'zod';
-import {
-  BarSchema,
-  CompanyProfileSchema,
-  EconomicSeriesSchema,
-  ErrorCode,
-  FinancialStatementSchema,
-  MarketError,
-  QuoteSchema,
-  SymbolMatchSchema,
-  toClientError,
-  type PublicDetails,
-} from '../domain/index.js';
+import { ErrorCode, MarketError, toClientError, type PublicDetails } from '../domain/index.js';
 import type { CacheKind } from './cache.js';
+import { cacheValueSchemas, publicDetailsSchema } from './cache-codec.js';
 
 /**
  * A flight's outcome as it travels from the instance that fetched it to the instances that waited
@@ -57,25 +47,16 @@ export function decodeOutcome(kind: CacheKind, payload: string): SharedOutcome |
     return { error: new MarketError(code, message, details as PublicDetails), final: wire.data.final };
   }
   // Validated, but the received object itself is answered: the schemas would strip fields they do not list.
-  if (!valueSchemas[kind].safeParse(wire.data.value).success) return undefined;
+  if (!cacheValueSchemas[kind].safeParse(wire.data.value).success) return undefined;
   return { value: wire.data.value, ...(wire.data.fallbackFrom ? { fallbackFrom: wire.data.fallbackFrom } : {}) };
 }
-
-const valueSchemas: Record<CacheKind, z.ZodType> = {
-  quote: QuoteSchema,
-  profile: CompanyProfileSchema,
-  history: z.array(BarSchema),
-  statements: z.array(FinancialStatementSchema),
-  search: z.array(SymbolMatchSchema),
-  economicSeries: EconomicSeriesSchema,
-};
 
 const WireSchema = z.union([
   z.object({
     error: z.object({
       code: z.enum(Object.values(ErrorCode) as [ErrorCode, ...ErrorCode[]]),
       message: z.string(),
-      details: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.array(z.string())])),
+      details: publicDetailsSchema,
     }),
     final: z.boolean(),
   }),
