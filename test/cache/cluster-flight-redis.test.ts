@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ClusterFlight, type ClusterFlightOptions, type OutcomeCodec } from '../../src/market/cluster-flight.js';
 import { connectLazily } from '../../src/market/redis-connection.js';
+import { SHARED_REDIS_URL as REDIS_URL, useSharedRedis } from '../support/shared-redis.js';
 import { ownRedis } from './redis-server.js';
 
 /**
@@ -11,24 +12,11 @@ import { ownRedis } from './redis-server.js';
  * its own and removes it.
  */
 
-const REDIS_URL = 'redis://127.0.0.1:6379';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-let admin: Redis;
 let prefix: string;
 const flights: ClusterFlight[] = [];
-
-beforeAll(() => {
-  admin = new Redis(REDIS_URL);
-});
-afterEach(async () => {
-  await Promise.all(flights.splice(0).map((flight) => flight.close()));
-  const keys = await admin.keys(`${prefix}:*`);
-  if (keys.length > 0) await admin.del(...keys);
-});
-afterAll(() => {
-  admin.disconnect();
-});
+const admin = useSharedRedis(() => prefix, flights);
 
 /** One gateway instance's cluster flight. */
 function instance(options: Partial<ClusterFlightOptions> = {}, url = REDIS_URL): ClusterFlight {

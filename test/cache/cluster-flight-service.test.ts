@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ProviderError, ProviderFailureKind, type Quote } from '../../src/domain/index.js';
 import { MarketCache } from '../../src/market/cache.js';
 import { ClusterFlight } from '../../src/market/cluster-flight.js';
@@ -9,6 +8,7 @@ import { ProviderRegistry } from '../../src/market/registry.js';
 import { MarketService } from '../../src/market/service.js';
 import type { ProviderAdapter } from '../../src/providers/adapter.js';
 import { createSimulatedProvider } from '../../src/providers/simulated/index.js';
+import { SHARED_REDIS_URL as REDIS_URL, useSharedRedis } from '../support/shared-redis.js';
 
 /**
  * Two market services, each with a cache and a cluster flight of its own on a real Redis
@@ -16,25 +16,12 @@ import { createSimulatedProvider } from '../../src/providers/simulated/index.js'
  * that counts its calls. What one instance fetched, the other answers without a call.
  */
 
-const REDIS_URL = 'redis://127.0.0.1:6379';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const FIXED_NOW = Date.parse('2026-03-04T15:00:00Z');
 
-let admin: Redis;
 let prefix: string;
 const flights: ClusterFlight[] = [];
-
-beforeAll(() => {
-  admin = new Redis(REDIS_URL);
-});
-afterEach(async () => {
-  await Promise.all(flights.splice(0).map((flight) => flight.close()));
-  const keys = await admin.keys(`${prefix}:*`);
-  if (keys.length > 0) await admin.del(...keys);
-});
-afterAll(() => {
-  admin.disconnect();
-});
+useSharedRedis(() => prefix, flights);
 
 /** The simulated market's quotes, 100 ms a call, every call recorded; `failing` turns it into an outage. */
 function countingProvider() {

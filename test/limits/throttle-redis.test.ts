@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:net';
-import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { connectLazily } from '../../src/market/redis-connection.js';
 import { ConsumerThrottle } from '../../src/resilience/consumer-throttle.js';
+import { SHARED_REDIS_URL as REDIS_URL, useSharedRedis } from '../support/shared-redis.js';
 
 /**
  * Consumer budgets shared through a real Redis on 127.0.0.1:6379: two throttles, each with a
@@ -11,24 +11,11 @@ import { ConsumerThrottle } from '../../src/resilience/consumer-throttle.js';
  * Redis that is not there: budgets are counted in the instance, and no request fails for it.
  */
 
-const REDIS_URL = 'redis://127.0.0.1:6379';
 const prefix = `mgtest:throttle:${randomUUID()}`;
 const budgets = () => ({ requestsPerMinute: 4, providerCallsPerMinute: 3 });
 const consumer = { id: 'acme', profile: 'pro' };
-let admin: Redis;
 const throttles: ConsumerThrottle[] = [];
-
-beforeAll(() => {
-  admin = new Redis(REDIS_URL);
-});
-afterEach(async () => {
-  await Promise.all(throttles.splice(0).map((throttle) => throttle.close()));
-  const keys = await admin.keys(`${prefix}:*`);
-  if (keys.length > 0) await admin.del(...keys);
-});
-afterAll(() => {
-  admin.disconnect();
-});
+const admin = useSharedRedis(() => prefix, throttles);
 
 function instance(url = REDIS_URL, events: string[] = []): ConsumerThrottle {
   const throttle = new ConsumerThrottle({

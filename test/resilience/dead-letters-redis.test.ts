@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ProviderError, ProviderFailureKind } from '../../src/domain/index.js';
 import { DeadLetterQueue, type DeadLetterJob, type DeadLetterQueueOptions } from '../../src/resilience/dead-letters.js';
+import { SHARED_REDIS_URL as REDIS_URL, useSharedRedis } from '../support/shared-redis.js';
 
 /**
  * Parked dead letters shared through a real Redis on 127.0.0.1:6379: two queues, each with a
@@ -10,25 +11,12 @@ import { DeadLetterQueue, type DeadLetterJob, type DeadLetterQueueOptions } from
  * instances. Every run writes under a prefix of its own and removes it.
  */
 
-const REDIS_URL = 'redis://127.0.0.1:6379';
 const prefix = `mgtest:dlq:${randomUUID()}`;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const outage = () => new ProviderError(ProviderFailureKind.UNAVAILABLE, 'fmp', 'fmp: HTTP 503');
 
-let admin: Redis;
 const queues: DeadLetterQueue[] = [];
-
-beforeAll(() => {
-  admin = new Redis(REDIS_URL);
-});
-afterEach(async () => {
-  await Promise.all(queues.splice(0).map((queue) => queue.close()));
-  const keys = await admin.keys(`${prefix}:*`);
-  if (keys.length > 0) await admin.del(...keys);
-});
-afterAll(() => {
-  admin.disconnect();
-});
+const admin = useSharedRedis(() => prefix, queues);
 
 function lazyClient(url = REDIS_URL): Redis {
   const client = new Redis(url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 500, commandTimeout: 500 });
