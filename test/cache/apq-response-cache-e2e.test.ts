@@ -1,10 +1,10 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { metric } from '../chaos/helpers.js';
 import { fixture, startFakeUpstream, type FakeUpstream } from '../support/fake-upstream.js';
 import { spawnGateway, type SpawnedGateway } from '../support/gateway.js';
+import { SHARED_REDIS_URL as REDIS_URL, deleteSharedKeys } from '../support/shared-redis.js';
+import { sparePort } from './redis-server.js';
 
 /**
  * Automatic persisted queries and the whole-response cache as a client sees them: two spawned
@@ -12,7 +12,6 @@ import { spawnGateway, type SpawnedGateway } from '../support/gateway.js';
  * by a fake upstream that counts calls. Then a gateway whose Redis is down, which must still answer.
  */
 
-const REDIS_URL = 'redis://127.0.0.1:6379';
 const prefix = `mgtest:apq-rc:${randomUUID()}`;
 const KEY = `test-key-${randomUUID().slice(0, 8)}`;
 const QUERY = 'query Quote($symbol: String!) { quote(symbol: $symbol) { symbol price source stale } }';
@@ -47,15 +46,6 @@ async function start(extra?: Record<string, string>): Promise<SpawnedGateway> {
   return gateway;
 }
 
-/** A port nothing listens on: a Redis that is down. */
-async function deadPort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
-
 beforeAll(async () => {
   upstream = await startFakeUpstream();
   upstream.on({ path: '/stable/quote', query: { symbol: 'AAPL' } }, { json: fixture('fmp/stable/quote-aapl.json') });
@@ -65,10 +55,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all(gateways.map((gateway) => gateway.stop()));
   await upstream?.close();
-  const admin = new Redis(REDIS_URL);
-  const keys = await admin.keys(`${prefix}*`);
-  if (keys.length > 0) await admin.del(...keys);
-  admin.disconnect();
+  await deleteSharedKeys(`${prefix}*`);
 });
 
 describe('automatic persisted queries over HTTP', () => {
@@ -143,7 +130,7 @@ describe('the response cache over HTTP', () => {
 
 describe('with Redis down', () => {
   it('still answers every request: persisted queries and responses degrade to this instance', async () => {
-    const gateway = await start({ REDIS_URL: `redis://127.0.0.1:${await deadPort()}` });
+    const gateway = await start({ REDIS_URL: `redis://127.0.0.1:${await sparePort()}` });
     const registered = await withQuery(gateway);
     expect(registered.body.errors).toBeUndefined();
     expect(registered.body.data?.quote).toMatchObject({ symbol: 'AAPL' });

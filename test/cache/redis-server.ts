@@ -8,6 +8,7 @@ import { createConnection, createServer } from 'node:net';
  */
 export interface OwnRedis {
   readonly port: number;
+  /** With the password in it, when it has one. */
   readonly url: string;
   /** Starts it (again) on its port and resolves once it accepts connections. */
   start(): Promise<void>;
@@ -37,14 +38,17 @@ function accepts(port: number): Promise<boolean> {
   });
 }
 
-export async function ownRedis(): Promise<OwnRedis> {
+/** `password`: clients must give it (redis-server's requirepass). */
+export async function ownRedis(options: { readonly password?: string } = {}): Promise<OwnRedis> {
+  const { password } = options;
   const port = await sparePort();
   let child: ChildProcess | undefined;
   return {
     port,
-    url: `redis://127.0.0.1:${port}`,
+    url: password === undefined ? `redis://127.0.0.1:${port}` : `redis://:${encodeURIComponent(password)}@127.0.0.1:${port}`,
     async start() {
-      child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+      const auth = password === undefined ? [] : ['--requirepass', password];
+      child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...auth], { stdio: 'ignore' });
       const deadline = performance.now() + 5_000;
       while (!(await accepts(port))) {
         if (performance.now() > deadline) throw new Error(`redis-server on port ${port} did not start`);

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { createServer } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import KeyvRedis from '@keyv/redis';
 import Keyv from 'keyv';
@@ -14,6 +13,7 @@ import { createSimulatedProvider } from '../../src/providers/simulated/index.js'
 import { CACHE_HEADER, responseCache } from '../../src/server/response-cache/plugin.js';
 import { persistedQueryCache, responseStore } from '../../src/server/response-cache/store.js';
 import { QuoteHub } from '../../src/streaming/hub.js';
+import { sparePort } from './redis-server.js';
 
 /**
  * A shared store that fails on every call: a real keyv on @keyv/redis pointed at a port where no
@@ -30,16 +30,8 @@ let keyv: Keyv;
 let context: () => GraphQLContext;
 const failures: string[] = [];
 
-async function deadPort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
-
 beforeAll(async () => {
-  const store = new KeyvRedis(`redis://127.0.0.1:${await deadPort()}`, { throwOnErrors: true, throwOnConnectError: true, connectionTimeout: 200 });
+  const store = new KeyvRedis(`redis://127.0.0.1:${await sparePort()}`, { throwOnErrors: true, throwOnConnectError: true, connectionTimeout: 200 });
   keyv = new Keyv({ store, namespace: 'mgtest:failing', useKeyPrefix: false, throwOnErrors: true });
   keyv.on('error', () => undefined);
   const guard = { onError: (_error: unknown, operation: string) => failures.push(operation) };

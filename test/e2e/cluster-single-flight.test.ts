@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FinancialsDocument, PriceHistoryDocument, QuoteDocument } from '../generated/graphql.js';
 import { metric, timed } from '../chaos/helpers.js';
 import { fixture, startFakeUpstream, type FakeUpstream } from '../support/fake-upstream.js';
 import { spawnGateway, type SpawnedGateway } from '../support/gateway.js';
 import { execute } from '../support/graphql-client.js';
+import { SHARED_REDIS_URL as REDIS_URL, deleteSharedKeys } from '../support/shared-redis.js';
 
 /**
  * Two gateway instances sharing one real Redis (127.0.0.1:6379, under a key prefix of this run's
@@ -15,7 +15,6 @@ import { execute } from '../support/graphql-client.js';
  * the market service's single-flight, per process and per cluster.
  */
 
-const REDIS_URL = 'redis://127.0.0.1:6379';
 const LATENCY_MS = 200;
 const prefix = `mgtest:cluster-flight:${randomUUID()}`;
 // A key of this run alone: quota counters in Redis are per key, and other files use theirs.
@@ -55,10 +54,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all(gateways.map((gateway) => gateway.stop()));
   await upstream?.close();
-  const admin = new Redis(REDIS_URL);
-  const keys = await admin.keys(`${prefix}*`);
-  if (keys.length > 0) await admin.del(...keys);
-  admin.disconnect();
+  await deleteSharedKeys(`${prefix}*`);
 });
 
 /** `count` copies of one request, spread evenly over both gateways, all sent at once. */

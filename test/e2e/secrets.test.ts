@@ -1,15 +1,13 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { createConnection, type AddressInfo, type Socket } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { createClient } from 'graphql-ws';
 import { Redis } from 'ioredis';
 import { SignJWT } from 'jose';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashApiKey } from '../../src/auth/index.js';
-import { sparePort } from '../cache/redis-server.js';
+import { ownRedis, type OwnRedis } from '../cache/redis-server.js';
 import { spawnGateway, type SpawnedGateway } from '../support/gateway.js';
 
 /**
@@ -123,36 +121,12 @@ const keysReceived = new Set<string>();
 let upstream: Awaited<ReturnType<typeof startEchoingUpstream>>;
 let gateway: SpawnedGateway;
 /** A password-protected redis-server of the test's own: cache, quotas, throttle and audit go through it. */
-let redis: ChildProcess | undefined;
-let redisPort: number;
-
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = createConnection({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
-
-async function stopRedis(): Promise<void> {
-  const running = redis;
-  redis = undefined;
-  if (!running || running.exitCode !== null) return;
-  running.kill('SIGKILL');
-  await once(running, 'exit');
-}
+let redis: OwnRedis;
 
 beforeAll(async () => {
   upstream = await startEchoingUpstream();
-  redisPort = await sparePort();
-  redis = spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--requirepass', REDIS_PASSWORD], { stdio: 'ignore' });
-  for (const deadline = Date.now() + 5_000; !(await accepts(redisPort)); ) {
-    if (Date.now() > deadline) throw new Error('redis-server did not start');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  redis = await ownRedis({ password: REDIS_PASSWORD });
+  await redis.start();
   const providerEnv = Object.fromEntries(
     Object.entries(PROVIDER_KEYS).flatMap(([name, keys]) => [
       [`${name}_API_KEY`, keys.join(',')],
@@ -163,7 +137,7 @@ beforeAll(async () => {
   gateway = await spawnGateway({
     ...providerEnv,
     PROVIDERS: 'fmp,polygon,finnhub,twelvedata,alphavantage,fred,simulated',
-    REDIS_URL: `redis://:${REDIS_PASSWORD}@127.0.0.1:${redisPort}`,
+    REDIS_URL: redis.url,
     LOG_LEVEL: 'debug',
     RETRY_MAX: '1',
     RETRY_BASE_MS: '10',
@@ -181,7 +155,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await gateway?.stop();
   await upstream?.close();
-  await stopRedis();
+  await redis?.stop();
 });
 
 /** Labels name the request without its credentials: only what the gateway sent back is searched. */
@@ -253,12 +227,12 @@ describe('secrets', () => {
       }
       if (round === 0) {
         // The gateway did get into its Redis with the password (throttle counters are there).
-        const client = new Redis({ port: redisPort, host: '127.0.0.1', password: REDIS_PASSWORD, lazyConnect: true });
+        const client = new Redis({ port: redis.port, host: '127.0.0.1', password: REDIS_PASSWORD, lazyConnect: true });
         await client.connect();
         expect(await client.keys('mg:throttle:*')).not.toEqual([]);
         client.disconnect();
       }
-      await stopRedis();
+      await redis.stop();
     }
     await post({ query: 'query Q($s: [String!]!) { quotes(symbols: $s) { symbol } }', variables: { s: Array.from({ length: 201 }, () => 'AAPL') } }, { 'x-api-key': API_KEYS.pro });
     await post(undefined, { 'x-api-key': API_KEYS.pro }, '{"query": "{ quote(symbol: \\"AAPL\\") { price } }"');
