@@ -4,7 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QuotesDocument } from '../generated/graphql.js';
 import { startFakeUpstream, type FakeUpstream, type RecordedRequest, type Reply } from '../support/fake-upstream.js';
 import { spawnGateway, type SpawnedGateway } from '../support/gateway.js';
+import { SNAPSHOT_PATH as SNAPSHOT, serveSnapshot } from '../support/fake-polygon.js';
 import { execute, type GraphQLResponse } from '../support/graphql-client.js';
+import { symbolsFrom } from '../support/symbols.js';
 
 /**
  * The built gateway splits one loader batch into chunks of the provider's batch size (Alpha
@@ -16,9 +18,6 @@ import { execute, type GraphQLResponse } from '../support/graphql-client.js';
 const KEY = 'test-key-0001';
 /** Chunks of one batch the gateway keeps in flight at once (CHUNK_CONCURRENCY in service.ts). */
 const CHUNK_CONCURRENCY = 4;
-
-/** `S0`, `S1`, …: distinct valid symbols that no recorded fixture knows. */
-const symbolsFrom = (prefix: string, count: number, start = 0): string[] => Array.from({ length: count }, (_, index) => `${prefix}${start + index}`);
 
 interface ListAnswer {
   readonly [alias: string]: ReadonlyArray<{ readonly symbol: string; readonly price: number } | null>;
@@ -156,23 +155,12 @@ describe('a gateway on Alpha Vantage premium (bulk quotes, 100 a call)', () => {
 });
 
 describe('a gateway on a paid Polygon plan (snapshot, 250 a call)', () => {
-  const SNAPSHOT = '/v2/snapshot/locale/us/markets/stocks/tickers';
   let upstream: FakeUpstream;
   let gateway: SpawnedGateway;
 
   beforeAll(async () => {
     upstream = await startFakeUpstream();
-    upstream.on({ path: SNAPSHOT }, (request) => {
-      const tickers = (request.query['tickers'] ?? '').split(',').map((ticker, index) => ({
-        ticker,
-        day: { c: 50 + index, h: 60, l: 40, o: 45, v: 1000, vw: 50 },
-        prevDay: { c: 49, h: 50, l: 48, o: 49, v: 1000, vw: 49 },
-        todaysChange: 1,
-        todaysChangePerc: 2,
-        updated: 1736791200000000000,
-      }));
-      return { json: { status: 'OK', count: tickers.length, request_id: 'fake', tickers } };
-    });
+    serveSnapshot(upstream);
     gateway = await spawnGateway({ PROVIDERS: 'polygon', POLYGON_API_KEY: KEY, POLYGON_BASE_URL: upstream.url, POLYGON_QUOTA: '100000/min' });
   });
   afterAll(async () => {
