@@ -7,15 +7,17 @@ import { errorLogs, metric, sleep } from './helpers.js';
 
 /**
  * Chaos: FMP (the only provider) goes down after the AAPL quote was cached. The stale answer
- * schedules one background refresh, retried after 200, 400 and 800 ms (DLQ_RETRY_DELAYS_MS, the
- * 1/2/4 s of production shrunk) and then parked as a dead letter. Once FMP is back, an operator
+ * schedules one background refresh, retried after 500, 400 and 800 ms (DLQ_RETRY_DELAYS_MS, the
+ * 1/2/4 s of production shrunk; the first long enough that the three client queries are done
+ * before it, even on a loaded machine, or a retry would share a client's call and count one less)
+ * and then parked as a dead letter. Once FMP is back, an operator
  * replays it: the refresh repairs the cache, and the next query is fresh without a provider call.
  * No retries inside a call and a breaker that never opens here, so every upstream request counts.
  */
 
 const QUOTE = { path: '/stable/quote', query: { symbol: 'AAPL' } };
 const FRESH_S = 1;
-const DELAYS = [200, 400, 800];
+const DELAYS = [500, 400, 800];
 
 let upstream: FakeUpstream;
 let gateway: SpawnedGateway;

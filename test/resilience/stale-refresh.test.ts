@@ -9,9 +9,13 @@ import { DeadLetterQueue, type DeadLetterJob } from '../../src/resilience/dead-l
 import { fixture, startFakeUpstream, type FakeUpstream } from '../support/fake-upstream.js';
 
 /**
- * The market service and a real dead-letter queue, in process, on FMP (a fake upstream): entries
- * go stale in 50 ms and refreshes are retried after 20, 40 and 80 ms. What a stale answer sets in
- * motion, for a query capability (price history) and a batched one (quotes).
+ * The market service and a real dead-letter queue, in process, on FMP (a fake upstream): the cache
+ * runs on a test clock, so an entry goes stale only when a test moves the clock past its 50 ms of
+ * freshness, and a refreshed entry stays fresh however slowly a loaded machine runs the test (on
+ * the real clock both raced the machine: about one run in three failed under a parallel suite).
+ * Refreshes are retried after 250, 50 and 100 ms of real time: the first retry waits long enough
+ * for a test to count what the client calls alone cost. What a stale answer sets in motion, for a
+ * query capability (price history) and a batched one (quotes).
  */
 
 const FRESH_MS = 50;
@@ -19,6 +23,9 @@ const HISTORY = { path: '/stable/historical-price-eod/full', query: { symbol: 'A
 const QUOTE = { path: '/stable/quote', query: { symbol: 'AAPL' } };
 const QUERY = { symbol: 'AAPL', from: '2025-01-27', to: '2025-02-11', interval: 'DAY' } as const;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+let clockMs = 0;
+/** Moves the cache's clock past every entry's freshness. */
+const expireFreshness = () => (clockMs += FRESH_MS + 20);
 
 let upstream: FakeUpstream;
 let market: MarketService;
@@ -28,13 +35,14 @@ let parked: DeadLetterJob[];
 let recovered: DeadLetterJob[];
 
 beforeEach(async () => {
+  clockMs = Date.now();
   upstream = await startFakeUpstream();
   staleServed = 0;
   parked = [];
   recovered = [];
   const fmp = createFmpProvider({ baseUrl: upstream.url, keys: ['test-key-0001'], timeoutMs: 1_000, api: 'stable', batchQuotes: false });
   queue = new DeadLetterQueue({
-    retryDelaysMs: [20, 40, 80],
+    retryDelaysMs: [250, 50, 100],
     run: (job) => market.refresh(job),
     onParked: (job) => parked.push(job),
     onRecovered: (job) => recovered.push(job),
@@ -45,6 +53,7 @@ beforeEach(async () => {
     maxEntries: 1_000,
     ttlMs: { quote: ttl, history: ttl, profile: ttl, statements: ttl, search: ttl, economicSeries: ttl },
     staleWindowMs: 60_000,
+    now: () => clockMs,
   });
   market = new MarketService({ registry, cache, chainBudgetMs: 1_000, refreshes: queue, onStaleServed: () => (staleServed += 1) });
 });
@@ -65,7 +74,7 @@ describe('a stale answer', () => {
   it('schedules one refresh of the query, parked after its retries, and a replay repairs the cache', async () => {
     upstream.on(HISTORY, { json: fixture('fmp/stable/historical-eod-aapl.json') }, { times: 1 });
     const fresh = await market.getHistory(QUERY);
-    await sleep(FRESH_MS + 20);
+    expireFreshness();
 
     upstream.on(HISTORY, { fault: 'html', status: 502 });
     const answers = await Promise.all([market.getHistory(QUERY), market.getHistory(QUERY)]);
@@ -101,7 +110,7 @@ describe('a stale answer', () => {
   it('is repaired by a replay once the provider is back, and the next answer is fresh from the cache', async () => {
     upstream.on(HISTORY, { json: fixture('fmp/stable/historical-eod-aapl.json') }, { times: 1 });
     await market.getHistory(QUERY);
-    await sleep(FRESH_MS + 20);
+    expireFreshness();
     upstream.on(HISTORY, { fault: 'reset' });
     expect(wasServedStale(await market.getHistory(QUERY))).toBe(true);
     await until(() => parked.length === 1);
@@ -120,7 +129,7 @@ describe('a stale answer', () => {
   it('ends the refresh of a quote once the provider answers it, retried while it could not', async () => {
     upstream.on(QUOTE, { json: fixture('fmp/stable/quote-aapl.json') }, { times: 1 });
     await market.getQuotes(['AAPL']);
-    await sleep(FRESH_MS + 20);
+    expireFreshness();
     // Newer rules answer first: two outages, then the quote.
     upstream.on(QUOTE, { json: fixture('fmp/stable/quote-aapl.json') }, { times: 1 });
     upstream.on(QUOTE, { status: 503, json: {} }, { times: 2 });
@@ -140,7 +149,7 @@ describe('a stale answer', () => {
   it('ends the refresh when the provider says the symbol is gone: an answer, not an outage', async () => {
     upstream.on(QUOTE, { json: fixture('fmp/stable/quote-aapl.json') }, { times: 1 });
     await market.getQuotes(['AAPL']);
-    await sleep(FRESH_MS + 20);
+    expireFreshness();
     upstream.on(QUOTE, { json: [] });
     upstream.on(QUOTE, { status: 503, json: {} }, { times: 1 });
     await market.getQuotes(['AAPL']);
