@@ -10,6 +10,7 @@ import { AuditTrail, auditScope } from './observability/audit.js';
 import type { Logger } from './observability/logger.js';
 import type { ProviderAdapter } from './providers/adapter.js';
 import type { Quote } from './domain/index.js';
+import type { RefusalListener } from './server/refusal-audit-plugin.js';
 
 export interface AppRights {
   readonly audit: AuditTrail;
@@ -17,7 +18,7 @@ export interface AppRights {
   readonly enforcement: RightsEnforcement;
   readonly delayedQuotes: DelayedQuotes;
   /** With RIGHTS_DENIAL=request, what the server runs before each operation: `{ rightsPlugin }`, else nothing. */
-  readonly server: { readonly rightsPlugin?: ApolloServerPlugin<GraphQLContext> };
+  readonly server: { readonly rightsPlugin?: ApolloServerPlugin<GraphQLContext>; readonly onRefused: RefusalListener };
   /** Records a provider call for the consumer whose operation made it (none outside an operation). */
   onProviderCall(event: ProviderCallEvent): void;
   close(): Promise<void>;
@@ -52,7 +53,11 @@ export function createAppRights(
   return {
     audit,
     delayedQuotes,
-    server: config.rights.denial === 'request' ? { rightsPlugin: rejectForbiddenOperations(onDenied) } : {},
+    server: {
+      ...(config.rights.denial === 'request' ? { rightsPlugin: rejectForbiddenOperations(onDenied) } : {}),
+      onRefused: (consumer, refusal, operationName) =>
+        audit.record({ time: new Date(), kind: 'REFUSED', consumer: consumer.id, profile: consumer.profile, allowed: false, path: operationLabel(operationName), limit: refusal.cause }),
+    },
     enforcement: {
       denial: config.rights.denial,
       onDenied,
@@ -85,4 +90,9 @@ export function createAppRights(
 /** The simulated market can price any instant; remote providers cannot. */
 function hasQuoteAt(adapter: ProviderAdapter): adapter is ProviderAdapter & { quoteAt(symbol: string, timeMs: number): Quote } {
   return typeof (adapter as { quoteAt?: unknown }).quoteAt === 'function';
+}
+
+/** The operation name a client sent, if it is a GraphQL name (a refused request's may be anything); else empty. */
+function operationLabel(operationName: string | undefined): string {
+  return operationName !== undefined && /^[_A-Za-z][_0-9A-Za-z]{0,99}$/.test(operationName) ? operationName : '';
 }

@@ -4,12 +4,13 @@ import type { Consumer, Right } from '../domain/index.js';
 import type { Logger } from './logger.js';
 
 /**
- * The audit trail: every denial, every admin action and every provider call made for a consumer.
+ * The audit trail: every denial, every admin action and every provider call made for a consumer,
+ * and every request refused whole by an abuse limit or a spent budget.
  * Each entry goes to the `audit` pino logger and, with REDIS_URL, to a capped Redis stream that
  * every instance writes and `auditLog` reads back.
  */
 
-export type AuditKind = 'DENIED' | 'ADMIN_ACTION' | 'PROVIDER_CALL';
+export type AuditKind = 'DENIED' | 'ADMIN_ACTION' | 'PROVIDER_CALL' | 'REFUSED';
 
 export interface AuditEntry {
   readonly time: Date;
@@ -27,6 +28,8 @@ export interface AuditEntry {
   readonly capability?: string;
   /** How the provider call ended: `ok` or its failure kind. */
   readonly outcome?: string;
+  /** What refused a whole request (refusals): the limit (`maxDepth`, `costBudget`, …) or spent budget (`requests`, `providerCalls`). */
+  readonly limit?: string;
 }
 
 /** Who the code running now works for: set around each governed resolver (src/graphql/rights). */
@@ -193,7 +196,7 @@ function toFields(entry: AuditEntry): string[] {
   return Object.entries(serialise(entry)).flatMap(([key, value]) => [key, String(value)]);
 }
 
-const KINDS = new Set<string>(['DENIED', 'ADMIN_ACTION', 'PROVIDER_CALL']);
+const KINDS = new Set<string>(['DENIED', 'ADMIN_ACTION', 'PROVIDER_CALL', 'REFUSED']);
 
 /** A stream entry back into an AuditEntry; an entry that is not one of ours is skipped. */
 function deserialise(fields: readonly string[]): AuditEntry | undefined {
@@ -216,5 +219,6 @@ function deserialise(fields: readonly string[]): AuditEntry | undefined {
     ...(optional('provider') ? { provider: optional('provider')! } : {}),
     ...(optional('capability') ? { capability: optional('capability')! } : {}),
     ...(optional('outcome') ? { outcome: optional('outcome')! } : {}),
+    ...(optional('limit') ? { limit: optional('limit')! } : {}),
   };
 }

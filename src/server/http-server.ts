@@ -19,7 +19,8 @@ import { BodyError } from './body.js';
 import { clientAddress } from './client-address.js';
 import { sendHealth, sendJson, sendReadiness, type Lifecycle, type ReadinessDetail } from './health.js';
 import { operationObserver } from './operation-plugin.js';
-import { refusalOf } from './refusals.js';
+import { refusalReporter, type RefusalListener } from './refusal-audit-plugin.js';
+import { refusalOf, wholeRequestRefusal } from './refusals.js';
 import { responseCache, type ResponseCacheOptions } from './response-cache/plugin.js';
 import type { PersistedQueryCache } from './response-cache/store.js';
 import { operationGate, operationLimits, type OperationLimitsOptions } from './limits-plugin.js';
@@ -58,6 +59,8 @@ export interface ServerOptions {
   readonly persistedQueries: { readonly cache: PersistedQueryCache; readonly ttlSeconds: number } | false;
   /** The whole-response cache; off when absent. */
   readonly responseCache?: ResponseCacheOptions;
+  /** Each request refused whole by a limit or budget (HTTP and graphql-ws), e.g. for the audit trail. */
+  readonly onRefused?: RefusalListener;
   /** RIGHTS_DENIAL=request: refuses an operation with any denied field before it runs (src/graphql/rights). */
   readonly rightsPlugin?: ApolloServerPlugin<GraphQLContext>;
 }
@@ -110,6 +113,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       operationObserver(logger, metrics),
       operationLimits({ ...options.limits, schema: options.schema, introspection: options.introspection }),
       staleAnswers(),
+      ...(options.onRefused ? [refusalReporter(options.onRefused)] : []),
       ...(options.rightsPlugin ? [options.rightsPlugin] : []),
       ...(options.responseCache ? [responseCache(options.responseCache)] : []),
       subscriptionsOverWebSocketOnly(GRAPHQL_PATH),
@@ -133,6 +137,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     authenticator: options.authenticator,
     formatError,
     onConnectionRefused: (error) => countRefusal({ ...error.details, code: error.code }),
+    ...(options.onRefused ? { onRefused: options.onRefused } : {}),
     logger,
   });
 
@@ -162,7 +167,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
           return sendAuthFailure(response, error);
         }
         const caller: Consumer = { ...consumer, clientAddress: clientAddress(request, options.trustedProxyHops) };
-        return handleGraphQL(request, response, url, async () => options.context(caller));
+        try {
+          return await handleGraphQL(request, response, url, async () => options.context(caller));
+        } catch (error) {
+          // A body over the limit is refused before Apollo sees it: reported here, answered by route's caller.
+          const refusal = error instanceof BodyError ? wholeRequestRefusal([{ message: error.message, extensions: error.extensions }]) : undefined;
+          if (refusal) options.onRefused?.(caller, refusal, undefined);
+          throw error;
+        }
       }
       case '/healthz':
         return sendHealth(response);

@@ -17,6 +17,8 @@ import { MarketError, type Consumer } from '../domain/index.js';
 import type { Logger } from '../observability/logger.js';
 import { closeFrameFor, expiredTokenClose, type RequestAuthenticator } from './authentication.js';
 import { clientAddress } from './client-address.js';
+import type { RefusalListener } from './refusal-audit-plugin.js';
+import { wholeRequestRefusal } from './refusals.js';
 import type { OperationGate } from './limits-plugin.js';
 import { isTokenLimitError, tokenLimitError } from '../graphql/limits/tokens.js';
 
@@ -38,6 +40,8 @@ export interface WebSocketOptions<TContext> {
   readonly formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
   /** A `connection_init` whose credentials were refused (the connection is closed, no GraphQL error is sent). */
   readonly onConnectionRefused?: (error: MarketError) => void;
+  /** A subscribe refused whole by a limit or budget, with the consumer of its connection. */
+  readonly onRefused?: RefusalListener;
   readonly logger: Logger;
 }
 
@@ -143,7 +147,13 @@ export function attachWebSocket<TContext>(options: WebSocketOptions<TContext>): 
           variableValues: payload.variables ?? null,
         };
       },
-      onError: (_ctx, _id, _payload, errors) => format(errors),
+      onError: (ctx, _id, payload, errors) => {
+        const formatted = format(errors);
+        const consumer = consumers.get(ctx);
+        const refusal = options.onRefused && consumer ? wholeRequestRefusal(formatted) : undefined;
+        if (refusal && consumer) options.onRefused?.(consumer, refusal, payload.operationName ?? undefined);
+        return formatted;
+      },
       onNext: (_ctx, _id, _payload, _args, result) =>
         result.errors ? { ...result, errors: format(result.errors) } : undefined,
     },

@@ -11,7 +11,9 @@ export type AuditKind =
   /** A field refused for want of a right. */
   | 'DENIED'
   /** A call to a data provider made for a consumer. */
-  | 'PROVIDER_CALL';
+  | 'PROVIDER_CALL'
+  /** A whole request refused before it ran: an abuse limit or a spent budget (`limit` says which). */
+  | 'REFUSED';
 
 /** State of a provider circuit breaker. */
 export type BreakerState =

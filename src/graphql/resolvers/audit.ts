@@ -23,7 +23,7 @@ export class AuditResolver {
   @Query(() => [AuditEntryType], {
     nullable: true,
     description:
-      'The audit trail, newest first: denials, admin actions and provider calls made for consumers. Shared by every instance through a capped Redis stream when REDIS_URL is set; otherwise this instance’s recent entries.',
+      'The audit trail, newest first: denials, refused requests, admin actions and provider calls made for consumers. Shared by every instance through a capped Redis stream when REDIS_URL is set; otherwise this instance’s recent entries.',
   })
   auditLog(@Args(() => AuditLogArgs) { limit, consumer }: AuditLogArgs, @Ctx() { audit }: GraphQLContext): Promise<AuditEntry[]> {
     const count = limit ?? 100;

@@ -4,7 +4,7 @@ import type { AuditKind as AuditKindValue } from '../../observability/audit.js';
 import { RightEnum } from '../rights/directive.js';
 import { DateTimeScalar } from './scalars.js';
 
-export const AuditKind = { DENIED: 'DENIED', ADMIN_ACTION: 'ADMIN_ACTION', PROVIDER_CALL: 'PROVIDER_CALL' } as const satisfies Record<AuditKindValue, AuditKindValue>;
+export const AuditKind = { DENIED: 'DENIED', ADMIN_ACTION: 'ADMIN_ACTION', PROVIDER_CALL: 'PROVIDER_CALL', REFUSED: 'REFUSED' } as const satisfies Record<AuditKindValue, AuditKindValue>;
 
 registerEnumType(AuditKind, {
   name: 'AuditKind',
@@ -13,6 +13,7 @@ registerEnumType(AuditKind, {
     DENIED: { description: 'A field refused for want of a right.' },
     ADMIN_ACTION: { description: 'An operator action (a mutation) that was allowed.' },
     PROVIDER_CALL: { description: 'A call to a data provider made for a consumer.' },
+    REFUSED: { description: 'A whole request refused before it ran: an abuse limit or a spent budget (`limit` says which).' },
   },
 });
 
@@ -33,7 +34,7 @@ export class AuditEntryType {
   @Field(() => Boolean, { description: 'False for denials.' })
   allowed!: boolean;
 
-  @Field(() => String, { description: 'Response path of the field, e.g. `quotes.0.company.financials`.' })
+  @Field(() => String, { description: 'Response path of the field, e.g. `quotes.0.company.financials`; for a refused request, its operation name (empty when it has none).' })
   path!: string;
 
   @Field(() => RightEnum, { nullable: true, description: 'The right checked (denials and admin actions).' })
@@ -47,4 +48,10 @@ export class AuditEntryType {
 
   @Field(() => String, { nullable: true, description: 'How the provider call ended: `ok` or its failure kind.' })
   outcome?: string;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'What refused the request (refusals): a limit such as `maxDepth`, `costBudget`, `maxSymbolsPerList`, `maxBodyBytes`, `introspection`, or a spent budget, `requests` or `providerCalls`.',
+  })
+  limit?: string;
 }
