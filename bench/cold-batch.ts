@@ -2,18 +2,19 @@
 // (paid plan) that takes 50 ms to answer each call: how many upstream calls and how long. In the
 // same run, the baselines: the same kind of question asked one symbol per request, one request
 // after another, and the theoretical minimum of two round trips (quotes, then profiles), beside
-// the minimum when profiles come one ticker a call, 4 calls in flight (Polygon has no batch form).
+// the minimum when profiles come one ticker a call, 4 calls in flight (Polygon has no batch form;
+// BENCH_BATCH_CONCURRENCY sets the gateway's POLYGON_BATCH_CONCURRENCY and that minimum).
 //
 //   npm run build && npm run bench:cold-batch
-//   BENCH_LATENCY_MS=50 BENCH_SYMBOLS=100 npx tsx bench/cold-batch.ts
+//   BENCH_LATENCY_MS=50 BENCH_SYMBOLS=100 BENCH_BATCH_CONCURRENCY=10 npx tsx bench/cold-batch.ts
 import { startFakeUpstream } from '../test/support/fake-upstream.js';
 import { ask, startGateway } from './support/gateway.js';
 import { round } from './support/load.js';
 import { polygonCalls, servePolygon, symbolsFrom } from './support/polygon.js';
 
 const latencyMs = Number(process.env['BENCH_LATENCY_MS'] ?? 50);
-/** Chunks of one batch in flight at once (CHUNK_CONCURRENCY in src/market/service.ts). */
-const CHUNK_CONCURRENCY = 4;
+/** Chunks of one batch in flight at once (POLYGON_BATCH_CONCURRENCY; the gateway's default is 4). */
+const CHUNK_CONCURRENCY = Number(process.env['BENCH_BATCH_CONCURRENCY'] ?? 4);
 const count = Number(process.env['BENCH_SYMBOLS'] ?? 100);
 
 const batchSymbols = symbolsFrom('CB', count);
@@ -25,6 +26,8 @@ const gateway = await startGateway({
   POLYGON_API_KEY: 'bench-key-0001',
   POLYGON_BASE_URL: upstream.url,
   POLYGON_QUOTA: '1000000/min',
+  POLYGON_BATCH_CONCURRENCY: String(CHUNK_CONCURRENCY),
+  POLYGON_BULKHEAD_CONCURRENCY: String(Math.max(10, CHUNK_CONCURRENCY)),
 });
 
 type Answer = { symbol: string; price: number; company: { name: string } | null } | null;
@@ -60,7 +63,7 @@ try {
   const oneByOneCalls = polygonCalls(upstream, since);
 
   const minimumMs = 2 * latencyMs;
-  // Polygon answers profiles one ticker a call: one snapshot round, then count / 4 rounds of them.
+  // Polygon answers profiles one ticker a call: one snapshot round, then count / concurrency rounds of them.
   const boundedMinimumMs = latencyMs * (1 + Math.ceil(count / CHUNK_CONCURRENCY));
   const figures = {
     symbols: count,

@@ -128,6 +128,7 @@ export async function createApp(config: Config, options: { readonly logger?: Log
     ...(clusterFlight ? { clusterFlight } : {}),
     onCoalesced: ({ scope, kind }) => metrics.singleflightCoalesced.inc({ scope, kind }),
     chainBudgetMs: config.resilience.chainBudgetMs,
+    batchConcurrency: (provider) => (provider === 'simulated' ? config.resilience : config.remote[provider].policy).batchConcurrency,
     onStaleServed: ({ kind }) => metrics.staleServed.inc({ kind }),
     onProviderCall: (event) => reportProviderCall(event),
     onCacheError: (error) => logger.warn({ err: error }, 'cache write failed'),

@@ -92,6 +92,7 @@ const providerEnv = Object.fromEntries(
     [`${envPrefix[id]}_BREAKER_OPEN_MS`, integer(100, 3_600_000).optional()],
     [`${envPrefix[id]}_BULKHEAD_CONCURRENCY`, integer(1, 1_000).optional()],
     [`${envPrefix[id]}_BULKHEAD_QUEUE`, integer(0, 100_000).optional()],
+    [`${envPrefix[id]}_BATCH_CONCURRENCY`, integer(1, 100).optional()],
   ]),
 ) as Record<`${string}_API_KEY`, z.ZodOptional<typeof keyList>> &
   Record<`${string}_BASE_URL`, z.ZodDefault<typeof baseUrl>> &
@@ -193,6 +194,12 @@ export const EnvSchema = z.object({
   /** Calls in flight to one provider at once, and calls allowed to wait for a slot. */
   BULKHEAD_CONCURRENCY: integer(1, 1_000).default(10),
   BULKHEAD_QUEUE: integer(0, 100_000).default(100),
+  /**
+   * Provider calls one batch (a `quotes(symbols:)` miss, the profiles of its companies) keeps in
+   * flight at once; the bulkhead bounds all calls together. Where a provider answers one symbol a
+   * call, this sets how many round trips a cold batch takes.
+   */
+  BATCH_CONCURRENCY: integer(1, 100).default(4),
   /** Seed of the simulated market: same seed and time, same prices. */
   SIM_SEED: integer(0, 2 ** 31 - 1).default(42),
   /** Milliseconds between simulated live ticks. */
@@ -301,6 +308,8 @@ export interface Config {
       | { readonly kind: 'consecutive'; readonly threshold: number; readonly halfOpenAfterMs: number }
       | { readonly kind: 'sampling'; readonly threshold: number; readonly windowMs: number; readonly minimumRps: number; readonly halfOpenAfterMs: number };
     readonly bulkhead: { readonly maxConcurrent: number; readonly maxQueued: number };
+    /** Calls of one batch in flight at once (BATCH_CONCURRENCY; `<NAME>_BATCH_CONCURRENCY` per provider). */
+    readonly batchConcurrency: number;
   };
   /** Single-flight across instances (with `redisUrl`): how long a claim on a miss holds. */
   readonly clusterFlight: { readonly leaseMs: number };
@@ -334,7 +343,7 @@ export interface RemoteProviderSettings {
   /** The plan's limits per key (`<NAME>_QUOTA`), counted before every call. */
   readonly quota: readonly QuotaSetting[];
   /** Retry, breaker and bulkhead for this provider: the global settings with its own overrides. */
-  readonly policy: Pick<Config['resilience'], 'retry' | 'breaker' | 'bulkhead'>;
+  readonly policy: Pick<Config['resilience'], 'retry' | 'breaker' | 'bulkhead' | 'batchConcurrency'>;
 }
 
 /** The free tier's limits, parsed: the defaults are written as users write them. */
@@ -354,13 +363,14 @@ function globalPolicy(env: Env): Config['resilience'] {
         ? { kind: 'consecutive', threshold: env.BREAKER_THRESHOLD, halfOpenAfterMs: env.BREAKER_OPEN_MS }
         : { kind: 'sampling', threshold: env.BREAKER_FAILURE_RATE, windowMs: env.BREAKER_WINDOW_MS, minimumRps: 0.1, halfOpenAfterMs: env.BREAKER_OPEN_MS },
     bulkhead: { maxConcurrent: env.BULKHEAD_CONCURRENCY, maxQueued: env.BULKHEAD_QUEUE },
+    batchConcurrency: env.BATCH_CONCURRENCY,
   };
 }
 
 /** The global policy with one provider's `<NAME>_…` overrides applied. */
 function providerPolicy(env: Env, prefix: string): RemoteProviderSettings['policy'] {
   const own = (name: string): number | undefined => (env as Record<string, unknown>)[`${prefix}_${name}`] as number | undefined;
-  const { retry, breaker, bulkhead } = globalPolicy(env);
+  const { retry, breaker, bulkhead, batchConcurrency } = globalPolicy(env);
   return {
     retry: { ...retry, maxRetries: own('RETRY_MAX') ?? retry.maxRetries },
     breaker: {
@@ -373,6 +383,7 @@ function providerPolicy(env: Env, prefix: string): RemoteProviderSettings['polic
       maxConcurrent: own('BULKHEAD_CONCURRENCY') ?? bulkhead.maxConcurrent,
       maxQueued: own('BULKHEAD_QUEUE') ?? bulkhead.maxQueued,
     },
+    batchConcurrency: own('BATCH_CONCURRENCY') ?? batchConcurrency,
   };
 }
 

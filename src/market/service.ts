@@ -30,8 +30,8 @@ import { decodeOutcome, encodeOutcome } from './flight-outcome.js';
 import { markServedStale } from './staleness.js';
 import { noteFetchedAt } from './fetched-at.js';
 
-/** How many provider chunks of one batch may be in flight at once. */
-const CHUNK_CONCURRENCY = 4;
+/** How many provider chunks of one batch may be in flight at once, unless configured (BATCH_CONCURRENCY). */
+const DEFAULT_BATCH_CONCURRENCY = 4;
 
 type BatchCapability = 'quote' | 'profile';
 type QueryCapability = 'history' | 'statements' | 'search' | 'economicSeries';
@@ -92,6 +92,8 @@ export interface MarketServiceOptions {
   readonly clusterFlight?: ClusterFlight;
   /** Told of each miss that joined a fetch already running, in this process or another instance. */
   readonly onCoalesced?: (event: { readonly scope: 'process' | 'cluster'; readonly kind: CacheKind }) => void;
+  /** Chunks of one batch in flight at once, by provider (default 4); the provider's bulkhead bounds all its calls. */
+  readonly batchConcurrency?: (provider: ProviderId) => number;
 }
 
 const DEFAULT_CHAIN_BUDGET_MS = 3_000;
@@ -246,7 +248,8 @@ export class MarketService {
       const fetcher = adapter[capability] as BatchFetcher<T>;
       const signal = budget.signalFor(chain.length - position);
       const chunks = chunk(remaining, fetcher.batchSize);
-      const results = await mapBounded(chunks, CHUNK_CONCURRENCY, (part) => this.callBatch(adapter, capability, fetcher, part, signal));
+      const concurrency = this.options.batchConcurrency?.(adapter.id) ?? DEFAULT_BATCH_CONCURRENCY;
+      const results = await mapBounded(chunks, concurrency, (part) => this.callBatch(adapter, capability, fetcher, part, signal));
       const unanswered: string[] = [];
       chunks.forEach((part, chunkIndex) => {
         const result = results[chunkIndex];

@@ -16,7 +16,7 @@ import { symbolsFrom } from '../support/symbols.js';
  */
 
 const KEY = 'test-key-0001';
-/** Chunks of one batch the gateway keeps in flight at once (CHUNK_CONCURRENCY in service.ts). */
+/** Chunks of one batch the gateway keeps in flight at once by default (BATCH_CONCURRENCY). */
 const CHUNK_CONCURRENCY = 4;
 
 interface ListAnswer {
@@ -228,6 +228,8 @@ describe('a gateway on Finnhub (one symbol a call)', () => {
   const LATENCY_MS = 150;
   let upstream: FakeUpstream;
   let gateway: SpawnedGateway;
+  /** The same, with FINNHUB_BATCH_CONCURRENCY=8. */
+  let wider: SpawnedGateway;
   /** When each /quote call arrived; each is answered LATENCY_MS later. */
   let arrivals: number[] = [];
 
@@ -237,10 +239,11 @@ describe('a gateway on Finnhub (one symbol a call)', () => {
       arrivals.push(performance.now());
       return { json: { c: 10, d: 0.1, dp: 1, h: 11, l: 9, o: 10, pc: 9.9, t: 1582641000 }, delayMs: LATENCY_MS };
     });
-    gateway = await spawnGateway({ PROVIDERS: 'finnhub', FINNHUB_API_KEY: KEY, FINNHUB_BASE_URL: upstream.url, FINNHUB_QUOTA: '100000/min' });
+    const finnhub = { PROVIDERS: 'finnhub', FINNHUB_API_KEY: KEY, FINNHUB_BASE_URL: upstream.url, FINNHUB_QUOTA: '100000/min' };
+    [gateway, wider] = await Promise.all([spawnGateway(finnhub), spawnGateway({ ...finnhub, FINNHUB_BATCH_CONCURRENCY: '8' })]);
   });
   afterAll(async () => {
-    await gateway?.stop();
+    await Promise.all([gateway?.stop(), wider?.stop()]);
     await upstream?.close();
   });
 
@@ -271,5 +274,15 @@ describe('a gateway on Finnhub (one symbol a call)', () => {
     expect(upstream.requests.filter((request) => request.path === '/quote').map((request) => request.query['symbol']).sort()).toEqual([...symbols].sort());
     // Bounded: never more than the limit at once; and parallel: the limit is reached.
     expect(maxInFlight()).toBe(CHUNK_CONCURRENCY);
+  });
+
+  it('keeps as many in flight as FINNHUB_BATCH_CONCURRENCY says', async () => {
+    arrivals = [];
+    const symbols = symbolsFrom('W', 40);
+    const { data, errors } = await execute(wider.url, QuotesDocument, { symbols });
+
+    expect(errors).toBeUndefined();
+    expect(data?.quotes?.map((quote) => quote?.symbol)).toEqual(symbols);
+    expect(maxInFlight()).toBe(8);
   });
 });
