@@ -162,6 +162,7 @@ export async function createApp(config: Config, options: { readonly logger?: Log
         production: config.server.production,
         shutdownGraceMs: config.server.shutdownGraceMs,
         trustedProxyHops: config.server.trustedProxyHops,
+        corsOrigins: config.server.corsOrigins,
         maxBodyBytes: config.limits.maxBodyBytes,
         limits: limits.server,
         // Persisted queries and whole responses in the same cache tiers as market data.

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ProviderIdSchema, type ProviderId } from '../domain/index.js';
 import { DEFAULT_QUOTAS, parseQuota, type QuotaSetting } from './quota.js';
+import { DEVELOPMENT_ORIGINS, originEntryProblem } from './cors.js';
 import { MAX_SYMBOLS_PER_LIST, perProfile, profileLimits, profileList, type LimitSettings } from './limits.js';
 import { anonymousProfile, anonymousProfileSetting, apiKeysSetting, DEFAULT_PROFILES, JWT_SECRET_MIN_LENGTH, jwksSetting, profilesSetting, type AuthSettings } from './auth.js';
 
@@ -115,6 +116,19 @@ export const EnvSchema = z.object({
    * ignored (anyone can write it); the client address throttles callers without credentials.
    */
   TRUST_PROXY_HOPS: integer(0, 10).default(0),
+  /**
+   * Browser origins that may call the gateway, comma-separated: `*`, exact origins, or `*` for the
+   * leftmost host label or the port. Unset: local dev servers and Apollo Studio outside
+   * production, none (same origin only) in production.
+   */
+  CORS_ORIGINS: keyList
+    .check((context) => {
+      for (const entry of context.value) {
+        const problem = originEntryProblem(entry);
+        if (problem) context.issues.push({ code: 'custom', message: problem, input: context.value });
+      }
+    })
+    .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Shared cache, quotas and fan-out across instances; without it everything stays in process. */
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
@@ -273,6 +287,8 @@ export interface Config {
     readonly production: boolean;
     /** TRUST_PROXY_HOPS: how far back in X-Forwarded-For the client's address is (src/server/client-address.ts). */
     readonly trustedProxyHops: number;
+    /** CORS_ORIGINS, or its default for the environment (src/server/cors.ts). */
+    readonly corsOrigins: readonly string[];
   };
   readonly log: { readonly level: Env['LOG_LEVEL'] };
   /** Abuse limits and per-profile budgets (src/graphql/limits, src/resilience/consumer-throttle.ts). */
@@ -421,6 +437,7 @@ export function toConfig(env: Env): Config {
       sandbox: env.SANDBOX ?? !production,
       production,
       trustedProxyHops: env.TRUST_PROXY_HOPS,
+      corsOrigins: env.CORS_ORIGINS ?? (production ? [] : DEVELOPMENT_ORIGINS),
     },
     log: { level: env.LOG_LEVEL },
     limits: {

@@ -17,6 +17,7 @@ import { apolloHandler } from './apollo-http.js';
 import { sendAuthFailure, type RequestAuthenticator } from './authentication.js';
 import { BodyError } from './body.js';
 import { clientAddress } from './client-address.js';
+import { CorsPolicy } from './cors.js';
 import { sendHealth, sendJson, sendReadiness, type Lifecycle, type ReadinessDetail } from './health.js';
 import { operationObserver } from './operation-plugin.js';
 import { refusalReporter, type RefusalListener } from './refusal-audit-plugin.js';
@@ -46,6 +47,8 @@ export interface ServerOptions {
   readonly shutdownGraceMs: number;
   /** Proxies trusted to append the client's address to X-Forwarded-For (TRUST_PROXY_HOPS). */
   readonly trustedProxyHops: number;
+  /** Browser origins allowed to call /graphql, over HTTP and WebSocket (CORS_ORIGINS; src/server/cors.ts). */
+  readonly corsOrigins: readonly string[];
   readonly maxBodyBytes: number;
   readonly readiness: () => ReadinessDetail;
   readonly logger: Logger;
@@ -80,6 +83,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const { logger, metrics } = options;
   let lifecycle: Lifecycle = 'starting';
   const httpServer = createServer();
+  const cors = new CorsPolicy(options.corsOrigins);
   const formatForClient = createErrorFormatter((error) => logger.error({ err: error }, 'unexpected error in a GraphQL operation'));
   // Every error a client sees passes here (HTTP and graphql-ws), so refusals are counted once, where they leave.
   const countRefusal = (extensions: GraphQLFormattedError['extensions']): void => {
@@ -133,6 +137,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     gate: operationGate({ ...options.limits, schema: options.schema, introspection: options.introspection }),
     maxTokens: options.limits.maxTokens,
     trustedProxyHops: options.trustedProxyHops,
+    allowsOrigin: (origin, host) => cors.allows(origin, host),
     context: options.context,
     authenticator: options.authenticator,
     formatError,
@@ -158,6 +163,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const url = new URL(request.url ?? '/', 'http://gateway.invalid');
     switch (url.pathname) {
       case GRAPHQL_PATH: {
+        // Before credentials: a browser sends none in a preflight, and must be able to read a 401.
+        if (request.method === 'OPTIONS') return cors.preflight(request, response);
+        cors.decorate(request, response);
         let consumer: Consumer;
         try {
           ({ consumer } = await options.authenticator.fromHeaders(request.headers));

@@ -32,6 +32,11 @@ export interface WebSocketOptions<TContext> {
   readonly gate?: OperationGate;
   /** Parsing stops past this many tokens (LIMIT_MAX_TOKENS). */
   readonly maxTokens?: number;
+  /**
+   * Whether a browser page of `origin` may open a connection (CORS_ORIGINS). Browsers do not apply
+   * CORS to WebSockets, so the server checks the Origin of the upgrade itself.
+   */
+  readonly allowsOrigin?: (origin: string | undefined, host: string | undefined) => boolean;
   /** Proxies trusted to append the client's address to X-Forwarded-For of the upgrade request. */
   readonly trustedProxyHops?: number;
   /** The context of one subscription of `consumer`, who authenticated in `connection_init`. */
@@ -66,6 +71,12 @@ export function attachWebSocket<TContext>(options: WebSocketOptions<TContext>): 
   options.httpServer.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     if (new URL(request.url ?? '/', 'http://gateway.invalid').pathname !== options.path) {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    if (options.allowsOrigin && !options.allowsOrigin(request.headers.origin, request.headers.host)) {
+      const origin = (request.headers.origin ?? '').replace(/[^\x20-\x7e]/g, '?');
+      const body = `Origin ${origin} may not open a connection: add it to CORS_ORIGINS.`;
+      socket.end(`HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
       return;
     }
     wss.handleUpgrade(request, socket, head, (client) => wss.emit('connection', client, request));

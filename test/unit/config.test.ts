@@ -27,6 +27,12 @@ describe('loadConfig', () => {
     expect(loadConfig({ NODE_ENV: 'production', INTROSPECTION: 'true' }).server.introspection).toBe(true);
   });
 
+  it('allows local dev servers and Apollo Studio as CORS origins outside production, none in production, unless CORS_ORIGINS says', () => {
+    expect(loadConfig({}).server.corsOrigins).toEqual(['http://localhost:*', 'http://127.0.0.1:*', 'http://[::1]:*', 'https://studio.apollographql.com']);
+    expect(loadConfig({ NODE_ENV: 'production' }).server.corsOrigins).toEqual([]);
+    expect(loadConfig({ NODE_ENV: 'production', CORS_ORIGINS: 'https://app.example.com, https://*.example.org' }).server.corsOrigins).toEqual(['https://app.example.com', 'https://*.example.org']);
+  });
+
   it('trusts no proxy with X-Forwarded-For unless TRUST_PROXY_HOPS says how many', () => {
     expect(loadConfig({}).server.trustedProxyHops).toBe(0);
     expect(loadConfig({ TRUST_PROXY_HOPS: '2' }).server.trustedProxyHops).toBe(2);
@@ -40,6 +46,8 @@ describe('loadConfig', () => {
     [{ PROVIDERS: 'simulated,bloomberg' }, /^Invalid PROVIDERS/],
     [{ INTROSPECTION: 'maybe' }, /^Invalid INTROSPECTION.*true or false/],
     [{ TRUST_PROXY_HOPS: '11' }, /^Invalid TRUST_PROXY_HOPS/],
+    [{ CORS_ORIGINS: 'app.example.com' }, /^Invalid CORS_ORIGINS.*not an origin like/],
+    [{ CORS_ORIGINS: 'https://app.example.com/path' }, /^Invalid CORS_ORIGINS/],
   ])('refuses %j with one line naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrowError(ConfigError);
     expect(() => loadConfig(env)).toThrowError(message);

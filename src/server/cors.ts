@@ -1,0 +1,99 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+/**
+ * Which browser origins may call the gateway (CORS_ORIGINS): a frontend served from another origin
+ * than the gateway's, or a hosted GraphQL IDE (Apollo Studio's Sandbox). Credentials travel in
+ * `Authorization` or `X-API-Key`, never in cookies, so an allowed origin gains nothing a page
+ * could not send anyway; the list decides which pages may read the answers.
+ *
+ * An entry is `*` (any origin), an exact origin (`https://app.example.com`), or an origin with a
+ * `*` for the leftmost host label or for the port (`https://*.example.com`, `http://localhost:*`).
+ * A page on the gateway's own origin is always allowed.
+ */
+export class CorsPolicy {
+  private readonly any: boolean;
+  private readonly patterns: readonly RegExp[];
+
+  constructor(readonly origins: readonly string[]) {
+    this.any = origins.includes('*');
+    this.patterns = origins.filter((origin) => origin !== '*').map(originPattern);
+  }
+
+  /** Whether a request carrying `origin` (absent: not a cross-origin browser request) may be answered to it. */
+  allows(origin: string | undefined, host: string | undefined): boolean {
+    if (origin === undefined) return true;
+    if (this.any) return true;
+    if (host !== undefined && sameHost(origin, host)) return true;
+    return this.patterns.some((pattern) => pattern.test(origin.toLowerCase()));
+  }
+
+  /**
+   * Answers a preflight (OPTIONS): 204 with what the browser asked to send allowed, or 403 with a
+   * GraphQL error naming the setting when the origin is not on the list.
+   */
+  preflight(request: IncomingMessage, response: ServerResponse): void {
+    const origin = request.headers.origin;
+    if (!this.allows(origin, request.headers.host)) {
+      const body = JSON.stringify({
+        errors: [{ message: `Origin ${origin} may not call this gateway from a browser: add it to CORS_ORIGINS.`, extensions: { code: 'FORBIDDEN', reason: 'origin' } }],
+      });
+      response.writeHead(403, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), vary: 'Origin' });
+      response.end(body);
+      return;
+    }
+    const headers: Record<string, string> = { allow: ALLOWED_METHODS, 'content-length': '0' };
+    if (origin !== undefined) {
+      Object.assign(headers, this.originHeaders(origin), {
+        'access-control-allow-methods': ALLOWED_METHODS,
+        // Whatever headers the client wants to send: credentials, content type, Apollo's client
+        // awareness and CSRF headers. The gateway reads only the ones it knows.
+        'access-control-allow-headers': request.headers['access-control-request-headers'] ?? 'content-type',
+        'access-control-max-age': String(PREFLIGHT_MAX_AGE_S),
+        vary: 'Origin, Access-Control-Request-Headers',
+      });
+    }
+    response.writeHead(204, headers);
+    response.end();
+  }
+
+  /** Sets the CORS headers of an answer to a (non-preflight) request from an allowed origin. */
+  decorate(request: IncomingMessage, response: ServerResponse): void {
+    const origin = request.headers.origin;
+    response.setHeader('vary', 'Origin');
+    if (origin === undefined || !this.allows(origin, request.headers.host)) return;
+    for (const [name, value] of Object.entries(this.originHeaders(origin))) response.setHeader(name, value);
+    response.setHeader('access-control-expose-headers', EXPOSED_HEADERS);
+  }
+
+  private originHeaders(origin: string): Record<string, string> {
+    return { 'access-control-allow-origin': this.any ? '*' : origin };
+  }
+}
+
+const ALLOWED_METHODS = 'GET, POST, OPTIONS';
+/** Browsers cap it anyway (Chromium at 2 hours); 10 minutes keeps a changed list from lingering. */
+const PREFLIGHT_MAX_AGE_S = 600;
+/** What a frontend may read besides the CORS-safelisted headers: back-off, caching and auth hints. */
+const EXPOSED_HEADERS = 'Retry-After, X-Cache, Age, WWW-Authenticate';
+
+/** The syntax of an entry, as src/config/cors.ts validates it. */
+const ORIGIN_ENTRY = /^(https?):\/\/(\*\.)?([a-z0-9.-]+|\[[0-9a-f:]+\])(?::(\d{1,5}|\*))?$/;
+
+function originPattern(entry: string): RegExp {
+  const match = ORIGIN_ENTRY.exec(entry.toLowerCase());
+  if (!match) throw new Error(`not an origin: ${entry}`);
+  const [, scheme, anySubdomain, host, port] = match;
+  const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const hostPattern = `${anySubdomain ? '[a-z0-9-]+(?:\\.[a-z0-9-]+)*\\.' : ''}${escape(host ?? '')}`;
+  const portPattern = port === '*' ? '(?::\\d{1,5})?' : port ? `:${port}` : '';
+  return new RegExp(`^${scheme}://${hostPattern}${portPattern}$`);
+}
+
+/** A page served by the gateway itself: its Origin names the host the request was sent to. */
+function sameHost(origin: string, host: string): boolean {
+  try {
+    return new URL(origin).host === host.toLowerCase();
+  } catch {
+    return false;
+  }
+}
