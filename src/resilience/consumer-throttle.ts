@@ -28,7 +28,8 @@ export interface ThrottleBudgets {
 }
 
 export type Admission =
-  | { readonly admitted: true }
+  /** `requests`: the consumer's request window after this one (what RateLimit-* headers tell the client). */
+  | { readonly admitted: true; readonly requests: { readonly limit: number; readonly remaining: number; readonly resetAfterMs: number } }
   /** `budget` names the window that is spent; `retryAfterMs`, when it resets. */
   | { readonly admitted: false; readonly budget: 'requests' | 'providerCalls'; readonly limit: number; readonly retryAfterMs: number };
 
@@ -86,7 +87,7 @@ export class ConsumerThrottle {
     if (!calls.granted || calls.fits < 1) {
       return { admitted: false, budget: 'providerCalls', limit: budgets.providerCallsPerMinute, retryAfterMs: Math.max(1, calls.resetAt - now) };
     }
-    return { admitted: true };
+    return { admitted: true, requests: { limit: budgets.requestsPerMinute, remaining: Math.max(0, request.fits), resetAfterMs: Math.max(0, request.resetAt - now) } };
   }
 
   /** One provider call made for `consumer`; never throws, never makes the caller wait. */

@@ -74,7 +74,7 @@ const ALLOWED_METHODS = 'GET, POST, OPTIONS';
 /** Browsers cap it anyway (Chromium at 2 hours); 10 minutes keeps a changed list from lingering. */
 const PREFLIGHT_MAX_AGE_S = 600;
 /** What a frontend may read besides the CORS-safelisted headers: back-off, caching and auth hints. */
-const EXPOSED_HEADERS = 'Retry-After, X-Cache, Age, WWW-Authenticate';
+const EXPOSED_HEADERS = 'Retry-After, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, RateLimit-Policy, X-Cache, Age, WWW-Authenticate';
 
 /** The syntax of an entry, as src/config/cors.ts validates it. */
 const ORIGIN_ENTRY = /^(https?):\/\/(\*\.)?([a-z0-9.-]+|\[[0-9a-f:]+\])(?::(\d{1,5}|\*))?$/;

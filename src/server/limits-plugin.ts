@@ -9,8 +9,15 @@ import { isTokenLimitError, tokenLimitError } from '../graphql/limits/tokens.js'
 
 /** What the throttle answers for one operation (src/resilience/consumer-throttle.ts). */
 export type Admission =
-  | { readonly admitted: true }
+  | { readonly admitted: true; readonly requests: RequestWindow }
   | { readonly admitted: false; readonly budget: 'requests' | 'providerCalls'; readonly limit: number; readonly retryAfterMs: number };
+
+/** The consumer's request budget after an admitted operation. */
+export interface RequestWindow {
+  readonly limit: number;
+  readonly remaining: number;
+  readonly resetAfterMs: number;
+}
 
 /** The per-consumer throttle as the server sees it. */
 export interface OperationThrottle {
@@ -46,6 +53,8 @@ export function operationLimits(options: OperationLimitsOptions): ApolloServerPl
   const gate = operationGate(options);
   /** Requests whose parse stopped at the token limit, by their context. */
   const tooManyTokens = new WeakSet<object>();
+  /** The consumer's request window after each admitted operation, by its context. */
+  const windows = new WeakMap<object, RequestWindow>();
 
   const listener: GraphQLRequestListener<GraphQLContext> = {
     async parsingDidStart({ contextValue }) {
@@ -55,10 +64,13 @@ export function operationLimits(options: OperationLimitsOptions): ApolloServerPl
     },
 
     async didResolveOperation({ contextValue, document, operation, request }) {
-      await gate(contextValue.consumer, document, operation, request.variables ?? {});
+      const window = await gate(contextValue.consumer, document, operation, request.variables ?? {});
+      if (window) windows.set(contextValue, window);
     },
 
     async willSendResponse({ contextValue, response }) {
+      const window = windows.get(contextValue);
+      if (window) setRateLimitHeaders(response.http.headers, window);
       if (!tooManyTokens.has(contextValue) || response.body.kind !== 'single') return;
       response.body.singleResult.errors = [tokenLimitError(options.maxTokens)];
     },
@@ -71,13 +83,16 @@ export function operationLimits(options: OperationLimitsOptions): ApolloServerPl
   };
 }
 
-/** Checks one operation of `consumer` before it runs; throws the GraphQLError that refuses it whole. */
+/**
+ * Checks one operation of `consumer` before it runs; throws the GraphQLError that refuses it whole.
+ * Answers the consumer's request window once the throttle admitted it (none without a throttle).
+ */
 export type OperationGate = (
   consumer: Consumer,
   document: DocumentNode,
   operation: OperationDefinitionNode | undefined,
   variables: Readonly<Record<string, unknown>>,
-) => Promise<void>;
+) => Promise<RequestWindow | undefined>;
 
 /** The checks of `operationLimits`, for HTTP operations and graphql-ws subscriptions alike. */
 export function operationGate(options: OperationLimitsOptions): OperationGate {
@@ -90,8 +105,23 @@ export function operationGate(options: OperationLimitsOptions): OperationGate {
       });
     }
     if (operation) checkPrice(prices.price(document, operation, variables), consumer, options);
-    if (options.throttle) checkAdmission(await options.throttle.admit(consumer), consumer);
+    if (!options.throttle) return undefined;
+    const admission = await options.throttle.admit(consumer);
+    checkAdmission(admission, consumer);
+    return admission.admitted ? admission.requests : undefined;
   };
+}
+
+/**
+ * The consumer's request budget, as the IETF RateLimit header fields (draft-ietf-httpapi-ratelimit-headers,
+ * the `RateLimit-Limit` / `-Remaining` / `-Reset` form most clients read), so a frontend can slow
+ * down before it is refused rather than after.
+ */
+function setRateLimitHeaders(headers: HeaderMap, window: RequestWindow): void {
+  headers.set('ratelimit-limit', String(window.limit));
+  headers.set('ratelimit-remaining', String(window.remaining));
+  headers.set('ratelimit-reset', String(Math.ceil(window.resetAfterMs / 1000)));
+  headers.set('ratelimit-policy', `${window.limit};w=60`);
 }
 
 /** The symbols-per-list limit and the cost budget of the consumer's profile. */
@@ -124,6 +154,12 @@ function checkPrice(pricing: Pricing, consumer: Consumer, options: OperationLimi
 }
 
 /** A spent budget refuses the whole request: 429, Retry-After, RATE_LIMITED with `retryAfter` in seconds. */
+function refusalHeaders(admission: Extract<Admission, { admitted: false }>, retryAfter: number): HeaderMap {
+  const headers = new HeaderMap([['retry-after', String(retryAfter)]]);
+  if (admission.budget === 'requests') setRateLimitHeaders(headers, { limit: admission.limit, remaining: 0, resetAfterMs: admission.retryAfterMs });
+  return headers;
+}
+
 function checkAdmission(admission: Admission, consumer: Consumer): void {
   if (admission.admitted) return;
   const retryAfter = Math.ceil(admission.retryAfterMs / 1000);
@@ -134,7 +170,7 @@ function checkAdmission(admission: Admission, consumer: Consumer): void {
       retryAfter,
       budget: admission.budget,
       limit: admission.limit,
-      http: { status: 429, headers: new HeaderMap([['retry-after', String(retryAfter)]]) },
+      http: { status: 429, headers: refusalHeaders(admission, retryAfter) },
     },
   });
 }

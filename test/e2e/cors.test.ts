@@ -71,6 +71,7 @@ describe('CORS in development (CORS_ORIGINS unset)', () => {
     expect(answer.status).toBe(200);
     expect(answer.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
     expect(answer.headers.get('access-control-expose-headers')).toContain('Retry-After');
+    expect(answer.headers.get('access-control-expose-headers')).toContain('RateLimit-Remaining');
     const refused = await postFrom(development, 'http://localhost:5173', { authorization: 'Bearer not.a.jwt' });
     expect(refused.status).toBe(401);
     expect(refused.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');

@@ -39,14 +39,16 @@ describe('consumer budgets shared through Redis', () => {
     expect(refused).toMatchObject({ admitted: false, budget: 'requests', limit: 4 });
     expect(refused && !refused.admitted && refused.retryAfterMs).toBeGreaterThan(50_000);
     // Another consumer has a budget of its own.
-    expect(await one.admit({ id: 'globex', profile: 'pro' })).toEqual({ admitted: true });
+    expect(await one.admit({ id: 'globex', profile: 'pro' })).toMatchObject({ admitted: true, requests: { limit: 4, remaining: 3 } });
     // Kept in Redis under the prefix, by profile and consumer.
     expect(await admin.get(`${prefix}:requests:pro:acme:minute`)).toBe('20');
   });
 
   it('refuses on one instance once provider calls charged on the other spend the budget', async () => {
     const [one, two] = [instance(), instance()];
-    expect(await two.admit(consumer)).toEqual({ admitted: true });
+    expect(await two.admit(consumer)).toMatchObject({ admitted: true, requests: { limit: 4, remaining: 3 } });
+    // The window is shared: the other instance sees what this one spent.
+    expect(await one.admit(consumer)).toMatchObject({ admitted: true, requests: { remaining: 2 } });
     for (let call = 0; call < 3; call++) one.chargeProviderCall(consumer);
     await waitFor(async () => (await admin.get(`${prefix}:providerCalls:pro:acme:minute`)) === '3');
     expect(await two.admit(consumer)).toMatchObject({ admitted: false, budget: 'providerCalls', limit: 3 });

@@ -36,6 +36,13 @@ describe('requests per minute', () => {
       const answer = await post(gateway.url, COMPANY);
       expect(answer.status).toBe(200);
       expect(answer.data).toMatchObject({ company: { symbol: 'AAPL' } });
+      // What is left is told with every answer, so a client can slow down before it is refused.
+      expect(answer.headers.get('ratelimit-limit')).toBe('3');
+      expect(answer.headers.get('ratelimit-remaining')).toBe(String(2 - request));
+      expect(answer.headers.get('ratelimit-policy')).toBe('3;w=60');
+      const reset = Number(answer.headers.get('ratelimit-reset'));
+      expect(reset).toBeGreaterThanOrEqual(0);
+      expect(reset).toBeLessThanOrEqual(60);
     }
     const refused = await post(gateway.url, COMPANY);
     expect(refused.status).toBe(429);
@@ -46,6 +53,8 @@ describe('requests per minute', () => {
     expect(retryAfter).toBeGreaterThanOrEqual(1);
     expect(retryAfter).toBeLessThanOrEqual(60);
     expect(extensions['retryAfter']).toBe(retryAfter);
+    expect(refused.headers.get('ratelimit-remaining')).toBe('0');
+    expect(Number(refused.headers.get('ratelimit-reset'))).toBe(retryAfter);
     expect(refused.errors?.[0]?.message).toMatch(/"public" profile allows 3 per minute/);
   });
 
