@@ -8,23 +8,35 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
  *
  * An entry is `*` (any origin), an exact origin (`https://app.example.com`), or an origin with a
  * `*` for the leftmost host label or for the port (`https://*.example.com`, `http://localhost:*`).
- * A page on the gateway's own origin is always allowed.
+ * A page on the gateway's own origin is always allowed: the host it sent the request to, which
+ * behind `trustedProxyHops` proxies (TRUST_PROXY_HOPS) is the one they forwarded in X-Forwarded-Host.
  */
 export class CorsPolicy {
   private readonly any: boolean;
   private readonly patterns: readonly RegExp[];
 
-  constructor(readonly origins: readonly string[]) {
+  constructor(
+    readonly origins: readonly string[],
+    private readonly trustedProxyHops = 0,
+  ) {
     this.any = origins.includes('*');
     this.patterns = origins.filter((origin) => origin !== '*').map(originPattern);
   }
 
-  /** Whether a request carrying `origin` (absent: not a cross-origin browser request) may be answered to it. */
-  allows(origin: string | undefined, host: string | undefined): boolean {
-    if (origin === undefined) return true;
-    if (this.any) return true;
+  /** Whether a request's Origin (absent: not a cross-origin browser request) may be answered. */
+  allows(request: IncomingMessage): boolean {
+    const origin = request.headers.origin;
+    if (origin === undefined || this.any) return true;
+    const host = this.hostOf(request);
     if (host !== undefined && sameHost(origin, host)) return true;
     return this.patterns.some((pattern) => pattern.test(origin.toLowerCase()));
+  }
+
+  private hostOf(request: IncomingMessage): string | undefined {
+    const forwarded = this.trustedProxyHops > 0 ? request.headers['x-forwarded-host'] : undefined;
+    // The proxy nearest the client wrote the first entry: the host the browser asked for.
+    const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
+    return first || request.headers.host;
   }
 
   /**
@@ -33,7 +45,7 @@ export class CorsPolicy {
    */
   preflight(request: IncomingMessage, response: ServerResponse): void {
     const origin = request.headers.origin;
-    if (!this.allows(origin, request.headers.host)) {
+    if (!this.allows(request)) {
       const body = JSON.stringify({
         errors: [{ message: `Origin ${origin} may not call this gateway from a browser: add it to CORS_ORIGINS.`, extensions: { code: 'FORBIDDEN', reason: 'origin' } }],
       });
@@ -60,7 +72,7 @@ export class CorsPolicy {
   decorate(request: IncomingMessage, response: ServerResponse): void {
     const origin = request.headers.origin;
     response.setHeader('vary', 'Origin');
-    if (origin === undefined || !this.allows(origin, request.headers.host)) return;
+    if (origin === undefined || !this.allows(request)) return;
     for (const [name, value] of Object.entries(this.originHeaders(origin))) response.setHeader(name, value);
     response.setHeader('access-control-expose-headers', EXPOSED_HEADERS);
   }

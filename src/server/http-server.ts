@@ -83,7 +83,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const { logger, metrics } = options;
   let lifecycle: Lifecycle = 'starting';
   const httpServer = createServer();
-  const cors = new CorsPolicy(options.corsOrigins);
+  const cors = new CorsPolicy(options.corsOrigins, options.trustedProxyHops);
   const formatForClient = createErrorFormatter((error) => logger.error({ err: error }, 'unexpected error in a GraphQL operation'));
   // Every error a client sees passes here (HTTP and graphql-ws), so refusals are counted once, where they leave.
   const countRefusal = (extensions: GraphQLFormattedError['extensions']): void => {
@@ -137,7 +137,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     gate: operationGate({ ...options.limits, schema: options.schema, introspection: options.introspection }),
     maxTokens: options.limits.maxTokens,
     trustedProxyHops: options.trustedProxyHops,
-    allowsOrigin: (origin, host) => cors.allows(origin, host),
+    allowsOrigin: (request) => cors.allows(request),
     context: options.context,
     authenticator: options.authenticator,
     formatError,

@@ -36,7 +36,7 @@ export interface WebSocketOptions<TContext> {
    * Whether a browser page of `origin` may open a connection (CORS_ORIGINS). Browsers do not apply
    * CORS to WebSockets, so the server checks the Origin of the upgrade itself.
    */
-  readonly allowsOrigin?: (origin: string | undefined, host: string | undefined) => boolean;
+  readonly allowsOrigin?: (request: IncomingMessage) => boolean;
   /** Proxies trusted to append the client's address to X-Forwarded-For of the upgrade request. */
   readonly trustedProxyHops?: number;
   /** The context of one subscription of `consumer`, who authenticated in `connection_init`. */
@@ -73,7 +73,7 @@ export function attachWebSocket<TContext>(options: WebSocketOptions<TContext>): 
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
-    if (options.allowsOrigin && !options.allowsOrigin(request.headers.origin, request.headers.host)) {
+    if (options.allowsOrigin && !options.allowsOrigin(request)) {
       const origin = (request.headers.origin ?? '').replace(/[^\x20-\x7e]/g, '?');
       const body = `Origin ${origin} may not open a connection: add it to CORS_ORIGINS.`;
       socket.end(`HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);

@@ -11,16 +11,18 @@ import { spawnGateway, type SpawnedGateway } from '../support/gateway.js';
 let development: SpawnedGateway;
 let production: SpawnedGateway;
 let listed: SpawnedGateway;
+let behindProxy: SpawnedGateway;
 
 beforeAll(async () => {
-  [development, production, listed] = await Promise.all([
+  [development, production, listed, behindProxy] = await Promise.all([
     spawnGateway({}),
     spawnGateway({ NODE_ENV: 'production' }),
     spawnGateway({ CORS_ORIGINS: 'https://*.example.com, https://partner.test:8443' }),
+    spawnGateway({ NODE_ENV: 'production', TRUST_PROXY_HOPS: '1' }),
   ]);
 });
 afterAll(async () => {
-  await Promise.all([development?.stop(), production?.stop(), listed?.stop()]);
+  await Promise.all([development?.stop(), production?.stop(), listed?.stop(), behindProxy?.stop()]);
 });
 
 function preflight(gateway: SpawnedGateway, origin: string, requestHeaders = 'content-type,authorization'): Promise<Response> {
@@ -39,9 +41,9 @@ function postFrom(gateway: SpawnedGateway, origin: string, headers: Record<strin
 }
 
 /** The HTTP status a WebSocket upgrade from `origin` gets (101 once open). */
-function upgradeFrom(gateway: SpawnedGateway, origin: string): Promise<number> {
+function upgradeFrom(gateway: SpawnedGateway, origin: string, headers: Record<string, string> = {}): Promise<number> {
   return new Promise((resolve) => {
-    const socket = new WebSocket(gateway.wsUrl, 'graphql-transport-ws', { origin });
+    const socket = new WebSocket(gateway.wsUrl, 'graphql-transport-ws', { origin, headers });
     socket.on('open', () => {
       socket.close();
       resolve(101);
@@ -102,6 +104,13 @@ describe('CORS in production (CORS_ORIGINS unset)', () => {
     // Clients that are not browsers send no Origin and are not concerned.
     const noOrigin = await fetch(production.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ __typename }' }) });
     expect(noOrigin.status).toBe(200);
+  });
+
+  it('knows its own origin behind a trusted proxy by X-Forwarded-Host, and only behind one', async () => {
+    const fromProxy = { 'x-forwarded-host': 'app.example.com', 'x-forwarded-for': '203.0.113.9' };
+    expect(await upgradeFrom(behindProxy, 'https://app.example.com', fromProxy)).toBe(101);
+    expect(await upgradeFrom(behindProxy, 'https://evil.example', fromProxy)).toBe(403);
+    expect(await upgradeFrom(production, 'https://app.example.com', fromProxy)).toBe(403);
   });
 });
 
