@@ -47,6 +47,16 @@ export interface ConsumerThrottleOptions {
 
 type Budget = 'requests' | 'providerCalls';
 
+const MINUTE_MS = 60_000;
+
+/**
+ * Time left in a one-minute window, within [least, 1 min]: the counter reads its clock a moment
+ * after `now`, so a window that just opened would otherwise read as slightly over a minute.
+ */
+function untilReset(resetAt: number, now: number, least: number): number {
+  return Math.min(MINUTE_MS, Math.max(least, resetAt - now));
+}
+
 /**
  * Per-consumer budgets per minute, by profile: GraphQL operations, and provider calls made while
  * resolving them. Counted like provider quotas (WindowCounter: rate-limiter-flexible in Redis when
@@ -83,11 +93,11 @@ export class ConsumerThrottle {
       this.counter('requests', consumer.profile, budgets.requestsPerMinute).consume(budgetHolder(consumer), 1),
       this.counter('providerCalls', consumer.profile, budgets.providerCallsPerMinute).consume(budgetHolder(consumer), 0),
     ]);
-    if (!request.granted) return { admitted: false, budget: 'requests', limit: budgets.requestsPerMinute, retryAfterMs: Math.max(1, request.resetAt - now) };
+    if (!request.granted) return { admitted: false, budget: 'requests', limit: budgets.requestsPerMinute, retryAfterMs: untilReset(request.resetAt, now, 1) };
     if (!calls.granted || calls.fits < 1) {
-      return { admitted: false, budget: 'providerCalls', limit: budgets.providerCallsPerMinute, retryAfterMs: Math.max(1, calls.resetAt - now) };
+      return { admitted: false, budget: 'providerCalls', limit: budgets.providerCallsPerMinute, retryAfterMs: untilReset(calls.resetAt, now, 1) };
     }
-    return { admitted: true, requests: { limit: budgets.requestsPerMinute, remaining: Math.max(0, request.fits), resetAfterMs: Math.max(0, request.resetAt - now) } };
+    return { admitted: true, requests: { limit: budgets.requestsPerMinute, remaining: Math.max(0, request.fits), resetAfterMs: untilReset(request.resetAt, now, 0) } };
   }
 
   /** One provider call made for `consumer`; never throws, never makes the caller wait. */
