@@ -42,14 +42,14 @@ export function batchFetcher<T>(
 
 /**
  * Each asked symbol's answer out of one call's rows. Rows are matched to asked symbols by FMP's
- * spelling (BRK-B answers BRK.B); `toDomain` may throw a ProviderError for its symbol alone.
+ * spelling (BRK-B answers BRK.B); `fromRow` may throw a ProviderError for its symbol alone.
  */
 export function answerEach<R, T>(
   client: FmpClient,
   asked: readonly string[],
   body: unknown,
   rowSchema: z.ZodType<R>,
-  toDomain: (symbol: string, row: R) => T,
+  fromRow: (symbol: string, row: R) => T,
   what: string,
 ): Map<string, T | Error> {
   const label = `${what} ${asked.join(',')}`;
@@ -67,16 +67,16 @@ export function answerEach<R, T>(
     const parsed = rowSchema.safeParse(item);
     for (const symbol of askedBySpelling.get(spelling) ?? []) {
       if (results.has(symbol)) continue;
-      results.set(symbol, parsed.success ? answerOne(() => toDomain(symbol, parsed.data)) : client.invalid(`${what} ${symbol}`, parsed.error));
+      results.set(symbol, parsed.success ? answerOne(() => fromRow(symbol, parsed.data)) : client.invalid(`${what} ${symbol}`, parsed.error));
     }
   }
   for (const symbol of asked) if (!results.has(symbol)) results.set(symbol, client.notFound(`${what} for ${symbol}`));
   return results;
 }
 
-function answerOne<T>(toDomain: () => T): T | Error {
+function answerOne<T>(fromRow: () => T): T | Error {
   try {
-    return toDomain();
+    return fromRow();
   } catch (error) {
     if (error instanceof ProviderError) return error;
     throw error;

@@ -43,7 +43,7 @@ async function read<R extends FmpStatementRow>(
   query: StatementQuery,
   rowSchema: z.ZodType<R>,
   options: FetchOptions | undefined,
-  toDomain: (base: Base, row: R) => FinancialStatement,
+  fromRow: (base: Base, row: R) => FinancialStatement,
 ): Promise<FinancialStatement[]> {
   const what = `${describedAs[query.statement]} of ${query.symbol}`;
   const body = await client.get(api.statements(query.statement, toFmpSymbol(query.symbol), query.period, query.limit), what, options);
@@ -56,7 +56,7 @@ async function read<R extends FmpStatementRow>(
   return [...rows.data]
     .sort((a, b) => (a.date < b.date ? 1 : a.date > b.date ? -1 : 0))
     .slice(0, query.limit)
-    .map((row) => client.checked(FinancialStatementSchema, toDomain(baseOf(query, row, now), row), `${what} ending ${row.date}`));
+    .map((row) => client.checked(FinancialStatementSchema, fromRow(baseOf(query, row, now), row), `${what} ending ${row.date}`));
 }
 
 function baseOf(query: StatementQuery, row: FmpStatementRow, now: Date): Base {
