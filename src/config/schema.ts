@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { ProviderIdSchema, type ProviderId } from '../domain/index.js';
 import { DEFAULT_QUOTAS, parseQuota, type QuotaSetting } from './quota.js';
+import { boolean, delayList, integer, keyList } from './fields.js';
+import { envPrefix, providerEnv, REMOTE_PROVIDERS, type RemoteProviderId } from './providers.js';
 import { DEVELOPMENT_ORIGINS, originEntryProblem } from './cors.js';
 import { MAX_SYMBOLS_PER_LIST, perProfile, profileLimits, profileList, type LimitSettings } from './limits.js';
 import { anonymousProfile, anonymousProfileSetting, apiKeysSetting, DEFAULT_PROFILES, JWT_SECRET_MIN_LENGTH, jwksSetting, profilesSetting, type AuthSettings } from './auth.js';
@@ -9,96 +11,6 @@ import { anonymousProfile, anonymousProfileSetting, apiKeysSetting, DEFAULT_PROF
  * Every setting of the gateway, as one zod schema over the environment. Defaults run offline on
  * the simulated market. Each part of the app receives only its own slice (see `app.ts`).
  */
-
-const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
-
-const boolean = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'], {
-    error: 'expected true or false',
-  })
-  .transform((value) => ['true', '1', 'yes', 'on'].includes(value));
-
-const keyList = z
-  .string()
-  .transform((value) => value.split(',').map((item) => item.trim()).filter(Boolean));
-
-/** `60/min,30/s`: the plan's limits per key (see quota.ts). */
-const quota = z.string().transform((value, context): readonly QuotaSetting[] => {
-  const parsed = parseQuota(value);
-  if (typeof parsed === 'string') {
-    context.addIssue({ code: 'custom', message: parsed });
-    return z.NEVER;
-  }
-  return parsed;
-});
-
-const DELAYS_FORMAT = 'expected retry delays in milliseconds like "1000,2000,4000" (1 to 10 whole numbers, each 1 to 3600000)';
-
-/** `1000,2000,4000`: one delay per retry, in order. */
-const delayList = z.string().transform((value, context): readonly number[] => {
-  const items = value.split(',').map((item) => item.trim());
-  const delays = items.map((item) => (/^\d+$/.test(item) ? Number(item) : Number.NaN));
-  const bad = items.find((item, index) => !Number.isSafeInteger(delays[index]) || (delays[index] as number) < 1 || (delays[index] as number) > 3_600_000);
-  if (bad !== undefined || delays.length > 10) {
-    context.addIssue({ code: 'custom', message: bad === undefined ? `${DELAYS_FORMAT}; got ${delays.length}` : `${DELAYS_FORMAT}; "${bad}" is not one` });
-    return z.NEVER;
-  }
-  return delays;
-});
-
-const baseUrl = z.url({ protocol: /^https?$/ }).transform((value) => value.replace(/\/+$/, ''));
-
-/** Providers reached over HTTP, with the env prefix of their settings. */
-export const REMOTE_PROVIDERS = ['alphavantage', 'fmp', 'polygon', 'finnhub', 'twelvedata', 'fred'] as const;
-export type RemoteProviderId = (typeof REMOTE_PROVIDERS)[number];
-const envPrefix: Record<RemoteProviderId, string> = {
-  alphavantage: 'ALPHAVANTAGE',
-  fmp: 'FMP',
-  polygon: 'POLYGON',
-  finnhub: 'FINNHUB',
-  twelvedata: 'TWELVEDATA',
-  fred: 'FRED',
-};
-
-/** The providers' real API bases; `<NAME>_BASE_URL` points an adapter elsewhere (a fake upstream, a proxy). */
-export const DEFAULT_BASE_URLS: Record<RemoteProviderId, string> = {
-  alphavantage: 'https://www.alphavantage.co',
-  fmp: 'https://financialmodelingprep.com',
-  polygon: 'https://api.polygon.io',
-  finnhub: 'https://finnhub.io/api/v1',
-  twelvedata: 'https://api.twelvedata.com',
-  fred: 'https://api.stlouisfed.org',
-};
-
-/** Call timeouts before resilience policies arrive: FRED is slow, the rest answer in well under a second. */
-const DEFAULT_TIMEOUT_MS: Record<RemoteProviderId, number> = {
-  alphavantage: 5_000,
-  fmp: 5_000,
-  polygon: 5_000,
-  finnhub: 5_000,
-  twelvedata: 5_000,
-  fred: 10_000,
-};
-
-const providerEnv = Object.fromEntries(
-  REMOTE_PROVIDERS.flatMap((id) => [
-    [`${envPrefix[id]}_API_KEY`, keyList.optional()],
-    [`${envPrefix[id]}_BASE_URL`, baseUrl.default(DEFAULT_BASE_URLS[id])],
-    [`${envPrefix[id]}_TIMEOUT_MS`, z.coerce.number().int().min(50).max(120_000).default(DEFAULT_TIMEOUT_MS[id])],
-    /** Limits per API key, enforced before each call; default: the provider's free tier. */
-    [`${envPrefix[id]}_QUOTA`, quota.optional()],
-    // Per-provider overrides of the resilience settings below (RETRY_MAX, BREAKER_*, BULKHEAD_*).
-    [`${envPrefix[id]}_RETRY_MAX`, integer(0, 10).optional()],
-    [`${envPrefix[id]}_BREAKER_THRESHOLD`, integer(1, 1_000).optional()],
-    [`${envPrefix[id]}_BREAKER_OPEN_MS`, integer(100, 3_600_000).optional()],
-    [`${envPrefix[id]}_BULKHEAD_CONCURRENCY`, integer(1, 1_000).optional()],
-    [`${envPrefix[id]}_BULKHEAD_QUEUE`, integer(0, 100_000).optional()],
-    [`${envPrefix[id]}_BATCH_CONCURRENCY`, integer(1, 100).optional()],
-  ]),
-) as Record<`${string}_API_KEY`, z.ZodOptional<typeof keyList>> &
-  Record<`${string}_BASE_URL`, z.ZodDefault<typeof baseUrl>> &
-  Record<`${string}_TIMEOUT_MS`, z.ZodDefault<z.ZodCoercedNumber>> &
-  Record<`${string}_QUOTA`, z.ZodOptional<typeof quota>>;
 
 const providerList = z
   .string()
