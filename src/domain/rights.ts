@@ -34,9 +34,9 @@ export interface Consumer {
   /** True when no credentials were presented. */
   readonly anonymous: boolean;
   /**
-   * Where the request came from (src/server/client-address.ts: the peer, or the address trusted
-   * proxies forwarded; IPv6 by its /64). Anonymous callers are throttled by it, since they share
-   * one id; absent for calls made outside a request.
+   * Where an anonymous caller's request came from (src/server/client-address.ts: the peer, or the
+   * address trusted proxies forwarded; IPv6 by its /64). Anonymous callers are throttled by it,
+   * since they share one id; absent for consumers with credentials and outside a request.
    */
   readonly clientAddress?: string;
 }

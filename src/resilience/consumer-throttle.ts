@@ -27,9 +27,15 @@ export interface ThrottleBudgets {
   readonly providerCallsPerMinute: number;
 }
 
+/** The consumer's request window after an admitted request (what RateLimit-* headers tell the client). */
+export interface RequestWindow {
+  readonly limit: number;
+  readonly remaining: number;
+  readonly resetAfterMs: number;
+}
+
 export type Admission =
-  /** `requests`: the consumer's request window after this one (what RateLimit-* headers tell the client). */
-  | { readonly admitted: true; readonly requests: { readonly limit: number; readonly remaining: number; readonly resetAfterMs: number } }
+  | { readonly admitted: true; readonly requests: RequestWindow }
   /** `budget` names the window that is spent; `retryAfterMs`, when it resets. */
   | { readonly admitted: false; readonly budget: 'requests' | 'providerCalls'; readonly limit: number; readonly retryAfterMs: number };
 

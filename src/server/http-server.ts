@@ -174,7 +174,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
           countRefusal({ ...error.details, code: error.code });
           return sendAuthFailure(response, error);
         }
-        const caller: Consumer = { ...consumer, clientAddress: clientAddress(request, options.trustedProxyHops) };
+        // Only anonymous callers are told apart by address (their budgets); the rest by their id.
+        const caller: Consumer = consumer.anonymous ? { ...consumer, clientAddress: clientAddress(request, options.trustedProxyHops) } : consumer;
         try {
           return await handleGraphQL(request, response, url, async () => options.context(caller));
         } catch (error) {

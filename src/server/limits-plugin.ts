@@ -153,13 +153,14 @@ function checkPrice(pricing: Pricing, consumer: Consumer, options: OperationLimi
   }
 }
 
-/** A spent budget refuses the whole request: 429, Retry-After, RATE_LIMITED with `retryAfter` in seconds. */
+/** Retry-After, and for a spent request budget the RateLimit fields at zero. */
 function refusalHeaders(admission: Extract<Admission, { admitted: false }>, retryAfter: number): HeaderMap {
   const headers = new HeaderMap([['retry-after', String(retryAfter)]]);
   if (admission.budget === 'requests') setRateLimitHeaders(headers, { limit: admission.limit, remaining: 0, resetAfterMs: admission.retryAfterMs });
   return headers;
 }
 
+/** A spent budget refuses the whole request: 429, Retry-After, RATE_LIMITED with `retryAfter` in seconds. */
 function checkAdmission(admission: Admission, consumer: Consumer): void {
   if (admission.admitted) return;
   const retryAfter = Math.ceil(admission.retryAfterMs / 1000);

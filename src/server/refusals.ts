@@ -10,6 +10,16 @@ export interface Refusal {
 /** Causes are names our code gives (limits, budgets, reasons, rights); anything else folds into one label value. */
 const CAUSE = /^[A-Za-z_]{1,40}$/;
 
+/** The codes a refusal carries, and the extension that names its cause. */
+const CAUSE_FIELD: Readonly<Record<string, string>> = {
+  QUERY_TOO_COMPLEX: 'limit',
+  BAD_USER_INPUT: 'limit',
+  GRAPHQL_VALIDATION_FAILED: 'limit',
+  RATE_LIMITED: 'budget',
+  UNAUTHENTICATED: 'reason',
+  FORBIDDEN: 'right',
+};
+
 /**
  * Whether an error a client is about to see is the gateway refusing the consumer (an abuse limit,
  * a spent budget, credentials, a right) rather than a failure, and why. A provider's own
@@ -18,16 +28,7 @@ const CAUSE = /^[A-Za-z_]{1,40}$/;
  */
 export function refusalOf(extensions: GraphQLFormattedError['extensions']): Refusal | undefined {
   const code = extensions?.['code'];
-  const field =
-    code === 'QUERY_TOO_COMPLEX' || code === 'BAD_USER_INPUT' || code === 'GRAPHQL_VALIDATION_FAILED'
-      ? 'limit'
-      : code === 'RATE_LIMITED'
-        ? 'budget'
-        : code === 'UNAUTHENTICATED'
-          ? 'reason'
-          : code === 'FORBIDDEN'
-            ? 'right'
-            : undefined;
+  const field = typeof code === 'string' && Object.hasOwn(CAUSE_FIELD, code) ? CAUSE_FIELD[code] : undefined;
   if (typeof code !== 'string' || field === undefined) return undefined;
   const cause = extensions?.[field];
   if (typeof cause !== 'string') {

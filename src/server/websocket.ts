@@ -95,7 +95,7 @@ export function attachWebSocket<TContext>(options: WebSocketOptions<TContext>): 
       onConnect: async (ctx) => {
         try {
           const { consumer, expiresAt } = await options.authenticator.fromConnectionParams(ctx.connectionParams);
-          consumers.set(ctx, { ...consumer, clientAddress: clientAddress(ctx.extra.request, options.trustedProxyHops ?? 0) });
+          consumers.set(ctx, consumer.anonymous ? { ...consumer, clientAddress: clientAddress(ctx.extra.request, options.trustedProxyHops ?? 0) } : consumer);
           // A connection lives no longer than its token; the client reconnects with a fresh one.
           // Beyond setTimeout's range (~24.8 days) the token outlives any realistic connection.
           const left = expiresAt === undefined ? undefined : expiresAt - Date.now();
@@ -161,7 +161,7 @@ export function attachWebSocket<TContext>(options: WebSocketOptions<TContext>): 
       onError: (ctx, _id, payload, errors) => {
         const formatted = format(errors);
         const consumer = consumers.get(ctx);
-        const refusal = options.onRefused && consumer ? wholeRequestRefusal(formatted) : undefined;
+        const refusal = wholeRequestRefusal(formatted);
         if (refusal && consumer) options.onRefused?.(consumer, refusal, payload.operationName ?? undefined);
         return formatted;
       },
