@@ -16,7 +16,7 @@ export class CorsPolicy {
   private readonly patterns: readonly RegExp[];
 
   constructor(
-    readonly origins: readonly string[],
+    origins: readonly string[],
     private readonly trustedProxyHops = 0,
   ) {
     this.any = origins.includes('*');
