@@ -41,6 +41,26 @@ describe('simulated market: symbol search', () => {
     expect(matches[0]).toBe('META');
   });
 
+  it('keeps "&" inside a word, so "S&P" finds the names that say S&P and nothing that merely has an S or a P', async () => {
+    expect(await search('S&P')).toEqual(['SPY', 'SPGI']);
+    expect(await search('s&p global')).toEqual(['SPGI']);
+    expect(await search('s&p 500')).toEqual(['SPY']);
+    expect(await search('AT&T')).toEqual(['T']);
+  });
+
+  it('reads "j&j" as the initials of "Johnson & Johnson"', async () => {
+    expect(await search('j&j')).toEqual(['JNJ']);
+    expect(await search('P&G')).toEqual(['PG']);
+  });
+
+  it('still ranks tickers and plain names as before', async () => {
+    expect((await search('apple'))[0]).toBe('AAPL');
+    expect((await search('AAPL'))[0]).toBe('AAPL');
+    expect((await search('brk.b'))[0]).toBe('BRK.B');
+    expect((await search('brk b'))[0]).toBe('BRK.B');
+    expect(await search('johnson')).toEqual(['JNJ']);
+  });
+
   it('describes each match', async () => {
     const [spy] = await market.search.fetch({ query: 'SPY', limit: 1 });
     expect(spy).toEqual({ symbol: 'SPY', name: 'SPDR S&P 500 ETF Trust', exchange: 'NYSE ARCA', type: 'ETF', source: 'simulated' });

@@ -6,6 +6,12 @@ import { UNIVERSE, type Listing } from './universe.js';
  * Symbol search over the universe, ranked the way a person typing expects: the exact ticker,
  * then tickers it starts, then names whose words each query word starts ("apple" → AAPL,
  * "micro" → Microsoft, Advanced Micro Devices, Micron…). Within a rank, bigger companies first.
+ *
+ * "&" binds the letters around it into one word ("S&P", "AT&T"), and "X & Y" in a name is also
+ * the word "x&y" ("Johnson & Johnson" is "j&j", "Procter & Gamble" "p&g"). Splitting at "&"
+ * instead turned "S&P" into the words "s" and "p" and the ticker prefix "SP": Spotify, Simon
+ * Property, Shell, UPS… Only a query that looks like a ticker (letters, digits, and the class
+ * separators ".", "-", "/" or spaces) is compared with tickers without its separators.
  */
 
 const Rank = { EXACT_SYMBOL: 0, SYMBOL_PREFIX: 1, NAME_WORDS: 2 } as const;
@@ -28,7 +34,7 @@ function entries(): readonly Entry[] {
     order,
     symbol: listing.symbol,
     compactSymbol: compact(listing.symbol),
-    nameWords: words(listing.name),
+    nameWords: nameWords(listing.name),
   }));
   return index;
 }
@@ -38,7 +44,7 @@ export function searchSymbols(query: SearchQuery): SymbolMatch[] {
   const queryWords = words(text);
   if (queryWords.length === 0 || query.limit <= 0) return [];
   const upper = text.toUpperCase();
-  const compactQuery = compact(upper);
+  const compactQuery = TICKER_LIKE.test(upper) ? compact(upper) : '';
 
   const ranked: { entry: Entry; rank: Rank }[] = [];
   for (const entry of entries()) {
@@ -66,13 +72,36 @@ function rankOf(entry: Entry, upper: string, compactQuery: string, queryWords: r
   return matchesName ? Rank.NAME_WORDS : undefined;
 }
 
-/** Lower-case words; apostrophes vanish so "McDonald's" is the word "mcdonalds". */
+/** Letters, digits, spaces and share-class separators ("brk b", "BRK/B"); "S&P" is no ticker. */
+const TICKER_LIKE = /^[A-Z0-9./\- ]+$/;
+
+/**
+ * Lower-case words; apostrophes vanish so "McDonald's" is the word "mcdonalds", and "&" between
+ * letters stays inside its word ("s&p"). An "&" with nothing on one side joins nothing.
+ */
 function words(text: string): string[] {
+  return pieces(text)
+    .map((piece) => piece.replace(/^&+|&+$/g, ''))
+    .filter((word) => word.length > 0);
+}
+
+/** The words of a name, plus the initials "x&y" of every "X & Y" in it. */
+function nameWords(name: string): string[] {
+  const split = pieces(name);
+  const initials = split.flatMap((piece, at) => {
+    const before = split[at - 1]?.[0];
+    const after = split[at + 1]?.[0];
+    return piece === '&' && before && after && before !== '&' && after !== '&' ? [`${before}&${after}`] : [];
+  });
+  return [...words(name), ...initials];
+}
+
+function pieces(text: string): string[] {
   return text
     .toLowerCase()
     .replace(/['’]/g, '')
-    .split(/[^\p{L}\p{N}]+/u)
-    .filter((word) => word.length > 0);
+    .split(/[^\p{L}\p{N}&]+/u)
+    .filter((piece) => piece.length > 0);
 }
 
 function compact(symbol: string): string {
