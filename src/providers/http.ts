@@ -67,8 +67,11 @@ export class ProviderHttpClient {
     const retryAfterMs = parseRetryAfter(response.headers['retry-after']);
 
     if (looksLikeHtml(contentType, text)) {
-      // Gateways and CDNs answer outages with HTML error pages, whatever the status.
-      throw this.failure(ProviderFailureKind.UNAVAILABLE, `${where} answered HTTP ${response.statusCode} with an HTML page`, text, retryAfterMs);
+      // Gateways and CDNs answer outages with HTML error pages, whatever the status; but their 429
+      // page is a rate limit, which rests the key and must never count against the breaker. Other
+      // statuses do not decide here: a CDN's 403 or 404 page is about the edge, not our key or symbol.
+      const kind = response.statusCode === 429 ? ProviderFailureKind.RATE_LIMITED : ProviderFailureKind.UNAVAILABLE;
+      throw this.failure(kind, `${where} answered HTTP ${response.statusCode} with an HTML page`, text, retryAfterMs);
     }
     if (text.trim().length === 0) {
       const kind = kindOfStatus(response.statusCode) ?? ProviderFailureKind.BAD_RESPONSE;
