@@ -65,7 +65,9 @@ export function failureOf(http: ProviderHttpClient, response: JsonResponse, what
   const words = errorWordsOf(response.body);
   if (words === undefined) return http.failureForStatus(response, `FMP ${what} failed`);
   const retryAfterMs = parseRetryAfter(response.headers['retry-after']);
-  const kind = kindOfWords(words);
+  // A 429 is a rate limit whatever its words: refusal words under one, read as a refusal, would
+  // retire a key that only needs to rest.
+  const kind = response.status === 429 ? ProviderFailureKind.RATE_LIMITED : kindOfWords(words);
   if (kind !== undefined) {
     return http.failure(kind, `FMP refused ${what} (HTTP ${response.status}, ${describe(kind)})`, upstreamOf(words), retryAfterMs, scopeOfWords(words));
   }

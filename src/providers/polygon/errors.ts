@@ -34,8 +34,13 @@ function statusOf(body: unknown): string | undefined {
   return textField(body, 'status')?.toUpperCase();
 }
 
-/** Polygon's answer when the key's plan does not include an endpoint (the snapshot on the free plan). */
+/**
+ * Polygon's answer when the key's plan does not include an endpoint (the snapshot on the free plan).
+ * Never a 429, whatever its body: that is a rate limit, and the quote must not give up the snapshot
+ * for an hour over it.
+ */
 export function isNotEntitled(response: JsonResponse): boolean {
+  if (response.status === 429) return false;
   return response.status === 403 || statusOf(response.body) === 'NOT_AUTHORIZED';
 }
 

@@ -61,7 +61,8 @@ export function failureOf(
 ): ProviderError {
   const code = error?.code ?? response.status;
   const message = error?.message ?? '';
-  const kind = kindOf(code, message, error !== undefined);
+  // An HTTP 429 (Twelve Data's or a proxy's) is a rate limit whatever the body's code says.
+  const kind = response.status === 429 ? ProviderFailureKind.RATE_LIMITED : kindOf(code, message, error !== undefined);
   const retryAfterMs = kind === ProviderFailureKind.RATE_LIMITED ? retryAfter(response, message, now) : undefined;
   const upstream = error?.message ?? JSON.stringify(response.body);
   // 401 a bad key; 402/403 "… is available exclusively with grow or pro … plans".
