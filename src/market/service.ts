@@ -3,6 +3,7 @@ import {
   MarketError,
   ProviderError,
   ProviderFailureKind,
+  parseSearchText,
   parseSeriesId,
   parseSymbol,
   toClientError,
@@ -134,11 +135,7 @@ export class MarketService {
   }
 
   async search(query: SearchQuery): Promise<SymbolMatch[]> {
-    const text = query.query.trim().replace(/\s+/g, ' ');
-    if (text.length === 0) return [];
-    if (text.length > 64) {
-      throw new MarketError(ErrorCode.BAD_USER_INPUT, 'Search text must be at most 64 characters.', { maxLength: 64 });
-    }
+    const text = parseSearchText(query.query);
     return this.getQuery('search', `${text.toLowerCase()}:${query.limit}`, { query: text, limit: query.limit });
   }
 

@@ -92,6 +92,14 @@ describe('MarketService queries', () => {
     expect(first[0]?.symbol).toBe('AAPL');
     expect(second).toEqual(first);
     expect(calls).toHaveLength(1);
-    expect(await service.search({ query: '   ', limit: 5 })).toEqual([]);
+  });
+
+  it('refuses blank and over-long search text as BAD_USER_INPUT without asking a provider', async () => {
+    const { service, calls } = serviceOnSimulatedMarket();
+    for (const query of ['', '   ', '\t\n', 'x'.repeat(65)]) {
+      await expect(service.search({ query, limit: 5 })).rejects.toMatchObject({ code: ErrorCode.BAD_USER_INPUT, details: { field: 'query' } });
+    }
+    expect(await service.search({ query: 'x'.repeat(64), limit: 5 })).toEqual([]);
+    expect(calls).toHaveLength(1);
   });
 });
