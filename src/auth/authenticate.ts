@@ -49,12 +49,13 @@ export async function createAuthenticator(settings: AuthSettings, options: { rea
   const anonymous: Authenticated = { consumer: profiles.anonymous(settings.anonymousProfile) };
   const verified = new LRUCache<string, Authenticated>({ max: TOKEN_CACHE_ENTRIES });
   const toleranceMs = settings.jwt.clockToleranceS * 1000;
+  const { noTokensMessage, noKeysMessage } = unconfiguredMessages(settings);
 
   async function fromToken(token: string): Promise<Authenticated> {
     const cached = verified.get(token);
     if (cached && cached.expiresAt !== undefined && Date.now() < cached.expiresAt + toleranceMs) return cached;
     if (cached) verified.delete(token);
-    if (!jwt) throw unauthenticated('malformed', 'Bearer tokens are not accepted by this gateway (no AUTH_JWT_SECRET or AUTH_JWKS); use an API key.');
+    if (!jwt) throw unauthenticated('malformed', noTokensMessage);
     const { payload, expiresAt } = await jwt.verify(token);
     // `sub` becomes the consumer id in audit entries, logs and throttling keys: keep it sane.
     if ((payload.sub as string).length > MAX_SUBJECT_LENGTH) throw unauthenticated('claims', `The token's "sub" claim is longer than ${MAX_SUBJECT_LENGTH} characters.`);
@@ -69,7 +70,7 @@ export async function createAuthenticator(settings: AuthSettings, options: { rea
 
   function fromApiKey(key: string): Authenticated {
     const found = apiKeys.find(key);
-    if (!found) throw unauthenticated('unknown_key', 'The API key is not valid.');
+    if (!found) throw unauthenticated('unknown_key', settings.apiKeys.length > 0 ? 'The API key is not valid.' : noKeysMessage);
     return { consumer: profiles.consumer(found.consumerId, found.profile) };
   }
 
@@ -99,6 +100,28 @@ export async function createAuthenticator(settings: AuthSettings, options: { rea
       }
       return authenticate({ authorization: present(authorization), apiKey: present(apiKey) });
     },
+  };
+}
+
+/**
+ * What a caller hears when it sends a kind of credential the gateway was given nothing to check
+ * with. Only the operator can fix that, so the message names the setting; it starts with it because
+ * a graphql-ws close reason keeps only the first 123 bytes.
+ */
+function unconfiguredMessages(settings: AuthSettings): { readonly noTokensMessage: string; readonly noKeysMessage: string } {
+  const tokens = settings.jwt.secret !== undefined || settings.jwt.jwks !== undefined;
+  const keys = settings.apiKeys.length > 0;
+  // With neither configured, the caller has no credential to switch to: only the operator can help.
+  const withoutCredentials = settings.openDevelopment
+    ? `Until then the gateway is in open development mode: send no credentials (you get the ${settings.anonymousProfile} profile).`
+    : `Without credentials you get the ${settings.anonymousProfile} profile.`;
+  return {
+    noTokensMessage: keys
+      ? 'Bearer tokens are not accepted: the gateway has no AUTH_JWT_SECRET or AUTH_JWKS set. Send your X-API-Key instead.'
+      : `Bearer tokens are not accepted: the operator must set AUTH_JWT_SECRET (HS256) or AUTH_JWKS (RS256/ES256) for the gateway to check them. ${withoutCredentials}`,
+    noKeysMessage: tokens
+      ? 'API keys are not accepted: the gateway has no AUTH_API_KEYS set. Send your token as Authorization: Bearer <token> instead.'
+      : `API keys are not accepted: the operator must set AUTH_API_KEYS for the gateway to check them. ${withoutCredentials}`,
   };
 }
 

@@ -42,15 +42,31 @@ export function sendAuthFailure(response: ServerResponse, error: MarketError): v
   response.end(body);
 }
 
-/** graphql-ws: a connection refused in `onConnect` closes with 4403 Forbidden (the library's own convention). */
+/**
+ * graphql-ws: credentials refused in `onConnect` close with 4401 Unauthorized, a code the
+ * graphql-ws client treats as fatal: it reports the close on the first attempt, where 4403 made
+ * a default client retry the same credentials five times (~40 s) before saying anything.
+ */
+export const CLOSE_UNAUTHORIZED = 4401;
+/**
+ * An expired token closes with 4403 Forbidden instead, which the client retries: a client that
+ * fetches a fresh token in `connectionParams` (graphql-ws's token-refresh recipe keys on 4403)
+ * reconnects without its subscriptions failing.
+ */
 export const CLOSE_FORBIDDEN = 4403;
 /** RFC 6455 "Try Again Later": the credentials could not be checked right now. */
 export const CLOSE_TRY_AGAIN_LATER = 1013;
 
 /** The close code and reason (at most 123 bytes, as WebSocket allows) for a refused connection. */
 export function closeFrameFor(error: MarketError): { readonly code: number; readonly reason: string } {
-  const code = error.code === ErrorCode.UNAUTHENTICATED ? CLOSE_FORBIDDEN : CLOSE_TRY_AGAIN_LATER;
-  let reason = `${error.code === ErrorCode.UNAUTHENTICATED ? 'Forbidden' : 'Try again later'}: ${error.message}`;
+  let code = CLOSE_TRY_AGAIN_LATER;
+  let label = 'Try again later';
+  if (error.code === ErrorCode.UNAUTHENTICATED) {
+    const expired = error.details['reason'] === 'expired';
+    code = expired ? CLOSE_FORBIDDEN : CLOSE_UNAUTHORIZED;
+    label = expired ? 'Forbidden' : 'Unauthorized';
+  }
+  let reason = `${label}: ${error.message}`;
   while (Buffer.byteLength(reason) > 123) reason = `${reason.slice(0, -2)}…`;
   return { code, reason };
 }

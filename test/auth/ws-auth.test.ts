@@ -26,6 +26,12 @@ function client(url: string, connectionParams: Record<string, unknown> | undefin
   });
 }
 
+/** Connections and requests refused for their credentials so far, as /metrics counts them. */
+async function refusedConnections(gateway: SpawnedGateway): Promise<number> {
+  const text = await (await fetch(`${gateway.origin}/metrics`)).text();
+  return [...text.matchAll(/^graphql_refusals_total\{code="UNAUTHENTICATED",[^}]*\} (\d+)$/gm)].reduce((sum, match) => sum + Number(match[1]), 0);
+}
+
 /** Subscribes to live AAPL quotes until `count` arrive (resolves with them) or the subscription fails (rejects with what ended it). */
 function firstQuotes(target: Client, count: number): Promise<unknown[]> {
   return new Promise((resolve, reject) => {
@@ -38,7 +44,8 @@ function firstQuotes(target: Client, count: number): Promise<unknown[]> {
           quotes.push(result.data);
           if (quotes.length >= count) {
             stop();
-            resolve(quotes);
+            // A copy: a tick already on its way may still arrive after stop().
+            resolve(quotes.slice(0, count));
           }
         },
         error: reject,
@@ -65,20 +72,44 @@ describe('graphql-ws connection_init credentials', () => {
     }
   });
 
+  // 4401 is fatal to the graphql-ws client: the same credentials are not retried. An expired token
+  // is 4403, which the client retries, so a client that refreshes its token reconnects.
   it.each([
-    ['a bad signature', async () => ({ authorization: `Bearer ${await hs256({ secret: OTHER_SECRET })}` }), /signature/],
-    ['an expired token', async () => ({ authorization: `Bearer ${await hs256({ expiresIn: -60 })}` }), /expired/],
-    ['a bad API key', async () => ({ 'x-api-key': 'mg_test_only_wrong' }), /API key/],
-    ['a non-string credential', async () => ({ authorization: 42 }), /must be strings/],
-  ])('closes a connection with %s with 4403 and the reason, before any subscription runs', async (_name, params, reason) => {
+    ['a bad signature', 4401, async () => ({ authorization: `Bearer ${await hs256({ secret: OTHER_SECRET })}` }), /^Unauthorized: .*signature/],
+    ['an expired token', 4403, async () => ({ authorization: `Bearer ${await hs256({ expiresIn: -60 })}` }), /^Forbidden: .*expired/],
+    ['a bad API key', 4401, async () => ({ 'x-api-key': 'mg_test_only_wrong' }), /^Unauthorized: .*API key/],
+    ['a non-string credential', 4401, async () => ({ authorization: 42 }), /^Unauthorized: .*must be strings/],
+  ])('closes a connection with %s with %i and the reason, before any subscription runs', async (_name, code, params, reason) => {
     const subscriber = client(gateway.wsUrl, await params());
     const failure = (await firstQuotes(subscriber, 1).then(
       () => undefined,
       (error: unknown) => error,
     )) as CloseLike;
-    expect(failure.code).toBe(4403);
-    expect(failure.reason).toMatch(/^Forbidden: /);
+    expect(failure.code).toBe(code);
     expect(failure.reason).toMatch(reason);
+    await subscriber.dispose();
+  });
+
+  it('a default client (retries on) reports a bad token after one attempt, at once', async () => {
+    const before = await refusedConnections(gateway);
+    let attempts = 0;
+    // The defaults: retryAttempts 5 with exponential back-off. Retried, a refusal took ~40 s to surface.
+    const subscriber = createClient({
+      url: gateway.wsUrl,
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${await hs256({ secret: OTHER_SECRET })}` },
+      on: { connecting: () => void attempts++ },
+    });
+    const started = Date.now();
+    const failure = (await firstQuotes(subscriber, 1).then(
+      () => undefined,
+      (error: unknown) => error,
+    )) as CloseLike;
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(failure.code).toBe(4401);
+    expect(failure.reason).toMatch(/^Unauthorized: .*signature/);
+    expect(attempts).toBe(1);
+    expect((await refusedConnections(gateway)) - before).toBe(1);
     await subscriber.dispose();
   });
 
@@ -107,13 +138,13 @@ describe('graphql-ws with AUTH_REQUIRED=true', () => {
     await gateway?.stop();
   });
 
-  it('closes a connection without credentials with 4403, and serves one with a token', async () => {
+  it('closes a connection without credentials with 4401, and serves one with a token', async () => {
     const anonymous = client(gateway.wsUrl, undefined);
     const failure = (await firstQuotes(anonymous, 1).then(
       () => undefined,
       (error: unknown) => error,
     )) as CloseLike;
-    expect(failure.code).toBe(4403);
+    expect(failure.code).toBe(4401);
     expect(failure.reason).toMatch(/Credentials are required/);
     await anonymous.dispose();
 

@@ -63,7 +63,7 @@ describe('graphql_refusals_total', () => {
       });
       client.on('closed', () => void client.dispose());
     });
-    expect(closed).toBe(4403);
+    expect(closed).toBe(4401);
 
     const counts = await refusals();
     expect(counts).toMatchObject({
