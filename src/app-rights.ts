@@ -9,7 +9,7 @@ import type { MarketService, ProviderCallEvent } from './market/service.js';
 import { AuditTrail, auditScope } from './observability/audit.js';
 import type { Logger } from './observability/logger.js';
 import type { ProviderAdapter } from './providers/adapter.js';
-import type { Quote } from './domain/index.js';
+import type { Clock, Quote } from './domain/index.js';
 import type { RefusalListener } from './server/refusal-audit-plugin.js';
 
 export interface AppRights {
@@ -37,6 +37,8 @@ export function createAppRights(
   market: () => MarketService,
   /** Where provider calls are reported (metrics, health, throttle, audit), as the market service reports its own. */
   reportProviderCall: (event: ProviderCallEvent) => void,
+  /** "Now" for market data: delayed quotes are priced as of now − 15 min on it. */
+  now: Clock,
 ): AppRights {
   const redis = config.redisUrl ? connectLazily(config.redisUrl) : undefined;
   const audit = new AuditTrail({ logger, ...(redis ? { redis } : {}), streamKey: config.audit.streamKey, maxEntries: config.audit.maxEntries });
@@ -44,6 +46,7 @@ export function createAppRights(
   const quoteAt = lead && hasQuoteAt(lead) ? lead.quoteAt : undefined;
   const delayedQuotes = new DelayedQuotes({
     current: (symbols) => market().getQuotes(symbols),
+    now,
     ...(lead && quoteAt
       ? { quoteAt, onPriced: ({ items, durationMs }) => reportProviderCall({ provider: lead.id, capability: 'quote', items, durationMs, outcome: 'ok' }) }
       : {}),

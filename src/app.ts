@@ -1,6 +1,6 @@
 import { createAuthenticator } from './auth/index.js';
 import { ConfigError, type Config } from './config/index.js';
-import type { ProviderId } from './domain/index.js';
+import { clockStartingAt, systemClock, type Clock, type ProviderId } from './domain/index.js';
 import { createContext } from './graphql/context.js';
 import { createSchema } from './graphql/schema.js';
 import { createAppLimits } from './app-limits.js';
@@ -37,6 +37,10 @@ export interface App {
  */
 export async function createApp(config: Config, options: { readonly logger?: Logger } = {}): Promise<App> {
   const logger = options.logger ?? createLogger(config.log.level);
+  const clock = config.clock.startMs === undefined ? systemClock : clockStartingAt(config.clock.startMs);
+  if (config.clock.startMs !== undefined) {
+    logger.warn({ simulatedNow: new Date(clock()).toISOString() }, `SIMULATED_NOW: market data is priced and judged as of ${new Date(clock()).toISOString()}, not the system clock`);
+  }
   // Probes are read at scrape time, by when the hub exists.
   const metrics = createMetrics({
     streamFeeds: () => hub.activeFeeds,
@@ -51,7 +55,7 @@ export async function createApp(config: Config, options: { readonly logger?: Log
   const keyStatus = new Map<ProviderId, KeyStatusSource>();
   const adapters = await Promise.all(
     config.providers.map(async (id) => {
-      const adapter = await createAdapter(id, config, logger, keyStatus);
+      const adapter = await createAdapter(id, config, logger, keyStatus, clock);
       // The simulated market is in process: nothing to time out, retry or break.
       if (id === 'simulated') return adapter;
       const pipeline = createProviderPipeline(id, { ...config.remote[id].policy, timeoutMs: config.remote[id].timeoutMs });
@@ -113,7 +117,7 @@ export async function createApp(config: Config, options: { readonly logger?: Log
   // Abuse limits and per-consumer budgets; provider calls are charged to the consumer that made them.
   const limits = createAppLimits(config.limits, config.redisUrl, logger);
   // Audit trail, rights reporting and delayed quotes; provider calls are recorded for the consumer that made them.
-  const rights = createAppRights(config, logger, adapters, () => market, (event) => reportProviderCall(event));
+  const rights = createAppRights(config, logger, adapters, () => market, (event) => reportProviderCall(event), clock);
   /** Every provider call, the market service's and delayed quotes' own: throttle, audit, metrics, health. */
   const reportProviderCall = (event: ProviderCallEvent): void => {
     limits.onProviderCall();
@@ -155,7 +159,7 @@ export async function createApp(config: Config, options: { readonly logger?: Log
         port: config.server.port,
         host: config.server.host,
         schema,
-        context: (consumer) => createContext({ market, providers: registry, hub, delayedQuotes: rights.delayedQuotes, audit: rights.audit }, consumer),
+        context: (consumer) => createContext({ market, providers: registry, hub, delayedQuotes: rights.delayedQuotes, audit: rights.audit, clock }, consumer),
         authenticator,
         introspection: config.server.introspection,
         sandbox: config.server.sandbox,
@@ -220,8 +224,14 @@ function pipelineMetrics(metrics: Metrics, logger: Logger): PipelineSink {
  * Remote adapters are imported only when enabled, so a gateway on the simulated market loads no
  * HTTP client code at start-up.
  */
-async function createAdapter(id: ProviderId, config: Config, logger: Logger, keyStatus: Map<ProviderId, KeyStatusSource>): Promise<ProviderAdapter> {
-  if (id === 'simulated') return createSimulatedProvider({ seed: config.simulated.seed, tickMs: config.simulated.tickMs });
+async function createAdapter(
+  id: ProviderId,
+  config: Config,
+  logger: Logger,
+  keyStatus: Map<ProviderId, KeyStatusSource>,
+  clock: Clock,
+): Promise<ProviderAdapter> {
+  if (id === 'simulated') return createSimulatedProvider({ seed: config.simulated.seed, tickMs: config.simulated.tickMs, now: clock });
   // Keys are handed out under the plan's quotas, shared through Redis when there is one.
   const { createKeyPool } = await import('./market/key-pools.js');
   const remote = config.remote[id];

@@ -130,6 +130,12 @@ export const EnvSchema = z.object({
   SIM_SEED: integer(0, 2 ** 31 - 1).default(42),
   /** Milliseconds between simulated live ticks. */
   SIM_TICK_MS: integer(10, 60_000).default(1_000),
+  /**
+   * The gateway's clock for market data starts at this instant (ISO 8601 with a zone, e.g.
+   * `2026-12-02T15:00:00Z`) and runs on in real time: a weekday session on a weekend for a demo
+   * of the simulated market, or a pinned calendar for tests. Unset: the system clock.
+   */
+  SIMULATED_NOW: z.iso.datetime({ offset: true, error: 'expected an ISO 8601 instant with a zone, like 2026-12-02T15:00:00Z' }).optional(),
   /** Schema introspection; on unless NODE_ENV=production. */
   INTROSPECTION: boolean.optional(),
   /** Apollo Sandbox on GET /graphql; on unless NODE_ENV=production. */
@@ -203,6 +209,8 @@ export interface Config {
     readonly corsOrigins: readonly string[];
   };
   readonly log: { readonly level: Env['LOG_LEVEL'] };
+  /** SIMULATED_NOW as epoch ms: where the market-data clock starts (src/domain/clock.ts); undefined = system clock. */
+  readonly clock: { readonly startMs: number | undefined };
   /** Abuse limits and per-profile budgets (src/graphql/limits, src/resilience/consumer-throttle.ts). */
   readonly limits: LimitSettings;
   readonly redisUrl: string | undefined;
@@ -393,6 +401,7 @@ export function toConfig(env: Env): Config {
       redis: { prefix: env.CACHE_REDIS_PREFIX, timeoutMs: env.CACHE_REDIS_TIMEOUT_MS },
     },
     simulated: { seed: env.SIM_SEED, tickMs: env.SIM_TICK_MS },
+    clock: { startMs: env.SIMULATED_NOW === undefined ? undefined : Date.parse(env.SIMULATED_NOW) },
     responseCache: { enabled: env.RESPONSE_CACHE },
     persistedQueries: { enabled: env.APQ, ttlSeconds: env.APQ_TTL },
     resilience: globalPolicy(env),

@@ -7,3 +7,4 @@ export * from './company.js';
 export * from './statements.js';
 export * from './economics.js';
 export * from './rights.js';
+export * from './clock.js';

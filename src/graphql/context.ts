@@ -1,4 +1,4 @@
-import { ANONYMOUS_PUBLIC, type Consumer } from '../domain/index.js';
+import { ANONYMOUS_PUBLIC, systemClock, type Clock, type Consumer } from '../domain/index.js';
 import { DelayedQuotes } from '../market/delayed-quotes.js';
 import type { MarketService } from '../market/service.js';
 import type { AuditTrail } from '../observability/audit.js';
@@ -22,6 +22,8 @@ export interface GraphQLContext {
   readonly consumer: Consumer;
   /** The audit trail, read back by `auditLog`; absent where no one built one (some tests). */
   readonly audit?: AuditTrail;
+  /** "Now" for market data (SIMULATED_NOW or the system clock): defaults such as a history's end. */
+  readonly now: Clock;
 }
 
 /** The long-lived parts the per-request context is built from. */
@@ -32,6 +34,8 @@ export interface ContextDependencies {
   /** Quotes for consumers without QUOTES_REALTIME; default: delayed from `market`, one per market. */
   readonly delayedQuotes?: DelayedQuotes;
   readonly audit?: AuditTrail;
+  /** Default: the system clock. */
+  readonly clock?: Clock;
 }
 
 /** Delayed quotes remember recent quotes, so contexts of one market share one. */
@@ -49,6 +53,6 @@ function delayedOf(dependencies: ContextDependencies): DelayedQuotes {
 }
 
 export function createContext(dependencies: ContextDependencies, consumer: Consumer = ANONYMOUS_PUBLIC): GraphQLContext {
-  const { delayedQuotes: _delayed, ...rest } = dependencies;
-  return { ...rest, loaders: createLoaders(dependencies.market, delayedOf(dependencies)), stale: new StaleTracker(), consumer };
+  const { delayedQuotes: _delayed, clock, ...rest } = dependencies;
+  return { ...rest, now: clock ?? systemClock, loaders: createLoaders(dependencies.market, delayedOf(dependencies)), stale: new StaleTracker(), consumer };
 }

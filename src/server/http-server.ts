@@ -24,7 +24,7 @@ import { refusalReporter, type RefusalListener } from './refusal-audit-plugin.js
 import { refusalOf, wholeRequestRefusal } from './refusals.js';
 import { responseCache, type ResponseCacheOptions } from './response-cache/plugin.js';
 import type { PersistedQueryCache } from './response-cache/store.js';
-import { operationGate, operationLimits, type OperationLimitsOptions } from './limits-plugin.js';
+import { mayIntrospect, operationGate, operationLimits, type OperationLimitsOptions } from './limits-plugin.js';
 import { staleAnswers } from './stale-plugin.js';
 import { subscriptionsOverWebSocketOnly } from './subscriptions-over-http.js';
 import { attachWebSocket } from './websocket.js';
@@ -141,6 +141,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     context: options.context,
     authenticator: options.authenticator,
     formatError,
+    hidesSuggestions: (consumer) => !mayIntrospect({ introspection: options.introspection, introspectionProfiles: options.limits.introspectionProfiles }, consumer),
     onConnectionRefused: (error) => countRefusal({ ...error.details, code: error.code }),
     ...(options.onRefused ? { onRefused: options.onRefused } : {}),
     logger,

@@ -6,6 +6,7 @@ import { MAX_QUERY_NODES, PriceCache, type Pricing } from '../graphql/limits/cos
 import { limitError } from '../graphql/limits/errors.js';
 import { introspects } from '../graphql/limits/introspection.js';
 import { isTokenLimitError, tokenLimitError } from '../graphql/limits/tokens.js';
+import { withoutSuggestions } from '../graphql/suggestions.js';
 
 /** What the throttle answers for one operation (src/resilience/consumer-throttle.ts). */
 export type Admission =
@@ -42,7 +43,8 @@ export interface OperationLimitsOptions {
  * known and before anything runs (Apollo's `didResolveOperation`; the response cache answers
  * after it, so a refused consumer gets no cached answer either): introspection per profile, the
  * `symbols:` list length, the cost budget of the consumer's profile, then the consumer's
- * requests and provider calls per minute. Depth and aliases are validation rules (once per
+ * requests and provider calls per minute; and, for consumers who may not introspect, no schema
+ * names suggested in error messages. Depth and aliases are validation rules (once per
  * document); the token limit is Apollo's `parseOptions`, whose parse failure this plugin
  * re-labels as QUERY_TOO_COMPLEX.
  *
@@ -71,8 +73,11 @@ export function operationLimits(options: OperationLimitsOptions): ApolloServerPl
     async willSendResponse({ contextValue, response }) {
       const window = windows.get(contextValue);
       if (window) setRateLimitHeaders(response.http.headers, window);
-      if (!tooManyTokens.has(contextValue) || response.body.kind !== 'single') return;
-      response.body.singleResult.errors = [tokenLimitError(options.maxTokens)];
+      if (response.body.kind !== 'single') return;
+      const result = response.body.singleResult;
+      if (tooManyTokens.has(contextValue)) result.errors = [tokenLimitError(options.maxTokens)];
+      // Apollo's formatError does not know who asked; this is the last point that does.
+      else if (result.errors && !mayIntrospect(options, contextValue.consumer)) result.errors = result.errors.map(withoutSuggestions);
     },
   };
 
@@ -98,7 +103,7 @@ export type OperationGate = (
 export function operationGate(options: OperationLimitsOptions): OperationGate {
   const prices = new PriceCache(options.schema);
   return async (consumer, document, operation, variables) => {
-    if (!options.introspection && introspects(document) && !options.introspectionProfiles.has(consumer.profile)) {
+    if (!mayIntrospect(options, consumer) && introspects(document)) {
       const who = consumer.anonymous ? 'callers without credentials' : `the "${consumer.profile}" profile`;
       throw new GraphQLError(`GraphQL introspection (__schema, __type) is not allowed for ${who}.`, {
         extensions: { code: 'GRAPHQL_VALIDATION_FAILED', limit: 'introspection', http: { status: 400 } },
@@ -110,6 +115,15 @@ export function operationGate(options: OperationLimitsOptions): OperationGate {
     checkAdmission(admission, consumer);
     return admission.admitted ? admission.requests : undefined;
   };
+}
+
+/**
+ * Whether `consumer` may read the schema: introspection is on for everyone (INTROSPECTION), or its
+ * profile is one of INTROSPECTION_PROFILES. Who may not also gets error messages without graphql-js's
+ * "Did you mean …?" suggestions of schema names (src/graphql/suggestions.ts).
+ */
+export function mayIntrospect(options: Pick<OperationLimitsOptions, 'introspection' | 'introspectionProfiles'>, consumer: Pick<Consumer, 'profile'>): boolean {
+  return options.introspection || options.introspectionProfiles.has(consumer.profile);
 }
 
 /**

@@ -21,6 +21,7 @@ import type { RefusalListener } from './refusal-audit-plugin.js';
 import { wholeRequestRefusal } from './refusals.js';
 import type { OperationGate } from './limits-plugin.js';
 import { isTokenLimitError, tokenLimitError } from '../graphql/limits/tokens.js';
+import { withoutSuggestions } from '../graphql/suggestions.js';
 
 export interface WebSocketOptions<TContext> {
   readonly httpServer: HttpServer;
@@ -43,6 +44,8 @@ export interface WebSocketOptions<TContext> {
   readonly context: (consumer: Consumer) => TContext;
   readonly authenticator: RequestAuthenticator;
   readonly formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
+  /** Consumers whose errors lose graphql-js's "Did you mean …?" (those who may not introspect), as over HTTP. */
+  readonly hidesSuggestions?: (consumer: Consumer) => boolean;
   /** A `connection_init` whose credentials were refused (the connection is closed, no GraphQL error is sent). */
   readonly onConnectionRefused?: (error: MarketError) => void;
   /** A subscribe refused whole by a limit or budget, with the consumer of its connection. */
@@ -82,8 +85,12 @@ export function attachWebSocket<TContext>(options: WebSocketOptions<TContext>): 
     wss.handleUpgrade(request, socket, head, (client) => wss.emit('connection', client, request));
   });
   const rules = [...specifiedRules, ...options.validationRules];
-  const format = (errors: readonly GraphQLError[]): GraphQLFormattedError[] =>
-    errors.map((error) => options.formatError(error.toJSON(), error));
+  const format = (errors: readonly GraphQLError[], consumer: Consumer | undefined): GraphQLFormattedError[] => {
+    const formatted = errors.map((error) => options.formatError(error.toJSON(), error));
+    // No consumer cannot happen after onConnect; if it did, showing no names is the safe side.
+    const hide = options.hidesSuggestions && (!consumer || options.hidesSuggestions(consumer));
+    return hide ? formatted.map(withoutSuggestions) : formatted;
+  };
 
   /** Who each acknowledged connection is; graphql-ws hands the same ctx to onConnect and context. */
   const consumers = new WeakMap<object, Consumer>();
@@ -159,14 +166,14 @@ export function attachWebSocket<TContext>(options: WebSocketOptions<TContext>): 
         };
       },
       onError: (ctx, _id, payload, errors) => {
-        const formatted = format(errors);
         const consumer = consumers.get(ctx);
+        const formatted = format(errors, consumer);
         const refusal = wholeRequestRefusal(formatted);
         if (refusal && consumer) options.onRefused?.(consumer, refusal, payload.operationName ?? undefined);
         return formatted;
       },
-      onNext: (_ctx, _id, _payload, _args, result) =>
-        result.errors ? { ...result, errors: format(result.errors) } : undefined,
+      onNext: (ctx, _id, _payload, _args, result) =>
+        result.errors ? { ...result, errors: format(result.errors, consumers.get(ctx)) } : undefined,
     },
     wss,
   );

@@ -48,7 +48,9 @@ export async function ownRedis(options: { readonly password?: string } = {}): Pr
     url: password === undefined ? `redis://127.0.0.1:${port}` : `redis://:${encodeURIComponent(password)}@127.0.0.1:${port}`,
     async start() {
       const auth = password === undefined ? [] : ['--requirepass', password];
-      child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...auth], { stdio: 'ignore' });
+      // libfaketime (a suite run as if on another date) makes redis-server spin: it runs on the real clock.
+      const { LD_PRELOAD: _preload, ...env } = process.env;
+      child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...auth], { stdio: 'ignore', env });
       const deadline = performance.now() + 5_000;
       while (!(await accepts(port))) {
         if (performance.now() > deadline) throw new Error(`redis-server on port ${port} did not start`);

@@ -39,7 +39,7 @@ describe('delayed quotes', () => {
   it('are at least 15 minutes old for a consumer without QUOTES_REALTIME, and say so', async () => {
     const calls = async () => sample(await (await fetch(`${gateway.origin}/metrics`)).text(), 'provider_requests_total', { provider: 'simulated', capability: 'quote' });
     const before = await calls();
-    const asked = Date.now();
+    const asked = gateway.now();
     const { data, errors } = await execute(gateway.url, DelayedQuoteDocument, { symbol: 'AAPL' }, as('basic'));
     // Priced as of 15 minutes ago by the simulated market: one provider call, counted like any other.
     expect(await calls()).toBe(before + 1);
@@ -53,7 +53,7 @@ describe('delayed quotes', () => {
   it('are realtime for a consumer with QUOTES_REALTIME', async () => {
     const { data } = await execute(gateway.url, DelayedQuoteDocument, { symbol: 'AAPL' }, as('pro'));
     expect(data?.quote).toMatchObject({ symbol: 'AAPL', delayed: false, delayMinutes: 0 });
-    expect(Date.now() - Date.parse(data?.quote?.timestamp ?? '')).toBeLessThan(60_000);
+    expect(gateway.now() - Date.parse(data?.quote?.timestamp ?? '')).toBeLessThan(60_000);
   });
 
   it('are never handed out as realtime: realtimeQuote is FORBIDDEN without QUOTES_REALTIME', async () => {

@@ -13,6 +13,11 @@ export interface SpawnedGateway {
   readonly wsUrl: string;
   readonly origin: string;
   readonly process: ChildProcess;
+  /**
+   * The gateway's clock for market data (SIMULATED_NOW, see src/domain/clock.ts), as this process
+   * can compute it: compare quote timestamps with this, never with Date.now().
+   */
+  now(): number;
   /** Every JSON log line printed so far. */
   readonly logs: Array<Record<string, unknown>>;
   /** Sends a signal and waits for the exit code (default SIGTERM). */
@@ -20,12 +25,41 @@ export interface SpawnedGateway {
 }
 
 /**
+ * Where every spawned gateway's market clock starts unless a test says otherwise: a Wednesday,
+ * mid-session on the simulated market (and 10:00 in New York), so prices move and "15 minutes ago"
+ * is the same session whatever day and hour the suite runs.
+ */
+export const DEFAULT_SIMULATED_NOW = '2026-12-02T15:00:00.000Z';
+
+/**
+ * A faked clock (libfaketime, `faketime -f +2d npm test`) reaches the gateways too: they get a clean
+ * environment, so what the preload needs is handed on by name.
+ */
+const FAKED_CLOCK_VARIABLES = ['LD_PRELOAD', 'FAKETIME', 'FAKETIME_DONT_FAKE_MONOTONIC', 'FAKETIME_NO_CACHE', 'DONT_FAKE_MONOTONIC'];
+
+function fakedClockEnv(): Record<string, string> {
+  return Object.fromEntries(FAKED_CLOCK_VARIABLES.flatMap((name) => (process.env[name] === undefined ? [] : [[name, process.env[name] as string]])));
+}
+
+/**
  * Starts `node dist/main.js` on a free port (PORT=0) and resolves once it logs that it is ready.
- * Run `npm run build` first; `npm test` does.
+ * Run `npm run build` first; `npm test` does. Its market clock starts at DEFAULT_SIMULATED_NOW
+ * unless `env.SIMULATED_NOW` names another instant.
  */
 export async function spawnGateway(env: Record<string, string> = {}, timeoutMs = 20_000): Promise<SpawnedGateway> {
+  const startMs = Date.parse(env['SIMULATED_NOW'] ?? DEFAULT_SIMULATED_NOW);
+  const spawnedAt = Date.now();
   const child = spawn(process.execPath, [MAIN], {
-    env: { PATH: process.env['PATH'] ?? '', NODE_ENV: 'test', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', ...env },
+    env: {
+      PATH: process.env['PATH'] ?? '',
+      ...fakedClockEnv(),
+      NODE_ENV: 'test',
+      HOST: '127.0.0.1',
+      PORT: '0',
+      LOG_LEVEL: 'info',
+      SIMULATED_NOW: new Date(startMs).toISOString(),
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: Array<Record<string, unknown>> = [];
@@ -66,6 +100,8 @@ export async function spawnGateway(env: Record<string, string> = {}, timeoutMs =
     url: `${origin}/graphql`,
     wsUrl: `ws://127.0.0.1:${port}/graphql`,
     process: child,
+    // The gateway anchors its clock to its own process start, a few ms after this one's spawn call.
+    now: () => startMs + (Date.now() - spawnedAt),
     logs,
     async stop(signal: NodeJS.Signals = 'SIGTERM') {
       if (child.exitCode !== null) return child.exitCode;

@@ -21,10 +21,10 @@ export class HistoryResolver {
   })
   priceHistory(
     @Args(() => HistoryArgs) { symbol, from, to, interval }: HistoryArgs,
-    @Ctx() { market, stale }: GraphQLContext,
+    @Ctx() { market, stale, now }: GraphQLContext,
     @Info() info: GraphQLResolveInfo,
   ): Promise<Bar[]> {
-    const end = to ?? new Date();
+    const end = to ?? new Date(now());
     const start = from ?? new Date(end.getTime() - 365 * DAY_MS);
     if (start.getTime() > end.getTime()) throw badInput('`from` must not be after `to`.');
     if (end.getTime() - start.getTime() > MAX_RANGE_YEARS * 366 * DAY_MS) {
