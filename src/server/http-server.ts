@@ -2,10 +2,6 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import {
-  ApolloServerPluginLandingPageLocalDefault,
-  ApolloServerPluginLandingPageProductionDefault,
-} from '@apollo/server/plugin/landingPage/default';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLFormattedError, GraphQLSchema, ValidationRule } from 'graphql';
 import { MarketError, type Consumer } from '../domain/index.js';
@@ -20,6 +16,7 @@ import { clientAddress } from './client-address.js';
 import { CorsPolicy } from './cors.js';
 import { sendHealth, sendJson, sendReadiness, type Lifecycle, type ReadinessDetail } from './health.js';
 import { operationObserver } from './operation-plugin.js';
+import { BrowserPages, CONSOLE_PATH, sandboxWithFallback } from './pages/index.js';
 import { refusalReporter, type RefusalListener } from './refusal-audit-plugin.js';
 import { refusalOf, wholeRequestRefusal } from './refusals.js';
 import { responseCache, type ResponseCacheOptions } from './response-cache/plugin.js';
@@ -40,7 +37,10 @@ export interface ServerOptions {
   /** Credentials → Consumer, before any GraphQL work; a refusal answers the whole request. */
   readonly authenticator: RequestAuthenticator;
   readonly introspection: boolean;
-  /** Apollo Sandbox on GET /graphql from a browser. */
+  /**
+   * Browser tools: Apollo Sandbox on GET /graphql from a browser (not in production, where the
+   * endpoint page answers), and the offline console at /console (src/server/pages).
+   */
   readonly sandbox: boolean;
   readonly production: boolean;
   /** How long in-flight requests may finish after stop() before sockets are cut. */
@@ -96,6 +96,19 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     return shown;
   };
 
+  // Sandbox loads from Apollo's CDN; production gets the gateway's own endpoint page instead.
+  const sandboxOnGraphQL = options.sandbox && !options.production;
+  const pages = new BrowserPages({
+    schema: options.schema,
+    graphqlPath: GRAPHQL_PATH,
+    console: options.sandbox,
+    sandboxOnGraphQL,
+    introspection: options.introspection,
+    introspectionProfiles: options.limits.introspectionProfiles,
+    authenticator: options.authenticator,
+    trustedProxyHops: options.trustedProxyHops,
+  });
+
   const apollo = new ApolloServer<GraphQLContext>({
     schema: options.schema,
     // Introspection is decided per consumer profile by operationLimits (INTROSPECTION_PROFILES);
@@ -113,7 +126,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     persistedQueries: options.persistedQueries && { cache: options.persistedQueries.cache, ttl: options.persistedQueries.ttlSeconds },
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: options.shutdownGraceMs }),
-      landingPage(options),
+      sandboxOnGraphQL ? sandboxWithFallback(CONSOLE_PATH) : ApolloServerPluginLandingPageDisabled(),
       operationObserver(logger, metrics),
       operationLimits({ ...options.limits, schema: options.schema, introspection: options.introspection }),
       staleAnswers(),
@@ -167,6 +180,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         // Before credentials: a browser sends none in a preflight, and must be able to read a 401.
         if (request.method === 'OPTIONS') return cors.preflight(request, response);
         cors.decorate(request, response);
+        // Pages and how-to answers before credentials: they are the same for everyone.
+        if (request.method === 'GET' && pages.answerGet(request, response, url)) return;
         let consumer: Consumer;
         try {
           ({ consumer } = await options.authenticator.fromHeaders(request.headers));
@@ -196,6 +211,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         response.end(text);
         return;
       }
+      case CONSOLE_PATH:
+        if (options.sandbox) {
+          if (request.method === 'GET') return pages.sendConsole(request, response);
+          return sendJson(response, 405, { error: `${CONSOLE_PATH} is a page: GET it. GraphQL is at ${GRAPHQL_PATH}.` });
+        }
+        return sendJson(response, 404, { error: `Nothing at ${url.pathname}: the console is off (SANDBOX). GraphQL is at ${GRAPHQL_PATH}.` });
       case '/':
         response.writeHead(302, { location: GRAPHQL_PATH });
         response.end();
@@ -229,11 +250,4 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       return stopping;
     },
   };
-}
-
-function landingPage(options: ServerOptions) {
-  if (!options.sandbox) return ApolloServerPluginLandingPageDisabled();
-  return options.production
-    ? ApolloServerPluginLandingPageProductionDefault({ footer: false })
-    : ApolloServerPluginLandingPageLocalDefault({ footer: false, includeCookies: false });
 }

@@ -4,8 +4,9 @@ import { spawnGateway, type SpawnedGateway } from '../support/gateway.js';
 import { execute } from '../support/graphql-client.js';
 
 /**
- * NODE_ENV=production turns the Sandbox landing page and introspection off by default;
- * INTROSPECTION=true turns introspection back on. Queries answer the same either way.
+ * NODE_ENV=production serves the gateway's endpoint page instead of Apollo Sandbox and turns
+ * introspection off by default; INTROSPECTION=true turns introspection back on. Queries answer the
+ * same either way.
  */
 
 let production: SpawnedGateway;
@@ -35,11 +36,13 @@ async function post(url: string, query: string): Promise<{ status: number; body:
 }
 
 describe('NODE_ENV=production', () => {
-  it('serves no landing page to a browser', async () => {
+  it('serves a browser the endpoint page, not Apollo Sandbox (test/e2e/browser-pages.test.ts has the rest)', async () => {
     const response = await fetch(production.url, { headers: { accept: 'text/html' } });
-    expect(response.status).not.toBe(200);
-    expect(response.headers.get('content-type')).not.toMatch(/text\/html/);
-    expect(await response.text()).not.toMatch(/<html|embeddable-sandbox/i);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/html/);
+    const html = await response.text();
+    expect(html).toContain('marketgraph GraphQL endpoint');
+    expect(html).not.toMatch(/embeddable-sandbox|apollographql/i);
   });
 
   it('rejects introspection with GRAPHQL_VALIDATION_FAILED', async () => {
@@ -67,8 +70,9 @@ describe('NODE_ENV=production with INTROSPECTION=true', () => {
     expect(body).toEqual({ data: { __schema: { queryType: { name: 'Query' } } } });
   });
 
-  it('still serves no landing page (SANDBOX is a separate switch)', async () => {
+  it('still serves no Sandbox and no console (SANDBOX is a separate switch)', async () => {
     const response = await fetch(introspectable.url, { headers: { accept: 'text/html' } });
-    expect(response.headers.get('content-type')).not.toMatch(/text\/html/);
+    expect(await response.text()).not.toMatch(/embeddable-sandbox|href="\/console"/);
+    expect((await fetch(`${introspectable.origin}/console`)).status).toBe(404);
   });
 });
