@@ -30,6 +30,7 @@ import type { ClusterFlight } from './cluster-flight.js';
 import { decodeOutcome, encodeOutcome } from './flight-outcome.js';
 import { markServedStale } from './staleness.js';
 import { noteFetchedAt } from './fetched-at.js';
+import { Revalidations } from './revalidation.js';
 
 /** How many provider chunks of one batch may be in flight at once, unless configured (BATCH_CONCURRENCY). */
 const DEFAULT_BATCH_CONCURRENCY = 4;
@@ -51,7 +52,7 @@ interface Settled<T> {
 }
 
 /**
- * Where the background refresh of an answer served stale goes (the dead-letter queue fits): one
+ * Where the refresh of a key no provider could answer goes (the dead-letter queue fits): one
  * per key while one is queued, retried, then parked for an operator to replay.
  */
 export interface RefreshScheduler {
@@ -87,7 +88,7 @@ export interface MarketServiceOptions {
   readonly onStaleServed?: (event: { readonly kind: CacheKind; readonly key: string }) => void;
   /** Latency budget of one trip down the provider chain (default 3 s). */
   readonly chainBudgetMs?: number;
-  /** Given a refresh of every key served stale, so the cache is repaired once a provider is back. */
+  /** Given a refresh of every key no provider could answer, so the cache is repaired once a provider is back. */
   readonly refreshes?: RefreshScheduler;
   /** With it, a miss is fetched once per cluster, not once per process (REDIS_URL). */
   readonly clusterFlight?: ClusterFlight;
@@ -106,8 +107,7 @@ const DEFAULT_CHAIN_BUDGET_MS = 3_000;
  */
 export class MarketService {
   private readonly flights = new SingleFlight<unknown>();
-  /** Keys with a stale-while-revalidate refresh running, so each is refreshed once at a time. */
-  private readonly revalidating = new Set<string>();
+  private readonly revalidations = new Revalidations();
   private readonly chainBudgetMs: number;
 
   constructor(private readonly options: MarketServiceOptions) {
@@ -146,7 +146,7 @@ export class MarketService {
   }
 
   /**
-   * One background refresh of a key that was served stale, with no client waiting: the path a
+   * One background refresh of a key no provider could answer, with no client waiting: the path a
    * request takes (fresh cache, single-flight, the chain), so a success stores the fresh value.
    * Resolves once the key is fresh or a provider said it does not exist; rejects with the chain's
    * last error while no provider can answer. A failing refresh serves nobody, so it counts no
@@ -375,34 +375,31 @@ export class MarketService {
 
   /**
    * A cache lookup as an answer: a fresh value; a remembered NOT_FOUND; or, inside the kind's
-   * revalidation window, the value marked stale, answered at once while one background refresh
-   * of the key runs (stale-while-revalidate). `undefined`: ask the providers. A background
-   * refresh takes nothing stale: it is the one that goes to the providers.
+   * revalidation window, the value answered at once while one background refresh of the key runs
+   * (stale-while-revalidate). That answer is not stale: no provider has failed it. It is marked
+   * stale only once a refresh of this very entry found no provider to answer. `undefined`: ask
+   * the providers. A background refresh takes nothing past freshness: it is the one that asks.
    */
   private fromCache<T>(kind: CacheKind, key: string, query: unknown, found: CacheLookup<T> | undefined, background: boolean): Settled<T> | undefined {
     if (found === undefined) return undefined;
-    if (found.state === 'fresh') return { answer: noteFetchedAt(found.value, kind, found.storedAt) };
     if (found.state === 'notFound') return { answer: new MarketError(ErrorCode.NOT_FOUND, found.notFound.message, found.notFound.details) };
+    if (found.state === 'fresh') return { answer: noteFetchedAt(found.value, kind, found.storedAt) };
     if (background) return undefined;
+    const failed = this.revalidations.failedFor(kind, key, found.storedAt);
+    this.revalidations.start(kind, key, found.storedAt, () => this.refreshInBackground(kind, key, query));
+    // Noted like a fresh hit, so the response cache sees it is past its freshness and keeps it not at all.
+    if (!failed) return { answer: noteFetchedAt(found.value, kind, found.storedAt) };
     this.options.onStaleServed?.({ kind, key });
-    this.revalidate(kind, key, query);
     return { answer: markServedStale(found.value) };
   }
 
   /**
-   * Refreshes a key served stale from the revalidation window, now and once however many reads
-   * find it stale meanwhile: the request's own path (single-flight, the chain), so it joins a
-   * fetch already running and a success stores the fresh value. If no provider can answer, the
-   * refresh goes to the dead-letter queue, which retries it on its own schedule.
+   * The refresh of a key read inside its revalidation window: the request's own path (single-flight,
+   * the chain), so it joins a fetch already running and a success stores the fresh value. If no
+   * provider can answer, the refresh goes to the dead-letter queue, which retries it on its own
+   * schedule. Answers whether a provider answered.
    */
-  private revalidate(kind: CacheKind, key: string, query: unknown): void {
-    const work = `${kind}:${key}`;
-    if (this.revalidating.has(work)) return;
-    this.revalidating.add(work);
-    void this.refreshInBackground(kind, key, query).finally(() => this.revalidating.delete(work));
-  }
-
-  private async refreshInBackground(kind: CacheKind, key: string, query: unknown): Promise<void> {
+  private async refreshInBackground(kind: CacheKind, key: string, query: unknown): Promise<boolean> {
     let settled: Settled<unknown>;
     try {
       settled = BATCH_CAPABILITIES.has(kind)
@@ -411,7 +408,9 @@ export class MarketService {
     } catch (error) {
       settled = { answer: toClientError(error), failure: error };
     }
-    if (settled.failure !== undefined) this.scheduleRefresh(kind, key, query, settled.failure);
+    if (settled.failure === undefined) return true;
+    this.scheduleRefresh(kind, key, query, settled.failure);
+    return false;
   }
 
   /** A provider's NOT_FOUND is remembered for the negative TTL, so asking again costs no provider call. */

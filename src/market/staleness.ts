@@ -1,7 +1,10 @@
 /**
- * Which answers were served from cache past their freshness. Objects that carry provenance say
- * so themselves (`stale: true`); lists (price history, search results) have nowhere to say it,
- * so the very list instance served is remembered here, weakly, for the GraphQL layer to report.
+ * Which answers were served stale: from cache past their freshness because the providers were
+ * asked for a newer value and none could answer. An answer read inside the revalidation window
+ * while its refresh runs is not one of them: it is a normal answer, however old (`Quote.age`).
+ * Objects that carry provenance say so themselves (`stale: true`); lists (price history, search
+ * results) have nowhere to say it, so the very list instance served is remembered here, weakly,
+ * for the GraphQL layer to report.
  */
 const servedStale = new WeakSet<object>();
 

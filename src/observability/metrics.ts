@@ -122,7 +122,7 @@ export function createMetrics(probes: MetricProbes): Metrics {
     }),
     staleServed: new Counter({
       name: 'stale_answers_total',
-      help: 'Answers served from cache past their freshness, marked stale: inside the kind\'s revalidation window while a background refresh runs, or because no provider could answer.',
+      help: 'Answers served from cache past their freshness, marked stale, because no provider could answer (the chain failed, or the background refresh of an entry in its revalidation window did). Reads answered while a refresh runs are not counted: cache_requests_total{result="stale"} counts those.',
       labelNames: ['kind'],
       registers: [registry],
     }),

@@ -48,11 +48,12 @@ interface Answer {
   readonly errors: readonly unknown[] | undefined;
 }
 
-async function instance(ttl: number, staleWindowMs = 0): Promise<Instance> {
+async function instance(ttl: number, staleWindowMs = 0, revalidateWindowMs = 0): Promise<Instance> {
   const fmp = createFmpProvider({ baseUrl: upstream.url, keys: [KEY], timeoutMs: 2_000, api: 'stable', batchQuotes: false });
   const registry = new ProviderRegistry([fmp]);
   const ttlMs: Record<CacheKind, number> = { quote: ttl, history: ttl, profile: ttl, statements: ttl, search: ttl, economicSeries: ttl };
-  const market = new MarketService({ registry, cache: new MarketCache({ maxEntries: 1_000, ttlMs, staleWindowMs }), chainBudgetMs: 1_000 });
+  const cache = new MarketCache({ maxEntries: 1_000, ttlMs, staleWindowMs, revalidateWindowMs: { quote: revalidateWindowMs } });
+  const market = new MarketService({ registry, cache, chainBudgetMs: 1_000 });
   const hub = new QuoteHub({ source: undefined });
   // keyv hands its namespace to the store, which writes `<namespace>::<key>`.
   const keyv = new Keyv({ store: new KeyvRedis(REDIS_URL), namespace: prefix, useKeyPrefix: false });
@@ -88,6 +89,14 @@ function serveFixtures(): void {
 const QUOTE = 'query Quote($symbol: String!) { quote(symbol: $symbol) { symbol price source stale } }';
 const quoteCalls = () => upstream.count({ path: '/stable/quote' });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function until(condition: () => Promise<boolean>, timeoutMs = 3_000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!(await condition())) {
+    if (performance.now() > deadline) throw new Error('condition not met in time');
+    await sleep(20);
+  }
+}
 
 beforeAll(async () => {
   upstream = await startFakeUpstream();
@@ -168,6 +177,22 @@ describe('the response cache', () => {
       const answer = await gateway.run(QUOTE, { variables: { symbol: 'AAPL' } });
       expect(answer).toMatchObject({ cache: 'MISS', stale: 'true', data: { quote: { stale: true } } });
     }
+  });
+
+  it('does not keep an answer read inside the revalidation window: not stale, but past its freshness', async () => {
+    serveFixtures();
+    const gateway = await instance(200, 0, LONG);
+    const consumer: Consumer = { id: 'trader-1', profile: 'pro', rights: new Set(ALL_RIGHTS), anonymous: false };
+    expect((await gateway.run(QUOTE, { variables: { symbol: 'AAPL' }, consumer })).cache).toBe('MISS');
+    await sleep(250);
+    await until(async () => (await admin.keys(`${prefix}*`)).length === 0);
+
+    const held = await gateway.run(QUOTE, { variables: { symbol: 'AAPL' }, consumer });
+    // Its background refresh, awaited so that it lands in this test.
+    await until(async () => quoteCalls() === 2);
+    expect(held).toMatchObject({ cache: 'MISS', stale: undefined, data: { quote: { symbol: 'AAPL', stale: false } } });
+    await sleep(20);
+    expect(await admin.keys(`${prefix}*`)).toHaveLength(0);
   });
 
   it('keeps no answer past the freshness of the market-cache entries it was made of', async () => {
