@@ -24,6 +24,7 @@ interface Feed {
  *
  * Each watcher keeps only the newest item per symbol until it reads: a slow client gets the
  * latest price, not a growing backlog of old ones, so memory stays bounded whatever the tick rate.
+ * Per watcher and symbol, timestamps never go backwards.
  */
 export class QuoteHub {
   private readonly feeds = new Map<string, Feed>();
@@ -47,28 +48,42 @@ export class QuoteHub {
   }
 
   /**
-   * A stream of the given canonical symbols. Ending the iteration (`return()`, a `for await`
-   * break, a closed socket) releases the feeds.
+   * A stream of the given canonical symbols, starting with `current` (the quote of each symbol the
+   * caller already holds, served first unless a newer tick replaces it before it is read). Per
+   * symbol, no quote is ever older than one queued or served before it: a tick stamped earlier is
+   * dropped, so a client never sees a price that the previous item already superseded. Ending the
+   * iteration (`return()`, a `for await` break, a closed socket) releases the feeds.
    */
-  watch(symbols: readonly string[]): AsyncIterableIterator<StreamItem> {
+  watch(symbols: readonly string[], current: ReadonlyMap<string, Quote> = new Map()): AsyncIterableIterator<StreamItem> {
     const source = this.options.source;
     if (!source) throw new MarketError(ErrorCode.PROVIDER_UNAVAILABLE, 'No enabled provider can stream live quotes.');
 
     const pending = new Map<string, StreamItem>();
+    /** Per symbol, the timestamp of the newest quote queued or served. */
+    const newest = new Map<string, number>();
     // Every read waiting for an item; all are woken and each looks again, so none is forgotten.
     const waiting: Array<() => void> = [];
     const wakeAll = (): void => {
       for (const resolve of waiting.splice(0)) resolve();
     };
+    const offer = (symbol: string, item: StreamItem): void => {
+      if (!(item instanceof Error)) {
+        const at = item.timestamp.getTime();
+        if (at < (newest.get(symbol) ?? Number.NEGATIVE_INFINITY)) return;
+        newest.set(symbol, at);
+      }
+      // Re-inserting moves the symbol to the back, so symbols are served in order of arrival.
+      pending.delete(symbol);
+      pending.set(symbol, item);
+      wakeAll();
+    };
+    const unique = [...new Set(symbols)];
+    for (const symbol of unique) {
+      const quote = current.get(symbol);
+      if (quote) offer(symbol, quote);
+    }
     let done = false;
-    const detachers = [...new Set(symbols)].map((symbol) =>
-      this.attach(source, symbol, (item) => {
-        // Re-inserting moves the symbol to the back, so symbols are served in order of arrival.
-        pending.delete(symbol);
-        pending.set(symbol, item);
-        wakeAll();
-      }),
-    );
+    const detachers = unique.map((symbol) => this.attach(source, symbol, (item) => offer(symbol, item)));
 
     const finish = (): IteratorResult<StreamItem> => {
       if (!done) {

@@ -29,7 +29,7 @@ function recordedMarket(tickMs: number) {
     },
   };
   const latest = (symbol: string) => ticks.filter((tick) => tick.symbol === symbol).at(-1);
-  return { source, starts, stops, ticks, latest };
+  return { source, starts, stops, ticks, latest, quoteAt: market.quoteAt };
 }
 
 function quoteOf(result: IteratorResult<StreamItem>): Quote {
@@ -107,6 +107,28 @@ describe('QuoteHub on the simulated market', () => {
     const fresh = quoteOf(await within(next));
     const before = first.find((quote) => quote.symbol === fresh.symbol)!;
     expect(fresh.timestamp.getTime()).toBeGreaterThan(before.timestamp.getTime());
+  });
+
+  it('starts with the quotes the caller holds, and never hands out a quote older than one it queued or handed out', async () => {
+    const market = recordedMarket(10);
+    const hub = hubOn(market.source);
+    // AAPL's current quote is a minute ahead of the feed (another source, another clock); MSFT's a minute behind.
+    const ahead = market.quoteAt('AAPL', WEDNESDAY + 60_000);
+    const behind = market.quoteAt('MSFT', WEDNESDAY - 60_000);
+    const stream = hub.watch(['AAPL', 'MSFT'], new Map([['AAPL', ahead], ['MSFT', behind]]));
+    await sleep(100);
+    expect(market.ticks.filter((tick) => tick.symbol === 'AAPL').length).toBeGreaterThan(3);
+
+    const served: Quote[] = [];
+    for (let read = 0; read < 4; read++) served.push(quoteOf(await within(stream.next())));
+    // AAPL: the held quote, and no tick after it, since every tick so far is older.
+    expect(served.filter((quote) => quote.symbol === 'AAPL')).toEqual([ahead]);
+    // MSFT: the held quote was not read before newer ticks came, so the first item is already one of them.
+    const msft = served.filter((quote) => quote.symbol === 'MSFT').map((quote) => quote.timestamp.getTime());
+    expect(msft).toHaveLength(3);
+    expect(msft[0]).toBeGreaterThan(behind.timestamp.getTime());
+    for (let index = 1; index < msft.length; index++) expect(msft[index]).toBeGreaterThanOrEqual(msft[index - 1]!);
+    await stream.return?.();
   });
 
   it('ends a pending read at once when the watcher leaves, without waiting for the next tick', async () => {
