@@ -8,6 +8,7 @@ import { CompanyResolver } from './resolvers/company.js';
 import { EconomicsResolver } from './resolvers/economics.js';
 import { FinancialsResolver } from './resolvers/financials.js';
 import { HistoryResolver } from './resolvers/history.js';
+import { PROVENANCE_RESOLVERS } from './resolvers/provenance.js';
 import { ProvidersResolver } from './resolvers/providers.js';
 import { QuoteResolver } from './resolvers/quote.js';
 import { SearchResolver } from './resolvers/search.js';
@@ -42,6 +43,7 @@ export async function declaredSchema(): Promise<GraphQLSchema> {
       AdminResolver,
       AuditResolver,
       QuoteSubscriptionResolver,
+      ...PROVENANCE_RESOLVERS,
     ],
     // Implementations reached only through the FinancialStatement interface.
     orphanedTypes: [IncomeStatementType, BalanceSheetType, CashFlowStatementType],

@@ -47,4 +47,14 @@ describe('the response cache policy', () => {
     expect(kindsOf('{ __typename }')).toBeUndefined();
     expect(kindsOf('{ nosuchfield }')).toBeUndefined();
   });
+
+  it('keeps out queries selecting a value of the moment of answering (`age`), wherever it sits, which a stored answer would replay frozen', () => {
+    expect(kindsOf('{ quote(symbol: "AAPL") { price stale } }')).toEqual(['quote']);
+    expect(kindsOf('{ quote(symbol: "AAPL") { price age } }')).toBeUndefined();
+    expect(kindsOf('{ quote(symbol: "AAPL") { price company { age } } }')).toBeUndefined();
+    expect(kindsOf('{ company(symbol: "AAPL") { financials(statement: INCOME) { ... on IncomeStatement { revenue age } } } }')).toBeUndefined();
+    expect(kindsOf('{ company(symbol: "AAPL") { financials(statement: INCOME) { age } } }')).toBeUndefined();
+    expect(kindsOf('{ economicSeries(id: "GDP") { ...e } } fragment e on EconomicSeries { age }')).toBeUndefined();
+    expect(kindsOf('{ quote(symbol: "AAPL") { howOld: age } }')).toBeUndefined();
+  });
 });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { print } from 'graphql';
 import WebSocket from 'ws';
-import { QuoteDocument } from '../generated/graphql.js';
+import { LiveQuoteAgeDocument, QuoteAgeDocument, QuoteDocument, type LiveQuoteAgeSubscription } from '../generated/graphql.js';
 import { spawnGateway, type SpawnedGateway } from '../support/gateway.js';
 import { execute } from '../support/graphql-client.js';
 import { marketOpen, untilStreams, watch, wsClient } from './subscriptions-helpers.js';
@@ -138,6 +139,41 @@ describe('subscription quotes when ticks are a minute apart', () => {
     await Promise.all([live.untilQuotes(2, 'MSFT'), live.untilQuotes(2, 'NVDA')]);
     await untilStreams(gateway.origin, { feeds: 2, watchers: 1 });
     sockets[0]!.terminate();
+    await untilStreams(gateway.origin, { feeds: 0, watchers: 0 });
+    await client.dispose();
+  });
+});
+
+describe('subscription quotes when the cached quote is past its freshness (CACHE_TTL_QUOTES=1)', () => {
+  let gateway: SpawnedGateway;
+  beforeAll(async () => {
+    gateway = await spawnGateway({ SIM_TICK_MS: '60000', CACHE_TTL_QUOTES: '1', CACHE_STALE_QUOTES: '60' });
+  });
+  afterAll(async () => {
+    await gateway?.stop();
+  });
+
+  // The healthy simulated market answers: nothing is stale, and no item contradicts the one before it.
+  it('starts each symbol with a quote that is not stale, and no later item of the symbol is older', async () => {
+    for (const symbol of ['AAPL', 'MSFT']) expect((await execute(gateway.url, QuoteAgeDocument, { symbol })).data?.quote?.stale).toBe(false);
+    await sleep(1_100);
+
+    const client = wsClient(gateway.wsUrl);
+    const live = watch(client, ['AAPL', 'MSFT'], print(LiveQuoteAgeDocument));
+    // The current quote of each, then the feed's first tick; the next tick is a minute away.
+    await Promise.all([live.untilQuotes(2, 'AAPL'), live.untilQuotes(2, 'MSFT')]);
+    // `watch` types its payloads as LiveQuotes; this document selects more.
+    const received = live.quotes as unknown as Array<LiveQuoteAgeSubscription['quotes']>;
+    for (const symbol of ['AAPL', 'MSFT']) {
+      const items = received.filter((item) => item.symbol === symbol);
+      expect(items.map((item) => item.stale)).toEqual(items.map(() => false));
+      expect(items[0]!.age).toBeGreaterThanOrEqual(1);
+      for (let index = 1; index < items.length; index++) {
+        expect(Date.parse(items[index]!.timestamp)).toBeGreaterThanOrEqual(Date.parse(items[index - 1]!.timestamp));
+      }
+    }
+    expect(live.resultErrors).toEqual([]);
+    live.stop();
     await untilStreams(gateway.origin, { feeds: 0, watchers: 0 });
     await client.dispose();
   });

@@ -1,6 +1,7 @@
 import { Directive, Field, Float, ObjectType } from 'type-graphql';
 import { requiresRight } from '../rights/directive.js';
 import { DateTimeScalar } from './scalars.js';
+import { STALE_DESCRIPTION } from './provenance.js';
 
 @Directive(requiresRight('COMPANY'))
 @ObjectType('Company', { description: 'A listed company: its profile, and links to its quote and financial statements.' })
@@ -38,7 +39,7 @@ export class CompanyType {
   @Field(() => DateTimeScalar, { description: 'When the provider produced this profile.' })
   asOf!: Date;
 
-  @Field(() => Boolean, { description: 'True when served past its freshness because no provider could answer.' })
+  @Field(() => Boolean, { description: STALE_DESCRIPTION })
   stale!: boolean;
 
   @Field(() => [String], {

@@ -1,5 +1,6 @@
 import { ArgsType, Field, Float, ObjectType } from 'type-graphql';
 import { DateScalar, DateTimeScalar } from './scalars.js';
+import { STALE_DESCRIPTION } from './provenance.js';
 
 @ObjectType('EconomicObservation', { description: 'One dated value of an economic series.' })
 export class EconomicObservationType {
@@ -38,7 +39,7 @@ export class EconomicSeriesType {
   @Field(() => DateTimeScalar, { description: 'When the provider last revised the series, or when it was fetched if the provider does not say.' })
   asOf!: Date;
 
-  @Field(() => Boolean, { description: 'True when served from cache past its freshness because no provider could answer.' })
+  @Field(() => Boolean, { description: STALE_DESCRIPTION })
   stale!: boolean;
 
   @Field(() => [String], {

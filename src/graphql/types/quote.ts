@@ -1,5 +1,6 @@
 import { Field, Float, ObjectType } from 'type-graphql';
 import { DateTimeScalar, SafeIntScalar } from './scalars.js';
+import { STALE_DESCRIPTION } from './provenance.js';
 
 @ObjectType('Quote', { description: 'The latest price of a listed security, with where it came from and how fresh it is.' })
 export class QuoteType {
@@ -39,7 +40,7 @@ export class QuoteType {
   @Field(() => DateTimeScalar, { description: 'When the provider produced this value.' })
   asOf!: Date;
 
-  @Field(() => Boolean, { description: 'True when served from cache past its freshness because no provider could answer.' })
+  @Field(() => Boolean, { description: STALE_DESCRIPTION })
   stale!: boolean;
 
   @Field(() => [String], {

@@ -2,6 +2,7 @@ import { Field, Float, InterfaceType, ObjectType } from 'type-graphql';
 import type { FinancialStatement } from '../../domain/index.js';
 import { Period } from './enums.js';
 import { DateScalar, DateTimeScalar } from './scalars.js';
+import { STALE_DESCRIPTION } from './provenance.js';
 
 /** Amounts are in `currency`, whole units; null where the provider does not report the line. */
 const amount = { nullable: true } as const;
@@ -29,10 +30,10 @@ export abstract class FinancialStatementType {
   @Field(() => String, { description: 'Provider that produced this statement.' })
   source!: string;
 
-  @Field(() => DateTimeScalar)
+  @Field(() => DateTimeScalar, { description: 'When the provider produced this statement: its filing date where the provider gives one, else when it was fetched.' })
   asOf!: Date;
 
-  @Field(() => Boolean)
+  @Field(() => Boolean, { description: STALE_DESCRIPTION })
   stale!: boolean;
 
   @Field(() => [String], {

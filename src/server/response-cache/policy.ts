@@ -11,6 +11,7 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
+import { isAnswerTime } from '../../graphql/types/provenance.js';
 import type { CacheKind } from '../../market/cache.js';
 
 /**
@@ -56,9 +57,10 @@ const verdicts = new WeakMap<OperationDefinitionNode, CachePolicy | null>();
 
 /**
  * The policy of an operation, or `undefined` when its answer must not be cached: mutations and
- * subscriptions, introspection, anything reaching a `live` or unlisted type, and queries that read
- * no market data at all. Every selection is walked (fragments and `@skip`/`@include` branches
- * included), so a kind reachable anywhere in the document counts.
+ * subscriptions, introspection, anything reaching a `live` or unlisted type, any field whose value
+ * is of the moment of answering (`age`, marked by its extensions), and queries that read no market
+ * data at all. Every selection is walked (fragments and `@skip`/`@include` branches included), so
+ * a kind reachable anywhere in the document counts.
  */
 export function cachePolicy(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode): CachePolicy | undefined {
   let verdict = verdicts.get(operation);
@@ -101,6 +103,8 @@ function walk(walker: Walker, selectionSet: SelectionSetNode, parent: GraphQLCom
         if (!isObjectType(parent) && !isInterfaceType(parent)) return false;
         const field = parent.getFields()[name];
         if (!field) return false;
+        // A value of the moment of answering (`age`) would be replayed frozen from a stored response.
+        if (isAnswerTime(field.extensions)) return false;
         const type = getNamedType(field.type);
         if (!isCompositeType(type)) continue;
         if (!classify(walker, type) || !selection.selectionSet || !walk(walker, selection.selectionSet, type)) return false;
