@@ -65,8 +65,9 @@ export const EnvSchema = z.object({
   /** Most bytes the in-process cache (L1) holds, counted as the cached values' JSON length (default 128 MiB). */
   CACHE_MAX_BYTES: integer(1_048_576, 68_719_476_736).default(134_217_728),
   /**
-   * Seconds past its freshness during which a read answers the cached value at once, marked
-   * stale, and refreshes it in the background (stale-while-revalidate), per kind of data.
+   * Seconds past its freshness during which a read answers the cached value at once (not marked
+   * stale: only once a refresh found no provider to answer) and refreshes it in the background
+   * (stale-while-revalidate), per kind of data.
    * Default: STALE_WINDOW. 0 turns it off for that kind: a read past freshness asks the providers.
    */
   CACHE_STALE_QUOTES: integer(0, 30 * 86_400).optional(),

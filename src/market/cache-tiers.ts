@@ -7,7 +7,7 @@ export interface CacheSettings {
   readonly maxEntries: number;
   readonly maxBytes: number;
   readonly ttlMs: Readonly<Record<CacheKind, number>>;
-  /** Per kind: past freshness, how long a read answers stale at once and refreshes in the background. */
+  /** Per kind: past freshness, how long a read answers the entry at once and refreshes it in the background. */
   readonly staleMs: Readonly<Record<CacheKind, number>>;
   /** Kept past freshness to answer, marked stale, when no provider can (the last resort). */
   readonly lastResortMs: number;

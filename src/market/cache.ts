@@ -17,9 +17,10 @@ export interface MarketCacheOptions {
    */
   readonly staleWindowMs?: number;
   /**
-   * Per kind, how long past its freshness a read answers at once with the entry, marked stale,
-   * while the caller refreshes it in the background (stale-while-revalidate). Missing or 0: off,
-   * a read past freshness is a miss. Entries are kept for the longer of this and `staleWindowMs`.
+   * Per kind, how long past its freshness a read answers at once with the entry while the caller
+   * refreshes it in the background (stale-while-revalidate; the caller marks it stale only once a
+   * refresh found no provider to answer). Missing or 0: off, a read past freshness is a miss.
+   * Entries are kept for the longer of this and `staleWindowMs`.
    */
   readonly revalidateWindowMs?: Readonly<Partial<Record<CacheKind, number>>>;
   /** How long a provider's NOT_FOUND is remembered, in ms. Missing or 0: not remembered. */

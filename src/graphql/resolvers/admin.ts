@@ -28,7 +28,7 @@ export class AdminResolver {
     nullable: true,
     description:
       'Replays the dead letters parked as failed for an enabled provider (every enabled provider when `provider` is omitted) and answers how many were replayed. ' +
-      'A dead letter is failed background work: the refresh of an answer served stale, retried after 1 s, 2 s and 4 s (DLQ_RETRY_DELAYS_MS) and then parked. ' +
+      'A dead letter is failed background work: the refresh of cached data past its freshness that no provider could answer, retried after 1 s, 2 s and 4 s (DLQ_RETRY_DELAYS_MS) and then parked. ' +
       'Each replayed job runs at once; one that fails again goes through the same retries and is parked again. With REDIS_URL the parked jobs are shared, so any instance may replay them. ' +
       'A provider this gateway does not run is BAD_USER_INPUT. Requires the ADMIN right; every replay is recorded in the audit trail.',
   })

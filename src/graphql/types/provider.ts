@@ -96,7 +96,7 @@ export class ProviderStatusType {
 
   @Field(() => Int, {
     description:
-      'Dead letters of this provider: failed background refreshes (of answers served stale) whose retries ran out, parked as failed for review and `replayDeadLetters`. ' +
+      'Dead letters of this provider: failed background refreshes (of cached data past its freshness that no provider could answer) whose retries ran out, parked as failed for review and `replayDeadLetters`. ' +
       'With REDIS_URL, those parked by any instance (plus any this instance parked in memory while Redis was down).',
   })
   deadLetters!: number;
