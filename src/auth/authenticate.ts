@@ -3,7 +3,7 @@ import type { AuthSettings } from '../config/auth.js';
 import { Right, type Consumer } from '../domain/index.js';
 import { ApiKeys } from './api-keys.js';
 import { unauthenticated } from './errors.js';
-import { createJwtVerifier, type JwtVerifier } from './jwt.js';
+import type { JwtVerifier } from './jwt.js';
 import { Profiles, quoted } from './profiles.js';
 
 /** The claim that names the token's rights profile. */
@@ -45,7 +45,11 @@ const BEARER = /^Bearer +([^\s]+) *$/i;
 export async function createAuthenticator(settings: AuthSettings, options: { readonly onVerifierUnavailable?: (error: unknown) => void } = {}): Promise<Authenticator> {
   const profiles = new Profiles(settings.profiles);
   const apiKeys = new ApiKeys(settings.apiKeys);
-  const jwt = await createJwtVerifier(settings.jwt, options.onVerifierUnavailable ?? (() => {}));
+  // jose is loaded only where tokens are configured: a tenth of a gateway's start-up otherwise.
+  const jwt: JwtVerifier | undefined =
+    settings.jwt.secret === undefined && settings.jwt.jwks === undefined
+      ? undefined
+      : await (await import('./jwt.js')).createJwtVerifier(settings.jwt, options.onVerifierUnavailable ?? (() => {}));
   const anonymous: Authenticated = { consumer: profiles.anonymous(settings.anonymousProfile) };
   const verified = new LRUCache<string, Authenticated>({ max: TOKEN_CACHE_ENTRIES });
   const toleranceMs = settings.jwt.clockToleranceS * 1000;

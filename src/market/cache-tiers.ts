@@ -1,5 +1,5 @@
 import { MarketCache, type CacheKind } from './cache.js';
-import { redactUrl, RedisTier } from './cache-l2.js';
+import type { RedisTier } from './cache-l2.js';
 import { keyvStoreFactory, type KeyvStoreFactory } from './keyv-store.js';
 import type { KeyPoolLog } from './key-pools.js';
 
@@ -32,15 +32,7 @@ export interface CacheTiers {
  * soon as the client's background reconnects reach it.
  */
 export async function createCacheTiers(settings: CacheSettings, log: KeyPoolLog, onError?: (error: unknown) => void): Promise<CacheTiers> {
-  const url = settings.redis.url;
-  const tier = url
-    ? await RedisTier.connect({
-        url,
-        timeoutMs: settings.redis.timeoutMs,
-        onDown: (error) => log.warn({ err: error, redis: redactUrl(url) }, 'cache L2 (Redis) unavailable: answering from L1 and providers until it is back'),
-        onUp: () => log.info({ redis: redactUrl(url) }, 'cache L2 (Redis) back: shared cache in use again'),
-      })
-    : undefined;
+  const tier = await connectL2(settings.redis, log);
   const market = new MarketCache({
     maxEntries: settings.maxEntries,
     maxBytes: settings.maxBytes,
@@ -57,4 +49,17 @@ export async function createCacheTiers(settings: CacheSettings, log: KeyPoolLog,
     describe: () => (tier === undefined ? 'memory' : tier.state === 'up' ? 'memory+redis' : 'memory (redis unavailable, L1 only)'),
     close: async () => tier?.close(),
   };
+}
+
+/** @keyv/redis and node-redis are loaded only with a Redis URL: a seventh of start-up otherwise. */
+async function connectL2(redis: CacheSettings['redis'], log: KeyPoolLog): Promise<RedisTier | undefined> {
+  const { url } = redis;
+  if (!url) return undefined;
+  const { RedisTier: Tier, redactUrl } = await import('./cache-l2.js');
+  return Tier.connect({
+    url,
+    timeoutMs: redis.timeoutMs,
+    onDown: (error) => log.warn({ err: error, redis: redactUrl(url) }, 'cache L2 (Redis) unavailable: answering from L1 and providers until it is back'),
+    onUp: () => log.info({ redis: redactUrl(url) }, 'cache L2 (Redis) back: shared cache in use again'),
+  });
 }

@@ -1,4 +1,9 @@
-import { Redis } from 'ioredis';
+import { createRequire } from 'node:module';
+import type { Redis } from 'ioredis';
+
+// Loaded on the first connection, not at import: a gateway without REDIS_URL never pays ioredis's
+// start-up. It is CommonJS, so `require` keeps connectLazily synchronous for its callers.
+const require = createRequire(import.meta.url);
 
 /**
  * A Redis client for a part that must never fail, or wait long, because Redis is away (quota
@@ -6,7 +11,8 @@ import { Redis } from 'ioredis';
  * (they fail at once and the part falls back to memory), and keeps reconnecting in the background.
  */
 export function connectLazily(url: string, options: { readonly commandTimeoutMs?: number } = {}): Redis {
-  const client = new Redis(url, {
+  const { Redis: RedisClient } = require('ioredis') as typeof import('ioredis');
+  const client = new RedisClient(url, {
     lazyConnect: true,
     // A command that cannot be sent now fails at once, and the caller falls back to memory.
     enableOfflineQueue: false,
