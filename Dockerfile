@@ -6,6 +6,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund --ignore-scripts
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
+COPY scripts/built.mjs ./scripts/
 RUN npm run build && npm prune --omit=dev
 
 # Runtime stage: only production dependencies and the compiled output.
