@@ -91,6 +91,7 @@ export class DeadLetterQueue {
     if (this.closed || this.queued.has(workOf(request))) return false;
     if (!this.makeRoom(request.provider)) return false;
     const now = this.now();
+    const delay = this.delays[0] as number;
     const job: DeadLetterJob = {
       capability: request.capability,
       key: request.key,
@@ -100,11 +101,11 @@ export class DeadLetterQueue {
       attempts: 0,
       lastError: describeFailure(request.error),
       createdAt: now,
-      nextAttemptAt: now + (this.delays[0] as number),
+      nextAttemptAt: now + delay,
       state: 'retrying',
     };
     const entry = this.enqueue(job);
-    this.arm(entry);
+    this.arm(entry, delay);
     return true;
   }
 
@@ -189,9 +190,13 @@ export class DeadLetterQueue {
     else this.queuedPerProvider.delete(entry.job.provider);
   }
 
-  /** Sets the timer of the job's next attempt, at its `nextAttemptAt`. */
-  private arm(entry: Queued): void {
-    const delay = Math.max(0, (entry.job.nextAttemptAt ?? this.now()) - this.now());
+  /**
+   * Sets the timer of the job's next attempt, `delay` from now. The delay itself, not one derived
+   * from `nextAttemptAt` and a second clock read: a clock that ticked between the two reads would
+   * shorten one job's delay and let it overtake jobs scheduled before it with the same delay, and
+   * jobs park (newest at the head, oldest trimmed first) in the order their last tries fail.
+   */
+  private arm(entry: Queued, delay: number): void {
     entry.timer = setTimeout(() => this.due(entry), delay);
     entry.timer.unref();
   }
@@ -241,7 +246,7 @@ export class DeadLetterQueue {
     if (delay !== undefined) {
       entry.step += 1;
       entry.job = { ...entry.job, attempts, lastError, nextAttemptAt: now + delay };
-      this.arm(entry);
+      this.arm(entry, delay);
       return;
     }
     this.dequeue(entry);

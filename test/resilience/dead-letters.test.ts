@@ -1,21 +1,28 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { MarketError, ProviderError, ProviderFailureKind } from '../../src/domain/index.js';
 import { describeFailure, parseJob, serialiseJob } from '../../src/resilience/dead-letter-job.js';
 import { DeadLetterQueue, type DeadLetterJob, type DeadLetterQueueOptions, type RefreshRequest } from '../../src/resilience/dead-letters.js';
 
 /**
  * The dead-letter queue in memory, with its retry delays shrunk (40/80/160 ms for 1/2/4 s) and a
- * job runner the test controls. Timestamps come from an injected clock; the delays are real timers.
+ * job runner the test controls. Timestamps come from an injected clock; the delays are timers, faked
+ * here, so when a try runs is read off the fake clock exactly, however busy the machine is.
  */
 
 const DELAYS = [40, 80, 160];
 const T0 = Date.parse('2026-03-04T15:00:00Z');
+/** Resolves after `ms` of the (fake) timers' time. */
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const outage = () => new ProviderError(ProviderFailureKind.UNAVAILABLE, 'fmp', 'fmp: HTTP 503 from /stable/quote');
 
 const queues: DeadLetterQueue[] = [];
+beforeEach(() => {
+  // Only the timers and performance.now (which stamps the runs): the job timestamps have a clock of their own.
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+});
 afterEach(async () => {
   await Promise.all(queues.splice(0).map((queue) => queue.close()));
+  vi.useRealTimers();
 });
 
 /** A queue whose runs are recorded (the job as handed over, and when) and answered by `outcome`. */
@@ -43,11 +50,12 @@ function queueWith(outcome: (job: DeadLetterJob, run: number) => Promise<void> |
 const failing = () => Promise.reject(outage());
 const request = (key: string, provider = 'fmp'): RefreshRequest => ({ provider, capability: 'quote', key, query: key, error: outage() });
 
+/** Lets fake time pass, a millisecond at a time, until the condition holds (at most `timeoutMs` of it). */
 async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 2_000): Promise<void> {
   const deadline = performance.now() + timeoutMs;
   while (!(await condition())) {
     if (performance.now() > deadline) throw new Error('condition not met in time');
-    await sleep(5);
+    await vi.advanceTimersByTimeAsync(1);
   }
 }
 
@@ -60,12 +68,9 @@ describe('the dead-letter queue', () => {
 
     await until(() => parked.length === 1);
     expect(runs).toHaveLength(3);
-    // Each try waits its delay (timers never fire early; a little late at most).
+    // Each try waits its delay, to the millisecond of the fake clock.
     const gaps = [runs[0]!.at - scheduledAt, runs[1]!.at - runs[0]!.at, runs[2]!.at - runs[1]!.at];
-    gaps.forEach((gap, index) => {
-      expect(gap).toBeGreaterThanOrEqual(DELAYS[index]! - 2);
-      expect(gap).toBeLessThan(DELAYS[index]! + 60);
-    });
+    expect(gaps).toEqual(DELAYS);
     // What each try was handed: the job as it stood, stamped by the injected clock.
     expect(runs.map(({ job }) => [job.attempts, job.nextAttemptAt, job.state])).toEqual([
       [0, T0 + 40, 'retrying'],
@@ -86,8 +91,9 @@ describe('the dead-letter queue', () => {
     expect(await queue.peek('fmp')).toEqual(parked);
     expect(queue.pending('fmp')).toBe(0);
 
-    // Parked means parked: no further tries.
-    await sleep(DELAYS[2]! + 50);
+    // Parked means parked: no timer left, and no further tries however long we wait.
+    expect(vi.getTimerCount()).toBe(0);
+    await vi.advanceTimersByTimeAsync(DELAYS[2]! + 50);
     expect(runs).toHaveLength(3);
   });
 
@@ -149,6 +155,18 @@ describe('the dead-letter queue', () => {
     expect(dropped).toHaveLength(1);
   });
 
+  it('parks jobs that fail alike in the order they were scheduled, even when the clock ticks while scheduling them', async () => {
+    // The millisecond turns while B is scheduled: its try must not overtake A's (the order is what
+    // the cap trims by and what peek and replay answer, oldest first).
+    const reads = [T0, T0, T0, T0 + 1];
+    const { queue, runs, parked } = queueWith(failing, { retryDelaysMs: [5], now: () => reads.shift() ?? T0 + 1 });
+    for (const key of ['A', 'B', 'C']) queue.schedule(request(key));
+    await until(() => parked.length === 3);
+    expect(runs.map(({ job }) => job.key)).toEqual(['A', 'B', 'C']);
+    expect(parked.map((job) => job.key)).toEqual(['A', 'B', 'C']);
+    expect((await queue.peek('fmp')).map((job) => job.key)).toEqual(['A', 'B', 'C']);
+  });
+
   it('drops a new job when its provider’s jobs are all still queued', async () => {
     const { queue, dropped } = queueWith(failing, { retryDelaysMs: [60_000], maxPerProvider: 2 });
     expect(queue.schedule(request('A'))).toBe(true);
@@ -173,8 +191,8 @@ describe('the dead-letter queue', () => {
     expect(await queue.replay(['fmp'])).toBe(2);
     expect(await queue.depth('fmp')).toBe(0);
     await until(() => recovered.length === 2);
-    // Run now, not after the first delay.
-    expect(performance.now() - started).toBeLessThan(50);
+    // Run now, not after the first delay: no (fake) time passed.
+    expect(performance.now() - started).toBe(0);
     expect(runs.slice(before).map(({ job }) => [job.key, job.state, job.attempts])).toEqual([
       ['AAPL', 'retrying', 1],
       ['MSFT', 'retrying', 1],
@@ -195,9 +213,7 @@ describe('the dead-letter queue', () => {
     await until(() => parked.length === 2);
     // The replay's own try at once, then the three retries after 40, 80 and 160 ms.
     const times = runs.slice(3).map(({ at }) => at - replayedAt);
-    expect(times).toHaveLength(4);
-    expect(times[0]).toBeLessThan(30);
-    expect(times[3]! - times[0]!).toBeGreaterThanOrEqual(40 + 80 + 160 - 6);
+    expect(times).toEqual([0, 40, 40 + 80, 40 + 80 + 160]);
     expect(parked[1]).toMatchObject({ id: parked[0]!.id, state: 'failed', attempts: 7 });
     expect(await queue.depth('fmp')).toBe(1);
   });
@@ -224,7 +240,8 @@ describe('the dead-letter queue', () => {
     queue.schedule(request('AAPL'));
     await queue.close();
     expect(queue.schedule(request('MSFT'))).toBe(false);
-    await sleep(DELAYS[0]! + 40);
+    expect(vi.getTimerCount()).toBe(0);
+    await vi.advanceTimersByTimeAsync(DELAYS[0]! + 40);
     expect(runs).toEqual([]);
     expect(queue.pending()).toBe(0);
   });
