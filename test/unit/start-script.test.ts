@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { cp, mkdir, mkdtemp, readFile, rm, symlink, utimes, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +16,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 let project: string;
+
+/**
+ * Marks src/main.ts as changed after the last build: its time set past the stamp's, as the file
+ * system recorded it (not this process's clock, which a suite run under libfaketime shifts).
+ */
+async function touchAfterBuild(file: string): Promise<void> {
+  const built = (await stat(join(project, 'dist', '.built'))).mtimeMs;
+  const later = new Date(built + 5_000);
+  await utimes(file, later, later);
+}
 
 async function start(): Promise<{ stdout: string; stderr: string }> {
   return run(process.execPath, [join(project, 'scripts', 'start.mjs')], { cwd: project, timeout: 60_000 });
@@ -56,9 +66,7 @@ describe('npm start (scripts/start.mjs)', () => {
   it('rebuilds when src/ changed since the last build, and runs the new code', async () => {
     const main = join(project, 'src', 'main.ts');
     await writeFile(main, "process.stdout.write('gateway v2 ready\\n');\n");
-    // A file time clearly after the stamp, whatever the file system's time resolution.
-    const later = new Date(Date.now() + 5_000);
-    await utimes(main, later, later);
+    await touchAfterBuild(main);
     const { stdout, stderr } = await start();
     expect(stderr).toContain('src/ changed since dist/ was built: building it');
     expect(stdout).toBe('gateway v2 ready\n');
@@ -67,8 +75,7 @@ describe('npm start (scripts/start.mjs)', () => {
   it('says the build failed, exits non-zero and runs nothing, when src/ does not compile', async () => {
     const main = join(project, 'src', 'main.ts');
     await writeFile(main, "const broken: number = 'text';\nprocess.stdout.write('gateway v3 ready\\n');\n");
-    const later = new Date(Date.now() + 10_000);
-    await utimes(main, later, later);
+    await touchAfterBuild(main);
     const failed = await start().then(
       () => undefined,
       (error: { code: number; stdout: string; stderr: string }) => error,
