@@ -1,7 +1,7 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createAuthenticator, hashApiKey, type Authenticator } from '../../src/auth/index.js';
 import { loadConfig } from '../../src/config/index.js';
 import { MarketError } from '../../src/domain/index.js';
@@ -92,11 +92,18 @@ describe('HS256 tokens', () => {
   });
 
   it('keeps refusing a token once it expires, even after it was accepted', async () => {
-    const quick = await authenticatorFor({ AUTH_JWT_SECRET: SECRET, AUTH_CLOCK_TOLERANCE_S: '0' });
-    const token = await hs256({ expiresIn: 1 });
-    await quick.fromHeaders(bearer(token));
-    await new Promise((resolve) => setTimeout(resolve, 2_100));
-    expect(await refusal(quick.fromHeaders(bearer(token)))).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'expired' });
+    // Only Date is faked (the token's iat/exp, jose's check and the authenticator's cache all read
+    // it): the token expires by moving the clock, not by waiting two seconds of real time.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      const quick = await authenticatorFor({ AUTH_JWT_SECRET: SECRET, AUTH_CLOCK_TOLERANCE_S: '0' });
+      const token = await hs256({ expiresIn: 1 });
+      await quick.fromHeaders(bearer(token));
+      vi.setSystemTime(Date.now() + 2_100);
+      expect(await refusal(quick.fromHeaders(bearer(token)))).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'expired' });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 

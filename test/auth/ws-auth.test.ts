@@ -100,12 +100,14 @@ describe('graphql-ws connection_init credentials', () => {
       connectionParams: { authorization: `Bearer ${await hs256({ secret: OTHER_SECRET })}` },
       on: { connecting: () => void attempts++ },
     });
-    const started = Date.now();
+    const started = performance.now();
     const failure = (await firstQuotes(subscriber, 1).then(
       () => undefined,
       (error: unknown) => error,
     )) as CloseLike;
-    expect(Date.now() - started).toBeLessThan(2_000);
+    // "At once" is one attempt (below) rather than a stopwatch; the bound only tells no back-off
+    // (~40 s retried) from a busy machine's slow answer, so it is a fraction of that, not of 2 s.
+    expect(performance.now() - started).toBeLessThan(10_000);
     expect(failure.code).toBe(4401);
     expect(failure.reason).toMatch(/^Unauthorized: .*signature/);
     expect(attempts).toBe(1);
@@ -116,12 +118,14 @@ describe('graphql-ws connection_init credentials', () => {
   it('closes the connection with 4403 when its token expires', async () => {
     const closed: CloseLike[] = [];
     const subscriber = client(gateway.wsUrl, { authorization: `Bearer ${await hs256({ expiresIn: 2 })}` }, (event) => closed.push(event));
-    const started = Date.now();
+    let quotes = 0;
     const ended = new Promise<unknown>((resolve) => {
-      subscriber.subscribe({ query: print(LiveQuotesDocument), variables: { symbols: ['AAPL'] } }, { next: () => {}, error: resolve, complete: () => resolve('completed') });
+      subscriber.subscribe({ query: print(LiveQuotesDocument), variables: { symbols: ['AAPL'] } }, { next: () => void quotes++, error: resolve, complete: () => resolve('completed') });
     });
     const failure = (await ended) as CloseLike;
-    expect(Date.now() - started).toBeGreaterThan(500);
+    // Accepted and streaming first, then closed when the token ran out (an expired token refused
+    // at connect is 4403 too, so the quotes, not the time it took, tell the two apart).
+    expect(quotes).toBeGreaterThan(0);
     expect(failure.code).toBe(4403);
     expect(failure.reason).toBe('Forbidden: The token has expired.');
     expect(closed.map((event) => event.code)).toEqual([4403]);
