@@ -14,7 +14,12 @@ import { errorLogs, metric, sleep } from './helpers.js';
 
 const QUOTE = { path: '/stable/quote', query: { symbol: 'AAPL' } };
 const FRESH_S = 1;
-const OPEN_MS = 1_000;
+/**
+ * Long enough that the queries and metric reads made while the breaker is open are done before it
+ * half-opens, even on a loaded machine (they take tens of ms; a probe among them would count one
+ * call more); the wait for it to half-open is one-sided, so a longer period costs only time.
+ */
+const OPEN_MS = 2_000;
 const THRESHOLD = 3;
 
 let upstream: FakeUpstream;
@@ -54,7 +59,8 @@ describe('an FMP outage opens its breaker', () => {
     expect(first.headers.get('x-data-stale')).toBeNull();
     expect(upstream.count(QUOTE)).toBe(1);
 
-    // The cached quote is past its freshness; FMP is down.
+    // The cached quote is past its freshness; FMP is down. (Time passing in the gateway, not a
+    // wait for an event: a slower machine only waits longer, and the entry stays for stale answers.)
     await sleep(FRESH_S * 1000 + 100);
     upstream.on(QUOTE, { status: 503, json: { 'Error Message': 'Service Unavailable' } });
     for (let failure = 1; failure <= THRESHOLD; failure += 1) {
@@ -74,7 +80,8 @@ describe('an FMP outage opens its breaker', () => {
     expect(await metric(gateway, 'circuit_breaker_state', { provider: 'fmp' })).toBe(1);
     expect(await metric(gateway, 'stale_answers_total', { kind: 'quote' })).toBe(THRESHOLD + 1);
 
-    // FMP is back; once the open period is over, the next query is the breaker's probe.
+    // FMP is back; once the open period is over, the next query is the breaker's probe (one-sided:
+    // the breaker half-opens on the first call after the period, however late that call is).
     await sleep(OPEN_MS + 200);
     upstream.on(QUOTE, { json: fixture('fmp/stable/quote-aapl.json') });
     const afterProbe = await quoteAapl();

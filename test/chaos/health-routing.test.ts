@@ -16,7 +16,12 @@ import { errorLogs, metric, sleep } from './helpers.js';
 const FMP_QUOTE = { path: '/stable/quote' };
 const POLYGON_SNAPSHOT = { path: '/v2/snapshot/locale/us/markets/stocks/tickers' };
 const THRESHOLD = 3;
-const OPEN_MS = 1_000;
+/**
+ * Long enough that the five queries made while the breaker is open are done before it half-opens,
+ * even on a loaded machine (a probe among them would send one to FMP); the wait for it to
+ * half-open is one-sided, so a longer period costs only time.
+ */
+const OPEN_MS = 2_000;
 
 let fmp: FakeUpstream;
 let polygon: FakeUpstream;
@@ -76,6 +81,7 @@ describe('routing around FMP while its breaker is open', () => {
 
     // FMP is back; once the open period is over the next query probes it, first in the chain.
     fmp.on(FMP_QUOTE, { json: fixture('fmp/stable/quote-aapl.json') });
+    // One-sided: the breaker half-opens on the first call after the period, however late that is.
     await sleep(OPEN_MS + 200);
     const probe = await quoteAapl();
     expect(probe.errors).toBeUndefined();
