@@ -22,11 +22,16 @@ export interface AppLimits {
  * field and which follows a DataLoader batch into the market service; background refreshes run
  * outside any operation and are charged to no one.
  */
-export function createAppLimits(settings: LimitSettings, redisUrl: string | undefined, logger: Logger): AppLimits {
-  const redis = redisUrl ? connectLazily(redisUrl) : undefined;
+export function createAppLimits(
+  settings: LimitSettings,
+  /** With a URL, budgets are shared through Redis under `prefix` (`<REDIS_PREFIX>:throttle`). */
+  redis: { readonly url: string | undefined; readonly prefix: string },
+  logger: Logger,
+): AppLimits {
+  const client = redis.url ? connectLazily(redis.url) : undefined;
   const throttle = new ConsumerThrottle({
     budgets: (profile) => limitsOf(settings, profile),
-    ...(redis ? { redis, ownsRedis: true } : {}),
+    ...(client ? { redis: client, ownsRedis: true, prefix: redis.prefix } : {}),
     onStoreDown: (error) => logger.warn({ err: error }, 'throttle store (Redis) unavailable: consumer budgets are counted in this instance until it is back'),
     onStoreUp: () => logger.info('throttle store (Redis) back: consumer budgets are shared again'),
   });

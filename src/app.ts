@@ -67,7 +67,7 @@ export async function createApp(config: Config, options: { readonly logger?: Log
     }),
   );
   // Failed background work (the refresh of an answer served stale) is retried, then parked for replay.
-  const deadLetters = await createDeadLetterQueue({ ...config.deadLetters, redisUrl: config.redisUrl }, logger, {
+  const deadLetters = await createDeadLetterQueue({ ...config.deadLetters, redisUrl: config.redisUrl, redisPrefix: config.redisKeys.deadLetters }, logger, {
     run: (job) => market.refresh(job),
     onRecovered: (job) => {
       metrics.deadLetterJobs.inc({ provider: job.provider, outcome: 'recovered' });
@@ -106,7 +106,7 @@ export async function createApp(config: Config, options: { readonly logger?: Log
     ? await (await import('./market/cluster-flight.js')).createClusterFlight(
         {
           redisUrl: config.redisUrl,
-          prefix: `${config.cache.redis.prefix}:flight`,
+          prefix: config.redisKeys.flight,
           leaseMs: config.clusterFlight.leaseMs,
           // A just-settled outcome is as good as a cache entry while the data is fresh (scopes are cache kinds).
           reuseMs: (scope) => (scope in config.cache.ttlMs ? config.cache.ttlMs[scope as keyof typeof config.cache.ttlMs] : 0),
@@ -115,7 +115,7 @@ export async function createApp(config: Config, options: { readonly logger?: Log
       )
     : undefined;
   // Abuse limits and per-consumer budgets; provider calls are charged to the consumer that made them.
-  const limits = createAppLimits(config.limits, config.redisUrl, logger);
+  const limits = createAppLimits(config.limits, { url: config.redisUrl, prefix: config.redisKeys.throttle }, logger);
   // Audit trail, rights reporting and delayed quotes; provider calls are recorded for the consumer that made them.
   const rights = createAppRights(config, logger, adapters, () => market, (event) => reportProviderCall(event), clock);
   /** Every provider call, the market service's and delayed quotes' own: throttle, audit, metrics, health. */
@@ -235,7 +235,7 @@ async function createAdapter(
   // Keys are handed out under the plan's quotas, shared through Redis when there is one.
   const { createKeyPool } = await import('./market/key-pools.js');
   const remote = config.remote[id];
-  const keySource = createKeyPool({ provider: id, keys: remote.keys, quota: remote.quota, redisUrl: config.redisUrl }, logger);
+  const keySource = createKeyPool({ provider: id, keys: remote.keys, quota: remote.quota, redisUrl: config.redisUrl, redisPrefix: config.redisKeys.quota }, logger);
   keyStatus.set(id, keySource);
   const settings = { ...remote, keySource };
   switch (id) {

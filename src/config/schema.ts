@@ -3,6 +3,7 @@ import { ProviderIdSchema, type ProviderId } from '../domain/index.js';
 import { DEFAULT_QUOTAS, parseQuota, type QuotaSetting } from './quota.js';
 import { boolean, delayList, integer, keyList } from './fields.js';
 import { envPrefix, providerEnv, REMOTE_PROVIDERS, type RemoteProviderId } from './providers.js';
+import { redisKeyEnv, redisKeys, type RedisKeys } from './redis.js';
 import { DEVELOPMENT_ORIGINS, originEntryProblem } from './cors.js';
 import { MAX_SYMBOLS_PER_LIST, perProfile, profileLimits, profileList, type LimitSettings } from './limits.js';
 import { anonymousProfile, anonymousProfileSetting, apiKeysSetting, DEFAULT_PROFILES, JWT_SECRET_MIN_LENGTH, jwksSetting, profilesSetting, type AuthSettings } from './auth.js';
@@ -44,6 +45,8 @@ export const EnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Shared cache, quotas and fan-out across instances; without it everything stays in process. */
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  /** REDIS_PREFIX, CACHE_REDIS_PREFIX, AUDIT_STREAM_KEY: where each family of keys lives in Redis (config/redis.ts). */
+  ...redisKeyEnv,
   /** Ordered provider chain; default: every provider with a key, then the simulated market. */
   PROVIDERS: providerList.optional(),
   ...providerEnv,
@@ -78,8 +81,6 @@ export const EnvSchema = z.object({
   CACHE_STALE_ECONOMIC: integer(0, 30 * 86_400).optional(),
   /** Seconds a provider's NOT_FOUND (unknown symbol or series) is remembered; 0 remembers none. */
   CACHE_NEGATIVE_TTL: integer(0, 86_400).default(600),
-  /** With REDIS_URL: the key prefix of the shared cache (L2) and of cluster single-flight (`<prefix>:flight:…`), so several deployments can share one Redis. */
-  CACHE_REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_.-]{1,64}$/, 'expected 1 to 64 of A-Z a-z 0-9 : _ . -').default('mg:cache'),
   /** With REDIS_URL: longest wait for one L2 cache call before answering without it (and leaving Redis alone for a second). */
   CACHE_REDIS_TIMEOUT_MS: integer(5, 5_000).default(250),
   /**
@@ -148,8 +149,6 @@ export const EnvSchema = z.object({
    * FORBIDDEN error and the rest of the request normally; `request` refuses the whole request.
    */
   RIGHTS_DENIAL: z.enum(['field', 'request']).default('field'),
-  /** Redis stream the audit trail is written to (with REDIS_URL); instances sharing it share one trail. */
-  AUDIT_STREAM_KEY: z.string().min(1).max(200).default('marketgraph:audit'),
   /** Approximate cap of the audit stream (XADD MAXLEN ~), and of the in-memory trail without Redis. */
   AUDIT_STREAM_MAX: integer(100, 10_000_000).default(100_000),
   /** Profiles that may introspect the schema while INTROSPECTION is off (by default in production), comma-separated. */
@@ -215,6 +214,8 @@ export interface Config {
   /** Abuse limits and per-profile budgets (src/graphql/limits, src/resilience/consumer-throttle.ts). */
   readonly limits: LimitSettings;
   readonly redisUrl: string | undefined;
+  /** The namespace of each family of Redis keys, all under REDIS_PREFIX (config/redis.ts). */
+  readonly redisKeys: RedisKeys;
   /** The provider chain in priority order. */
   readonly providers: readonly ProviderId[];
   /** Settings of every HTTP provider, keyed or not; only those in `providers` are built. */
@@ -349,6 +350,7 @@ export function toConfig(env: Env): Config {
     ]),
   ) as unknown as Record<RemoteProviderId, RemoteProviderSettings>;
   const keyed = REMOTE_PROVIDERS.filter((id) => remote[id].keys.length > 0);
+  const keys = redisKeys(env);
   return {
     server: {
       port: env.PORT,
@@ -375,6 +377,7 @@ export function toConfig(env: Env): Config {
       }),
     },
     redisUrl: env.REDIS_URL,
+    redisKeys: keys,
     providers: env.PROVIDERS ?? [...keyed, 'simulated'],
     remote,
     alphavantage: { premium: env.ALPHAVANTAGE_PREMIUM },
@@ -399,7 +402,7 @@ export function toConfig(env: Env): Config {
         economicSeries: (env.CACHE_STALE_ECONOMIC ?? env.STALE_WINDOW) * 1000,
       },
       negativeTtlMs: env.CACHE_NEGATIVE_TTL * 1000,
-      redis: { prefix: env.CACHE_REDIS_PREFIX, timeoutMs: env.CACHE_REDIS_TIMEOUT_MS },
+      redis: { prefix: keys.cache, timeoutMs: env.CACHE_REDIS_TIMEOUT_MS },
     },
     simulated: { seed: env.SIM_SEED, tickMs: env.SIM_TICK_MS },
     clock: { startMs: env.SIMULATED_NOW === undefined ? undefined : Date.parse(env.SIMULATED_NOW) },
@@ -421,7 +424,7 @@ export function toConfig(env: Env): Config {
       ...anonymousAccess(env, production),
     },
     rights: { denial: env.RIGHTS_DENIAL },
-    audit: { streamKey: env.AUDIT_STREAM_KEY, maxEntries: env.AUDIT_STREAM_MAX },
+    audit: { streamKey: keys.auditStream, maxEntries: env.AUDIT_STREAM_MAX },
     deadLetters: { retryDelaysMs: env.DLQ_RETRY_DELAYS_MS ?? [1_000, 2_000, 4_000], maxPerProvider: env.DLQ_MAX_PER_PROVIDER },
   };
 }

@@ -8,6 +8,8 @@ export interface DeadLetterSettings {
   readonly maxPerProvider: number;
   /** With it, parked jobs live in one Redis list per provider that every instance shares. */
   readonly redisUrl?: string | undefined;
+  /** Namespace of those lists (`<REDIS_PREFIX>:dlq`): runs and deployments sharing one Redis keep apart by it. */
+  readonly redisPrefix?: string | undefined;
 }
 
 /** What the queue does and tells, besides its store: the work itself and its outcomes. */
@@ -25,6 +27,7 @@ export async function createDeadLetterQueue(settings: DeadLetterSettings, log: K
     retryDelaysMs: settings.retryDelaysMs,
     maxPerProvider: settings.maxPerProvider,
     ...(redis ? { redis, ownsRedis: true } : {}),
+    ...(settings.redisPrefix === undefined ? {} : { prefix: settings.redisPrefix }),
     onStoreDown: (error) => log.warn({ err: error }, 'dead-letter store (Redis) unavailable: parking failed background work in this instance until it is back'),
     onStoreUp: () => log.info({}, 'dead-letter store (Redis) back: parked work is shared again'),
   });

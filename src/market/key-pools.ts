@@ -15,6 +15,8 @@ export interface KeyPoolSettings {
   readonly quota: readonly QuotaLimit[];
   /** With it, every gateway instance spends one budget per key; without it each counts its own. */
   readonly redisUrl?: string | undefined;
+  /** Namespace of the pool's Redis keys (`<REDIS_PREFIX>:quota`): runs and deployments sharing one Redis keep apart by it. */
+  readonly redisPrefix?: string | undefined;
 }
 
 /**
@@ -31,6 +33,7 @@ export function createKeyPool(settings: KeyPoolSettings, log: KeyPoolLog): Quota
     keys: settings.keys,
     limits: settings.quota,
     ...(redis ? { redis, ownsRedis: true } : {}),
+    ...(settings.redisPrefix === undefined ? {} : { prefix: settings.redisPrefix }),
     onKeyRetired: ({ key, reason }) =>
       log.warn({ provider, key, reason }, `${provider} refused API key ${key} as bad: it is no longer used until restart`),
     onStoreDown: (error) =>

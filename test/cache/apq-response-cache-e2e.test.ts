@@ -37,7 +37,7 @@ const withQuery = (gateway: SpawnedGateway, symbol = 'AAPL') => post(gateway, { 
 const plain = (gateway: SpawnedGateway, symbol = 'AAPL') => post(gateway, { query: QUERY, variables: { symbol } });
 
 function env(extra: Record<string, string> = {}): Record<string, string> {
-  return { PROVIDERS: 'fmp', FMP_API_KEY: KEY, FMP_BASE_URL: upstream.url, FMP_QUOTA: '1000000/min', REDIS_URL, CACHE_REDIS_PREFIX: prefix, CACHE_TTL_QUOTES: '600', ...extra };
+  return { PROVIDERS: 'fmp', FMP_API_KEY: KEY, FMP_BASE_URL: upstream.url, FMP_QUOTA: '1000000/min', REDIS_URL, REDIS_PREFIX: prefix, CACHE_TTL_QUOTES: '600', ...extra };
 }
 
 async function start(extra?: Record<string, string>): Promise<SpawnedGateway> {

@@ -63,7 +63,7 @@ describe('two gateways sharing the L2 cache', () => {
   it('answer the second gateway from Redis without a provider call, remember unknown symbols, and count both tiers', async () => {
     const prefix = `mgtest:gwcache:${randomUUID()}`;
     prefixes.push(prefix);
-    const env = { REDIS_URL: SHARED_REDIS, CACHE_REDIS_PREFIX: prefix };
+    const env = { REDIS_URL: SHARED_REDIS, REDIS_PREFIX: prefix };
     const [one, two] = await Promise.all([gateway(env), gateway(env)]);
     const ready = one.logs.find((entry) => String(entry['msg']).startsWith('marketgraph ready'));
     expect(String(ready?.['msg'])).toContain('cache: memory+redis');
@@ -72,7 +72,7 @@ describe('two gateways sharing the L2 cache', () => {
     const first = await execute(one.url, QuoteDocument, { symbol: 'AAPL' });
     expect(first.data?.quote).toMatchObject({ symbol: 'AAPL', source: 'simulated', stale: false });
     expect(await quoteCalls(one)).toBe(1);
-    await until(async () => (await admin.exists(`${prefix}::quote:AAPL`)) === 1, 3_000);
+    await until(async () => (await admin.exists(`${prefix}:cache::quote:AAPL`)) === 1, 3_000);
 
     const second = await execute(two.url, QuoteDocument, { symbol: 'AAPL' });
     expect(second.data?.quote).toEqual(first.data?.quote);
@@ -89,7 +89,7 @@ describe('two gateways sharing the L2 cache', () => {
     const unknown = await execute(one.url, QuoteDocument, { symbol: 'ZZZZQ' });
     expect(unknown.errors?.[0]?.extensions?.['code']).toBe('NOT_FOUND');
     expect(await quoteCalls(one)).toBe(2);
-    await until(async () => (await admin.exists(`${prefix}::quote:ZZZZQ`)) === 1);
+    await until(async () => (await admin.exists(`${prefix}:cache::quote:ZZZZQ`)) === 1);
     for (const node of [one, two]) {
       const again = await execute(node.url, QuoteDocument, { symbol: 'ZZZZQ' });
       expect(again.errors?.[0]).toMatchObject({ message: unknown.errors?.[0]?.message, extensions: { code: 'NOT_FOUND' } });
@@ -101,7 +101,7 @@ describe('two gateways sharing the L2 cache', () => {
   it('answer a quote past its freshness at once while one refresh runs: not stale (no extensions.stale, no X-Data-Stale), only older', async () => {
     const prefix = `mgtest:gwcache:${randomUUID()}`;
     prefixes.push(prefix);
-    const node = await gateway({ REDIS_URL: SHARED_REDIS, CACHE_REDIS_PREFIX: prefix, CACHE_TTL_QUOTES: '1', CACHE_STALE_QUOTES: '60' });
+    const node = await gateway({ REDIS_URL: SHARED_REDIS, REDIS_PREFIX: prefix, CACHE_TTL_QUOTES: '1', CACHE_STALE_QUOTES: '60' });
     const fresh = await execute(node.url, QuoteAgeDocument, { symbol: 'MSFT' });
     expect(fresh.data?.quote?.stale).toBe(false);
     await sleep(1_100);
@@ -135,7 +135,7 @@ describe('a gateway whose Redis fails', () => {
   it('starts on L1 when Redis is down, takes up L2 when it comes, and fails no query when it dies under load', async () => {
     redis = await ownRedis();
     const prefix = `mgtest:gwfaults:${randomUUID()}`;
-    const node = await gateway({ REDIS_URL: redis.url, CACHE_REDIS_PREFIX: prefix });
+    const node = await gateway({ REDIS_URL: redis.url, REDIS_PREFIX: prefix });
     const ready = node.logs.find((entry) => String(entry['msg']).startsWith('marketgraph ready'));
     expect(String(ready?.['msg'])).toContain('cache: memory (redis unavailable, L1 only)');
     expect(ready?.['cache']).toBe('memory (redis unavailable, L1 only)');
@@ -149,7 +149,7 @@ describe('a gateway whose Redis fails', () => {
     try {
       await execute(node.url, QuoteDocument, { symbol: 'MSFT' });
       // Written after the answer is sent: a cache write never delays a client.
-      await until(async () => (await own.exists(`${prefix}::quote:MSFT`)) === 1, 3_000);
+      await until(async () => (await own.exists(`${prefix}:cache::quote:MSFT`)) === 1, 3_000);
     } finally {
       own.disconnect();
     }

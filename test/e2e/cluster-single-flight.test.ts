@@ -39,7 +39,7 @@ beforeAll(async () => {
     // Room for the whole burst in one bulkhead, should it ever reach the provider more than once.
     FMP_BULKHEAD_QUEUE: '10000',
     REDIS_URL,
-    CACHE_REDIS_PREFIX: prefix,
+    REDIS_PREFIX: prefix,
     // Freshness is not what is tested: no entry may expire during the burst.
     CACHE_TTL_QUOTES: '600',
     RESPONSE_CACHE: 'false',

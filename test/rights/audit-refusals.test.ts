@@ -1,41 +1,39 @@
 import { randomUUID } from 'node:crypto';
 import { createClient } from 'graphql-ws';
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { spawnGateway, type SpawnedGateway } from '../support/gateway.js';
+import { SHARED_REDIS_URL as REDIS_URL, useSharedRedisPrefix, type Closable } from '../support/shared-redis.js';
 import { apiKeyEntry, post } from '../limits/support.js';
 
 /**
  * A request refused whole by an abuse limit or a spent budget is a decision about its consumer,
  * and lands in the audit trail as REFUSED with the limit that refused it: over HTTP (parse and
  * validation limits, the body size, the per-minute budget) and over graphql-ws, read back by
- * `auditLog` through the gateway's Redis stream (127.0.0.1:6379, a stream key of this test's own).
+ * `auditLog` through the gateway's Redis stream (127.0.0.1:6379; the stream and the consumer's
+ * budgets under a prefix of this run's own, removed after it).
  */
 
 const KEYS = { admin: 'mg_test_refusal_audit_admin_not_a_secret', acme: 'mg_test_refusal_audit_acme_not_a_secret' };
 const RUN = randomUUID();
-const STREAM = `mgtest:audit-refusals:${RUN}`;
-// Budgets live in the shared Redis for a minute: a consumer of this run's own starts with a full one.
+const opened: Closable[] = [];
+const { prefix } = useSharedRedisPrefix('audit-refusals', opened);
+// The prefix keeps this run's budgets and audit entries apart; a consumer of its own names them too.
 const CONSUMER = `acme-${RUN.slice(0, 8)}`;
 const DEEP = 'query Deep { search(query: "app") { company { financials { revenue } } } }';
 let gateway: SpawnedGateway;
 
 beforeAll(async () => {
   gateway = await spawnGateway({
-    REDIS_URL: 'redis://127.0.0.1:6379',
-    AUDIT_STREAM_KEY: STREAM,
+    REDIS_URL,
+    REDIS_PREFIX: prefix,
     AUTH_API_KEYS: [apiKeyEntry(KEYS.admin, 'ops', 'admin'), apiKeyEntry(KEYS.acme, CONSUMER, 'basic')].join(','),
     LIMIT_MAX_DEPTH: '3',
     LIMIT_MAX_BODY_BYTES: '2048',
     THROTTLE_REQUESTS_PER_MIN: 'basic=2',
   });
-});
-afterAll(async () => {
-  await gateway?.stop();
-  const redis = new Redis('redis://127.0.0.1:6379');
-  await redis.del(STREAM);
-  redis.disconnect();
+  // Stopped after the file, before the keys under its prefix are removed.
+  opened.push(gateway);
 });
 
 const acme = { 'x-api-key': KEYS.acme };

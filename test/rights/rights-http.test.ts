@@ -1,26 +1,28 @@
-import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditLogDocument, ReplayDeadLettersAuditedDocument, RightsProbeDocument } from '../generated/graphql.js';
 import { fixture, startFakeUpstream, type FakeUpstream } from '../support/fake-upstream.js';
 import { spawnGateway, type SpawnedGateway } from '../support/gateway.js';
 import { execute } from '../support/graphql-client.js';
+import { SHARED_REDIS_URL as REDIS_URL, useSharedRedisPrefix, type Closable } from '../support/shared-redis.js';
 import { apiKeysSetting, as, CONSUMERS } from './support.js';
 
 /**
  * Rights end to end: a real gateway with FMP behind it, served by a fake upstream that counts
- * every call, API keys for each built-in profile, and the audit stream in a real Redis under a key
- * of this run's own. A denied field must be null with FORBIDDEN at its path, leave its siblings
- * alone and cost no upstream call; the same query from a profile that has the right does call.
+ * every call, API keys for each built-in profile, and every key it writes to the real Redis (the
+ * audit stream, the FMP key's quota, consumer budgets) under a prefix of this run's own, removed
+ * after it, so no run spends the next one's quota. A denied field must be null with FORBIDDEN at
+ * its path, leave its siblings alone and cost no upstream call; the same query from a profile that
+ * has the right does call.
  */
 
-const REDIS_URL = 'redis://127.0.0.1:6379';
-const STREAM = `mgtest:audit:${randomUUID()}`;
+const opened: Closable[] = [];
+const { prefix, admin: redis } = useSharedRedisPrefix('rights-http', opened);
+/** The audit stream under the gateway's REDIS_PREFIX. */
+const STREAM = `${prefix}:audit`;
 const fmp = (path: string): unknown => fixture(`fmp/${path}`);
 
 let upstream: FakeUpstream;
 let gateway: SpawnedGateway;
-let redis: Redis;
 
 const PROBE = { symbols: ['AAPL', 'BRK.B'], symbol: 'AAPL' };
 const STATEMENTS = { path: '/stable/income-statement' };
@@ -37,14 +39,13 @@ beforeAll(async () => {
   upstream.on({ path: '/stable/income-statement', query: { symbol: 'AAPL', period: 'annual' } }, { json: fmp('stable/income-statement-aapl-annual.json') });
   upstream.on({ path: '/stable/income-statement', query: { symbol: 'BRK-B' } }, { json: [] });
   upstream.on({ path: '/stable/historical-price-eod/full', query: { symbol: 'AAPL' } }, { json: fmp('stable/historical-eod-aapl.json') });
-  redis = new Redis(REDIS_URL);
   gateway = await spawnGateway({
     PROVIDERS: 'fmp',
     FMP_API_KEY: 'test-key-fmp-0001',
     FMP_BASE_URL: upstream.url,
     AUTH_API_KEYS: apiKeysSetting(),
     REDIS_URL,
-    AUDIT_STREAM_KEY: STREAM,
+    REDIS_PREFIX: prefix,
     // Every answer fresh from the provider, so each query's upstream calls are its own.
     CACHE_TTL_QUOTES: '0',
     CACHE_TTL_PROFILES: '0',
@@ -52,12 +53,11 @@ beforeAll(async () => {
     CACHE_TTL_HISTORY: '0',
     RESPONSE_CACHE: 'false',
   });
+  // Stopped after the file, before the keys under its prefix are removed.
+  opened.push(gateway);
 });
 afterAll(async () => {
-  await gateway?.stop();
   await upstream?.close();
-  await redis?.del(STREAM);
-  redis?.disconnect();
 });
 
 function forbiddenPaths(errors: ReadonlyArray<{ readonly path?: ReadonlyArray<string | number>; readonly extensions?: Record<string, unknown> }> = []) {
