@@ -59,7 +59,7 @@ export class ProviderHttpClient {
         signal,
       });
     } catch (error) {
-      throw this.failure(ProviderFailureKind.UNAVAILABLE, `request to ${where} failed: ${describe(error, timeout)}`);
+      throw this.failure(ProviderFailureKind.UNAVAILABLE, `request to ${where} failed: ${describe(error, timeout, this.options.timeoutMs)}`);
     }
 
     const text = await this.readText(response, timeout, where);
@@ -132,7 +132,7 @@ export class ProviderHttpClient {
       }
     } catch (error) {
       if (error instanceof ProviderError) throw error;
-      throw this.failure(ProviderFailureKind.UNAVAILABLE, `reading ${where} failed: ${describe(error, timeout)}`);
+      throw this.failure(ProviderFailureKind.UNAVAILABLE, `reading ${where} failed: ${describe(error, timeout, this.options.timeoutMs)}`);
     }
     return Buffer.concat(chunks, size).toString('utf8');
   }
@@ -178,8 +178,9 @@ function looksLikeHtml(contentType: string, text: string): boolean {
   return start.startsWith('<!doctype') || start.startsWith('<html');
 }
 
-function describe(error: unknown, timeout: AbortSignal): string {
-  if (timeout.aborted) return 'timed out';
+/** Why a call failed; a timeout says how long it was, so an operator (or a test) can tell which limit ended it. */
+function describe(error: unknown, timeout: AbortSignal, timeoutMs: number): string {
+  if (timeout.aborted) return `timed out after ${timeoutMs} ms`;
   if (error instanceof Error) {
     const code = (error as { code?: unknown }).code;
     return typeof code === 'string' ? `${code}: ${error.message}` : error.message;

@@ -120,11 +120,10 @@ describe('faults of any upstream', () => {
     const impatient = fmpAdapter(upstream, { timeoutMs: 200 });
     try {
       upstream.on({ path: '/stable/quote' }, { fault: 'hang' });
-      const started = performance.now();
       const error = await failureOf(impatient.quote.fetch(['AAPL']));
       expect(error.kind).toBe(ProviderFailureKind.UNAVAILABLE);
-      expect(error.message).toContain('timed out');
-      expect(performance.now() - started).toBeLessThan(1500);
+      // Its own 200 ms limit ended the call (the message names it), not a stopwatch in the test.
+      expect(error.message).toContain('timed out after 200 ms');
     } finally {
       await impatient.close?.();
     }

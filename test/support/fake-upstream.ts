@@ -48,6 +48,11 @@ export interface Reply {
   readonly oversizedBytes?: number;
   /** Wait this long before answering. */
   readonly delayMs?: number;
+  /**
+   * Answer only once this settles (then after `delayMs`, if any): a test holds a reply until
+   * something else has happened, instead of hoping a delay is long enough for it.
+   */
+  readonly gate?: Promise<unknown>;
   /** Send the body gzip-encoded. */
   readonly gzip?: boolean;
 }
@@ -108,8 +113,12 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
     rule.remaining -= 1;
     const reply = typeof rule.reply === 'function' ? rule.reply(recorded) : rule.reply;
     const send = (): void => answer(reply, request, response);
-    if (reply.delayMs) setTimeout(send, reply.delayMs);
-    else send();
+    const start = (): void => {
+      if (reply.delayMs) setTimeout(send, reply.delayMs);
+      else send();
+    };
+    if (reply.gate) void reply.gate.then(start, start);
+    else start();
   });
   server.on('connection', (socket) => {
     sockets.add(socket);
