@@ -27,6 +27,17 @@ export class ChainBudget {
   signalFor(providersLeft: number): AbortSignal {
     const remaining = this.remainingMs;
     const slice = providersLeft > 1 ? Math.floor(remaining * this.share) : remaining;
-    return AbortSignal.timeout(Math.max(1, slice));
+    return timeoutSignal(Math.max(1, slice));
   }
+}
+
+/**
+ * AbortSignal.timeout's signal, on the global timers rather than Node's internal ones, so that a
+ * test's fake timers drive the budget as they drive its clock (`now`). Unref'd, as
+ * AbortSignal.timeout's: a budget never keeps a process alive.
+ */
+function timeoutSignal(ms: number): AbortSignal {
+  const controller = new AbortController();
+  setTimeout(() => controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), ms).unref();
+  return controller.signal;
 }
