@@ -6,6 +6,7 @@ import { createFmpProvider } from '../../src/providers/fmp/index.js';
 import { createProviderPipeline } from '../../src/resilience/pipeline.js';
 import type { ResilienceSettings } from '../../src/resilience/settings.js';
 import { startFakeUpstream, type FakeUpstream } from '../support/fake-upstream.js';
+import { settlesWithoutWaiting } from '../support/timing.js';
 
 /**
  * A caller's signal (the market chain's latency budget) bounds the whole pipeline, backoffs
@@ -31,14 +32,22 @@ afterAll(async () => upstream.close());
 describe('a caller whose time runs out during a retry backoff', () => {
   it('hears UNAVAILABLE when its signal aborts, not when the backoff ends', async () => {
     const adapter = createFmpProvider({ baseUrl: upstream.url, keys: ['test-key-0001'], timeoutMs: 2_000, api: 'stable', batchQuotes: false });
-    const resilient = withResilience(adapter, createProviderPipeline('fmp', SLOW_RETRIES)) as ProviderAdapter & Required<Pick<ProviderAdapter, 'quote'>>;
+    const pipeline = createProviderPipeline('fmp', SLOW_RETRIES);
+    const resilient = withResilience(adapter, pipeline) as ProviderAdapter & Required<Pick<ProviderAdapter, 'quote'>>;
     upstream.on(QUOTE, { status: 503, json: {} });
-    const started = performance.now();
-    const outcome = await resilient.quote.fetch(['AAPL'], { signal: AbortSignal.timeout(200) }).catch((error: unknown) => error);
-    const ms = performance.now() - started;
+    let backingOff = false;
+    const listener = pipeline.retry.onRetry(() => (backingOff = true));
+    const caller = new AbortController();
+    const pending = resilient.quote.fetch(['AAPL'], { signal: caller.signal }).catch((error: unknown) => error);
+    // The caller's time runs out once the first attempt failed and the 10 s backoff has begun...
+    await expect.poll(() => backingOff, { timeout: 5_000, interval: 5 }).toBe(true);
+    listener.dispose();
+    caller.abort();
+    // ...and it hears so at once, without waiting on any timer (the backoff's) or socket.
+    expect(await settlesWithoutWaiting(pending)).toBe(true);
+    const outcome = await pending;
     expect(outcome).toBeInstanceOf(ProviderError);
     expect((outcome as ProviderError).kind).toBe(ProviderFailureKind.UNAVAILABLE);
-    expect(ms).toBeLessThan(600);
-    expect(upstream.count(QUOTE)).toBeGreaterThanOrEqual(1);
+    expect(upstream.count(QUOTE)).toBe(1);
   });
 });

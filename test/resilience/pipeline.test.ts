@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { ProviderError, ProviderFailureKind } from '../../src/domain/index.js';
 import { withResilience } from '../../src/market/resilient-adapter.js';
 import type { ProviderAdapter } from '../../src/providers/adapter.js';
@@ -78,16 +78,23 @@ describe('retry', () => {
   it('bounds each attempt with its timeout and counts a timeout as an outage', async () => {
     const { resilient } = resilientFmp({ ...FAST, retry: { ...FAST.retry, maxRetries: 1 } });
     upstream.on(QUOTE, { fault: 'hang' });
-    const started = Date.now();
     const error = await errorOf(resilient.quote.fetch(['AAPL']));
     expect(error.kind).toBe(ProviderFailureKind.UNAVAILABLE);
     expect(upstream.count(QUOTE)).toBe(2);
-    expect(Date.now() - started).toBeLessThan(1_500);
+    // The pipeline's 200 ms attempt timeout ended each attempt (the adapter's own 2 s limit would
+    // say "timed out after 2000 ms"): told by the error, not by a stopwatch.
+    expect(error.message).toBe('fmp: timed out');
   });
 });
 
 describe('circuit breaker', () => {
   it('opens after three failed calls: the next sends nothing; a probe after the open period closes it', async () => {
+    // cockatiel's breaker reads Date.now(): faked, the 150 ms open period ends when the test moves
+    // the clock, not while a slow machine is still making the refused call.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    onTestFinished(() => {
+      vi.useRealTimers();
+    });
     const { resilient, pipeline } = resilientFmp({ ...FAST, retry: { ...FAST.retry, maxRetries: 0 } });
     upstream.on(QUOTE, { status: 503, json: {} });
     for (let call = 0; call < 3; call++) await errorOf(resilient.quote.fetch(['AAPL']));
@@ -102,7 +109,7 @@ describe('circuit breaker', () => {
     upstream.reset();
     quoteOk();
     // Still open until the next call: cockatiel lets that one call through as the half-open probe.
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    vi.setSystemTime(Date.now() + FAST.breaker.halfOpenAfterMs);
     expect(pipeline.breakerState()).toBe('OPEN');
     await resilient.quote.fetch(['AAPL']);
     expect(upstream.count(QUOTE)).toBe(1);

@@ -48,12 +48,15 @@ describe('quotas shared through Redis', () => {
   it('holds two instances together to each key’s quota under 1,000 concurrent quotes', async () => {
     serveQuotes(upstream);
     const gateways = [finnhubWithPool(upstream, instance('5/min')), finnhubWithPool(upstream, instance('5/min'))];
+    // Connected before the burst: a lazy connection that is not ready within the pools' first wait
+    // (1 s, easily spent on a loaded machine) would count the burst in each instance's memory.
+    await Promise.all(clients.map((client) => client.connect()));
 
-    const started = performance.now();
+    // No stopwatch on the burst (real Redis round trips on a shared machine): that a refusal
+    // waits for nothing is shown on a fake clock in quota.test.ts.
     const outcomes = await Promise.all(
       Array.from({ length: 1_000 }, (_, index) => outcome((gateways[index % 2] ?? gateways[0])!.quote.fetch([`S${index}`]))),
     );
-    const elapsedMs = performance.now() - started;
 
     expect(callsPerKey(upstream)).toEqual({ [KEY_A]: 5, [KEY_B]: 5 });
     const refused = outcomes.filter((result): result is ProviderError => result !== 'ok');
@@ -63,7 +66,6 @@ describe('quotas shared through Redis', () => {
       expect(error.options.retryAfterMs).toBeGreaterThan(50_000);
       expect(error.options.retryAfterMs).toBeLessThanOrEqual(60_000);
     }
-    expect(elapsedMs).toBeLessThan(10_000);
   });
 
   it('names the Redis entries by a hash of the key, never the key', async () => {

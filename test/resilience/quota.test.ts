@@ -1,8 +1,9 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ProviderError, ProviderFailureKind } from '../../src/domain/index.js';
 import { createFmpProvider } from '../../src/providers/fmp/index.js';
 import { QuotaKeyPool, type KeyRetiredEvent } from '../../src/resilience/quota.js';
 import { fixture, startFakeUpstream, type FakeUpstream } from '../support/fake-upstream.js';
+import { settlesWithoutWaiting } from '../support/timing.js';
 import {
   KEY_A,
   KEY_B,
@@ -37,16 +38,28 @@ function pool(env: Record<string, string>, onKeyRetired?: (event: KeyRetiredEven
   return made;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/**
+ * The windows (the pool's Date.now, and the in-memory counter's Date.now and expiry timers) run
+ * on a fake clock that moves only when a test moves it: a burst cannot straddle a window's end on
+ * a slow machine, and a reset comes from moving the clock, not from sleeping. Sockets are real.
+ */
+function useFakeClock(): void {
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['Date', 'setTimeout', 'clearTimeout'] });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+}
 
 describe('quota per key under load', () => {
+  useFakeClock();
+
   it('lets 1,000 concurrent quotes make at most each key’s quota of upstream calls; the rest fail fast as RATE_LIMITED', async () => {
     serveQuotes(upstream);
     const finnhub = finnhubWithPool(upstream, pool({ FINNHUB_QUOTA: '5/min,3/s' }));
 
-    const started = performance.now();
     const outcomes = await Promise.all(Array.from({ length: 1_000 }, (_, index) => outcome(finnhub.quote.fetch([`S${index}`]))));
-    const elapsedMs = performance.now() - started;
 
     // Two keys, each allowed 3 calls this second (and 5 this minute): 6 calls, never more.
     expect(callsPerKey(upstream)).toEqual({ [KEY_A]: 3, [KEY_B]: 3 });
@@ -59,15 +72,19 @@ describe('quota per key under load', () => {
       expect(error.options.retryAfterMs).toBeLessThanOrEqual(1_000);
       expect(error.message).not.toContain(KEY_A);
     }
-    // Refusals cost no call, so the whole burst is over in well under a second on loopback.
-    expect(elapsedMs).toBeLessThan(5_000);
+    // Refusals cost no call and wait for nothing: no timer (the fake clock never moved, so a
+    // refusal waiting for a window to reset would never have settled), no socket.
+    const refusal = outcome(finnhub.quote.fetch(['LATE']));
+    expect(await settlesWithoutWaiting(refusal)).toBe(true);
+    expect(await refusal).toMatchObject({ kind: ProviderFailureKind.RATE_LIMITED });
+    expect(upstream.count()).toBe(6);
   });
 
   it('spends the per-minute budget over several seconds and then refuses until the minute resets', async () => {
     serveQuotes(upstream);
     const finnhub = finnhubWithPool(upstream, pool({ FINNHUB_QUOTA: '5/min,3/s' }));
     await Promise.all(Array.from({ length: 100 }, (_, index) => outcome(finnhub.quote.fetch([`A${index}`]))));
-    await sleep(1_100);
+    await vi.advanceTimersByTimeAsync(1_100);
     const second = await Promise.all(Array.from({ length: 100 }, (_, index) => outcome(finnhub.quote.fetch([`B${index}`]))));
     // 3 + 2 per key: the minute's 5 are spent, whatever the per-second window allows.
     expect(callsPerKey(upstream)).toEqual({ [KEY_A]: 5, [KEY_B]: 5 });
@@ -86,6 +103,8 @@ describe('quota per key under load', () => {
 });
 
 describe('a rate-limited key', () => {
+  useFakeClock();
+
   it('rests until the reset the provider names while the next key answers, then is used again', async () => {
     let refusedOnce = false;
     upstream.on(QUOTE, (request) => {
@@ -107,7 +126,7 @@ describe('a rate-limited key', () => {
     for (let index = 0; index < 3; index += 1) expect(await outcome(finnhub.quote.fetch(['AAPL']))).toBe('ok');
     expect(upstream.requests.map(tokenOf)).toEqual([KEY_A, KEY_B, KEY_B, KEY_B]);
 
-    await sleep(1_100);
+    await vi.advanceTimersByTimeAsync(1_100);
     expect((await keys.snapshot()).map((key) => key.state)).toEqual(['ACTIVE', 'ACTIVE']);
     await outcome(finnhub.quote.fetch(['AAPL']));
     await outcome(finnhub.quote.fetch(['AAPL']));

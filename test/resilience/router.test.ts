@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ProviderError, ProviderFailureKind, type Quote } from '../../src/domain/index.js';
 import { MarketCache } from '../../src/market/cache.js';
 import type { KeyStatusSource } from '../../src/market/key-status.js';
@@ -89,7 +89,6 @@ function gateway(options: Options = {}) {
 const fmpUp = () => upstream.on(FMP_QUOTE, { json: fixture('fmp/stable/quote-aapl.json') });
 const fmpDown = () => upstream.on(FMP_QUOTE, { status: 503, json: { 'Error Message': 'Service Unavailable' } });
 const polygonUp = () => upstream.on(POLYGON_SNAPSHOT, { json: fixture('polygon/snapshot-tickers.json') });
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** `calls` calls straight through a pipeline (so its breaker and its health tracker see them), those `failing` picks failing. */
 async function drive(pipeline: ProviderPipeline, calls: number, failing: (call: number) => boolean): Promise<void> {
@@ -116,6 +115,15 @@ describe('routing with every provider healthy', () => {
 });
 
 describe('routing around an open breaker', () => {
+  // The breakers' clock is Date.now() (cockatiel's, and so probeDueAt's): faked, so an open period
+  // ends when the test moves the clock, and not while a slow machine is still checking the order.
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   it('moves a provider whose breaker opened to the end, and asks it first again once the breaker is closed', async () => {
     const { registry, order, quote } = gateway();
     fmpDown();
@@ -145,7 +153,7 @@ describe('routing around an open breaker', () => {
     expect(fmpPipeline.breakerState()).toBe('OPEN');
     expect(order()).toEqual(['polygon', 'simulated', 'fmp']);
 
-    await sleep(OPEN_MS + 30);
+    vi.setSystemTime(Date.now() + OPEN_MS);
     // cockatiel still says OPEN, but the next call is the probe: FMP is asked first.
     expect(fmpPipeline.breakerState()).toBe('OPEN');
     expect(order()).toEqual(['fmp', 'polygon', 'simulated']);
@@ -166,7 +174,7 @@ describe('routing around an open breaker', () => {
     await drive(fmpPipeline, 3, () => true);
     await drive(polygonPipeline, 3, () => true);
     expect(order()).toEqual(['fmp', 'polygon']);
-    await sleep(OPEN_MS + 30);
+    vi.setSystemTime(Date.now() + OPEN_MS);
     expect(order()).toEqual(['polygon', 'fmp']);
   });
 });

@@ -17,8 +17,10 @@ import { fixture, startFakeUpstream, type FakeUpstream } from '../support/fake-u
 
 /**
  * Stale marking through the real schema, resolvers, loaders and Apollo plugin, in process: a
- * market service on FMP (fake upstream) with a cache whose entries go stale in 50 ms. One query
- * touches every kind of stale answer: objects, list items, whole lists, nested fields, an alias.
+ * market service on FMP (fake upstream) with a cache whose entries go stale 50 ms after they were
+ * stored, by a clock the test moves (so they never go stale mid-query on a slow machine, nor need
+ * a sleep to). One query touches every kind of stale answer: objects, list items, whole lists,
+ * nested fields, an alias.
  */
 
 /** A resolver's `info` with only the path the tracker reads. */
@@ -55,6 +57,8 @@ const FRESH_MS = 50;
 let upstream: FakeUpstream;
 let apollo: ApolloServer<GraphQLContext>;
 let context: () => GraphQLContext;
+/** The cache's clock. */
+let now = Date.now();
 
 function serveFixtures(): void {
   const fmp = (path: string) => ({ json: fixture(`fmp/stable/${path}`) });
@@ -75,6 +79,7 @@ beforeAll(async () => {
     maxEntries: 1_000,
     ttlMs: { quote: FRESH_MS, history: FRESH_MS, profile: FRESH_MS, statements: FRESH_MS, search: FRESH_MS, economicSeries: FRESH_MS },
     staleWindowMs: 60_000,
+    now: () => now,
   });
   const market = new MarketService({ registry, cache, chainBudgetMs: 1_000 });
   const hub = new QuoteHub({ source: undefined });
@@ -115,7 +120,7 @@ describe('stale answers in a GraphQL response', () => {
     expect(fresh.result.extensions?.['stale']).toBeUndefined();
     expect(fresh.header).toBeUndefined();
 
-    await new Promise((resolve) => setTimeout(resolve, FRESH_MS + 30));
+    now += FRESH_MS + 30;
     upstream.reset();
     upstream.on({ path: '/stable/quote' }, { status: 503, json: {} });
     upstream.on({ path: '/stable/profile' }, { status: 503, json: {} });

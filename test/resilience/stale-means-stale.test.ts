@@ -35,7 +35,6 @@ import { fixture, startFakeUpstream, type FakeUpstream } from '../support/fake-u
 const WEDNESDAY = Date.parse('2026-12-02T15:00:00Z');
 const FRESH_MS = 5_000;
 const WINDOW_MS = 60_000;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const operator: Consumer = { id: 'test-operator', profile: 'admin', rights: new Set(ALL_RIGHTS), anonymous: false };
 
 let clockMs = WEDNESDAY;
@@ -86,12 +85,9 @@ async function quoteAge(context: GraphQLContext, symbol = 'AAPL') {
   return { quote: onTheWire(data)?.quote, errors, staleExtension: extensions?.['stale'], header: response.http.headers.get('x-data-stale') };
 }
 
-async function until(condition: () => boolean, timeoutMs = 3_000): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!condition()) {
-    if (performance.now() > deadline) throw new Error('condition not met in time');
-    await sleep(5);
-  }
+/** Waits (real time, polling) until `condition` holds: for background work the test cannot await. */
+async function until(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
+  await expect.poll(condition, { timeout: timeoutMs, interval: 5 }).toBe(true);
 }
 
 /** Data as a client receives it: JSON, so DateTimes are ISO strings as the generated types say. */
@@ -167,23 +163,26 @@ describe('a provider that cannot answer, read inside the revalidation window', (
     expect(asking.header).toBeUndefined();
 
     await until(() => quoteCalls().some((call) => call.outcome !== 'ok'));
-    await sleep(20);
-    // The provider is back, but this entry's refresh failed: the read answers stale, and refreshes again.
+    // The provider is back, but this entry's refresh failed: once that refresh has settled, the
+    // read answers stale, and refreshes again. Reads while it is still settling answer unmarked
+    // and start nothing (one refresh per key at a time), so polling the read is the wait.
     upstream.on(QUOTE, { json: [{ ...row, price: 240 }] });
-    const failed = await quoteAge(context());
-    expect(failed.quote).toMatchObject({ price: 232.8, stale: true });
-    expect(failed.quote?.age).toBeGreaterThan(0);
-    expect(failed.header).toBe('true');
-    expect(failed.staleExtension).toEqual([['quote']]);
+    let failed: Awaited<ReturnType<typeof quoteAge>> | undefined;
+    await expect.poll(async () => (failed = await quoteAge(context())).quote?.stale, { timeout: 5_000, interval: 5 }).toBe(true);
+    expect(failed?.quote).toMatchObject({ price: 232.8, stale: true });
+    expect(failed?.quote?.age).toBeGreaterThan(0);
+    expect(failed?.header).toBe('true');
+    expect(failed?.staleExtension).toEqual([['quote']]);
     expect(staleServed).toBe(1);
 
     // That refresh stores the new price: not stale.
     await until(() => quoteCalls().length === 3);
     expect(quoteCalls()[2]?.outcome).toBe('ok');
-    await sleep(20);
-    const back = await quoteAge(context());
-    expect(back.quote).toMatchObject({ price: 240, stale: false });
-    expect(back.header).toBeUndefined();
+    // Once it is stored (reads meanwhile answer the old entry, stale, and start nothing).
+    let back: Awaited<ReturnType<typeof quoteAge>> | undefined;
+    await expect.poll(async () => (back = await quoteAge(context())).quote?.price, { timeout: 5_000, interval: 5 }).toBe(240);
+    expect(back?.quote).toMatchObject({ price: 240, stale: false });
+    expect(back?.header).toBeUndefined();
   });
 });
 

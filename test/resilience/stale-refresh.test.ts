@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ErrorCode, type Quote } from '../../src/domain/index.js';
 import { MarketCache } from '../../src/market/cache.js';
 import { ProviderRegistry } from '../../src/market/registry.js';
@@ -13,8 +13,9 @@ import { fixture, startFakeUpstream, type FakeUpstream } from '../support/fake-u
  * runs on a test clock, so an entry goes stale only when a test moves the clock past its 50 ms of
  * freshness, and a refreshed entry stays fresh however slowly a loaded machine runs the test (on
  * the real clock both raced the machine: about one run in three failed under a parallel suite).
- * Refreshes are retried after 250, 50 and 100 ms of real time: the first retry waits long enough
- * for a test to count what the client calls alone cost. What a stale answer sets in motion, for a
+ * Refreshes are retried after 250, 50 and 100 ms of fake timers' time, which passes only while a
+ * test waits for something (`until`), so what the client calls alone cost is counted before any
+ * retry, however slow the machine. Sockets are real. What a stale answer sets in motion, for a
  * query capability (price history) and a batched one (quotes).
  */
 
@@ -22,7 +23,8 @@ const FRESH_MS = 50;
 const HISTORY = { path: '/stable/historical-price-eod/full', query: { symbol: 'AAPL' } };
 const QUOTE = { path: '/stable/quote', query: { symbol: 'AAPL' } };
 const QUERY = { symbol: 'AAPL', from: '2025-01-27', to: '2025-02-11', interval: 'DAY' } as const;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Longer than any retry delay: a wait in which a retry that should not come would have come. */
+const LONGEST_DELAY_MS = 250;
 let clockMs = 0;
 /** Moves the cache's clock past every entry's freshness. */
 const expireFreshness = () => (clockMs += FRESH_MS + 20);
@@ -35,6 +37,7 @@ let parked: DeadLetterJob[];
 let recovered: DeadLetterJob[];
 
 beforeEach(async () => {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
   clockMs = Date.now();
   upstream = await startFakeUpstream();
   staleServed = 0;
@@ -60,14 +63,27 @@ beforeEach(async () => {
 afterEach(async () => {
   await queue.close();
   await upstream.close();
+  vi.useRealTimers();
 });
 
-async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 3_000): Promise<void> {
+/** Lets a millisecond of fake time pass, then lets the real sockets catch up (setImmediate is real). */
+async function tick(): Promise<void> {
+  await vi.advanceTimersByTimeAsync(1);
+  await new Promise((resolve) => setImmediate(resolve));
+}
+
+/** Lets fake time pass until `condition` holds (within `timeoutMs` of real time). */
+async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
   const deadline = performance.now() + timeoutMs;
   while (!(await condition())) {
     if (performance.now() > deadline) throw new Error('condition not met in time');
-    await sleep(5);
+    await tick();
   }
+}
+
+/** Lets `ms` of fake time pass, with the sockets kept up: for showing that something does not happen. */
+async function letPass(ms: number): Promise<void> {
+  for (let passed = 0; passed < ms; passed++) await tick();
 }
 
 describe('a stale answer', () => {
@@ -103,7 +119,8 @@ describe('a stale answer', () => {
     // Clients were served stale twice (one flight, then one more call); the refreshes served no one.
     expect(staleServed).toBe(2);
     expect(await queue.depth('fmp')).toBe(1);
-    await sleep(100);
+    // Parked means parked: no further call, however long we wait.
+    await letPass(LONGEST_DELAY_MS + 50);
     expect(upstream.count(HISTORY)).toBe(1 + 2 + 3);
   });
 
@@ -154,7 +171,8 @@ describe('a stale answer', () => {
     upstream.on(QUOTE, { status: 503, json: {} }, { times: 1 });
     await market.getQuotes(['AAPL']);
     await until(() => recovered.length === 1);
-    await sleep(100);
+    // Ended: no further call, however long we wait.
+    await letPass(LONGEST_DELAY_MS + 50);
     expect(upstream.count(QUOTE)).toBe(1 + 1 + 1);
     expect(parked).toEqual([]);
   });
