@@ -1,8 +1,6 @@
 import type { Config } from './config/index.js';
-import type { ApolloServerPlugin } from '@apollo/server';
-import type { GraphQLContext } from './graphql/context.js';
 import type { Denial, RightsEnforcement } from './graphql/rights/enforce.js';
-import { rejectForbiddenOperations } from './graphql/rights/request-mode.js';
+import { forbiddenOperationCheck } from './graphql/rights/request-mode.js';
 import { DelayedQuotes } from './market/delayed-quotes.js';
 import { connectLazily } from './market/redis-connection.js';
 import type { MarketService, ProviderCallEvent } from './market/service.js';
@@ -10,6 +8,7 @@ import { AuditTrail, auditScope } from './observability/audit.js';
 import type { Logger } from './observability/logger.js';
 import type { ProviderAdapter } from './providers/adapter.js';
 import type { Clock, Quote } from './domain/index.js';
+import type { ServerOptions } from './server/http-server.js';
 import type { RefusalListener } from './server/refusal-audit-plugin.js';
 
 export interface AppRights {
@@ -17,8 +16,8 @@ export interface AppRights {
   /** What the schema transform reports: denials and admin actions, into the audit trail. */
   readonly enforcement: RightsEnforcement;
   readonly delayedQuotes: DelayedQuotes;
-  /** With RIGHTS_DENIAL=request, what the server runs before each operation: `{ rightsPlugin }`, else nothing. */
-  readonly server: { readonly rightsPlugin?: ApolloServerPlugin<GraphQLContext>; readonly onRefused: RefusalListener };
+  /** With RIGHTS_DENIAL=request, what the server runs before each operation, after the limits: `{ rightsCheck }`, else nothing. */
+  readonly server: Pick<ServerOptions, 'rightsCheck'> & { readonly onRefused: RefusalListener };
   /** Records a provider call for the consumer whose operation made it (none outside an operation). */
   onProviderCall(event: ProviderCallEvent): void;
   close(): Promise<void>;
@@ -57,7 +56,7 @@ export function createAppRights(
     audit,
     delayedQuotes,
     server: {
-      ...(config.rights.denial === 'request' ? { rightsPlugin: rejectForbiddenOperations(onDenied) } : {}),
+      ...(config.rights.denial === 'request' ? { rightsCheck: forbiddenOperationCheck(onDenied) } : {}),
       onRefused: (consumer, refusal, operationName) =>
         audit.record({ time: new Date(), kind: 'REFUSED', consumer: consumer.id, profile: consumer.profile, allowed: false, path: operationLabel(operationName), limit: refusal.cause }),
     },

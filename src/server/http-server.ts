@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLFormattedError, GraphQLSchema, ValidationRule } from 'graphql';
@@ -21,7 +21,7 @@ import { refusalReporter, type RefusalListener } from './refusal-audit-plugin.js
 import { refusalOf, wholeRequestRefusal } from './refusals.js';
 import { responseCache, type ResponseCacheOptions } from './response-cache/plugin.js';
 import type { PersistedQueryCache } from './response-cache/store.js';
-import { mayIntrospect, operationGate, operationLimits, type OperationLimitsOptions } from './limits-plugin.js';
+import { mayIntrospect, operationGate, operationLimits, type OperationCheck, type OperationLimitsOptions } from './limits-plugin.js';
 import { staleAnswers } from './stale-plugin.js';
 import { subscriptionsOverWebSocketOnly } from './subscriptions-over-http.js';
 import { attachWebSocket } from './websocket.js';
@@ -64,8 +64,11 @@ export interface ServerOptions {
   readonly responseCache?: ResponseCacheOptions;
   /** Each request refused whole by a limit or budget (HTTP and graphql-ws), e.g. for the audit trail. */
   readonly onRefused?: RefusalListener;
-  /** RIGHTS_DENIAL=request: refuses an operation with any denied field before it runs (src/graphql/rights). */
-  readonly rightsPlugin?: ApolloServerPlugin<GraphQLContext>;
+  /**
+   * RIGHTS_DENIAL=request: refuses an operation with any denied field before it runs
+   * (src/graphql/rights). Run by the limits plugin once every limit passed, never beside them.
+   */
+  readonly rightsCheck?: OperationCheck;
 }
 
 export interface RunningServer {
@@ -128,10 +131,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: options.shutdownGraceMs }),
       sandboxOnGraphQL ? sandboxWithFallback(CONSOLE_PATH) : ApolloServerPluginLandingPageDisabled(),
       operationObserver(logger, metrics),
-      operationLimits({ ...options.limits, schema: options.schema, introspection: options.introspection }),
+      operationLimits({ ...options.limits, schema: options.schema, introspection: options.introspection }, options.rightsCheck ? [options.rightsCheck] : []),
       staleAnswers(),
       ...(options.onRefused ? [refusalReporter(options.onRefused)] : []),
-      ...(options.rightsPlugin ? [options.rightsPlugin] : []),
       ...(options.responseCache ? [responseCache(options.responseCache)] : []),
       subscriptionsOverWebSocketOnly(GRAPHQL_PATH),
       // We set no cache hints; left on, it wraps every field resolver of every request to look.

@@ -1,4 +1,4 @@
-import { HeaderMap, type ApolloServerPlugin, type GraphQLRequestListener } from '@apollo/server';
+import { HeaderMap, type ApolloServerPlugin, type GraphQLRequestContextDidResolveOperation, type GraphQLRequestListener } from '@apollo/server';
 import { GraphQLError, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { ErrorCode, type Consumer } from '../domain/index.js';
 import type { GraphQLContext } from '../graphql/context.js';
@@ -50,8 +50,13 @@ export interface OperationLimitsOptions {
  *
  * A refused operation is refused whole: HTTP 400 for a limit, 429 with Retry-After for a spent
  * budget (`extensions.retryAfter` in seconds).
+ *
+ * `afterLimits` are the other checks of a resolved operation (RIGHTS_DENIAL=request), run here,
+ * in order, once every limit passed. Apollo runs the `didResolveOperation` of all plugins side by
+ * side and does not stop the others when one throws, so a check in a plugin of its own would walk
+ * a document the limits are refusing: every limit must come before any other analysis.
  */
-export function operationLimits(options: OperationLimitsOptions): ApolloServerPlugin<GraphQLContext> {
+export function operationLimits(options: OperationLimitsOptions, afterLimits: readonly OperationCheck[] = []): ApolloServerPlugin<GraphQLContext> {
   const gate = operationGate(options);
   /** Requests whose parse stopped at the token limit, by their context. */
   const tooManyTokens = new WeakSet<object>();
@@ -65,9 +70,11 @@ export function operationLimits(options: OperationLimitsOptions): ApolloServerPl
       };
     },
 
-    async didResolveOperation({ contextValue, document, operation, request }) {
+    async didResolveOperation(context) {
+      const { contextValue, document, operation, request } = context;
       const window = await gate(contextValue.consumer, document, operation, request.variables ?? {});
       if (window) windows.set(contextValue, window);
+      for (const check of afterLimits) await check(context);
     },
 
     async willSendResponse({ contextValue, response }) {
@@ -87,6 +94,9 @@ export function operationLimits(options: OperationLimitsOptions): ApolloServerPl
     },
   };
 }
+
+/** A check of an operation that passed every limit; throws the GraphQLError that refuses it whole. */
+export type OperationCheck = (context: GraphQLRequestContextDidResolveOperation<GraphQLContext>) => void | Promise<void>;
 
 /**
  * Checks one operation of `consumer` before it runs; throws the GraphQLError that refuses it whole.

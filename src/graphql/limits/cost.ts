@@ -1,5 +1,6 @@
-import { GraphQLError, visit, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import { getVariableValues, GraphQLError, visit, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
+import { expandedSelections } from './node-count.js';
 
 /** Most fields evaluated once fragments are expanded; past it the document is refused unpriced. */
 export const MAX_QUERY_NODES = 10_000;
@@ -24,7 +25,12 @@ export type Pricing =
  * `quotes(symbols: [200 symbols]) { symbol price }` costs 600, and
  * `search(limit: 100) { company { financials(limit: 40) { revenue } } }` 100 × (1 + 1 + 40 × 2) + …
  */
-export function priceOperation(schema: GraphQLSchema, document: DocumentNode, operationName: string | undefined, variables: Readonly<Record<string, unknown>>): Pricing {
+export function priceOperation(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Readonly<Record<string, unknown>>): Pricing {
+  // Counted first, linearly: the library would expand the fragments up to MAX_QUERY_NODES steps.
+  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables, { maxErrors: 1 });
+  const nodes = coerced.errors ? undefined : expandedSelections(schema, document, operation, coerced.coerced);
+  if (nodes !== undefined && nodes >= MAX_QUERY_NODES) return { kind: 'too-many-nodes' };
+  const operationName = operation.name?.value;
   let longestSymbols: { field: string; count: number } | undefined;
   const estimator: ComplexityEstimator = ({ type, field, args, childComplexity }) => {
     if (field.name.startsWith('__') || type.name.startsWith('__')) return 0;
@@ -82,7 +88,7 @@ export class PriceCache {
     const key = entry.variables.length === 0 ? '' : JSON.stringify(entry.variables.map((name) => priceRelevant(variables[name])));
     const known = entry.prices.get(key);
     if (known) return known;
-    const pricing = priceOperation(this.schema, document, operation.name?.value, variables);
+    const pricing = priceOperation(this.schema, document, operation, variables);
     if (pricing.kind === 'bad-variables') return pricing;
     if (entry.prices.size >= CACHE_PER_OPERATION) entry.prices.clear();
     entry.prices.set(key, pricing);

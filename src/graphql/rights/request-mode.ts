@@ -1,4 +1,4 @@
-import type { ApolloServerPlugin } from '@apollo/server';
+import type { GraphQLRequestContextDidResolveOperation } from '@apollo/server';
 import { GraphQLError, Kind, type FragmentDefinitionNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { ErrorCode, type Consumer } from '../../domain/index.js';
 import type { GraphQLContext } from '../context.js';
@@ -35,20 +35,20 @@ export function operationRefusal(
   });
 }
 
-/** The Apollo Server side of RIGHTS_DENIAL=request (graphql-ws subscriptions: see enforceRights). */
-export function rejectForbiddenOperations(onDenied?: (denial: Denial) => void): ApolloServerPlugin<GraphQLContext> {
-  return {
-    async requestDidStart() {
-      return {
-        async didResolveOperation({ schema, document, operation, request, contextValue }) {
-          if (!operation) return;
-          const fragments = Object.fromEntries(
-            document.definitions.filter((definition): definition is FragmentDefinitionNode => definition.kind === Kind.FRAGMENT_DEFINITION).map((fragment) => [fragment.name.value, fragment]),
-          );
-          const refusal = operationRefusal(schema, operation, fragments, request.variables ?? {}, contextValue.consumer, onDenied);
-          if (refusal) throw refusal;
-        },
-      };
-    },
+/**
+ * The Apollo Server side of RIGHTS_DENIAL=request (graphql-ws subscriptions: see enforceRights): a
+ * check the limits plugin runs once every limit has passed, so a document the limits refuse is
+ * never walked here (Apollo runs plugins' `didResolveOperation` side by side, so as a plugin of its
+ * own this walk ran even while the limit refused the request).
+ */
+export function forbiddenOperationCheck(onDenied?: (denial: Denial) => void): (request: GraphQLRequestContextDidResolveOperation<GraphQLContext>) => void {
+  return ({ schema, document, operation, request, contextValue }) => {
+    if (!operation) return;
+    const fragments: Record<string, FragmentDefinitionNode> = Object.create(null) as Record<string, FragmentDefinitionNode>;
+    for (const definition of document.definitions) {
+      if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[definition.name.value] = definition;
+    }
+    const refusal = operationRefusal(schema, operation, fragments, request.variables ?? {}, contextValue.consumer, onDenied);
+    if (refusal) throw refusal;
   };
 }
