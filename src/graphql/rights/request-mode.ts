@@ -1,5 +1,5 @@
 import type { GraphQLRequestContextDidResolveOperation } from '@apollo/server';
-import { GraphQLError, Kind, type FragmentDefinitionNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import { getVariableValues, GraphQLError, Kind, type FragmentDefinitionNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { ErrorCode, type Consumer } from '../../domain/index.js';
 import type { GraphQLContext } from '../context.js';
 import type { Denial } from './enforce.js';
@@ -40,15 +40,21 @@ export function operationRefusal(
  * check the limits plugin runs once every limit has passed, so a document the limits refuse is
  * never walked here (Apollo runs plugins' `didResolveOperation` side by side, so as a plugin of its
  * own this walk ran even while the limit refused the request).
+ *
+ * @skip/@include are read with the variables coerced as execution will see them: a variable left
+ * out takes its default (`$show: Boolean = true`), which the raw request lacks. Variables that do
+ * not coerce are left to execution, which refuses them (BAD_USER_INPUT) before any field runs.
  */
 export function forbiddenOperationCheck(onDenied?: (denial: Denial) => void): (request: GraphQLRequestContextDidResolveOperation<GraphQLContext>) => void {
   return ({ schema, document, operation, request, contextValue }) => {
     if (!operation) return;
+    const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {}, { maxErrors: 1 });
+    if (coerced.errors) return;
     const fragments: Record<string, FragmentDefinitionNode> = Object.create(null) as Record<string, FragmentDefinitionNode>;
     for (const definition of document.definitions) {
       if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[definition.name.value] = definition;
     }
-    const refusal = operationRefusal(schema, operation, fragments, request.variables ?? {}, contextValue.consumer, onDenied);
+    const refusal = operationRefusal(schema, operation, fragments, coerced.coerced, contextValue.consumer, onDenied);
     if (refusal) throw refusal;
   };
 }
