@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
-import { readBody } from './body.js';
+import { checkVariables, readBody, requestVariables } from './body.js';
 
 /**
  * The thin node:http integration of Apollo Server (no Express): on this machine it serves about
@@ -17,6 +17,8 @@ export function apolloHandler<TContext extends BaseContext>(
       if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
     }
     const body = request.method === 'POST' ? await readBody(request, options.maxBodyBytes) : undefined;
+    // Bounded before Apollo and every plugin get them (see MAX_VARIABLE_DEPTH).
+    checkVariables(requestVariables(request.method, body, url.searchParams));
     const result = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: request.method ?? 'GET', headers, search: url.search, body },
       context,

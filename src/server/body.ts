@@ -73,3 +73,50 @@ function isJson(contentType: string | undefined): boolean {
   const mediaType = contentType.split(';')[0]?.trim().toLowerCase() ?? '';
   return mediaType === 'application/json' || mediaType.endsWith('+json');
 }
+
+/**
+ * Deepest nesting of a request's `variables` (`{"symbols": ["AAPL"]}` is 2). Checked as the body
+ * is read, before anything walks them: the response cache's key (JSON.stringify) and the
+ * coercion of variables recurse, and 400,000 nested arrays overflowed the stack (a 500).
+ */
+export const MAX_VARIABLE_DEPTH = 32;
+/** Most values (objects, arrays and scalars alike) in a request's `variables`. */
+export const MAX_VARIABLE_VALUES = 10_000;
+
+/**
+ * Refuses (400 BAD_USER_INPUT, `extensions.limit`) variables nested deeper than MAX_VARIABLE_DEPTH
+ * or holding more than MAX_VARIABLE_VALUES values, whether used by the operation or not. Iterative,
+ * and it stops at the first excess, so checking costs at most MAX_VARIABLE_VALUES steps.
+ */
+export function checkVariables(variables: unknown): void {
+  const pending: Array<readonly [unknown, number]> = [[variables, 1]];
+  let values = 0;
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const [value, depth] = next;
+    values += 1;
+    if (values > MAX_VARIABLE_VALUES) {
+      throw new BodyError(400, `Variables hold more than ${MAX_VARIABLE_VALUES} values (maxVariableValues).`, { code: 'BAD_USER_INPUT', limit: 'maxVariableValues', max: MAX_VARIABLE_VALUES });
+    }
+    if (typeof value !== 'object' || value === null) continue;
+    if (depth > MAX_VARIABLE_DEPTH) {
+      throw new BodyError(400, `Variables are nested more than ${MAX_VARIABLE_DEPTH} levels deep (maxVariableDepth).`, { code: 'BAD_USER_INPUT', limit: 'maxVariableDepth', max: MAX_VARIABLE_DEPTH });
+    }
+    for (const child of Array.isArray(value) ? value : Object.values(value)) pending.push([child, depth + 1]);
+  }
+}
+
+/**
+ * The variables a GraphQL request over HTTP carries: the `variables` of a POST's JSON body, or of
+ * a GET's query string (JSON text there, which Apollo parses again; text that is not JSON is left
+ * for Apollo to refuse).
+ */
+export function requestVariables(method: string | undefined, body: unknown, search: URLSearchParams): unknown {
+  if (method === 'POST') return typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>)['variables'] : undefined;
+  const text = search.get('variables');
+  if (text === null) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}

@@ -42,6 +42,9 @@ export function responseCache(options: ResponseCacheOptions): ApolloServerPlugin
       let hit = false;
       const listener: GraphQLRequestListener<GraphQLContext> = {
         async responseForOperation(context) {
+          // No operation to run (an unknown operationName, several operations and none named):
+          // execution answers that with its 400, and there is nothing to look up.
+          if (!context.operation) return null;
           policy = cachePolicy(context.schema, context.document, context.operation);
           if (policy === undefined) return null;
           key = cacheKey(context);
