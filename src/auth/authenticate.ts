@@ -93,7 +93,7 @@ export async function createAuthenticator(settings: AuthSettings, options: { rea
   }
 
   return {
-    fromHeaders: (headers) => authenticate({ authorization: header(headers['authorization']), apiKey: header(headers['x-api-key']) }),
+    fromHeaders: async (headers) => authenticate({ authorization: header('Authorization', headers['authorization']), apiKey: header('X-API-Key', headers['x-api-key']) }),
     async fromConnectionParams(params) {
       const found: Record<string, unknown> = {};
       for (const [name, value] of Object.entries(params ?? {})) found[name.toLowerCase()] = value;
@@ -129,8 +129,15 @@ function unconfiguredMessages(settings: AuthSettings): { readonly noTokensMessag
   };
 }
 
-/** A header's value, with an empty one counted as absent (a proxy may send it empty). */
-function header(value: string | readonly string[] | undefined): string | undefined {
+/**
+ * A credential header's value, with an empty one counted as absent (a proxy may send it empty).
+ * Sent twice, it is refused like two credentials of different kinds: which one to believe is not
+ * the gateway's guess to make (node:http alone would keep the first Authorization silently).
+ */
+function header(name: string, value: string | readonly string[] | undefined): string | undefined {
+  if (typeof value !== 'string' && value !== undefined && value.length > 1) {
+    throw unauthenticated('malformed', `Send one ${name} header; the request has ${value.length}.`);
+  }
   return present(typeof value === 'string' ? value : value?.[0]);
 }
 

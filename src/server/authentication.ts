@@ -1,5 +1,12 @@
-import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import { ErrorCode, MarketError, type Consumer } from '../domain/index.js';
+
+/**
+ * Request headers with every value of each (node:http's `headersDistinct`). Its `headers` keeps
+ * only the first of two Authorization headers and joins two X-API-Keys, so a request carrying
+ * two credentials would pass as one.
+ */
+export type CredentialHeaders = Readonly<Record<string, string | readonly string[] | undefined>>;
 
 /** Who is asking, and until when (a token's expiry, ms since the epoch). */
 export interface AuthenticatedCaller {
@@ -13,7 +20,8 @@ export interface AuthenticatedCaller {
  * missing credentials, anything else when they could not be checked.
  */
 export interface RequestAuthenticator {
-  fromHeaders(headers: IncomingHttpHeaders): Promise<AuthenticatedCaller>;
+  /** Pass node:http's `headersDistinct`: a credential sent twice must be refused, not reduced to its first. */
+  fromHeaders(headers: CredentialHeaders): Promise<AuthenticatedCaller>;
   fromConnectionParams(params: Readonly<Record<string, unknown>> | undefined): Promise<AuthenticatedCaller>;
 }
 

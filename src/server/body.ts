@@ -12,6 +12,21 @@ export class BodyError extends Error {
   }
 }
 
+/**
+ * The connection failed while the body was arriving: the client went away (closed its tab, timed
+ * out, dropped off the network). Its doing, not the gateway's: logged without alarm, and there
+ * is nobody left to answer.
+ */
+export class ClientGoneError extends Error {
+  /** What Node said of the connection (`aborted`, ECONNRESET). */
+  readonly reason: string;
+
+  constructor(cause: Error) {
+    super(`the client went away before its request body was complete (${cause.message})`, { cause });
+    this.reason = cause.message;
+  }
+}
+
 /** 413: the body is larger than the limit (LIMIT_MAX_BODY_BYTES), which the error names. */
 function tooLarge(maxBytes: number): BodyError {
   return new BodyError(413, `Request body exceeds ${maxBytes} bytes (maxBodyBytes).`, { code: 'BAD_USER_INPUT', limit: 'maxBodyBytes', max: maxBytes });
@@ -50,9 +65,11 @@ export async function readBody(request: IncomingMessage, maxBytes: number): Prom
       stopListening();
       resolve(Buffer.concat(parts, size).toString('utf8'));
     };
+    // A request stream fails only with its connection (parse errors go to the server's
+    // 'clientError'): Node reports a client that drops mid-body as ECONNRESET "aborted".
     const onError = (error: Error): void => {
       stopListening();
-      reject(error);
+      reject(new ClientGoneError(error));
     };
     const stopListening = (): void => {
       request.off('data', onData).off('end', onEnd).off('error', onError);

@@ -11,7 +11,7 @@ import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import { apolloHandler } from './apollo-http.js';
 import { sendAuthFailure, type RequestAuthenticator } from './authentication.js';
-import { BodyError } from './body.js';
+import { BodyError, ClientGoneError } from './body.js';
 import { clientAddress } from './client-address.js';
 import { CorsPolicy } from './cors.js';
 import { sendHealth, sendJson, sendReadiness, type Lifecycle, type ReadinessDetail } from './health.js';
@@ -169,6 +169,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         sendJson(response, error.status, { errors: [{ message: error.message, extensions: error.extensions }] });
         return;
       }
+      if (error instanceof ClientGoneError) {
+        logger.info({ url: request.url, reason: error.reason }, 'client went away before its request body was complete');
+        response.destroy();
+        return;
+      }
       logger.error({ err: error, url: request.url }, 'request failed');
       if (!response.headersSent) sendJson(response, 500, { errors: [{ message: 'Internal error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
       else response.destroy();
@@ -186,7 +191,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         if (request.method === 'GET' && pages.answerGet(request, response, url)) return;
         let consumer: Consumer;
         try {
-          ({ consumer } = await options.authenticator.fromHeaders(request.headers));
+          ({ consumer } = await options.authenticator.fromHeaders(request.headersDistinct));
         } catch (error) {
           if (!(error instanceof MarketError)) throw error;
           countRefusal({ ...error.details, code: error.code });

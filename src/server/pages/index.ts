@@ -69,7 +69,7 @@ export class BrowserPages {
   private async mayIntrospect(request: IncomingMessage): Promise<boolean> {
     if (this.options.introspection) return true;
     try {
-      const { consumer } = await this.options.authenticator.fromHeaders(request.headers);
+      const { consumer } = await this.options.authenticator.fromHeaders(request.headersDistinct);
       return this.options.introspectionProfiles.has(consumer.profile);
     } catch (error) {
       // Credentials that prove nothing show no schema; the page itself is no secret.
