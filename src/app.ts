@@ -167,6 +167,7 @@ export async function createApp(config: Config, options: { readonly logger?: Log
         shutdownGraceMs: config.server.shutdownGraceMs,
         trustedProxyHops: config.server.trustedProxyHops,
         corsOrigins: config.server.corsOrigins,
+        publicOrigin: config.server.publicOrigin,
         maxBodyBytes: config.limits.maxBodyBytes,
         limits: limits.server,
         // Persisted queries and whole responses in the same cache tiers as market data.

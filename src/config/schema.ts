@@ -4,7 +4,7 @@ import { DEFAULT_QUOTAS, parseQuota, type QuotaSetting } from './quota.js';
 import { boolean, delayList, integer, keyList } from './fields.js';
 import { envPrefix, providerEnv, REMOTE_PROVIDERS, type RemoteProviderId } from './providers.js';
 import { redisKeyEnv, redisKeys, type RedisKeys } from './redis.js';
-import { DEVELOPMENT_ORIGINS, originEntryProblem } from './cors.js';
+import { DEVELOPMENT_ORIGINS, originEntryProblem, publicOrigin, publicOriginProblem } from './cors.js';
 import { MAX_SYMBOLS_PER_LIST, perProfile, profileLimits, profileList, type LimitSettings } from './limits.js';
 import { anonymousProfile, anonymousProfileSetting, apiKeysSetting, DEFAULT_PROFILES, JWT_SECRET_MIN_LENGTH, jwksSetting, profilesSetting, type AuthSettings } from './auth.js';
 
@@ -41,6 +41,20 @@ export const EnvSchema = z.object({
         if (problem) context.issues.push({ code: 'custom', message: problem, input: context.value });
       }
     })
+    .optional(),
+  /**
+   * The gateway's own origin as browsers reach it (`https://api.example.com`). When set, a page
+   * counts as same-origin (allowed over HTTP and WebSocket without a CORS_ORIGINS entry) only if
+   * its Origin is exactly this; unset, it is compared with the request's Host, which a
+   * DNS-rebinding page controls.
+   */
+  PUBLIC_ORIGIN: z
+    .string()
+    .check((context) => {
+      const problem = publicOriginProblem(context.value);
+      if (problem) context.issues.push({ code: 'custom', message: problem, input: context.value });
+    })
+    .transform(publicOrigin)
     .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Shared cache, quotas and fan-out across instances; without it everything stays in process. */
@@ -207,6 +221,8 @@ export interface Config {
     readonly trustedProxyHops: number;
     /** CORS_ORIGINS, or its default for the environment (src/server/cors.ts). */
     readonly corsOrigins: readonly string[];
+    /** PUBLIC_ORIGIN, normalised; absent: same-origin pages are told by the Host they sent. */
+    readonly publicOrigin: string | undefined;
   };
   readonly log: { readonly level: Env['LOG_LEVEL'] };
   /** SIMULATED_NOW as epoch ms: where the market-data clock starts (src/domain/clock.ts); undefined = system clock. */
@@ -361,6 +377,7 @@ export function toConfig(env: Env): Config {
       production,
       trustedProxyHops: env.TRUST_PROXY_HOPS,
       corsOrigins: env.CORS_ORIGINS ?? (production ? [] : DEVELOPMENT_ORIGINS),
+      publicOrigin: env.PUBLIC_ORIGIN,
     },
     log: { level: env.LOG_LEVEL },
     limits: {

@@ -8,8 +8,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
  *
  * An entry is `*` (any origin), an exact origin (`https://app.example.com`), or an origin with a
  * `*` for the leftmost host label or for the port (`https://*.example.com`, `http://localhost:*`).
- * A page on the gateway's own origin is always allowed: the host it sent the request to, which
- * behind `trustedProxyHops` proxies (TRUST_PROXY_HOPS) is the one they forwarded in X-Forwarded-Host.
+ * A page on the gateway's own origin is always allowed. With `publicOrigin` (PUBLIC_ORIGIN) that
+ * is exactly the origin configured, and nothing the request says about itself. Without it, it is
+ * the host the request was sent to, which behind `trustedProxyHops` proxies (TRUST_PROXY_HOPS) is
+ * the one they forwarded in X-Forwarded-Host; but a DNS-rebinding page (attacker.example, its name
+ * pointed at the gateway's address after the page loaded) sends Host: attacker.example with Origin
+ * http://attacker.example, which then counts as the gateway's own. This matters most for
+ * WebSocket upgrades, where browsers apply no CORS and this check is the only one.
  */
 export class CorsPolicy {
   private readonly any: boolean;
@@ -18,6 +23,8 @@ export class CorsPolicy {
   constructor(
     origins: readonly string[],
     private readonly trustedProxyHops = 0,
+    /** The gateway's own origin as browsers reach it (`https://api.example.com`), already normalised. */
+    private readonly publicOrigin?: string,
   ) {
     this.any = origins.includes('*');
     this.patterns = origins.filter((origin) => origin !== '*').map(originPattern);
@@ -27,8 +34,12 @@ export class CorsPolicy {
   allows(request: IncomingMessage): boolean {
     const origin = request.headers.origin;
     if (origin === undefined || this.any) return true;
-    const host = this.hostOf(request);
-    if (host !== undefined && sameHost(origin, host)) return true;
+    if (this.publicOrigin !== undefined) {
+      if (serialized(origin) === this.publicOrigin) return true;
+    } else {
+      const host = this.hostOf(request);
+      if (host !== undefined && sameHost(origin, host)) return true;
+    }
     return this.patterns.some((pattern) => pattern.test(origin.toLowerCase()));
   }
 
@@ -107,5 +118,14 @@ function sameHost(origin: string, host: string): boolean {
     return new URL(origin).host === host.toLowerCase();
   } catch {
     return false;
+  }
+}
+
+/** An Origin as the URL standard serialises it (lower-case host, no default port), or undefined. */
+function serialized(origin: string): string | undefined {
+  try {
+    return new URL(origin).origin;
+  } catch {
+    return undefined;
   }
 }

@@ -49,6 +49,8 @@ export interface ServerOptions {
   readonly trustedProxyHops: number;
   /** Browser origins allowed to call /graphql, over HTTP and WebSocket (CORS_ORIGINS; src/server/cors.ts). */
   readonly corsOrigins: readonly string[];
+  /** The gateway's own origin (PUBLIC_ORIGIN): when set, the only origin same-origin checks accept. */
+  readonly publicOrigin?: string | undefined;
   readonly maxBodyBytes: number;
   readonly readiness: () => ReadinessDetail;
   readonly logger: Logger;
@@ -86,7 +88,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const { logger, metrics } = options;
   let lifecycle: Lifecycle = 'starting';
   const httpServer = createServer();
-  const cors = new CorsPolicy(options.corsOrigins, options.trustedProxyHops);
+  const cors = new CorsPolicy(options.corsOrigins, options.trustedProxyHops, options.publicOrigin);
   const formatForClient = createErrorFormatter((error) => logger.error({ err: error }, 'unexpected error in a GraphQL operation'));
   // Every error a client sees passes here (HTTP and graphql-ws), so refusals are counted once, where they leave.
   const countRefusal = (extensions: GraphQLFormattedError['extensions']): void => {
