@@ -6,13 +6,14 @@ import type { HttpAnswer } from './requests.js';
  * What every answer must be, whatever was asked: below 500, and any error a client can act on
  * (`extensions.code`). The time bounds are generous on purpose: this 2-core machine is shared, so
  * they sit far above a normal answer (a few ms to tens of ms) and only catch pathologies such as
- * the issue's 10 s fragment walk.
+ * the issue's 10 s fragment walk (with /healthz waiting 8.8 s). Runs under load from other test
+ * files measured worst answers near 0.6 s and /healthz near 0.8 s, hence these margins.
  */
 
 /** Longest acceptable answer to one fuzz request. */
-export const ANSWER_BOUND_MS = 2_500;
+export const ANSWER_BOUND_MS = 3_000;
 /** Longest acceptable /healthz answer while the fuzzer runs. */
-export const HEALTH_BOUND_MS = 1_000;
+export const HEALTH_BOUND_MS = 1_500;
 
 interface GraphQLErrorLike {
   readonly message?: unknown;

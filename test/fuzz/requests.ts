@@ -79,19 +79,27 @@ export function headers(credentials: Credentials): fc.Arbitrary<Record<string, s
     { weight: 2, arbitrary: fc.constantFrom('application/json; charset=utf-8', 'application/graphql-response+json', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/graphql', 'application/json; charset=latin1', '') },
     { weight: 1, arbitrary: headerText },
   );
+  // Mostly one credential or none, so most runs get past authentication to the document; the rest
+  // send garbage, forgeries and two credentials at once.
+  const credential = fc.oneof(
+    { weight: 3, arbitrary: fc.constant({}) },
+    { weight: 3, arbitrary: fc.constantFrom(...credentials.validTokens).map((value) => ({ authorization: `Bearer ${value}` })) },
+    { weight: 2, arbitrary: fc.constantFrom(...credentials.apiKeys.slice(0, -1)).map((value) => ({ 'x-api-key': value })) },
+    { weight: 3, arbitrary: fc.record({ authorization, 'x-api-key': apiKey }, { requiredKeys: [] }) },
+  );
+  const rest = fc.record(
+    {
+      'content-type': contentType,
+      accept: fc.oneof({ weight: 6, arbitrary: fc.constantFrom('application/json', 'application/graphql-response+json', '*/*') }, { weight: 1, arbitrary: fc.constantFrom('text/html', 'text/event-stream', 'multipart/mixed', 'image/png') }),
+      origin: fc.constantFrom('https://evil.example', 'null'),
+    },
+    { requiredKeys: ['content-type', 'accept'] },
+  );
+  // GET needs the CSRF preflight header; leaving it out now and then checks the refusal has a code.
+  const preflight = fc.constantFrom<Record<string, string>>({ 'apollo-require-preflight': 'true' }, { 'apollo-require-preflight': 'true' }, { 'apollo-require-preflight': 'true' }, {});
   return fc
-    .record(
-      {
-        authorization,
-        'x-api-key': apiKey,
-        'content-type': contentType,
-        accept: fc.constantFrom('application/json', 'application/graphql-response+json', 'text/html', '*/*', 'text/event-stream', 'multipart/mixed'),
-        'apollo-require-preflight': fc.constant('true'),
-        origin: fc.constantFrom('https://evil.example', 'null'),
-      },
-      { requiredKeys: [] },
-    )
-    .map((record) => Object.fromEntries(Object.entries(record).filter((entry): entry is [string, string | string[]] => entry[1] !== undefined)));
+    .tuple(credential, rest, preflight)
+    .map((parts) => Object.fromEntries(parts.flatMap((part) => Object.entries(part)).filter((entry): entry is [string, string | string[]] => entry[1] !== undefined)));
 }
 
 /** One HTTP request of the fuzzer, as data (so fast-check can print and shrink it). */
