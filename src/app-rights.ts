@@ -7,7 +7,7 @@ import type { MarketService, ProviderCallEvent } from './market/service.js';
 import { AuditTrail, auditScope } from './observability/audit.js';
 import type { Logger } from './observability/logger.js';
 import type { ProviderAdapter } from './providers/adapter.js';
-import type { Clock, Quote } from './domain/index.js';
+import type { Clock, MarketError, Quote } from './domain/index.js';
 import type { ServerOptions } from './server/http-server.js';
 import type { RefusalListener } from './server/refusal-audit-plugin.js';
 
@@ -38,6 +38,8 @@ export function createAppRights(
   reportProviderCall: (event: ProviderCallEvent) => void,
   /** "Now" for market data: delayed quotes are priced as of now − 15 min on it. */
   now: Clock,
+  /** Asked before delayed quotes price the past, as the market service asks before a provider call (app-limits.ts). */
+  refuseProviderCall?: () => Promise<MarketError | undefined>,
 ): AppRights {
   const redis = config.redisUrl ? connectLazily(config.redisUrl) : undefined;
   const audit = new AuditTrail({ logger, ...(redis ? { redis } : {}), streamKey: config.audit.streamKey, maxEntries: config.audit.maxEntries });
@@ -46,6 +48,9 @@ export function createAppRights(
   const delayedQuotes = new DelayedQuotes({
     current: (symbols) => market().getQuotes(symbols),
     now,
+    // A price of the past is reused as long as a current quote is cached, and, like one, costs no call meanwhile.
+    reuseMs: config.cache.ttlMs.quote,
+    ...(refuseProviderCall ? { refuseCall: refuseProviderCall } : {}),
     ...(lead && quoteAt
       ? { quoteAt, onPriced: ({ items, durationMs }) => reportProviderCall({ provider: lead.id, capability: 'quote', items, durationMs, outcome: 'ok' }) }
       : {}),

@@ -117,7 +117,7 @@ export async function createApp(config: Config, options: { readonly logger?: Log
   // Abuse limits and per-consumer budgets; provider calls are charged to the consumer that made them.
   const limits = createAppLimits(config.limits, { url: config.redisUrl, prefix: config.redisKeys.throttle }, logger);
   // Audit trail, rights reporting and delayed quotes; provider calls are recorded for the consumer that made them.
-  const rights = createAppRights(config, logger, adapters, () => market, (event) => reportProviderCall(event), clock);
+  const rights = createAppRights(config, logger, adapters, () => market, (event) => reportProviderCall(event), clock, () => limits.refuseProviderCall());
   /** Every provider call, the market service's and delayed quotes' own: throttle, audit, metrics, health. */
   const reportProviderCall = (event: ProviderCallEvent): void => {
     limits.onProviderCall();
@@ -135,6 +135,8 @@ export async function createApp(config: Config, options: { readonly logger?: Log
     batchConcurrency: (provider) => (provider === 'simulated' ? config.resilience : config.remote[provider].policy).batchConcurrency,
     onStaleServed: ({ kind }) => metrics.staleServed.inc({ kind }),
     onProviderCall: (event) => reportProviderCall(event),
+    // A spent provider-call budget refuses the reads that would call a provider, not the cached ones.
+    refuseProviderCall: () => limits.refuseProviderCall(),
     onCacheError: (error) => logger.warn({ err: error }, 'cache write failed'),
     refreshes: deadLetters,
   });

@@ -1,3 +1,4 @@
+import { AsyncResource } from 'node:async_hooks';
 import {
   ErrorCode,
   MarketError,
@@ -96,6 +97,12 @@ export interface MarketServiceOptions {
   readonly onCoalesced?: (event: { readonly scope: 'process' | 'cluster'; readonly kind: CacheKind }) => void;
   /** Chunks of one batch in flight at once, by provider (default 4); the provider's bulkhead bounds all its calls. */
   readonly batchConcurrency?: (provider: ProviderId) => number;
+  /**
+   * Asked before a client's read calls a provider (a miss no running fetch can answer), never for
+   * a cache hit or a background refresh: an error refuses the call, and each such read answers it
+   * (a consumer's spent provider-call budget) while the reads the cache answered are served.
+   */
+  readonly refuseProviderCall?: () => Promise<MarketError | undefined>;
 }
 
 const DEFAULT_CHAIN_BUDGET_MS = 3_000;
@@ -109,6 +116,13 @@ export class MarketService {
   private readonly flights = new SingleFlight<unknown>();
   private readonly revalidations = new Revalidations();
   private readonly chainBudgetMs: number;
+  /**
+   * The async context the service was built in, outside any request. Background work (a refresh
+   * of a read inside the revalidation window, a dead-letter retry) runs in it: started from a
+   * request, it would otherwise inherit that request's async-local state, and its provider calls
+   * would be charged to, and audited for, the consumer who happened to read the key.
+   */
+  private readonly outsideRequests = new AsyncResource('MarketServiceBackground');
 
   constructor(private readonly options: MarketServiceOptions) {
     this.chainBudgetMs = options.chainBudgetMs ?? DEFAULT_CHAIN_BUDGET_MS;
@@ -201,12 +215,25 @@ export class MarketService {
     });
 
     if (misses.length > 0) {
-      const fetched = await this.fetchMisses<T>(capability, misses);
-      misses.forEach((symbol, position) => {
+      const refusal = await this.callRefusal(misses.map((symbol) => `${capability}:${symbol}`));
+      // Refused: a miss that joins a fetch already running still costs no call.
+      const fetchable = refusal ? misses.filter((symbol) => this.flights.join(`${capability}:${symbol}`) !== undefined) : misses;
+      if (refusal) {
+        const joined = new Set(fetchable);
+        for (const symbol of misses) if (!joined.has(symbol)) for (const index of wanted.get(symbol) ?? []) answers[index] = refusal;
+      }
+      const fetched = await this.fetchMisses<T>(capability, fetchable);
+      fetchable.forEach((symbol, position) => {
         for (const index of wanted.get(symbol) ?? []) answers[index] = (fetched[position] as Settled<T>).answer;
       });
     }
     return answers;
+  }
+
+  /** Why the provider calls these flights would need are refused; nothing when each can join one running. */
+  private async callRefusal(flightKeys: readonly string[]): Promise<MarketError | undefined> {
+    if (!this.options.refuseProviderCall || flightKeys.every((key) => this.flights.join(key) !== undefined)) return undefined;
+    return this.options.refuseProviderCall();
   }
 
   /**
@@ -307,6 +334,8 @@ export class MarketService {
     const cached = this.fromCache(capability, key, query, found, background);
     if (cached) return cached;
     const flightKey = `${capability}:${key}`;
+    const refusal = background ? undefined : await this.callRefusal([flightKey]);
+    if (refusal && !this.flights.join(flightKey)) return { answer: refusal };
     if (this.flights.join(flightKey)) this.options.onCoalesced?.({ scope: 'process', kind: capability });
     return this.flights.run(flightKey, async (): Promise<Settled<T>> => {
       const settled = await this.acrossCluster<T>(capability, [key], () => query, background, async () =>
@@ -386,7 +415,7 @@ export class MarketService {
     if (found.state === 'fresh') return { answer: noteFetchedAt(found.value, kind, found.storedAt) };
     if (background) return undefined;
     const failed = this.revalidations.failedFor(kind, key, found.storedAt);
-    this.revalidations.start(kind, key, found.storedAt, () => this.refreshInBackground(kind, key, query));
+    this.revalidations.start(kind, key, found.storedAt, () => this.outsideRequests.runInAsyncScope(() => this.refreshInBackground(kind, key, query)));
     // Noted like a fresh hit, so the response cache sees it is past its freshness and keeps it not at all.
     if (!failed) return { answer: noteFetchedAt(found.value, kind, found.storedAt) };
     this.options.onStaleServed?.({ kind, key });
@@ -441,7 +470,8 @@ export class MarketService {
   /** The refresh is the first provider's to owe: the one asked first, whose failure it is. */
   private scheduleRefresh(kind: CacheKind, key: string, query: unknown, error: unknown): void {
     const provider = this.options.refreshes && this.options.registry.chain(kind)[0]?.id;
-    if (provider) this.options.refreshes?.schedule({ provider, capability: kind, key, query, error: error ?? noProvider(kind) });
+    // Its retries run on timers: outside the request, or they would be charged to its consumer.
+    if (provider) this.outsideRequests.runInAsyncScope(() => this.options.refreshes?.schedule({ provider, capability: kind, key, query, error: error ?? noProvider(kind) }));
   }
 
   /** A cache that cannot store is a slower gateway, not a failed request. */

@@ -37,7 +37,10 @@ export interface RequestWindow {
 export type Admission =
   | { readonly admitted: true; readonly requests: RequestWindow }
   /** `budget` names the window that is spent; `retryAfterMs`, when it resets. */
-  | { readonly admitted: false; readonly budget: 'requests' | 'providerCalls'; readonly limit: number; readonly retryAfterMs: number };
+  | { readonly admitted: false; readonly budget: 'requests'; readonly limit: number; readonly retryAfterMs: number };
+
+/** Whether a consumer may make one more provider call now; when not, its limit and when the window resets. */
+export type CallAdmission = { readonly allowed: true } | { readonly allowed: false; readonly limit: number; readonly retryAfterMs: number };
 
 export interface ConsumerThrottleOptions {
   readonly budgets: (profile: string) => ThrottleBudgets;
@@ -70,11 +73,12 @@ function untilReset(resetAt: number, now: number, least: number): number {
  * because Redis does), under `mg:throttle:<budget>:<profile>:<budget holder>:minute`: the profile is
  * part of the key, so a profile's new number starts a fresh count.
  *
- * `admit` is asked once per operation before it runs: it spends one request and checks, without
- * spending, that the consumer's provider calls are not spent. Provider calls are charged as they
- * happen (`chargeProviderCall`), since only then is it known that a call was made (a cache hit
- * or a joined in-flight call costs none): an operation may overshoot by the calls it makes itself,
- * which its cost budget bounds, and the next one is refused until the window resets.
+ * `admit` is asked once per operation before it runs and spends one request. Provider calls are
+ * checked where one would be made (`providerCallAllowed`, asked by the market service for a cache
+ * miss, never for a hit: a spent budget refuses the fields that need a provider, not the request)
+ * and charged as they happen (`chargeProviderCall`), since only then is it known that a call was
+ * made (a joined in-flight call costs none): an operation may overshoot by the calls it starts
+ * at once, which its cost budget bounds.
  */
 export class ConsumerThrottle {
   private readonly counters = new Map<string, WindowCounter>();
@@ -93,17 +97,21 @@ export class ConsumerThrottle {
   async admit(consumer: ThrottledConsumer): Promise<Admission> {
     const budgets = this.options.budgets(consumer.profile);
     const now = Date.now();
-    // Both at once (one round trip's wait with Redis). Zero points: reads the provider-call window
-    // (and its reset) without spending it.
-    const [request, calls] = await Promise.all([
-      this.counter('requests', consumer.profile, budgets.requestsPerMinute).consume(budgetHolder(consumer), 1),
-      this.counter('providerCalls', consumer.profile, budgets.providerCallsPerMinute).consume(budgetHolder(consumer), 0),
-    ]);
+    const request = await this.counter('requests', consumer.profile, budgets.requestsPerMinute).consume(budgetHolder(consumer), 1);
     if (!request.granted) return { admitted: false, budget: 'requests', limit: budgets.requestsPerMinute, retryAfterMs: untilReset(request.resetAt, now, 1) };
-    if (!calls.granted || calls.fits < 1) {
-      return { admitted: false, budget: 'providerCalls', limit: budgets.providerCallsPerMinute, retryAfterMs: untilReset(calls.resetAt, now, 1) };
-    }
     return { admitted: true, requests: { limit: budgets.requestsPerMinute, remaining: Math.max(0, request.fits), resetAfterMs: untilReset(request.resetAt, now, 0) } };
+  }
+
+  /**
+   * Whether `consumer` has a provider call left in this minute. Zero points: reads the window (and
+   * its reset) without spending it; the call, if made, is charged by `chargeProviderCall`.
+   */
+  async providerCallAllowed(consumer: ThrottledConsumer): Promise<CallAdmission> {
+    const budgets = this.options.budgets(consumer.profile);
+    const now = Date.now();
+    const calls = await this.counter('providerCalls', consumer.profile, budgets.providerCallsPerMinute).consume(budgetHolder(consumer), 0);
+    if (calls.granted && calls.fits >= 1) return { allowed: true };
+    return { allowed: false, limit: budgets.providerCallsPerMinute, retryAfterMs: untilReset(calls.resetAt, now, 1) };
   }
 
   /** One provider call made for `consumer`; never throws, never makes the caller wait. */

@@ -41,10 +41,12 @@ export function refusalOf(extensions: GraphQLFormattedError['extensions']): Refu
 /**
  * The refusal of a whole request by an abuse limit or a spent budget, among the errors a client is
  * sent; what the audit trail records as REFUSED. A field denied for want of a right is not one (it
- * is recorded as a denial where it is decided), nor are credentials refused before a consumer is known.
+ * is recorded as a denial where it is decided), nor are credentials refused before a consumer is known,
+ * nor a field refused for a spent provider-call budget (an error at a path: the rest answered).
  */
 export function wholeRequestRefusal(errors: readonly GraphQLFormattedError[] | undefined): Refusal | undefined {
   for (const error of errors ?? []) {
+    if (error.path !== undefined) continue;
     const refusal = refusalOf(error.extensions);
     if (refusal && refusal.code !== 'FORBIDDEN' && refusal.code !== 'UNAUTHENTICATED') return refusal;
   }

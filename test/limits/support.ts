@@ -5,7 +5,7 @@ export interface Answer {
   readonly status: number;
   readonly headers: Headers;
   readonly data?: Record<string, unknown> | null;
-  readonly errors?: ReadonlyArray<{ readonly message: string; readonly extensions?: Record<string, unknown> }>;
+  readonly errors?: ReadonlyArray<{ readonly message: string; readonly path?: ReadonlyArray<string | number>; readonly extensions?: Record<string, unknown> }>;
 }
 
 /** POSTs a raw document (these tests send documents built to break limits, not codegen ones). */

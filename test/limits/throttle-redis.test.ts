@@ -45,14 +45,16 @@ describe('consumer budgets shared through Redis', () => {
     expect(await admin.get(`${prefix}:requests:pro:acme:minute`)).toBe('20');
   });
 
-  it('refuses on one instance once provider calls charged on the other spend the budget', async () => {
+  it('refuses provider calls on one instance once calls charged on the other spend the budget, and still admits requests', async () => {
     const [one, two] = [instance(), instance()];
     expect(await two.admit(consumer)).toMatchObject({ admitted: true, requests: { limit: 4, remaining: 3 } });
     // The window is shared: the other instance sees what this one spent.
     expect(await one.admit(consumer)).toMatchObject({ admitted: true, requests: { remaining: 2 } });
     for (let call = 0; call < 3; call++) one.chargeProviderCall(consumer);
     await expect.poll(() => admin.get(`${prefix}:providerCalls:pro:acme:minute`), { timeout: 5_000, interval: 10 }).toBe('3');
-    expect(await two.admit(consumer)).toMatchObject({ admitted: false, budget: 'providerCalls', limit: 3 });
+    expect(await two.providerCallAllowed(consumer)).toMatchObject({ allowed: false, limit: 3 });
+    // A spent provider-call budget refuses calls where they would be made, not the request (cache hits still answer).
+    expect(await two.admit(consumer)).toMatchObject({ admitted: true });
   });
 });
 

@@ -4,8 +4,9 @@ import { apiKeyEntry, post, providerCalls } from './support.js';
 
 /**
  * Per-consumer throttling on a spawned gateway: requests per minute and provider calls per
- * minute, each by the consumer's profile. A spent budget refuses the whole request with 429,
- * Retry-After and RATE_LIMITED (extensions.retryAfter); other consumers are not affected.
+ * minute, each by the consumer's profile. A spent request budget refuses the whole request with
+ * 429, Retry-After and RATE_LIMITED (extensions.retryAfter); a spent provider-call budget refuses
+ * only the reads that would call a provider. Other consumers are not affected.
  */
 
 const KEYS = {
@@ -72,7 +73,7 @@ describe('requests per minute', () => {
 });
 
 describe('provider calls per minute', () => {
-  it('refuses a consumer whose operations made its 2 provider calls, before any further call', async () => {
+  it('once a consumer made its 2 provider calls, refuses only the reads that would call a provider: null with RATE_LIMITED at their path', async () => {
     const basic = { 'x-api-key': KEYS.basic };
     // Company profiles: the basic profile reads them from the provider (its quotes are delayed ones).
     const COMPANY = 'query C($s: String!) { company(symbol: $s) { symbol } }';
@@ -82,14 +83,22 @@ describe('provider calls per minute', () => {
     expect((await post(gateway.url, COMPANY, { s: second }, basic)).status).toBe(200);
     expect(await providerCalls(gateway.origin)).toBe(start + 2);
 
-    const refused = await post(gateway.url, COMPANY, { s: third }, basic);
-    expect(refused.status).toBe(429);
-    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED', budget: 'providerCalls', limit: 2 });
-    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    // Spent. One request, two reads: the cached one is answered, the one a provider would have to answer is refused.
+    const BOTH = 'query B($a: String!, $b: String!) { cached: company(symbol: $a) { symbol } uncached: company(symbol: $b) { symbol } }';
+    const mixed = await post(gateway.url, BOTH, { a: first, b: third }, basic);
+    expect(mixed.status).toBe(200);
+    expect(mixed.data).toEqual({ cached: { symbol: first }, uncached: null });
+    expect(mixed.errors?.map((error) => [error.path?.join('.'), error.extensions?.['code'], error.extensions?.['budget'], error.extensions?.['limit']])).toEqual([
+      ['uncached', 'RATE_LIMITED', 'providerCalls', 2],
+    ]);
+    const retryAfter = Number(mixed.errors?.[0]?.extensions?.['retryAfter']);
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(60);
     expect(await providerCalls(gateway.origin)).toBe(start + 2);
 
     // Another consumer's calls are its own: pro-b is not charged for basic-c's.
     const other = await post(gateway.url, COMPANY, { s: third }, { 'x-api-key': KEYS.proB });
     expect(other.status).toBe(200);
+    expect(other.data).toEqual({ company: { symbol: third } });
   });
 });
