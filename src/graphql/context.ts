@@ -13,6 +13,8 @@ export interface GraphQLContext {
   readonly market: MarketService;
   readonly providers: ProviderRegistry;
   readonly hub: QuoteHub;
+  /** Quotes at least 15 minutes old, for consumers without QUOTES_REALTIME (queries use `loaders.delayedQuote`; streams, this). */
+  readonly delayed: DelayedQuotes;
   /**
    * The answers of this request served stale, by response path; filled by the resolvers whose
    * result can come from the stale cache, read by the server for `extensions.stale`.
@@ -54,5 +56,6 @@ function delayedOf(dependencies: ContextDependencies): DelayedQuotes {
 
 export function createContext(dependencies: ContextDependencies, consumer: Consumer = ANONYMOUS_PUBLIC): GraphQLContext {
   const { delayedQuotes: _delayed, clock, ...rest } = dependencies;
-  return { ...rest, now: clock ?? systemClock, loaders: createLoaders(dependencies.market, delayedOf(dependencies)), stale: new StaleTracker(), consumer };
+  const delayed = delayedOf(dependencies);
+  return { ...rest, now: clock ?? systemClock, delayed, loaders: createLoaders(dependencies.market, delayed), stale: new StaleTracker(), consumer };
 }

@@ -53,8 +53,16 @@ export class QuoteHub {
    * symbol, no quote is ever older than one queued or served before it: a tick stamped earlier is
    * dropped, so a client never sees a price that the previous item already superseded. Ending the
    * iteration (`return()`, a `for await` break, a closed socket) releases the feeds.
+   *
+   * `view`, when given, is what this watcher sees of each live item (a delayed stream sees the
+   * quote of 15 minutes ago), or nothing; it applies before the rules above. `current` is given
+   * as the watcher sees it already.
    */
-  watch(symbols: readonly string[], current: ReadonlyMap<string, Quote> = new Map()): AsyncIterableIterator<StreamItem> {
+  watch(
+    symbols: readonly string[],
+    current: ReadonlyMap<string, Quote> = new Map(),
+    view?: (item: StreamItem) => StreamItem | undefined,
+  ): AsyncIterableIterator<StreamItem> {
     const source = this.options.source;
     if (!source) throw new MarketError(ErrorCode.PROVIDER_UNAVAILABLE, 'No enabled provider can stream live quotes.');
 
@@ -83,7 +91,13 @@ export class QuoteHub {
       if (quote) offer(symbol, quote);
     }
     let done = false;
-    const detachers = unique.map((symbol) => this.attach(source, symbol, (item) => offer(symbol, item)));
+    const seen = view
+      ? (symbol: string, item: StreamItem): void => {
+          const shown = view(item);
+          if (shown !== undefined) offer(symbol, shown);
+        }
+      : offer;
+    const detachers = unique.map((symbol) => this.attach(source, symbol, (item) => seen(symbol, item)));
 
     const finish = (): IteratorResult<StreamItem> => {
       if (!done) {

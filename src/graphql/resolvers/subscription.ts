@@ -1,9 +1,11 @@
 import { Arg, Directive, Root, Subscription, Resolver, type SubscribeResolverData } from 'type-graphql';
 import { ErrorCode, MarketError, parseSymbol, type Quote } from '../../domain/index.js';
+import type { DelayedQuote } from '../../market/delayed-quotes.js';
 import type { StreamItem } from '../../streaming/hub.js';
 import type { GraphQLContext } from '../context.js';
 import { badInput, toGraphQLError } from '../errors.js';
 import { requiresRight } from '../rights/directive.js';
+import { forbidden, pathOf } from '../rights/enforce.js';
 import { QuoteType } from '../types/quote.js';
 import { MAX_SYMBOLS_PER_LIST } from './quote.js';
 
@@ -16,8 +18,12 @@ interface QuotesArgs {
  * subscribe rather than a silent stream. The first item per symbol is its current quote, so a
  * client has a price at once instead of waiting for the next tick; after it, a symbol's items
  * never go back in time (the hub drops a tick older than what the client already has).
+ *
+ * A consumer without QUOTES_REALTIME gets what `quotes` answers it over HTTP: delayed quotes
+ * (`delayedStream`), never a live price.
  */
-async function subscribeToQuotes({ args, context }: SubscribeResolverData<unknown, QuotesArgs, GraphQLContext>): Promise<AsyncIterable<StreamItem>> {
+async function subscribeToQuotes({ args, context, info }: SubscribeResolverData<unknown, QuotesArgs, GraphQLContext>): Promise<AsyncIterable<StreamItem>> {
+  checkQuoteRights(context, pathOf(info));
   const { symbols: inputs } = args;
   if (inputs.length === 0) throw badInput('Name at least one symbol.');
   if (inputs.length > MAX_SYMBOLS_PER_LIST) {
@@ -34,8 +40,47 @@ async function subscribeToQuotes({ args, context }: SubscribeResolverData<unknow
   const snapshot = await context.market.getQuotes(symbols);
   const failure = snapshot.find((item) => item instanceof MarketError);
   if (failure) throw toGraphQLError(failure);
-  const current = new Map(symbols.map((symbol, index) => [symbol, snapshot[index] as Quote]));
+  const quotes = snapshot as Quote[];
+  if (!context.consumer.rights.has('QUOTES_REALTIME')) return startingOnRead(() => delayedStream(context, symbols, quotes));
+  const current = new Map(symbols.map((symbol, index) => [symbol, quotes[index] as Quote]));
   return startingOnRead(() => context.hub.watch(symbols, current));
+}
+
+/**
+ * The live stream as a consumer entitled to delayed quotes only sees it: each tick (and the
+ * snapshot) stands for the quote at least 15 minutes old at that moment (`DelayedQuotes.fromLive`:
+ * the price of 15 minutes ago on the simulated market, else ticks once they have aged), so items
+ * keep the rhythm of the feed but never show a price younger than the delay. A delayed quote
+ * already sent is not sent again.
+ */
+function delayedStream(context: GraphQLContext, symbols: readonly string[], snapshot: readonly Quote[]): AsyncIterableIterator<StreamItem> {
+  const shown = new Map<string, number>();
+  const show = (symbol: string, tick: Quote): DelayedQuote | undefined => {
+    const item = context.delayed.fromLive(tick);
+    if (!item || item.timestamp.getTime() <= (shown.get(symbol) ?? Number.NEGATIVE_INFINITY)) return undefined;
+    shown.set(symbol, item.timestamp.getTime());
+    return item;
+  };
+  const current = new Map<string, Quote>();
+  symbols.forEach((symbol, index) => {
+    const item = show(symbol, snapshot[index] as Quote);
+    if (item) current.set(symbol, item);
+  });
+  return context.hub.watch(symbols, current, (item) => (item instanceof Error ? item : show(item.symbol, item)));
+}
+
+/**
+ * A stream honours the rights of the equivalent queries: `quotes` needs QUOTES_DELAYED (and is
+ * realtime with QUOTES_REALTIME), `realtimeQuotes` needs QUOTES_REALTIME. So either right admits
+ * a subscription, and QUOTES_REALTIME decides which quotes it carries. The directive states one
+ * right a consumer must have, not one of two, so this check is made here, before any work, and
+ * recorded as the rights wrapper records its denials.
+ */
+function checkQuoteRights(context: GraphQLContext, path: string): void {
+  const { consumer } = context;
+  if (consumer.rights.has('QUOTES_REALTIME') || consumer.rights.has('QUOTES_DELAYED')) return;
+  context.audit?.record({ time: new Date(), kind: 'DENIED', consumer: consumer.id, profile: consumer.profile, allowed: false, right: 'QUOTES_DELAYED', path });
+  throw forbidden(consumer, 'QUOTES_DELAYED', 'Subscription.quotes');
 }
 
 /**
@@ -74,12 +119,14 @@ function startingOnRead(startLive: () => AsyncIterableIterator<StreamItem>): Asy
 
 @Resolver()
 export class QuoteSubscriptionResolver {
+  // STREAMING here; the quote rights, which are either of two, in `checkQuoteRights`.
   @Directive(requiresRight('STREAMING'))
   @Subscription(() => QuoteType, {
     subscribe: subscribeToQuotes,
     description:
       'Live quotes for the given symbols: the current quote of each at once, then every tick. A slow client receives the latest quote per symbol, never a backlog. ' +
-      "Per symbol, an item's `timestamp` is never earlier than the previous item's.",
+      "Per symbol, an item's `timestamp` is never earlier than the previous item's. " +
+      'Needs STREAMING, and QUOTES_DELAYED or QUOTES_REALTIME. Realtime with QUOTES_REALTIME; otherwise each item is the quote at least 15 minutes old at that moment (`delayed: true`), as `quotes` answers it.',
   })
   quotes(@Arg('symbols', () => [String]) _symbols: string[], @Root() item: StreamItem): Quote {
     if (item instanceof Error) throw toGraphQLError(item);
