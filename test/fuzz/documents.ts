@@ -49,6 +49,7 @@ const VARIABLE_NAMES = ['a', 'b', 's', 'n', '__proto__'];
 
 /** Strings that have bitten parsers and key builders: empty, unicode, control characters, escapes, huge. */
 export const nastyString: fc.Arbitrary<string> = fc.oneof(
+  { weight: 3, arbitrary: fc.constantFrom('AAPL', 'MSFT', 'GDP', 'apple') },
   fc.constantFrom('', 'AAPL', 'aapl', 'BRK.B', '^GSPC', 'EURUSD=X', '__proto__', 'constructor', ' ', '\u0000', '💥', 'Ǎ̵̡', '\\', '"', '\n', '\ud800', 'A'.repeat(10)),
   fc.string({ unit: 'grapheme', maxLength: 20 }),
   fc.string({ unit: 'binary', maxLength: 20 }),
@@ -104,13 +105,14 @@ const directive: fc.Arbitrary<Directive> = fc.oneof(
   { weight: 4, arbitrary: fc.record({ name: fc.constantFrom('skip', 'include'), arg: valueFor(SCHEMA.getType('Boolean') as GraphQLInputType) }) },
   { weight: 1, arbitrary: fc.constantFrom<Directive>({ name: 'include' }, { name: 'deprecated' }, { name: 'requiresRight', arg: { lit: 'ADMIN' } }, { name: 'nope' }) },
 );
-const directives = fc.array(directive, { maxLength: 2, size: 'xsmall' });
-const alias = fc.option(fc.oneof(fc.constantFrom('price', 'a', 'quote', '__typename', '_'), fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_]{0,8}$/)), { nil: undefined, freq: 4 });
+const directives = fc.oneof({ weight: 4, arbitrary: fc.constant([]) }, { weight: 1, arbitrary: fc.array(directive, { minLength: 1, maxLength: 2 }) });
+const alias = fc.oneof({ weight: 3, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.oneof(fc.constantFrom('price', 'a', 'quote', '__typename', '_'), fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_]{0,8}$/)) });
 
 /** Arguments of a field: each right or wrong, sometimes left out (required ones too), sometimes one made up. */
 function argumentsFor(field: GraphQLField<unknown, unknown>): fc.Arbitrary<ReadonlyArray<readonly [string, Value]>> {
   const each = field.args.map((arg) => fc.option(valueFor(arg.type).map((value) => [arg.name, value] as const), { nil: undefined, freq: 8 }));
-  const madeUp = fc.option(anyLiteral.map((lit) => ['bogus', { lit }] as const), { nil: undefined, freq: 10 });
+  // fc.option's freq is the odds of nil (1 in freq): a made-up argument on one field in ten.
+  const madeUp = fc.oneof({ weight: 9, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: anyLiteral.map((lit) => ['bogus', { lit }] as const) });
   return fc.tuple(fc.tuple(...each), madeUp).map(([args, extra]) => [...args, extra].filter((arg): arg is readonly [string, Value] => arg !== undefined));
 }
 
@@ -201,6 +203,21 @@ export function render(doc: Doc): string {
   const extra = doc.extraOperation ? ' query Other { __typename }' : '';
   return `${head}${body}${extra} ${fragments.join(' ')}`.trim();
 }
+
+/**
+ * Valid documents over the whole graph, so a good share of runs executes (a generated document
+ * usually has one invalid part somewhere) with whatever variables and credentials the run drew.
+ */
+export const validDocuments: fc.Arbitrary<string> = fc.constantFrom(
+  'query Q($s: String!) { quote(symbol: $s) { symbol price delayed age stale source company { name sector } } }',
+  'query Q($a: [String!]!) { quotes(symbols: $a) { symbol price } }',
+  'query Q($s: String!, $b: Boolean = true) { quote(symbol: $s) @include(if: $b) { price } company(symbol: $s) { name quote { price } } }',
+  '{ search(query: "app", limit: 5) { symbol company { name } } }',
+  '{ priceHistory(symbol: "AAPL", from: "2026-11-01", to: "2026-12-01") { close volume } }',
+  '{ financials(symbol: "AAPL", statement: INCOME, limit: 2) { fiscalDate ... on IncomeStatement { revenue netIncome } } }',
+  '{ economicSeries(id: "GDP") { id } providers { __typename } }',
+  'fragment P on Quote { price } query Q { a: quote(symbol: "AAPL") { ...P } b: quote(symbol: "MSFT") { ...P } }',
+);
 
 /** Text that is not a document, or a document cut or spliced at random. */
 export function garbage(documentText: fc.Arbitrary<string>): fc.Arbitrary<string> {

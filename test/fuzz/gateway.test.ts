@@ -4,7 +4,7 @@ import { hashApiKey } from '../../src/auth/index.js';
 import { hs256, OTHER_SECRET, SECRET } from '../auth/support.js';
 import { spawnGateway, type SpawnedGateway } from '../support/gateway.js';
 import { ANSWER_BOUND_MS, HEALTH_BOUND_MS, HealthProbe, httpProblem, subscribeOnce, wsProblem } from './checks.js';
-import { crashesValidation, documents, garbage, render } from './documents.js';
+import { crashesValidation, documents, garbage, render, validDocuments } from './documents.js';
 import { headers, operationName, send, variables, type Credentials, type FuzzRequest } from './requests.js';
 
 /**
@@ -47,7 +47,7 @@ function httpRequests(creds: Credentials): fc.Arbitrary<FuzzRequest> {
   const documentText = documents().map(render);
   return fc.record({
     method: fc.constantFrom<FuzzRequest['method']>('POST', 'POST', 'GET'),
-    query: fc.oneof({ weight: 6, arbitrary: documentText }, { weight: 2, arbitrary: garbage(documentText) }, { weight: 1, arbitrary: fc.constant(undefined) }),
+    query: fc.oneof({ weight: 5, arbitrary: documentText }, { weight: 3, arbitrary: validDocuments }, { weight: 2, arbitrary: garbage(documentText) }, { weight: 1, arbitrary: fc.constant(undefined) }),
     variables,
     operationName,
     headers: headers(creds),
