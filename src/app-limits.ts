@@ -50,6 +50,12 @@ export function createAppLimits(
       introspectionProfiles: settings.introspectionProfiles,
       costBudget: (profile) => limitsOf(settings, profile).costBudget,
       throttle,
+      socket: {
+        subscriptionsPerSocket: settings.subscriptionsPerSocket,
+        subscriptionsPerConsumer: (profile) => limitsOf(settings, profile).subscriptionsPerConsumer,
+        messagesPerSecond: settings.socketMessages.perSecond,
+        messageBurst: settings.socketMessages.burst,
+      },
     },
     onProviderCall() {
       const scope = auditScope.getStore();

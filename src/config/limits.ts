@@ -15,6 +15,8 @@ export interface ProfileLimits {
   readonly providerCallsPerMinute: number;
   /** Largest cost of one operation (see src/graphql/limits/cost.ts). */
   readonly costBudget: number;
+  /** Subscriptions a consumer may hold open at once on one gateway instance, over all its connections. */
+  readonly subscriptionsPerConsumer: number;
 }
 
 export interface LimitSettings {
@@ -28,6 +30,10 @@ export interface LimitSettings {
   readonly maxSymbolsPerList: number;
   /** Largest HTTP request body. */
   readonly maxBodyBytes: number;
+  /** Subscriptions open at once on one graphql-ws connection. */
+  readonly subscriptionsPerSocket: number;
+  /** graphql-ws messages a connection may send per second, sustained, and in one burst; past them it is closed (4429). */
+  readonly socketMessages: { readonly perSecond: number; readonly burst: number };
   /** Profiles that may introspect the schema when INTROSPECTION is off (production). */
   readonly introspectionProfiles: ReadonlySet<string>;
   /** Budgets by profile name. */
@@ -38,11 +44,11 @@ export interface LimitSettings {
 
 /** The built-in profiles' budgets: the anonymous public lowest, operators highest. */
 export const DEFAULT_PROFILE_LIMITS: Readonly<Record<string, ProfileLimits>> = {
-  public: { requestsPerMinute: 600, providerCallsPerMinute: 120, costBudget: 1_000 },
-  basic: { requestsPerMinute: 1_200, providerCallsPerMinute: 300, costBudget: 5_000 },
-  pro: { requestsPerMinute: 6_000, providerCallsPerMinute: 1_200, costBudget: 20_000 },
-  enterprise: { requestsPerMinute: 30_000, providerCallsPerMinute: 6_000, costBudget: 100_000 },
-  admin: { requestsPerMinute: 60_000, providerCallsPerMinute: 12_000, costBudget: 100_000 },
+  public: { requestsPerMinute: 600, providerCallsPerMinute: 120, costBudget: 1_000, subscriptionsPerConsumer: 10 },
+  basic: { requestsPerMinute: 1_200, providerCallsPerMinute: 300, costBudget: 5_000, subscriptionsPerConsumer: 25 },
+  pro: { requestsPerMinute: 6_000, providerCallsPerMinute: 1_200, costBudget: 20_000, subscriptionsPerConsumer: 200 },
+  enterprise: { requestsPerMinute: 30_000, providerCallsPerMinute: 6_000, costBudget: 100_000, subscriptionsPerConsumer: 1_000 },
+  admin: { requestsPerMinute: 60_000, providerCallsPerMinute: 12_000, costBudget: 100_000, subscriptionsPerConsumer: 1_000 },
 };
 
 /** Largest `symbols:` list: the schema promises 200 (`quotes`), so the setting can only tighten it. */
@@ -79,13 +85,14 @@ export const profileList = z.string().transform((text) => new Set(text.split(','
 
 type Overrides = Readonly<Record<string, number>> | undefined;
 
-/** The defaults with the THROTTLE_* / LIMIT_COST_BUDGET overrides applied, per profile. */
+/** The defaults with the THROTTLE_* / LIMIT_COST_BUDGET / LIMIT_SUBSCRIPTIONS_PER_CONSUMER overrides applied, per profile. */
 export function profileLimits(overrides: {
   readonly requestsPerMinute: Overrides;
   readonly providerCallsPerMinute: Overrides;
   readonly costBudget: Overrides;
+  readonly subscriptionsPerConsumer?: Overrides;
 }): Pick<LimitSettings, 'profiles' | 'otherProfiles'> {
-  const fields = ['requestsPerMinute', 'providerCallsPerMinute', 'costBudget'] as const;
+  const fields = ['requestsPerMinute', 'providerCallsPerMinute', 'costBudget', 'subscriptionsPerConsumer'] as const;
   const names = new Set([...Object.keys(DEFAULT_PROFILE_LIMITS), ...fields.flatMap((field) => Object.keys(overrides[field] ?? {}))]);
   names.delete('*');
   const base = DEFAULT_PROFILE_LIMITS['public'] as ProfileLimits;

@@ -183,6 +183,14 @@ export const EnvSchema = z.object({
   THROTTLE_REQUESTS_PER_MIN: perProfile(100_000_000).optional(),
   /** Provider calls per minute per consumer, by profile: `public=120,pro=1200`. */
   THROTTLE_PROVIDER_CALLS_PER_MIN: perProfile(100_000_000).optional(),
+  /** Subscriptions open at once on one graphql-ws connection; past it a subscribe is refused (RATE_LIMITED). */
+  LIMIT_SUBSCRIPTIONS_PER_SOCKET: integer(1, 100_000).default(100),
+  /** Subscriptions a consumer may hold open at once on one instance, by profile: `public=10,pro=200`. */
+  LIMIT_SUBSCRIPTIONS_PER_CONSUMER: perProfile(1_000_000).optional(),
+  /** graphql-ws messages (pings included) per second per connection, sustained; past it and the burst, the connection is closed with 4429. */
+  LIMIT_WS_MESSAGES_PER_SECOND: integer(1, 1_000_000).default(50),
+  /** graphql-ws messages a connection may send at once above the sustained rate (a client subscribing to many things at connect). */
+  LIMIT_WS_MESSAGE_BURST: integer(1, 1_000_000).default(200),
   /** HS256 secret that consumer JWTs are signed with (at least 32 characters); never logged. */
   AUTH_JWT_SECRET: z.string().min(JWT_SECRET_MIN_LENGTH, `use at least ${JWT_SECRET_MIN_LENGTH} characters`).optional(),
   /** RS256/ES256 verification keys: a JWKS https URL (fetched and cached) or a JWKS file path. */
@@ -386,11 +394,14 @@ export function toConfig(env: Env): Config {
       maxTokens: env.LIMIT_MAX_TOKENS,
       maxSymbolsPerList: env.LIMIT_MAX_SYMBOLS,
       maxBodyBytes: env.LIMIT_MAX_BODY_BYTES,
+      subscriptionsPerSocket: env.LIMIT_SUBSCRIPTIONS_PER_SOCKET,
+      socketMessages: { perSecond: env.LIMIT_WS_MESSAGES_PER_SECOND, burst: env.LIMIT_WS_MESSAGE_BURST },
       introspectionProfiles: env.INTROSPECTION_PROFILES,
       ...profileLimits({
         requestsPerMinute: env.THROTTLE_REQUESTS_PER_MIN,
         providerCallsPerMinute: env.THROTTLE_PROVIDER_CALLS_PER_MIN,
         costBudget: env.LIMIT_COST_BUDGET,
+        subscriptionsPerConsumer: env.LIMIT_SUBSCRIPTIONS_PER_CONSUMER,
       }),
     },
     redisUrl: env.REDIS_URL,

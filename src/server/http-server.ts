@@ -25,6 +25,7 @@ import { mayIntrospect, operationGate, operationLimits, type OperationCheck, typ
 import { staleAnswers } from './stale-plugin.js';
 import { subscriptionsOverWebSocketOnly } from './subscriptions-over-http.js';
 import { attachWebSocket } from './websocket.js';
+import type { SocketLimits } from './ws-limits.js';
 
 export const GRAPHQL_PATH = '/graphql';
 
@@ -59,6 +60,8 @@ export interface ServerOptions {
   readonly limits: Omit<OperationLimitsOptions, 'schema' | 'introspection'> & {
     /** Document-only limits (depth, aliases), run by validation once per distinct document. */
     readonly validationRules: readonly ValidationRule[];
+    /** Subscriptions per connection and consumer, messages per connection (graphql-ws; ws-limits.ts). */
+    readonly socket?: SocketLimits;
   };
   /** Automatic persisted queries in the shared store (`false`: off). */
   readonly persistedQueries: { readonly cache: PersistedQueryCache; readonly ttlSeconds: number } | false;
@@ -160,6 +163,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     formatError,
     hidesSuggestions: (consumer) => !mayIntrospect({ introspection: options.introspection, introspectionProfiles: options.limits.introspectionProfiles }, consumer),
     onConnectionRefused: (error) => countRefusal({ ...error.details, code: error.code }),
+    ...(options.limits.socket ? { socketLimits: options.limits.socket } : {}),
+    onFlood: () => countRefusal({ code: 'RATE_LIMITED', budget: 'socketMessages' }),
     ...(options.onRefused ? { onRefused: options.onRefused } : {}),
     logger,
   });

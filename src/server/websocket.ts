@@ -8,10 +8,11 @@ import {
   specifiedRules,
   validate,
   type GraphQLFormattedError,
+  type ExecutionArgs,
   type GraphQLSchema,
   type ValidationRule,
 } from 'graphql';
-import { useServer } from 'graphql-ws/use/ws';
+import type { SubscribePayload } from 'graphql-ws';
 import { WebSocketServer } from 'ws';
 import { MarketError, type Consumer } from '../domain/index.js';
 import type { Logger } from '../observability/logger.js';
@@ -22,6 +23,8 @@ import { wholeRequestRefusal } from './refusals.js';
 import type { OperationGate } from './limits-plugin.js';
 import { isTokenLimitError, tokenLimitError } from '../graphql/limits/tokens.js';
 import { withoutSuggestions } from '../graphql/suggestions.js';
+import { floodClose, MessageRate, SubscriptionSlots, type SocketLimits } from './ws-limits.js';
+import { serveGraphQLWs } from './ws-transport.js';
 
 export interface WebSocketOptions<TContext> {
   readonly httpServer: HttpServer;
@@ -50,6 +53,10 @@ export interface WebSocketOptions<TContext> {
   readonly onConnectionRefused?: (error: MarketError) => void;
   /** A subscribe refused whole by a limit or budget, with the consumer of its connection. */
   readonly onRefused?: RefusalListener;
+  /** Subscriptions per connection and per consumer, and messages per connection (ws-limits.ts); unbounded when absent. */
+  readonly socketLimits?: SocketLimits;
+  /** A connection closed for sending too many messages (metrics). */
+  readonly onFlood?: () => void;
   readonly logger: Logger;
 }
 
@@ -95,8 +102,51 @@ export function attachWebSocket<TContext>(options: WebSocketOptions<TContext>): 
   /** Who each acknowledged connection is; graphql-ws hands the same ctx to onConnect and context. */
   const consumers = new WeakMap<object, Consumer>();
   const expiries = new WeakMap<object, NodeJS.Timeout>();
+  const limits = options.socketLimits;
+  const slots = limits && new SubscriptionSlots(limits);
 
-  const disposable = useServer<Record<string, unknown> | undefined>(
+  /**
+   * A subscribe checked as an HTTP operation would be: parse, validate, the limits and budgets of
+   * the gate. The GraphQL errors that refuse it, or what graphql-ws executes.
+   */
+  const prepare = async (consumer: Consumer | undefined, payload: SubscribePayload): Promise<GraphQLError[] | ExecutionArgs> => {
+    // The same codes Apollo Server gives these mistakes over HTTP; uncoded, the formatter
+    // would report them as INTERNAL_SERVER_ERROR and log them as bugs.
+    let document;
+    try {
+      document = parse(payload.query, options.maxTokens === undefined ? {} : { maxTokens: options.maxTokens });
+    } catch (error) {
+      if (options.maxTokens !== undefined && error instanceof Error && isTokenLimitError(error, options.maxTokens)) {
+        const refusal = tokenLimitError(options.maxTokens);
+        return [new GraphQLError(refusal.message, { extensions: refusal.extensions })];
+      }
+      return [withCode(error instanceof GraphQLError ? error : new GraphQLError('Query could not be parsed.'), 'GRAPHQL_PARSE_FAILED')];
+    }
+    const errors = validate(options.schema, document, rules);
+    if (errors.length > 0) return errors.map((error) => withCode(error, 'GRAPHQL_VALIDATION_FAILED'));
+    const operation = getOperationAST(document, payload.operationName);
+    if (!operation) return [withCode(new GraphQLError('Could not tell which operation to run: name one with operationName.'), 'OPERATION_RESOLUTION_FAILURE')];
+    const variables = getVariableValues(options.schema, operation.variableDefinitions ?? [], payload.variables ?? {}, { maxErrors: 50 });
+    if (variables.errors) return variables.errors.map((error) => withCode(error, 'BAD_USER_INPUT'));
+    if (options.gate && consumer) {
+      try {
+        await options.gate(consumer, document, operation, payload.variables ?? {});
+      } catch (error) {
+        if (!(error instanceof GraphQLError)) throw error;
+        // `http` (status, Retry-After) is for HTTP responses; a WebSocket client reads the rest.
+        const { http: _http, ...extensions } = error.extensions;
+        return [new GraphQLError(error.message, { nodes: error.nodes, originalError: error.originalError, extensions })];
+      }
+    }
+    return {
+      schema: options.schema,
+      document,
+      operationName: payload.operationName ?? null,
+      variableValues: payload.variables ?? null,
+    };
+  };
+
+  const disposable = serveGraphQLWs<Record<string, unknown> | undefined>(
     {
       schema: options.schema,
       onConnect: async (ctx) => {
@@ -121,49 +171,27 @@ export function attachWebSocket<TContext>(options: WebSocketOptions<TContext>): 
           return false;
         }
       },
-      onClose: (ctx) => clearTimeout(expiries.get(ctx)),
+      onClose: (ctx) => {
+        clearTimeout(expiries.get(ctx));
+        slots?.releaseAll(ctx);
+      },
+      // Every end of an admitted subscription (completed by either side, failed, its socket closed) passes here.
+      onComplete: (ctx, id) => slots?.release(ctx, id),
       context: (ctx) => {
         const consumer = consumers.get(ctx);
         // Subscriptions only run after onConnect acknowledged the connection, which set it.
         if (!consumer) throw new Error('subscription on a connection that never authenticated');
         return options.context(consumer) as Record<string, unknown>;
       },
-      onSubscribe: async (ctx, _id, payload) => {
-        // The same codes Apollo Server gives these mistakes over HTTP; uncoded, the formatter
-        // would report them as INTERNAL_SERVER_ERROR and log them as bugs.
-        let document;
-        try {
-          document = parse(payload.query, options.maxTokens === undefined ? {} : { maxTokens: options.maxTokens });
-        } catch (error) {
-          if (options.maxTokens !== undefined && error instanceof Error && isTokenLimitError(error, options.maxTokens)) {
-            const refusal = tokenLimitError(options.maxTokens);
-            return [new GraphQLError(refusal.message, { extensions: refusal.extensions })];
-          }
-          return [withCode(error instanceof GraphQLError ? error : new GraphQLError('Query could not be parsed.'), 'GRAPHQL_PARSE_FAILED')];
-        }
-        const errors = validate(options.schema, document, rules);
-        if (errors.length > 0) return errors.map((error) => withCode(error, 'GRAPHQL_VALIDATION_FAILED'));
-        const operation = getOperationAST(document, payload.operationName);
-        if (!operation) return [withCode(new GraphQLError('Could not tell which operation to run: name one with operationName.'), 'OPERATION_RESOLUTION_FAILURE')];
-        const variables = getVariableValues(options.schema, operation.variableDefinitions ?? [], payload.variables ?? {}, { maxErrors: 50 });
-        if (variables.errors) return variables.errors.map((error) => withCode(error, 'BAD_USER_INPUT'));
+      onSubscribe: async (ctx, id, payload) => {
+        // A slot first, before any work on the document: a cap reached costs the server nothing more.
         const consumer = consumers.get(ctx);
-        if (options.gate && consumer) {
-          try {
-            await options.gate(consumer, document, operation, payload.variables ?? {});
-          } catch (error) {
-            if (!(error instanceof GraphQLError)) throw error;
-            // `http` (status, Retry-After) is for HTTP responses; a WebSocket client reads the rest.
-            const { http: _http, ...extensions } = error.extensions;
-            return [new GraphQLError(error.message, { nodes: error.nodes, originalError: error.originalError, extensions })];
-          }
-        }
-        return {
-          schema: options.schema,
-          document,
-          operationName: payload.operationName ?? null,
-          variableValues: payload.variables ?? null,
-        };
+        const refusal = slots && consumer ? slots.take(ctx, id, consumer) : undefined;
+        if (refusal) return [refusal];
+        const prepared = await prepare(consumer, payload);
+        // Refused: graphql-ws sends the errors and never calls onComplete for it.
+        if (Array.isArray(prepared)) slots?.release(ctx, id);
+        return prepared;
       },
       onError: (ctx, _id, payload, errors) => {
         const consumer = consumers.get(ctx);
@@ -176,6 +204,12 @@ export function attachWebSocket<TContext>(options: WebSocketOptions<TContext>): 
         result.errors ? { ...result, errors: format(result.errors, consumers.get(ctx)) } : undefined,
     },
     wss,
+    {
+      gateFor: () => (limits ? new MessageRate(limits.messagesPerSecond, limits.messageBurst) : { take: () => true }),
+      floodClose: limits ? floodClose(limits) : { code: 4429, reason: 'Too many messages' },
+      ...(options.onFlood ? { onFlood: options.onFlood } : {}),
+      onInternalError: (error) => options.logger.error({ err: error }, 'graphql-ws message handling failed'),
+    },
   );
   wss.on('error', (error) => options.logger.error({ err: error }, 'websocket server error'));
 

@@ -14,7 +14,10 @@ describe('limit settings', () => {
       expect(order[index]!.requestsPerMinute).toBeGreaterThanOrEqual(order[index - 1]!.requestsPerMinute);
       expect(order[index]!.providerCallsPerMinute).toBeGreaterThanOrEqual(order[index - 1]!.providerCallsPerMinute);
       expect(order[index]!.costBudget).toBeGreaterThanOrEqual(order[index - 1]!.costBudget);
+      expect(order[index]!.subscriptionsPerConsumer).toBeGreaterThanOrEqual(order[index - 1]!.subscriptionsPerConsumer);
     }
+    // graphql-ws: subscriptions per connection, and messages per connection (pings included).
+    expect(limits).toMatchObject({ subscriptionsPerSocket: 100, socketMessages: { perSecond: 50, burst: 200 } });
     // A profile added through AUTH_PROFILES gets the public numbers unless told otherwise.
     expect(limitsOf(limits, 'partner')).toEqual(limitsOf(limits, 'public'));
   });
@@ -24,12 +27,17 @@ describe('limit settings', () => {
       THROTTLE_REQUESTS_PER_MIN: 'public=10, partner=700, *=50',
       THROTTLE_PROVIDER_CALLS_PER_MIN: 'pro=5',
       LIMIT_COST_BUDGET: 'partner=9000',
+      LIMIT_SUBSCRIPTIONS_PER_CONSUMER: 'pro=3',
+      LIMIT_SUBSCRIPTIONS_PER_SOCKET: '7',
+      LIMIT_WS_MESSAGES_PER_SECOND: '5',
+      LIMIT_WS_MESSAGE_BURST: '9',
       INTROSPECTION_PROFILES: 'admin, partner',
       LIMIT_MAX_DEPTH: '6',
     });
     expect(limitsOf(limits, 'public')).toMatchObject({ requestsPerMinute: 10, costBudget: 1_000 });
-    expect(limitsOf(limits, 'partner')).toEqual({ requestsPerMinute: 700, providerCallsPerMinute: 120, costBudget: 9_000 });
-    expect(limitsOf(limits, 'pro')).toMatchObject({ requestsPerMinute: 6_000, providerCallsPerMinute: 5 });
+    expect(limitsOf(limits, 'partner')).toEqual({ requestsPerMinute: 700, providerCallsPerMinute: 120, costBudget: 9_000, subscriptionsPerConsumer: 10 });
+    expect(limitsOf(limits, 'pro')).toMatchObject({ requestsPerMinute: 6_000, providerCallsPerMinute: 5, subscriptionsPerConsumer: 3 });
+    expect(limits).toMatchObject({ subscriptionsPerSocket: 7, socketMessages: { perSecond: 5, burst: 9 } });
     expect(limitsOf(limits, 'someone-else').requestsPerMinute).toBe(50);
     expect([...limits.introspectionProfiles]).toEqual(['admin', 'partner']);
     expect(limits.maxDepth).toBe(6);
@@ -42,6 +50,9 @@ describe('limit settings', () => {
     ['LIMIT_COST_BUDGET', 'Public=5'],
     ['LIMIT_MAX_SYMBOLS', '201'],
     ['LIMIT_MAX_DEPTH', '0'],
+    ['LIMIT_SUBSCRIPTIONS_PER_CONSUMER', 'pro=0'],
+    ['LIMIT_SUBSCRIPTIONS_PER_SOCKET', '0'],
+    ['LIMIT_WS_MESSAGES_PER_SECOND', 'fast'],
   ])('refuses %s=%s, naming it', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(name);

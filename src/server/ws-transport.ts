@@ -1,0 +1,112 @@
+import type { IncomingMessage } from 'node:http';
+import { CloseCode, handleProtocols, makeServer, type ServerOptions } from 'graphql-ws';
+import type { WebSocket, WebSocketServer } from 'ws';
+
+/** What each graphql-ws context carries of its connection (as graphql-ws's own `use/ws` glue gives it). */
+export interface SocketExtra {
+  readonly socket: WebSocket;
+  /** The HTTP upgrade request the connection was opened with. */
+  readonly request: IncomingMessage;
+}
+
+/**
+ * How one connection's messages are let through: `take()` is asked for every message before
+ * graphql-ws reads it; false means the connection sent too many and is closed.
+ */
+export interface MessageGate {
+  take(): boolean;
+}
+
+export interface TransportOptions {
+  /** A fresh gate for each connection. */
+  readonly gateFor: () => MessageGate;
+  /** The close frame of a connection whose gate said no. */
+  readonly floodClose: { readonly code: number; readonly reason: string };
+  /** Told of each connection closed for sending too many messages (metrics). */
+  readonly onFlood?: () => void;
+  /** Told of an error graphql-ws's message handling threw (the connection is closed with 4500). */
+  readonly onInternalError: (error: unknown) => void;
+  /** WebSocket-level pings to spot dead peers (default 12 s, graphql-ws's own default). */
+  readonly keepAliveMs?: number;
+}
+
+/** How long a connection closed for flooding may take to answer our close frame before it is cut. */
+const FLOOD_CLOSE_GRACE_MS = 1_000;
+
+/**
+ * graphql-ws served on a `ws` server: graphql-ws's `useServer` glue (which its authors offer to be
+ * copied and adjusted), with a gate in front of every message. graphql-ws itself parses and
+ * answers every message as it comes, a ping with a pong, with no bound, so one connection sending
+ * pings as fast as it can (2.5 M in 8 s) held up every other client. Here each message first
+ * passes the connection's gate (a token bucket, ws-limits.ts); past it the connection is closed
+ * with `floodClose`, stops being read, and whatever it still sends is dropped unread.
+ */
+export function serveGraphQLWs<P extends Record<string, unknown> | undefined>(
+  options: ServerOptions<P, SocketExtra>,
+  wss: WebSocketServer,
+  transport: TransportOptions,
+): { dispose(): Promise<void> } {
+  const server = makeServer(options);
+  const keepAliveMs = transport.keepAliveMs ?? 12_000;
+  wss.options.handleProtocols = handleProtocols;
+
+  wss.on('connection', (socket: WebSocket, request: IncomingMessage) => {
+    const internalError = (error: unknown): void => {
+      transport.onInternalError(error);
+      socket.close(CloseCode.InternalServerError, 'Internal server error');
+    };
+    socket.once('error', internalError);
+
+    // A peer that stops answering pings is gone: cut it rather than hold its subscriptions.
+    let pongWait: NodeJS.Timeout | undefined;
+    const pingInterval = setInterval(() => {
+      if (socket.readyState !== socket.OPEN) return;
+      pongWait = setTimeout(() => socket.terminate(), keepAliveMs);
+      socket.once('pong', () => clearTimeout(pongWait));
+      socket.ping();
+    }, keepAliveMs);
+
+    const gate = transport.gateFor();
+    let flooded = false;
+    const closed = server.opened(
+      {
+        protocol: socket.protocol,
+        send: (data) =>
+          new Promise<void>((resolve, reject) => {
+            if (socket.readyState !== socket.OPEN) return resolve();
+            socket.send(data, (error) => (error ? reject(error) : resolve()));
+          }),
+        close: (code, reason) => socket.close(code, reason),
+        onMessage: (handle) =>
+          socket.on('message', (data: Buffer) => {
+            if (flooded) return;
+            if (!gate.take()) {
+              flooded = true;
+              transport.onFlood?.();
+              socket.close(transport.floodClose.code, transport.floodClose.reason);
+              // The close frame is on its way; reading on would only decode more of the flood.
+              socket.pause();
+              setTimeout(() => socket.terminate(), FLOOD_CLOSE_GRACE_MS).unref();
+              return;
+            }
+            handle(String(data)).catch(internalError);
+          }),
+      },
+      { socket, request },
+    );
+
+    socket.once('close', (code: number, reason: Buffer) => {
+      clearTimeout(pongWait);
+      clearInterval(pingInterval);
+      closed(code, String(reason)).catch(transport.onInternalError);
+    });
+  });
+
+  return {
+    async dispose() {
+      for (const client of wss.clients) client.close(1001, 'Going away');
+      wss.removeAllListeners('connection');
+      await new Promise<void>((resolve, reject) => wss.close((error) => (error ? reject(error) : resolve())));
+    },
+  };
+}
