@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { ProviderError, ProviderFailureKind, type Quote } from '../../src/domain/index.js';
 import { MarketCache } from '../../src/market/cache.js';
@@ -14,19 +15,55 @@ import { SHARED_REDIS_URL as REDIS_URL, useSharedRedis } from '../support/shared
  * Two market services, each with a cache and a cluster flight of its own on a real Redis
  * (127.0.0.1:6379, a prefix per test), stand for two gateway instances in front of one provider
  * that counts its calls. What one instance fetched, the other answers without a call.
+ *
+ * B must ask while A's call is still running. Rather than give A's call a latency and hope B's
+ * claim lands within it, a test holds A's call until B's claim has been answered by Redis (seen
+ * on B's own connection), then lets it answer.
  */
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const FIXED_NOW = Date.parse('2026-03-04T15:00:00Z');
 
 let prefix: string;
 const flights: ClusterFlight[] = [];
 useSharedRedis(() => prefix, flights);
 
-/** The simulated market's quotes, 100 ms a call, every call recorded; `failing` turns it into an outage. */
+/** A provider's answers held until the test lets them go (open unless a test holds it). */
+function heldCalls() {
+  let gate: Promise<void> = Promise.resolve();
+  return {
+    wait: () => gate,
+    /** Holds every call from now on; answers the function that lets them all go. */
+    hold(): () => void {
+      let release: () => void = () => undefined;
+      gate = new Promise<void>((resolve) => (release = resolve));
+      return release;
+    },
+  };
+}
+
+/**
+ * Records the commands a connection's Redis has answered, by the keys they named: a command naming
+ * both a key's lock and its kept result is a claim of it (or the holder's settle, after its work).
+ */
+function answeredCommands(redis: Redis): string[][] {
+  const answered: string[][] = [];
+  const send = redis.sendCommand.bind(redis);
+  redis.sendCommand = (command, stream) => {
+    const sent = send(command, stream);
+    command.promise.then(
+      () => answered.push(command.args.map(String)),
+      () => undefined,
+    );
+    return sent;
+  };
+  return answered;
+}
+
+/** The simulated market's quotes, every call recorded; `failing` turns it into an outage, `held` holds its answers. */
 function countingProvider() {
   const simulated = createSimulatedProvider({ seed: 7, tickMs: 1_000, now: () => FIXED_NOW });
-  const state = { calls: [] as string[][], failing: false };
+  const held = heldCalls();
+  const state = { calls: [] as string[][], failing: false, hold: held.hold };
   const adapter: ProviderAdapter = {
     id: 'simulated',
     name: 'counting simulated market',
@@ -34,7 +71,7 @@ function countingProvider() {
       batchSize: 50,
       async fetch(symbols, options) {
         state.calls.push([...symbols]);
-        await sleep(100);
+        await held.wait();
         if (state.failing) throw new ProviderError(ProviderFailureKind.UNAVAILABLE, 'simulated', 'simulated: HTTP 503');
         return simulated.quote?.fetch(symbols, options) ?? new Map();
       },
@@ -45,6 +82,8 @@ function countingProvider() {
 
 interface Instance {
   readonly service: MarketService;
+  /** How many of this instance's claims of a key Redis has answered. */
+  claims(scope: string, key: string): number;
   readonly coalesced: string[];
   readonly staleServed: string[];
   /** The instance's clock, for its cache. */
@@ -53,7 +92,17 @@ interface Instance {
 
 function instance(adapter: ProviderAdapter, reuseMs = 1_000): Instance {
   const self = { coalesced: [] as string[], staleServed: [] as string[], now: Date.now() } as Instance & { service: MarketService };
-  const flight = new ClusterFlight({ redis: connectLazily(REDIS_URL), subscriber: connectLazily(REDIS_URL), ownsRedis: true, prefix, leaseMs: 5_000, reuseMs });
+  // Connections as createClusterFlight makes them: the flight's own (lag-proof) 500 ms deadline
+  // bounds each command, and the clients' timeout is only a 5 s backstop. A plain 500 ms client
+  // timeout fires on a busy event loop, and the waiter would fetch alone.
+  const connect = () => connectLazily(REDIS_URL, { commandTimeoutMs: 5_000 });
+  const redis = connect();
+  const answered = answeredCommands(redis);
+  self.claims = (scope, key) => {
+    const [lock, result] = [`${prefix}:lock:${scope}:${key}`, `${prefix}:result:${scope}:${key}`];
+    return answered.filter((args) => args.includes(lock) && args.includes(result)).length;
+  };
+  const flight = new ClusterFlight({ redis, subscriber: connect(), ownsRedis: true, prefix, leaseMs: 5_000, reuseMs });
   flights.push(flight);
   const cache = new MarketCache({
     maxEntries: 1_000,
@@ -76,9 +125,14 @@ describe('market service across two instances sharing Redis', () => {
     prefix = `mgtest:flight-service:${randomUUID()}`;
     const { adapter, state } = countingProvider();
     const [a, b] = [instance(adapter), instance(adapter)];
+    const release = state.hold();
     const first = a.service.getQuotes(['AAPL', 'MSFT']);
-    await sleep(30);
-    const second = await b.service.getQuotes(['msft', 'NVDA', 'MSFT']);
+    await expect.poll(() => state.calls.length, { timeout: 5_000, interval: 5 }).toBe(1);
+    const asking = b.service.getQuotes(['msft', 'NVDA', 'MSFT']);
+    // B's claim is answered: B waits for MSFT (and fetches NVDA, held too); A may answer now.
+    await expect.poll(() => b.claims('quote', 'MSFT'), { timeout: 5_000, interval: 5 }).toBe(1);
+    release();
+    const second = await asking;
     const [aapl, msftOfA] = (await first) as Quote[];
     expect(state.calls).toEqual([['AAPL', 'MSFT'], ['NVDA']]);
     const [msftOfB, nvda, msftAgain] = second as Quote[];
@@ -105,7 +159,15 @@ describe('market service across two instances sharing Redis', () => {
     a.now += 5_000;
     b.now += 5_000;
     state.failing = true;
-    const [fromA, fromB] = await Promise.all([a.service.getQuotes(['AAPL']), sleep(30).then(() => b.service.getQuotes(['AAPL']))]);
+    const release = state.hold();
+    const answering = a.service.getQuotes(['AAPL']);
+    await expect.poll(() => state.calls.length, { timeout: 5_000, interval: 5 }).toBe(3);
+    const claimedBefore = b.claims('quote', 'AAPL');
+    const asking = b.service.getQuotes(['AAPL']);
+    // B's claim is answered: B waits for A's call, which may fail now.
+    await expect.poll(() => b.claims('quote', 'AAPL'), { timeout: 5_000, interval: 5 }).toBe(claimedBefore + 1);
+    release();
+    const [fromA, fromB] = await Promise.all([answering, asking]);
     expect(state.calls).toHaveLength(3);
     expect(fromA[0]).toMatchObject({ symbol: 'AAPL', stale: true });
     expect(fromB[0]).toMatchObject({ symbol: 'AAPL', stale: true });
@@ -115,6 +177,7 @@ describe('market service across two instances sharing Redis', () => {
   it('coalesces a query (price history) the same way: one call, the same bars on both', async () => {
     prefix = `mgtest:flight-service:${randomUUID()}`;
     const simulated = createSimulatedProvider({ seed: 7, tickMs: 1_000, now: () => FIXED_NOW });
+    const held = heldCalls();
     let calls = 0;
     const adapter: ProviderAdapter = {
       id: 'simulated',
@@ -122,14 +185,20 @@ describe('market service across two instances sharing Redis', () => {
       history: {
         async fetch(query, options) {
           calls += 1;
-          await sleep(100);
+          await held.wait();
           return (await simulated.history?.fetch(query, options)) ?? [];
         },
       },
     };
     const [a, b] = [instance(adapter), instance(adapter)];
     const query = { symbol: 'AAPL', from: '2026-02-02', to: '2026-02-27', interval: 'DAY' } as const;
-    const [barsOfA, barsOfB] = await Promise.all([a.service.getHistory(query), sleep(20).then(() => b.service.getHistory(query))]);
+    const release = held.hold();
+    const answering = a.service.getHistory(query);
+    await expect.poll(() => calls, { timeout: 5_000, interval: 5 }).toBe(1);
+    const asking = b.service.getHistory(query);
+    await expect.poll(() => b.claims('history', 'AAPL:2026-02-02:2026-02-27:DAY'), { timeout: 5_000, interval: 5 }).toBe(1);
+    release();
+    const [barsOfA, barsOfB] = await Promise.all([answering, asking]);
     expect(calls).toBe(1);
     expect(barsOfA.length).toBeGreaterThan(10);
     expect(barsOfB).toEqual(barsOfA);

@@ -78,8 +78,8 @@ describe('with a shared store that fails', () => {
       expect(answer.errors).toBeUndefined();
       expect(answer).toMatchObject({ cache: 'MISS', data: { quote: { symbol: 'AAPL' } } });
     }
-    await new Promise((resolve) => setTimeout(resolve, 600)); // the writes are not awaited by the response
     expect(failures).toContain('get');
-    expect(failures).toContain('set');
+    // The writes are not awaited by the response: wait for their failure to be told.
+    await expect.poll(() => failures.includes('set'), { timeout: 5_000, interval: 10 }).toBe(true);
   });
 });

@@ -3,7 +3,7 @@ import { ApolloServer } from '@apollo/server';
 import KeyvRedis from '@keyv/redis';
 import { Redis } from 'ioredis';
 import Keyv from 'keyv';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ALL_RIGHTS, ANONYMOUS_PUBLIC, type Consumer } from '../../src/domain/index.js';
 import { createContext, type GraphQLContext } from '../../src/graphql/context.js';
 import { createSchema } from '../../src/graphql/schema.js';
@@ -12,7 +12,7 @@ import { ProviderRegistry } from '../../src/market/registry.js';
 import { MarketService } from '../../src/market/service.js';
 import { createFmpProvider } from '../../src/providers/fmp/index.js';
 import { CACHE_HEADER, responseCache } from '../../src/server/response-cache/plugin.js';
-import { responseStore } from '../../src/server/response-cache/store.js';
+import { responseStore, type ResponseStore } from '../../src/server/response-cache/store.js';
 import { staleAnswers } from '../../src/server/stale-plugin.js';
 import { QuoteHub } from '../../src/streaming/hub.js';
 import { fixture, startFakeUpstream, type FakeUpstream } from '../support/fake-upstream.js';
@@ -23,12 +23,19 @@ import { fixture, startFakeUpstream, type FakeUpstream } from '../support/fake-u
  * is a market service with a cache of its own on FMP (a fake upstream that counts calls) and an
  * Apollo server with the plugin; instances share only Redis, as gateway processes do. Consumers
  * with different rights are built here, as src/auth would build them from credentials.
+ *
+ * Freshness is judged on a clock the test moves (`clockMs`, shared by the market caches and the
+ * plugin, which checks an entry's own expiry on every lookup), and the writes the plugin starts
+ * without awaiting them are counted and awaited through the store: no sleep stands in for either.
  */
 
 const REDIS_URL = 'redis://127.0.0.1:6379';
 const prefix = `mgtest:response-cache:${randomUUID()}`;
 const KEY = 'test-key-0001';
 const LONG = 60_000;
+/** The clock of every instance's market cache and response cache, moved by the tests. */
+let clockMs = Date.now();
+const clock = () => clockMs;
 
 let upstream: FakeUpstream;
 let admin: Redis;
@@ -38,6 +45,10 @@ const servers: ApolloServer<GraphQLContext>[] = [];
 interface Instance {
   run(query: string, options?: { readonly consumer?: Consumer; readonly variables?: Record<string, unknown> }): Promise<Answer>;
   readonly lookups: { hit: number; miss: number };
+  /** Writes the plugin has started (it starts them before the response is sent, and never awaits them). */
+  writes(): number;
+  /** Resolves once every write started so far has landed in Redis. */
+  written(): Promise<void>;
 }
 
 interface Answer {
@@ -52,22 +63,38 @@ async function instance(ttl: number, staleWindowMs = 0, revalidateWindowMs = 0):
   const fmp = createFmpProvider({ baseUrl: upstream.url, keys: [KEY], timeoutMs: 2_000, api: 'stable', batchQuotes: false });
   const registry = new ProviderRegistry([fmp]);
   const ttlMs: Record<CacheKind, number> = { quote: ttl, history: ttl, profile: ttl, statements: ttl, search: ttl, economicSeries: ttl };
-  const cache = new MarketCache({ maxEntries: 1_000, ttlMs, staleWindowMs, revalidateWindowMs: { quote: revalidateWindowMs } });
+  const cache = new MarketCache({ maxEntries: 1_000, ttlMs, staleWindowMs, revalidateWindowMs: { quote: revalidateWindowMs }, now: clock });
   const market = new MarketService({ registry, cache, chainBudgetMs: 1_000 });
   const hub = new QuoteHub({ source: undefined });
   // keyv hands its namespace to the store, which writes `<namespace>::<key>`.
   const keyv = new Keyv({ store: new KeyvRedis(REDIS_URL), namespace: prefix, useKeyPrefix: false });
   stores.push(keyv);
   const lookups = { hit: 0, miss: 0 };
-  const store = responseStore(keyv, { onError: (error) => expect.fail(`store failed: ${String(error)}`) });
+  const redisStore = responseStore(keyv, { onError: (error) => expect.fail(`store failed: ${String(error)}`) });
+  const writes: Array<Promise<void>> = [];
+  const store: ResponseStore = {
+    get: (key) => redisStore.get(key),
+    set: (key, value, ttlMs) => {
+      // Redis expires keys on its own, real clock; the plugin judges an entry by its `expiresAt`
+      // on the test's clock. A margin keeps a short-lived entry from vanishing in Redis while a
+      // slow machine is still between two steps of a test.
+      const writing = redisStore.set(key, value, ttlMs + LONG);
+      writes.push(writing);
+      return writing;
+    },
+  };
   const apollo = new ApolloServer<GraphQLContext>({
     schema: await createSchema(),
-    plugins: [staleAnswers(), responseCache({ store, ttlMs, onLookup: (result) => (lookups[result] += 1) })],
+    plugins: [staleAnswers(), responseCache({ store, ttlMs, onLookup: (result) => (lookups[result] += 1), now: clock })],
   });
   await apollo.start();
   servers.push(apollo);
   return {
     lookups,
+    writes: () => writes.length,
+    written: async () => {
+      await Promise.all(writes);
+    },
     async run(query, options = {}) {
       const contextValue = createContext({ market, providers: registry, hub }, options.consumer ?? ANONYMOUS_PUBLIC);
       const response = await apollo.executeOperation({ query, variables: options.variables }, { contextValue });
@@ -88,19 +115,13 @@ function serveFixtures(): void {
 
 const QUOTE = 'query Quote($symbol: String!) { quote(symbol: $symbol) { symbol price source stale } }';
 const quoteCalls = () => upstream.count({ path: '/stable/quote' });
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until(condition: () => Promise<boolean>, timeoutMs = 3_000): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!(await condition())) {
-    if (performance.now() > deadline) throw new Error('condition not met in time');
-    await sleep(20);
-  }
-}
 
 beforeAll(async () => {
   upstream = await startFakeUpstream();
   admin = new Redis(REDIS_URL);
+});
+beforeEach(() => {
+  clockMs = Date.now();
 });
 afterEach(async () => {
   upstream.reset();
@@ -121,7 +142,9 @@ describe('the response cache', () => {
     const first = await one.run(QUOTE, { variables: { symbol: 'AAPL' } });
     expect(first).toMatchObject({ cache: 'MISS', data: { quote: { symbol: 'AAPL', stale: false } } });
     expect(quoteCalls()).toBe(1);
-    await sleep(20); // the write is not awaited by the response
+    // The write is not awaited by the response: await it here.
+    expect(one.writes()).toBe(1);
+    await one.written();
     expect(await admin.keys(`${prefix}*`)).toHaveLength(1);
 
     const again = await one.run(QUOTE, { variables: { symbol: 'AAPL' } });
@@ -150,7 +173,8 @@ describe('the response cache', () => {
     expect((await gateway.run(QUOTE, { variables: { symbol: 'AAPL' }, consumer: everything })).cache).toBe('MISS');
     expect((await gateway.run(QUOTE, { variables: { symbol: 'AAPL' }, consumer: everything })).cache).toBe('HIT');
     expect((await gateway.run(QUOTE, { variables: { symbol: 'AAPL' }, consumer: alsoPublic })).cache).toBe('HIT');
-    await sleep(20);
+    expect(gateway.writes()).toBe(2);
+    await gateway.written();
     expect(await admin.keys(`${prefix}*`)).toHaveLength(2);
   });
 
@@ -162,7 +186,8 @@ describe('the response cache', () => {
       expect(answer.cache).toBe('MISS');
       expect(answer.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'NOT_FOUND' }) })]);
     }
-    await sleep(20);
+    // A write would have been started before the response was sent: none was.
+    expect(gateway.writes()).toBe(0);
     expect(await admin.keys(`${prefix}*`)).toHaveLength(0);
   });
 
@@ -170,13 +195,15 @@ describe('the response cache', () => {
     serveFixtures();
     const gateway = await instance(50, LONG);
     expect((await gateway.run(QUOTE, { variables: { symbol: 'AAPL' } })).cache).toBe('MISS');
-    await sleep(80);
+    clockMs += 80;
     upstream.reset();
     upstream.on({ path: '/stable/quote' }, { status: 503, json: {} });
     for (let round = 0; round < 2; round++) {
       const answer = await gateway.run(QUOTE, { variables: { symbol: 'AAPL' } });
       expect(answer).toMatchObject({ cache: 'MISS', stale: 'true', data: { quote: { stale: true } } });
     }
+    // Only the fresh answer was written.
+    expect(gateway.writes()).toBe(1);
   });
 
   it('does not keep an answer read inside the revalidation window: not stale, but past its freshness', async () => {
@@ -184,15 +211,16 @@ describe('the response cache', () => {
     const gateway = await instance(200, 0, LONG);
     const consumer: Consumer = { id: 'trader-1', profile: 'pro', rights: new Set(ALL_RIGHTS), anonymous: false };
     expect((await gateway.run(QUOTE, { variables: { symbol: 'AAPL' }, consumer })).cache).toBe('MISS');
-    await sleep(250);
-    await until(async () => (await admin.keys(`${prefix}*`)).length === 0);
+    expect(gateway.writes()).toBe(1);
+    // Past the quote's freshness (and the stored answer's): inside the revalidation window.
+    clockMs += 250;
 
     const held = await gateway.run(QUOTE, { variables: { symbol: 'AAPL' }, consumer });
     // Its background refresh, awaited so that it lands in this test.
-    await until(async () => quoteCalls() === 2);
+    await expect.poll(quoteCalls, { timeout: 5_000, interval: 5 }).toBe(2);
     expect(held).toMatchObject({ cache: 'MISS', stale: undefined, data: { quote: { symbol: 'AAPL', stale: false } } });
-    await sleep(20);
-    expect(await admin.keys(`${prefix}*`)).toHaveLength(0);
+    // No write for the held answer (it would have been started before the response was sent).
+    expect(gateway.writes()).toBe(1);
   });
 
   it('keeps no answer past the freshness of the market-cache entries it was made of', async () => {
@@ -202,12 +230,12 @@ describe('the response cache', () => {
     const consumer: Consumer = { id: 'trader-1', profile: 'pro', rights: new Set(ALL_RIGHTS), anonymous: false };
     await gateway.run('{ quote(symbol: "AAPL") { price } }', { consumer });
     expect(quoteCalls()).toBe(1);
-    await sleep(200);
+    clockMs += 200;
     // Answered from the market cache with a quote fetched 200 ms ago: 200 ms of freshness left.
     const shape = '{ quote(symbol: "AAPL") { symbol price } }';
     expect((await gateway.run(shape, { consumer })).cache).toBe('MISS');
     expect((await gateway.run(shape, { consumer })).cache).toBe('HIT');
-    await sleep(250);
+    clockMs += 250;
     // Past the quote's freshness (a response kept a full TTL from when it was stored would still hit).
     expect((await gateway.run(shape, { consumer })).cache).toBe('MISS');
     expect(quoteCalls()).toBe(2);

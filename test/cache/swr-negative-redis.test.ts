@@ -14,17 +14,22 @@ import { fixture, startFakeUpstream, type FakeUpstream } from '../support/fake-u
 /**
  * Stale-while-revalidate and negative caching in the market service, on FMP (a fake upstream)
  * and the two cache tiers (L2 on the real Redis at 127.0.0.1:6379, a prefix per test). Two
- * services, each with its own L1 and Redis connection, stand for two gateway instances.
+ * services, each with its own L1 and Redis connection, stand for two gateway instances. Freshness
+ * is judged on one clock the test moves (`clockMs`), so an entry goes past it only when a test
+ * says so, never mid-test on a slow machine; Redis keeps entries far longer on its own clock.
  */
 
 const REDIS_URL = 'redis://127.0.0.1:6379';
-// Long enough that a busy machine never lets a refreshed entry go stale again mid-test.
 const FRESH_MS = 600;
 const QUOTE = { path: '/stable/quote', query: { symbol: 'AAPL' } };
 const UNKNOWN = { path: '/stable/quote', query: { symbol: 'ZZZZ' } };
 const HISTORY = { path: '/stable/historical-price-eod/full', query: { symbol: 'AAPL' } };
 const HISTORY_QUERY = { symbol: 'AAPL', from: '2025-01-27', to: '2025-02-11', interval: 'DAY' } as const;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Every instance's cache clock. */
+let clockMs = Date.now();
+/** Moves the caches' clock past every entry's freshness. */
+const expireFreshness = () => (clockMs += FRESH_MS + 20);
 
 /** The AAPL quote fixture at another price. */
 function aaplAt(price: number): unknown {
@@ -41,6 +46,7 @@ beforeAll(() => {
   admin = new Redis(REDIS_URL);
 });
 beforeEach(async () => {
+  clockMs = Date.now();
   upstream = await startFakeUpstream();
   prefix = `mgtest:swr:${randomUUID()}`;
 });
@@ -72,12 +78,13 @@ async function instance(options: { revalidateMs?: number } = {}) {
     revalidateWindowMs: { quote: options.revalidateMs ?? 60_000, history: options.revalidateMs ?? 60_000 },
     negativeTtlMs: 600_000,
     l2: tier.namespace(prefix),
+    now: () => clockMs,
   });
   let staleServed = 0;
   const market = new MarketService({
     registry: new ProviderRegistry([fmp], new Map(), { deadLetters: queue }),
     cache,
-    // Far above the slow provider's 1.2 s, so a busy machine cannot turn the refresh into a timeout.
+    // Far above the time a test holds the provider's answer, so a busy machine cannot turn the refresh into a timeout.
     chainBudgetMs: 5_000,
     refreshes: queue,
     onStaleServed: () => (staleServed += 1),
@@ -99,13 +106,13 @@ describe('stale-while-revalidate', () => {
     upstream.on(QUOTE, { json: aaplAt(232.8) }, { times: 1 });
     const [first] = await market.getQuotes(['AAPL']);
     expect(first).toMatchObject({ price: 232.8, stale: false });
-    await sleep(FRESH_MS + 20);
+    expireFreshness();
 
-    // The provider now takes 1.2 s and has a new price; ten reads must not wait for it.
-    upstream.on(QUOTE, { json: aaplAt(240), delayMs: 1_200 });
-    const started = performance.now();
+    // The provider now has a new price, and holds its answer until the test lets it go: ten reads
+    // must not wait for it (they could not answer while it is held if they did).
+    let release: () => void = () => undefined;
+    upstream.on(QUOTE, { json: aaplAt(240), gate: new Promise<void>((resolve) => (release = resolve)) });
     const answers = await Promise.all(Array.from({ length: 10 }, () => market.getQuotes(['AAPL'])));
-    expect(performance.now() - started).toBeLessThan(900);
     for (const [answer] of answers) {
       expect(answer).toMatchObject({ symbol: 'AAPL', price: 232.8, stale: false });
       expect(wasServedStale(answer)).toBe(false);
@@ -114,6 +121,7 @@ describe('stale-while-revalidate', () => {
 
     // One refresh for the key, however many reads inside the window: then the new price, from the cache.
     await until(() => upstream.count(QUOTE) === 2);
+    release();
     await until(async () => ((await market.getQuotes(['AAPL']))[0] as Quote).price === 240);
     const [fresh] = await market.getQuotes(['AAPL']);
     expect(fresh).toMatchObject({ price: 240, stale: false });
@@ -125,7 +133,7 @@ describe('stale-while-revalidate', () => {
     const two = await instance();
     upstream.on(HISTORY, { json: fixture('fmp/stable/historical-eod-aapl.json') });
     const fresh = await one.market.getHistory(HISTORY_QUERY);
-    await sleep(FRESH_MS + 20);
+    expireFreshness();
 
     const held = await Promise.all([one.market.getHistory(HISTORY_QUERY), one.market.getHistory(HISTORY_QUERY), one.market.getHistory(HISTORY_QUERY)]);
     for (const answer of held) {
@@ -147,7 +155,7 @@ describe('stale-while-revalidate', () => {
     const { market, queue, staleServed } = await instance();
     upstream.on(QUOTE, { json: aaplAt(232.8) }, { times: 1 });
     await market.getQuotes(['AAPL']);
-    await sleep(FRESH_MS + 20);
+    expireFreshness();
     upstream.on(QUOTE, { status: 503, json: {} });
     // No provider has failed it yet: the refresh this read starts is the first to ask.
     const [answer] = await market.getQuotes(['AAPL']);
@@ -164,7 +172,7 @@ describe('stale-while-revalidate', () => {
     const { market } = await instance({ revalidateMs: 0 });
     upstream.on(QUOTE, { json: aaplAt(232.8) }, { times: 1 });
     await market.getQuotes(['AAPL']);
-    await sleep(FRESH_MS + 20);
+    expireFreshness();
     upstream.on(QUOTE, { json: aaplAt(240) });
     const [answer] = await market.getQuotes(['AAPL']);
     expect(answer).toMatchObject({ price: 240, stale: false });

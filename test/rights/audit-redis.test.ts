@@ -76,10 +76,10 @@ describe('the audit stream', () => {
     expect(await trail.read({ limit: 2 })).toEqual([entry(5, 'globex'), entry(4, 'globex')]);
     expect(await trail.read({ limit: 10, consumer: 'acme' })).toEqual([3, 2, 1, 0].map((index) => entry(index)));
     expect(await admin.xlen(key)).toBe(6);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(lines.filter((line) => line['component'] === 'audit').map((line) => (line['audit'] as Record<string, unknown>)['path'])).toEqual(
-      [0, 1, 2, 3, 4, 5].map((index) => `quotes.${index}.company.financials`),
-    );
+    const auditPaths = () => lines.filter((line) => line['component'] === 'audit').map((line) => (line['audit'] as Record<string, unknown>)['path']);
+    // The log is written in the background too: wait for its six lines, then read them.
+    await expect.poll(() => auditPaths().length, { timeout: 5_000, interval: 10 }).toBe(6);
+    expect(auditPaths()).toEqual([0, 1, 2, 3, 4, 5].map((index) => `quotes.${index}.company.financials`));
   });
 
   it('stays capped near AUDIT_STREAM_MAX however much is written', async () => {
