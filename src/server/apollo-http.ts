@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
-import { checkVariables, readBody, requestVariables } from './body.js';
+import { parse } from 'graphql';
+import { subscriptionRootDirectiveError } from '../graphql/limits/subscription-root.js';
+import { BodyError, checkVariables, readBody, requestVariables } from './body.js';
 
 /**
  * The thin node:http integration of Apollo Server (no Express): on this machine it serves about
@@ -19,6 +21,7 @@ export function apolloHandler<TContext extends BaseContext>(
     const body = request.method === 'POST' ? await readBody(request, options.maxBodyBytes) : undefined;
     // Bounded before Apollo and every plugin get them (see MAX_VARIABLE_DEPTH).
     checkVariables(requestVariables(request.method, body, url.searchParams));
+    refuseSubscriptionRootDirectives(request.method === 'POST' ? queryOf(body) : url.searchParams.get('query'));
     const result = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: request.method ?? 'GET', headers, search: url.search, body },
       context,
@@ -37,3 +40,26 @@ export function apolloHandler<TContext extends BaseContext>(
     response.end();
   };
 }
+
+function queryOf(body: unknown): unknown {
+  return typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>)['query'] : undefined;
+}
+
+/**
+ * Refuses, before Apollo validates, what would make graphql-js 16's validation throw (see
+ * subscription-root.ts). Parsed here only when the text could hold the case, so other requests pay
+ * two substring searches; text that does not parse is left for Apollo to refuse.
+ */
+function refuseSubscriptionRootDirectives(query: unknown): void {
+  if (typeof query !== 'string' || !query.includes('subscription') || !(query.includes('@skip') || query.includes('@include'))) return;
+  let message: string | undefined;
+  try {
+    message = subscriptionRootDirectiveError(parse(query, { maxTokens: PARSE_MAX_TOKENS }));
+  } catch {
+    return;
+  }
+  if (message) throw new BodyError(400, message, { code: 'GRAPHQL_VALIDATION_FAILED' });
+}
+
+/** Bounds this extra parse; a longer document is left to Apollo, whose token limit (5,000 by default) refuses it. */
+const PARSE_MAX_TOKENS = 100_000;

@@ -25,6 +25,7 @@ import { isTokenLimitError, tokenLimitError } from '../graphql/limits/tokens.js'
 import { withoutSuggestions } from '../graphql/suggestions.js';
 import { floodClose, MessageRate, SubscriptionSlots, type SocketLimits } from './ws-limits.js';
 import { serveGraphQLWs } from './ws-transport.js';
+import { subscriptionRootDirectiveError } from '../graphql/limits/subscription-root.js';
 
 export interface WebSocketOptions<TContext> {
   readonly httpServer: HttpServer;
@@ -122,6 +123,9 @@ export function attachWebSocket<TContext>(options: WebSocketOptions<TContext>): 
       }
       return [withCode(error instanceof GraphQLError ? error : new GraphQLError('Query could not be parsed.'), 'GRAPHQL_PARSE_FAILED')];
     }
+    // Before `validate`, which graphql-js 16 makes throw on this case (see subscription-root.ts).
+    const rootDirectives = subscriptionRootDirectiveError(document);
+    if (rootDirectives) return [withCode(new GraphQLError(rootDirectives), 'GRAPHQL_VALIDATION_FAILED')];
     const errors = validate(options.schema, document, rules);
     if (errors.length > 0) return errors.map((error) => withCode(error, 'GRAPHQL_VALIDATION_FAILED'));
     const operation = getOperationAST(document, payload.operationName);
