@@ -11,7 +11,9 @@ let http: ProviderHttpClient;
 
 beforeAll(async () => {
   upstream = await startFakeUpstream();
-  http = new ProviderHttpClient({ provider: 'fmp', timeoutMs: 300, maxBodyBytes: 64 * 1024, secrets: [KEY] });
+  // Generous: a loaded machine must not turn an answered call into a timeout. The timeout itself
+  // is tested with a client of its own.
+  http = new ProviderHttpClient({ provider: 'fmp', timeoutMs: 10_000, maxBodyBytes: 64 * 1024, secrets: [KEY] });
 });
 afterEach(() => upstream.reset());
 afterAll(async () => {
@@ -85,9 +87,14 @@ describe('ProviderHttpClient', () => {
 
   it('says a hung call timed out, within its timeout', async () => {
     upstream.on({ path: '/stable/quote' }, { fault: 'hang' });
-    const error = await failureOf(http.getJson(urlWithKey()));
-    // The client's own 300 ms limit ended the call (the message names it), not a stopwatch in the test.
-    expect(error.message).toMatch(/timed out after 300 ms/);
+    const impatient = new ProviderHttpClient({ provider: 'fmp', timeoutMs: 300, maxBodyBytes: 64 * 1024, secrets: [KEY] });
+    try {
+      const error = await failureOf(impatient.getJson(urlWithKey()));
+      // The client's own 300 ms limit ended the call (the message names it), not a stopwatch in the test.
+      expect(error.message).toMatch(/timed out after 300 ms/);
+    } finally {
+      await impatient.close();
+    }
   });
 
   it('stops when the caller aborts', async () => {
