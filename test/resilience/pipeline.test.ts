@@ -150,8 +150,17 @@ describe('circuit breaker', () => {
 describe('bulkhead', () => {
   it('runs at most maxConcurrent calls, queues maxQueued, and refuses the rest at once', async () => {
     const { resilient } = resilientFmp();
-    upstream.on(QUOTE, { json: fixture('fmp/stable/quote-aapl.json'), delayMs: 100 });
-    const outcomes = await Promise.allSettled(Array.from({ length: 5 }, () => resilient.quote.fetch(['AAPL'])));
+    // Replies held until all five calls have been let in or refused: with a fixed delay, a call
+    // that finished early on a slow machine freed its slot for the fifth.
+    let release = (): void => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    upstream.on(QUOTE, { json: fixture('fmp/stable/quote-aapl.json'), gate: held });
+    const calls = Array.from({ length: 5 }, () => resilient.quote.fetch(['AAPL']));
+    const settled = calls.map((call) => call.then(() => 'answered', () => 'refused'));
+    // The two past the bulkhead and its queue are refused at once, while the others wait.
+    await expect.poll(async () => (await Promise.all(settled.map((outcome) => Promise.race([outcome, 'pending'])))).filter((state) => state === 'refused').length, { timeout: 5_000, interval: 10 }).toBe(2);
+    release();
+    const outcomes = await Promise.allSettled(calls);
     const refused = outcomes.filter((outcome) => outcome.status === 'rejected');
     expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(3);
     expect(refused).toHaveLength(2);
