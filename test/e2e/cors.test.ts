@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { spawnGateway, type SpawnedGateway } from '../support/gateway.js';
+import { upgradeStatus } from '../support/ws-upgrade.js';
 
 /**
  * Browser frontends on other origins (a dev server on localhost, Apollo Studio, the app's own
@@ -40,22 +40,6 @@ function postFrom(gateway: SpawnedGateway, origin: string, headers: Record<strin
   });
 }
 
-/** The HTTP status a WebSocket upgrade from `origin` gets (101 once open). */
-function upgradeFrom(gateway: SpawnedGateway, origin: string, headers: Record<string, string> = {}): Promise<number> {
-  return new Promise((resolve) => {
-    const socket = new WebSocket(gateway.wsUrl, 'graphql-transport-ws', { origin, headers });
-    socket.on('open', () => {
-      socket.close();
-      resolve(101);
-    });
-    socket.on('unexpected-response', (_request, response) => {
-      resolve(response.statusCode ?? 0);
-      socket.terminate();
-    });
-    socket.on('error', () => undefined);
-  });
-}
-
 describe('CORS in development (CORS_ORIGINS unset)', () => {
   it('lets a local dev server and Apollo Studio preflight, with the headers they asked for', async () => {
     for (const origin of ['http://localhost:5173', 'http://127.0.0.1:3000', 'https://studio.apollographql.com']) {
@@ -91,16 +75,16 @@ describe('CORS in development (CORS_ORIGINS unset)', () => {
   });
 
   it('checks the Origin of WebSocket upgrades itself, since browsers do not', async () => {
-    expect(await upgradeFrom(development, 'http://localhost:5173')).toBe(101);
-    expect(await upgradeFrom(development, 'https://evil.example')).toBe(403);
+    expect(await upgradeStatus(development.wsUrl, 'http://localhost:5173')).toBe(101);
+    expect(await upgradeStatus(development.wsUrl, 'https://evil.example')).toBe(403);
   });
 });
 
 describe('CORS in production (CORS_ORIGINS unset)', () => {
   it('allows only pages of the gateway’s own origin', async () => {
     expect((await preflight(production, 'http://localhost:5173')).status).toBe(403);
-    expect(await upgradeFrom(production, 'http://localhost:5173')).toBe(403);
-    expect(await upgradeFrom(production, production.origin)).toBe(101);
+    expect(await upgradeStatus(production.wsUrl, 'http://localhost:5173')).toBe(403);
+    expect(await upgradeStatus(production.wsUrl, production.origin)).toBe(101);
     // Clients that are not browsers send no Origin and are not concerned.
     const noOrigin = await fetch(production.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ __typename }' }) });
     expect(noOrigin.status).toBe(200);
@@ -108,9 +92,9 @@ describe('CORS in production (CORS_ORIGINS unset)', () => {
 
   it('knows its own origin behind a trusted proxy by X-Forwarded-Host, and only behind one', async () => {
     const fromProxy = { 'x-forwarded-host': 'app.example.com', 'x-forwarded-for': '203.0.113.9' };
-    expect(await upgradeFrom(behindProxy, 'https://app.example.com', fromProxy)).toBe(101);
-    expect(await upgradeFrom(behindProxy, 'https://evil.example', fromProxy)).toBe(403);
-    expect(await upgradeFrom(production, 'https://app.example.com', fromProxy)).toBe(403);
+    expect(await upgradeStatus(behindProxy.wsUrl, 'https://app.example.com', fromProxy)).toBe(101);
+    expect(await upgradeStatus(behindProxy.wsUrl, 'https://evil.example', fromProxy)).toBe(403);
+    expect(await upgradeStatus(production.wsUrl, 'https://app.example.com', fromProxy)).toBe(403);
   });
 });
 

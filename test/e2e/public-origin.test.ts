@@ -1,8 +1,8 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { loadConfig } from '../../src/config/index.js';
 import { spawnGateway, type SpawnedGateway } from '../support/gateway.js';
+import { upgradeStatus } from '../support/ws-upgrade.js';
 
 /**
  * Issue 12, item 8: the same-origin check of CORS and of WebSocket upgrades compared Origin with
@@ -27,22 +27,6 @@ function rebound(gateway: SpawnedGateway): { origin: string; host: string } {
   return { origin: `http://attacker.example:${gateway.port}`, host: `attacker.example:${gateway.port}` };
 }
 
-/** The HTTP status a WebSocket upgrade gets (101 once open). */
-function upgrade(gateway: SpawnedGateway, origin: string, host: string): Promise<number> {
-  return new Promise((resolve) => {
-    const socket = new WebSocket(gateway.wsUrl, 'graphql-transport-ws', { origin, headers: { host } });
-    socket.on('open', () => {
-      socket.close();
-      resolve(101);
-    });
-    socket.on('unexpected-response', (_request, response) => {
-      resolve(response.statusCode ?? 0);
-      socket.terminate();
-    });
-    socket.on('error', () => undefined);
-  });
-}
-
 /** A preflight with the Host given (fetch would not send another Host). */
 function preflight(gateway: SpawnedGateway, origin: string, host: string): Promise<{ status: number; allowOrigin: string | undefined }> {
   return new Promise((resolve, reject) => {
@@ -59,21 +43,21 @@ function preflight(gateway: SpawnedGateway, origin: string, host: string): Promi
 describe('PUBLIC_ORIGIN', () => {
   it('unset: a page is same-origin when its Origin names the Host it sent, so a rebinding page passes', async () => {
     const { origin, host } = rebound(byHost);
-    expect(await upgrade(byHost, origin, host)).toBe(101);
+    expect(await upgradeStatus(byHost.wsUrl, origin, { host })).toBe(101);
     expect((await preflight(byHost, origin, host)).status).toBe(204);
   });
 
   it('set: a rebinding page is refused, over WebSocket (403) and in a preflight', async () => {
     const { origin, host } = rebound(configured);
-    expect(await upgrade(configured, origin, host)).toBe(403);
+    expect(await upgradeStatus(configured.wsUrl, origin, { host })).toBe(403);
     expect(await preflight(configured, origin, host)).toEqual({ status: 403, allowOrigin: undefined });
   });
 
   it('set: a page of the public origin is allowed whatever Host a proxy in front sends', async () => {
-    expect(await upgrade(configured, PUBLIC, `127.0.0.1:${configured.port}`)).toBe(101);
+    expect(await upgradeStatus(configured.wsUrl, PUBLIC, { host: `127.0.0.1:${configured.port}` })).toBe(101);
     expect(await preflight(configured, PUBLIC, 'internal-gateway:4000')).toEqual({ status: 204, allowOrigin: PUBLIC });
     // Clients that are not browsers send no Origin, and are not concerned.
-    expect(await upgrade(configured, '', `127.0.0.1:${configured.port}`)).toBe(101);
+    expect(await upgradeStatus(configured.wsUrl, '', { host: `127.0.0.1:${configured.port}` })).toBe(101);
   });
 
   it('is validated as an origin and kept as browsers write it', () => {
