@@ -68,13 +68,18 @@ export class WindowCounter {
   async consume(id: string, cost: number): Promise<Consumed> {
     const now = Date.now();
     if (this.shared && this.store && (await sharedReady(this.store))) {
+      // What this instance last knew of the window (Redis's count, mirrored, plus what it counted
+      // alone while Redis was away): carried up if Redis has less (see carry).
+      const known = (await this.memory.get(this.entry(id)))?.consumedPoints ?? 0;
       try {
-        const res = await this.shared.consume(this.entry(id), cost);
+        const res = await this.carry(id, known + cost, await this.shared.consume(this.entry(id), cost));
         this.store.health.up();
+        if (res.consumedPoints > this.limit.points) return { granted: false, resetAt: now + this.msOf(res), fits: 0 };
         return { granted: true, resetAt: now + this.msOf(res), fits: res.remainingPoints };
       } catch (error) {
         if (error instanceof RateLimiterRes) {
           this.store.health.up();
+          this.mirror(id, error);
           return this.refused(this.shared, id, cost, error, now);
         }
         this.store.health.down(error);
@@ -87,6 +92,34 @@ export class WindowCounter {
       if (error instanceof RateLimiterRes) return this.refused(this.memory, id, cost, error, now);
       throw error;
     }
+  }
+
+  /**
+   * Budgets survive a switch of store both ways. Every answer of Redis is mirrored into the
+   * in-process counter, with Redis's window end, so while Redis is away counting goes on from
+   * what the cluster had spent, not from zero. When Redis answers again with less than this
+   * instance knows (it restarted empty, or missed the calls made while it was away), the
+   * difference is added to it, so the window goes on from the larger of the two counts.
+   *
+   * Worst case, documented in the README: while Redis is down each of N instances counts alone,
+   * so a consumer may spend up to N times its budget in that window (at most once more than it
+   * had left on each instance); after Redis comes back empty, every instance carries its own
+   * count up, and the window goes on from the largest of them.
+   */
+  private async carry(id: string, known: number, res: RateLimiterRes): Promise<RateLimiterRes> {
+    if (res.consumedPoints >= known) {
+      this.mirror(id, res);
+      return res;
+    }
+    const missing = known - res.consumedPoints;
+    const carried = await this.shared!.penalty(this.entry(id), missing).catch(() => undefined);
+    const counted = carried ?? new RateLimiterRes(Math.max(0, this.limit.points - known), res.msBeforeNext, known);
+    this.mirror(id, counted);
+    return counted;
+  }
+
+  private mirror(id: string, res: RateLimiterRes): void {
+    void this.memory.set(this.entry(id), res.consumedPoints, this.msOf(res) / 1000);
   }
 
   /** Points left in the current window; the counter that would answer a consume now is the one read. */
