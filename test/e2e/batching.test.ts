@@ -135,14 +135,20 @@ describe('a gateway on Alpha Vantage premium (bulk quotes, 100 a call)', () => {
 
   it('lets two concurrent requests for overlapping symbols share the calls in flight: each symbol fetched once', async () => {
     upstream.reset();
-    // Slow enough that the second request arrives while the first one's call is out.
-    upstream.on({ path: '/query', query: { function: 'REALTIME_BULK_QUOTES' } }, (request) => ({ ...bulkQuotes(request), delayMs: 300 }));
+    // Every bulk call is held until the test lets them go: the second request is sent once the first
+    // one's call is out, and the calls answered once the second one's own call is out too (a
+    // second request that did not share would be asking for 60 symbols, not 30).
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    upstream.on({ path: '/query', query: { function: 'REALTIME_BULK_QUOTES' } }, (request) => ({ ...bulkQuotes(request), gate }));
     const first = symbolsFrom('C', 60);
     const second = symbolsFrom('C', 60, 30);
-    const [one, two] = await Promise.all([
-      execute(gateway.url, QuotesDocument, { symbols: first }),
-      new Promise((resolve) => setTimeout(resolve, 50)).then(() => execute(gateway.url, QuotesDocument, { symbols: second })),
-    ]);
+    const answeringOne = execute(gateway.url, QuotesDocument, { symbols: first });
+    await expect.poll(() => bulkCalls(upstream).flat().length, { timeout: 5_000, interval: 5 }).toBe(60);
+    const answeringTwo = execute(gateway.url, QuotesDocument, { symbols: second });
+    await expect.poll(() => bulkCalls(upstream).length, { timeout: 5_000, interval: 5 }).toBe(2);
+    release();
+    const [one, two] = await Promise.all([answeringOne, answeringTwo]);
 
     expect(one.errors).toBeUndefined();
     expect(two.errors).toBeUndefined();

@@ -126,6 +126,8 @@ describe('graceful shutdown', () => {
     expect(attempts.at(-1)).toBe('ECONNREFUSED');
     expect(attempts.filter((attempt) => ![503, 'ECONNRESET', 'ECONNREFUSED'].includes(attempt))).toEqual([]);
 
+    // A deliberate wait for something not to happen: with the listener closed, the gateway must
+    // neither exit nor drop the half-sent requests while they are unfinished (it would within this).
     await sleep(200);
     inFlight.finish();
     pipelined.finishThenAsk('/readyz');
@@ -155,7 +157,8 @@ describe('graceful shutdown', () => {
     await live.untilQuotes(1);
     const inFlight = await halfSentQuoteRequest(gateway.port);
     const exited = gateway.stop('SIGINT');
-    await sleep(200);
+    // The drain has begun once the WebSocket is closed (1001): only then is the request finished.
+    await live.ended;
     inFlight.finish();
     expect((await inFlight.response).status).toBe(200);
     expect(await exited).toBe(0);
@@ -171,6 +174,8 @@ describe('graceful shutdown', () => {
     await once(socket, 'message');
     socket.pause(); // a frozen client: reads nothing more, so never answers the close frame
     gateway.process.kill('SIGTERM');
+    // A bound on a spawned gateway, proportional to its 300 ms grace with slack for a loaded
+    // machine; the frozen client alone would hold it forever.
     expect(await exitWithin(gateway, 5_000)).toBe(0);
     socket.terminate();
   });

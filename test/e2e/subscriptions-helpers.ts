@@ -91,8 +91,11 @@ export async function gauge(origin: string, name: string): Promise<number> {
   return Number(line.slice(name.length + 1));
 }
 
-/** Polls until the feeds and watchers gauges read as expected; fails with what they read last. */
-export async function untilStreams(origin: string, expected: { feeds: number; watchers: number }, timeoutMs = 3_000): Promise<void> {
+/**
+ * Polls until the feeds and watchers gauges read as expected; fails with what they read last. It
+ * returns as soon as they do, so the generous default only matters on a loaded machine.
+ */
+export async function untilStreams(origin: string, expected: { feeds: number; watchers: number }, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let seen = { feeds: -1, watchers: -1 };
   while (Date.now() < deadline) {

@@ -32,6 +32,8 @@ describe('subscription quotes over graphql-ws (ticks every 100 ms)', () => {
 
     live.stop();
     await untilStreams(gateway.origin, { feeds: 0, watchers: 0 });
+    // A deliberate wait for something not to happen: three tick periods after the feed stopped (as
+    // /metrics said), in which a quote still on its way would have come.
     const received = live.quotes.length;
     await sleep(300);
     expect(live.quotes).toHaveLength(received);
@@ -156,6 +158,8 @@ describe('subscription quotes when the cached quote is past its freshness (CACHE
   // The healthy simulated market answers: nothing is stale, and no item contradicts the one before it.
   it('starts each symbol with a quote that is not stale, and no later item of the symbol is older', async () => {
     for (const symbol of ['AAPL', 'MSFT']) expect((await execute(gateway.url, QuoteAgeDocument, { symbol })).data?.quote?.stale).toBe(false);
+    // Past their 1 s freshness in the gateway (one-sided: a slower machine waits longer, within the
+    // 60 s revalidation window).
     await sleep(1_100);
 
     const client = wsClient(gateway.wsUrl);

@@ -3,6 +3,7 @@ import { ErrorCode, MarketError, type Quote } from '../../src/domain/index.js';
 import type { TickSource } from '../../src/providers/adapter.js';
 import { createSimulatedProvider } from '../../src/providers/simulated/index.js';
 import { QuoteHub, type StreamItem } from '../../src/streaming/hub.js';
+import { settlesWithoutWaiting } from '../support/timing.js';
 
 /** Wednesday 2025-11-19, 15:30 UTC: mid-session, so every tick moves the market's clock on. */
 const WEDNESDAY = Date.UTC(2025, 10, 19, 15, 30);
@@ -37,7 +38,7 @@ function quoteOf(result: IteratorResult<StreamItem>): Quote {
   return result.value;
 }
 
-/** Fails instead of hanging when a read never settles. */
+/** Fails instead of hanging when a read never settles (a guard, not a bound the tests assert). */
 function within<T>(promise: Promise<T>, ms = 2_000): Promise<T> {
   return Promise.race([promise, sleep(ms).then(() => Promise.reject(new Error(`still pending after ${ms} ms`)))]);
 }
@@ -84,6 +85,8 @@ describe('QuoteHub on the simulated market', () => {
       expect.objectContaining({ active: false }),
       expect.objectContaining({ active: false }),
     ]);
+    // A deliberate wait for something not to happen: five tick periods, in which a feed still
+    // running would have delivered (a slower machine only makes the wait longer).
     const delivered = market.ticks.length;
     await sleep(50);
     expect(market.ticks).toHaveLength(delivered);
@@ -93,8 +96,8 @@ describe('QuoteHub on the simulated market', () => {
     const market = recordedMarket(10);
     const hub = hubOn(market.source);
     const slow = hub.watch(['AAPL', 'MSFT']);
-    await sleep(200);
-    expect(market.ticks.filter((tick) => tick.symbol === 'AAPL').length).toBeGreaterThan(5);
+    // Several ticks go by unread (however long a loaded machine takes to deliver them).
+    await expect.poll(() => market.ticks.filter((tick) => tick.symbol === 'AAPL').length, { timeout: 5_000, interval: 10 }).toBeGreaterThan(5);
 
     // Everything waiting is handed over synchronously; a third read has to wait for a new tick.
     const newest = new Map([['AAPL', market.latest('AAPL')], ['MSFT', market.latest('MSFT')]]);
@@ -116,8 +119,7 @@ describe('QuoteHub on the simulated market', () => {
     const ahead = market.quoteAt('AAPL', WEDNESDAY + 60_000);
     const behind = market.quoteAt('MSFT', WEDNESDAY - 60_000);
     const stream = hub.watch(['AAPL', 'MSFT'], new Map([['AAPL', ahead], ['MSFT', behind]]));
-    await sleep(100);
-    expect(market.ticks.filter((tick) => tick.symbol === 'AAPL').length).toBeGreaterThan(3);
+    await expect.poll(() => market.ticks.filter((tick) => tick.symbol === 'AAPL').length, { timeout: 5_000, interval: 10 }).toBeGreaterThan(3);
 
     const served: Quote[] = [];
     for (let read = 0; read < 4; read++) served.push(quoteOf(await within(stream.next())));
@@ -138,7 +140,9 @@ describe('QuoteHub on the simulated market', () => {
     expect(quoteOf(await within(stream.next())).symbol).toBe('NVDA'); // the feed's first tick comes at once
     const pending = stream.next(); // the next one is a minute away
     await stream.return?.();
-    expect(await within(pending, 500)).toEqual({ value: undefined, done: true });
+    // At once: settled without waiting on any timer (the next tick's) or anything else.
+    expect(await settlesWithoutWaiting(pending)).toBe(true);
+    expect(await pending).toEqual({ value: undefined, done: true });
     expect(hub.activeFeeds).toBe(0);
     expect(market.stops).toEqual(['NVDA']);
   });
@@ -166,13 +170,17 @@ describe('QuoteHub on the simulated market', () => {
     hub.close();
     expect(hub.activeFeeds).toBe(0);
     expect(market.stops.sort()).toEqual(['AAPL', 'TSLA']);
+    // Ended at once, without waiting on anything.
+    expect(await settlesWithoutWaiting(pending)).toBe(true);
+    expect(await pending).toEqual({ value: undefined, done: true });
+    const otherNext = other.next();
+    expect(await settlesWithoutWaiting(otherNext)).toBe(true);
+    expect(await otherNext).toEqual({ value: undefined, done: true });
+    // A deliberate wait for something not to happen: five tick periods, in which a feed still
+    // running would have delivered.
     const delivered = market.ticks.length;
     await sleep(50);
     expect(market.ticks).toHaveLength(delivered);
-
-    const ended = await within(pending, 500).catch((error: Error) => error);
-    expect(ended).toEqual({ value: undefined, done: true });
-    expect(await within(other.next(), 500).catch((error: Error) => error)).toEqual({ value: undefined, done: true });
     expect(hub.watchers).toBe(0);
   });
 
@@ -183,7 +191,9 @@ describe('QuoteHub on the simulated market', () => {
     expect(new Set([quoteOf(first).symbol, quoteOf(second).symbol])).toEqual(new Set(['AAPL', 'MSFT']));
     const waiting = [stream.next(), stream.next(), stream.next()];
     await stream.return?.();
-    const ended = await within(Promise.all(waiting), 500);
+    const ending = Promise.all(waiting);
+    expect(await settlesWithoutWaiting(ending)).toBe(true);
+    const ended = await ending;
     expect(ended).toEqual(Array.from({ length: 3 }, () => ({ value: undefined, done: true })));
   });
 
