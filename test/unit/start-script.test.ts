@@ -50,7 +50,8 @@ afterAll(async () => {
   await rm(project, { recursive: true, force: true });
 });
 
-describe('npm start (scripts/start.mjs)', () => {
+// Each case runs the real TypeScript compiler, some twice: seconds each on a loaded machine.
+describe('npm start (scripts/start.mjs)', { timeout: 120_000 }, () => {
   it('builds a missing dist/ and says so, then runs it', async () => {
     const { stdout, stderr } = await start();
     expect(stderr).toContain('dist/ has no build yet: building it');
