@@ -195,16 +195,31 @@ describe('cluster flight through Redis', () => {
 
   it('keeps a slow but live holder’s claim alive past its lease, so nobody else fetches meanwhile', async () => {
     prefix = `mgtest:flight:${randomUUID()}`;
-    // Waiters give up on the cluster after maxWaitMs; here the holder's work fits in it, not in its lease.
-    const [a, b] = [instance({ leaseMs: 300, maxWaitMs: 5_000 }), instance({ leaseMs: 300, maxWaitMs: 5_000 })];
+    // A lease of 1.5 s, renewed every 500 ms: a beat may come a second late on a loaded machine and
+    // still land in time (300 ms left a beat 200 ms of slack, which a busy machine overran).
+    // Waiters never give up on the cluster here, so only a lapsed claim would make B fetch.
+    const LEASE_MS = 1_500;
+    const [a, b] = [instance({ leaseMs: LEASE_MS, maxWaitMs: NEVER_MS }), instance({ leaseMs: LEASE_MS, maxWaitMs: NEVER_MS })];
     await Promise.all([a.start(), b.start()]);
-    const { asked, work } = upstream(900);
-    const holder = a.coalesce('quote', ['AAPL'], work, codec);
-    await expect.poll(() => asked.length, { timeout: 5_000, interval: 5 }).toBe(1);
-    const waiter = await b.coalesce('quote', ['AAPL'], work, codec);
+    const redisNow = async (): Promise<number> => {
+      const [seconds, micros] = await admin.time();
+      return Number(seconds) * 1_000 + Number(micros) / 1_000;
+    };
+    const held = heldUpstream();
+    const holder = a.coalesce('quote', ['AAPL'], held.work, codec);
+    await expect.poll(() => held.asked.length, { timeout: 5_000, interval: 5 }).toBe(1);
+    const lock = `${prefix}:lock:quote:AAPL`;
+    const token = await admin.get(lock);
+    const claimedBy = await redisNow();
+    const waiting = b.coalesce('quote', ['AAPL'], held.work, codec);
+    // A's work outlasts its lease by Redis's own clock, and its claim is still there: renewed.
+    await expect.poll(async () => (await redisNow()) - claimedBy, { timeout: 10_000, interval: 50 }).toBeGreaterThan(LEASE_MS + 200);
+    expect(await admin.get(lock)).toBe(token);
+    held.release();
+    const waiter = await waiting;
     expect(waiter.get('AAPL')).toBe('AAPL@1');
     expect((await holder).get('AAPL')).toBe('AAPL@1');
-    expect(asked).toHaveLength(1);
+    expect(held.asked).toHaveLength(1);
   });
 
   it('lets only the owner renew or release a lock: a holder whose lease ran out leaves the new holder’s lock alone', async () => {

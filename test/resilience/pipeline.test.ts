@@ -76,14 +76,19 @@ describe('retry', () => {
   });
 
   it('bounds each attempt with its timeout and counts a timeout as an outage', async () => {
-    const { resilient } = resilientFmp({ ...FAST, retry: { ...FAST.retry, maxRetries: 1 } });
+    // 1 s a attempt (not FAST's 200 ms): long enough for each attempt's request to reach the fake
+    // upstream on a loaded machine, so both are counted here and none lands in the next test.
+    const { resilient, pipeline } = resilientFmp({ ...FAST, timeoutMs: 1_000, retry: { ...FAST.retry, maxRetries: 1 } });
+    const attempts: Array<string | undefined> = [];
+    pipeline.onAttempt((attempt) => attempts.push(attempt.error instanceof Error ? attempt.error.message : undefined));
     upstream.on(QUOTE, { fault: 'hang' });
     const error = await errorOf(resilient.quote.fetch(['AAPL']));
     expect(error.kind).toBe(ProviderFailureKind.UNAVAILABLE);
-    expect(upstream.count(QUOTE)).toBe(2);
-    // The pipeline's 200 ms attempt timeout ended each attempt (the adapter's own 2 s limit would
-    // say "timed out after 2000 ms"): told by the error, not by a stopwatch.
+    // Two attempts, each ended by the pipeline's own 1 s attempt timeout (the adapter's 2 s limit
+    // would say "timed out after 2000 ms"): told by the errors, not by a stopwatch.
+    expect(attempts).toEqual(['fmp: timed out', 'fmp: timed out']);
     expect(error.message).toBe('fmp: timed out');
+    await expect.poll(() => upstream.count(QUOTE), { timeout: 5_000, interval: 5 }).toBe(2);
   });
 });
 
