@@ -87,10 +87,16 @@ export interface RunningServer {
  * One node:http server: GraphQL over HTTP and graphql-ws on `/graphql`, plus `/healthz`,
  * `/readyz` and `/metrics`.
  */
+/** How long an idle keep-alive connection is kept (Node's default is 5 s). */
+const KEEP_ALIVE_MS = 65_000;
+
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const { logger, metrics } = options;
   let lifecycle: Lifecycle = 'starting';
-  const httpServer = createServer();
+  // Idle keep-alive connections are kept past the 60 s idle timeout of common load balancers: a
+  // server closing first races the client reusing the socket, which then sees ECONNRESET (seen
+  // in tests whose client reused a connection the gateway was closing at Node's default 5 s).
+  const httpServer = createServer({ keepAliveTimeout: KEEP_ALIVE_MS });
   const cors = new CorsPolicy(options.corsOrigins, options.trustedProxyHops, options.publicOrigin);
   const formatForClient = createErrorFormatter((error) => logger.error({ err: error }, 'unexpected error in a GraphQL operation'));
   // Every error a client sees passes here (HTTP and graphql-ws), so refusals are counted once, where they leave.

@@ -82,7 +82,8 @@ describe('failed background refreshes become dead letters', () => {
       // not far after it: a margin proportional to the delay, as a busy machine makes timers late.
       // The exact schedule is the in-process test's (test/resilience/dead-letters.test.ts, fake timers).
       expect(gap).toBeGreaterThanOrEqual(DELAYS[index]! - 5);
-      expect(gap).toBeLessThan(2 * DELAYS[index]! + 250);
+      // Loose on purpose: a run at a load average of 10 saw a 400 ms retry 1.6 s late.
+      expect(gap).toBeLessThan(4 * DELAYS[index]! + 2_000);
     });
     expect(await metric(gateway, 'dead_letter_depth', { provider: 'fmp' })).toBe(1);
     expect(await metric(gateway, 'dead_letter_jobs_total', { provider: 'fmp', outcome: 'parked' })).toBe(1);

@@ -7,13 +7,14 @@ import type { HttpAnswer } from './requests.js';
  * (`extensions.code`). The time bounds are generous on purpose: this 2-core machine is shared, so
  * they sit far above a normal answer (a few ms to tens of ms) and only catch pathologies such as
  * the issue's 10 s fragment walk (with /healthz waiting 8.8 s). Runs under load from other test
- * files measured worst answers near 0.6 s and /healthz near 0.8 s, hence these margins.
+ * files measured worst answers near 0.6 s and /healthz near 0.8 s, and a whole-suite run beside a
+busy core /healthz at 1.56 s, hence these margins (still well short of the 8.8 s it catches).
  */
 
 /** Longest acceptable answer to one fuzz request. */
-export const ANSWER_BOUND_MS = 3_000;
+export const ANSWER_BOUND_MS = 5_000;
 /** Longest acceptable /healthz answer while the fuzzer runs. */
-export const HEALTH_BOUND_MS = 1_500;
+export const HEALTH_BOUND_MS = 4_000;
 
 interface GraphQLErrorLike {
   readonly message?: unknown;
