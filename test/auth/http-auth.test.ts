@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashApiKey } from '../../src/auth/index.js';
 import { CompanyDocument, ProvidersDocument, QuoteDocument } from '../generated/graphql.js';
-import { spawnGateway, type SpawnedGateway } from '../support/gateway.js';
+import { spawnGateway, type SpawnedGateway, fakedClockEnv } from '../support/gateway.js';
 import { execute } from '../support/graphql-client.js';
 import { hs256, keyPair, OTHER_SECRET, SECRET, serveJwks, signWith, type JwksServer, type KeyPair } from './support.js';
 
@@ -95,7 +95,8 @@ describe('HTTP requests with HS256 tokens and API keys', () => {
 
   it('accepts a token minted by `npm run token`', async () => {
     const { stdout } = await run(process.execPath, ['--import', 'tsx', 'scripts/mint-token.ts', '--profile', 'pro', '--sub', 'dev', '--iss', 'https://idp.test', '--aud', 'marketgraph'], {
-      env: { PATH: process.env['PATH'] ?? '', AUTH_JWT_SECRET: SECRET },
+      // The script's clock must be the gateway's: under a faked clock it would otherwise mint on the real one.
+      env: { PATH: process.env['PATH'] ?? '', ...fakedClockEnv(), AUTH_JWT_SECRET: SECRET },
     });
     const response = await quote(gateway.url, bearer(stdout.trim()));
     expect(response.status).toBe(200);

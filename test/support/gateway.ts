@@ -37,7 +37,8 @@ export const DEFAULT_SIMULATED_NOW = '2026-12-02T15:00:00.000Z';
  */
 const FAKED_CLOCK_VARIABLES = ['LD_PRELOAD', 'FAKETIME', 'FAKETIME_DONT_FAKE_MONOTONIC', 'FAKETIME_NO_CACHE', 'DONT_FAKE_MONOTONIC'];
 
-function fakedClockEnv(): Record<string, string> {
+/** The faked clock's variables, for any child process a test starts with a clean environment. */
+export function fakedClockEnv(): Record<string, string> {
   return Object.fromEntries(FAKED_CLOCK_VARIABLES.flatMap((name) => (process.env[name] === undefined ? [] : [[name, process.env[name] as string]])));
 }
 
