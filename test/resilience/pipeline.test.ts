@@ -154,7 +154,9 @@ describe('circuit breaker', () => {
 
 describe('bulkhead', () => {
   it('runs at most maxConcurrent calls, queues maxQueued, and refuses the rest at once', async () => {
-    const { resilient } = resilientFmp();
+    // No retries and a long attempt timeout: the held replies must not time out and be retried
+    // while the test waits for the refusals (FAST's 200 ms did on a loaded machine: 7 calls for 3).
+    const { resilient } = resilientFmp({ ...FAST, timeoutMs: 10_000, retry: { ...FAST.retry, maxRetries: 0 } });
     // Replies held until all five calls have been let in or refused: with a fixed delay, a call
     // that finished early on a slow machine freed its slot for the fifth.
     let release = (): void => undefined;
