@@ -25,6 +25,15 @@ export async function sharedReady(store: SharedStore): Promise<boolean> {
 const UNDO_MARGIN_MS = 1_000;
 
 /**
+ * A mirrored count this close to its window's end is not carried up: the window it counted is
+ * ending (or has ended: the in-process store answers an expired entry until its timer fires, which
+ * a loaded event loop delays), and Redis's answer is then for the next window. Carrying it would
+ * open the next window already spent. The margin covers the lag between Redis's answer and the
+ * mirror's timer starting.
+ */
+const CARRY_MARGIN_MS = 2_000;
+
+/**
  * What a consume learnt of the window besides its answer: until `resetAt`, no call costing more
  * than `fits` can pass. Other instances can only spend more, never give back, so it holds across
  * instances too and lets a pool skip a spent key without asking the store again.
@@ -70,7 +79,8 @@ export class WindowCounter {
     if (this.shared && this.store && (await sharedReady(this.store))) {
       // What this instance last knew of the window (Redis's count, mirrored, plus what it counted
       // alone while Redis was away): carried up if Redis has less (see carry).
-      const known = (await this.memory.get(this.entry(id)))?.consumedPoints ?? 0;
+      const mirrored = await this.memory.get(this.entry(id));
+      const known = mirrored && mirrored.msBeforeNext > CARRY_MARGIN_MS ? mirrored.consumedPoints : 0;
       try {
         const res = await this.carry(id, known + cost, await this.shared.consume(this.entry(id), cost));
         this.store.health.up();
@@ -79,7 +89,6 @@ export class WindowCounter {
       } catch (error) {
         if (error instanceof RateLimiterRes) {
           this.store.health.up();
-          this.mirror(id, error);
           return this.refused(this.shared, id, cost, error, now);
         }
         this.store.health.down(error);
@@ -148,16 +157,25 @@ export class WindowCounter {
     return res.msBeforeNext > 0 ? res.msBeforeNext : WINDOW_SECONDS[this.limit.per] * 1000;
   }
 
+  /**
+   * A refusal from Redis is mirrored with what Redis holds after it: the count given back by the
+   * undo, not the refused one, or the next consume would carry the undone points up again.
+   */
   private async refused(limiter: RateLimiterMemory | RateLimiterRedis, id: string, cost: number, res: RateLimiterRes, now: number): Promise<Consumed> {
     const resetAt = now + this.msOf(res);
+    const shared = limiter === this.shared;
     if (cost > 1 && resetAt - Date.now() > UNDO_MARGIN_MS) {
       const undone = await limiter.reward(this.entry(id), cost).then(
-        () => true,
+        (after) => after,
         // Failing to give back only leaves the window stricter than it need be.
-        () => false,
+        () => undefined,
       );
-      if (undone) return { granted: false, resetAt, fits: Math.max(0, this.limit.points - (res.consumedPoints - cost)) };
+      if (undone) {
+        if (shared) this.mirror(id, undone);
+        return { granted: false, resetAt, fits: Math.max(0, this.limit.points - (res.consumedPoints - cost)) };
+      }
     }
+    if (shared) this.mirror(id, res);
     return { granted: false, resetAt, fits: 0 };
   }
 }

@@ -1,0 +1,62 @@
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { RedisReadiness } from '../../src/resilience/redis-readiness.js';
+import { StoreHealth } from '../../src/resilience/store-health.js';
+import { WindowCounter } from '../../src/resilience/window-counter.js';
+import { SHARED_REDIS_URL, deleteKeys, uniquePrefix } from '../support/shared-redis.js';
+
+/**
+ * The in-process mirror of a Redis window (kept so an outage counts on from what the cluster had
+ * spent) must never make Redis stricter than its own count: not after the window has ended, and not
+ * after a refused call's points were given back. Both once opened a window already spent (seen as
+ * RATE_LIMITED far below a 60,000/min budget in a loaded run).
+ */
+
+const client = new Redis(SHARED_REDIS_URL);
+const prefix = uniquePrefix('window-counter');
+const store = { client, readiness: new RedisReadiness(client, 1_000), health: new StoreHealth() };
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+afterAll(async () => {
+  await deleteKeys(client, `${prefix}:*`);
+  client.disconnect();
+});
+
+async function grants(counter: WindowCounter, id: string, cost: number, times: number): Promise<boolean[]> {
+  const granted: boolean[] = [];
+  for (let call = 0; call < times; call++) granted.push((await counter.consume(id, cost)).granted);
+  return granted;
+}
+
+describe('a Redis window mirrored in process', () => {
+  it('starts the next window afresh, although the mirror of the ended one is still in memory', async () => {
+    const counter = new WindowCounter({ points: 4, per: 'minute' }, `${prefix}:ended`, store);
+    expect(await grants(counter, 'key-1', 1, 3)).toEqual([true, true, true]);
+
+    // The minute ends: Redis drops its key at its TTL, while the mirror's entry lingers until its
+    // timer fires (late, on a loaded event loop). Only the Date clock moves, so that timer has not.
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 61_000 });
+    await client.del(`${prefix}:ended:key-1:minute`);
+
+    expect(await grants(counter, 'key-1', 1, 5)).toEqual([true, true, true, true, false]);
+  });
+
+  it('carries a count Redis lost in the middle of the window up to it', async () => {
+    const counter = new WindowCounter({ points: 4, per: 'minute' }, `${prefix}:lost`, store);
+    expect(await grants(counter, 'key-1', 1, 3)).toEqual([true, true, true]);
+    // Redis restarted empty: the window is not over, so what was spent in it still counts.
+    await client.del(`${prefix}:lost:key-1:minute`);
+    expect(await grants(counter, 'key-1', 1, 2)).toEqual([true, false]);
+  });
+
+  it('lets a smaller call through after a refused larger one was given back', async () => {
+    const counter = new WindowCounter({ points: 4, per: 'minute' }, `${prefix}:undo`, store);
+    expect((await counter.consume('key-1', 1)).granted).toBe(true);
+    const refused = await counter.consume('key-1', 5);
+    expect(refused).toMatchObject({ granted: false, fits: 3 });
+    expect(await grants(counter, 'key-1', 1, 4)).toEqual([true, true, true, false]);
+    expect(await client.get(`${prefix}:undo:key-1:minute`)).toBe('5');
+  });
+});
