@@ -6,7 +6,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund --ignore-scripts
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
-COPY scripts/built.mjs ./scripts/
+COPY scripts/built.mjs scripts/bundle.mjs ./scripts/
 RUN npm run build && npm prune --omit=dev
 
 # Runtime stage: only production dependencies and the compiled output.
@@ -20,4 +20,4 @@ COPY schema.graphql ./
 USER node
 EXPOSE 4000
 HEALTHCHECK --interval=10s --timeout=2s --retries=3 CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||4000)+'/readyz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-CMD ["node", "dist/main.js"]
+CMD ["node", "dist/bundle/main.js"]

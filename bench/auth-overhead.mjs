@@ -16,7 +16,7 @@ import { loadConfig } from '../dist/config/index.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
-const main = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+const main = fileURLToPath(new URL('../dist/bundle/main.js', import.meta.url));
 // Obviously fake credentials, made up for this run.
 const secret = 'bench-only-secret-not-for-production-0123456789';
 const apiKey = 'mg_bench_only_key';

@@ -14,7 +14,7 @@ const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
 // The gateway logs one line per operation at info; the default here measures the serving path.
 const logLevel = process.env.BENCH_LOG_LEVEL ?? 'warn';
-const main = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+const main = fileURLToPath(new URL('../dist/bundle/main.js', import.meta.url));
 const body = JSON.stringify({
   query: 'query Quote($symbol: String!) { quote(symbol: $symbol) { symbol price change changePercent source stale } }',
   variables: { symbol: 'AAPL' },

@@ -13,7 +13,7 @@ import { fixture, startFakeUpstream } from '../test/support/fake-upstream.js';
 
 const seconds = Number(process.env['BENCH_SECONDS'] ?? 10);
 const connections = Number(process.env['BENCH_CONNECTIONS'] ?? 50);
-const main = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+const main = fileURLToPath(new URL('../dist/bundle/main.js', import.meta.url));
 const body = JSON.stringify({ query: '{ quote(symbol: "AAPL") { symbol price stale } }' });
 
 async function freePort(): Promise<number> {

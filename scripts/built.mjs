@@ -7,14 +7,15 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const ENTRY = join(ROOT, 'dist', 'main.js');
+/** What `npm start` runs: the bundle of dist/main.js (scripts/bundle.mjs). */
+export const ENTRY = join(ROOT, 'dist', 'bundle', 'main.js');
 /**
  * Written after every successful build. tsc emits its outputs even when type checking fails, so
  * an emitted file's time says a build ran, not that it succeeded.
  */
 const STAMP = join(ROOT, 'dist', '.built');
-/** What the build reads besides src/: a changed compiler setting needs a new build too. */
-const INPUTS = ['src', 'tsconfig.json', 'tsconfig.build.json'];
+/** What the build reads besides src/: a changed compiler or bundler setting needs a new build too. */
+const INPUTS = ['src', 'tsconfig.json', 'tsconfig.build.json', 'scripts/bundle.mjs'];
 
 function newestChange(path) {
   const stats = statSync(path);
@@ -40,10 +41,12 @@ export function build(reason) {
     process.stderr.write('marketgraph: TypeScript is not installed, so dist/ cannot be built: run `npm ci` (with dev dependencies) first.\n');
     process.exit(1);
   }
-  const result = spawnSync(process.execPath, [tsc, '-p', join(ROOT, 'tsconfig.build.json')], { stdio: 'inherit' });
-  if (result.status !== 0) {
-    process.stderr.write('marketgraph: the build failed; see the errors above.\n');
-    process.exit(result.status ?? 1);
+  for (const step of [[tsc, '-p', join(ROOT, 'tsconfig.build.json')], [join(ROOT, 'scripts', 'bundle.mjs')]]) {
+    const result = spawnSync(process.execPath, step, { stdio: 'inherit' });
+    if (result.status !== 0) {
+      process.stderr.write('marketgraph: the build failed; see the errors above.\n');
+      process.exit(result.status ?? 1);
+    }
   }
   stamp();
 }

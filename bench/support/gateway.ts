@@ -1,4 +1,4 @@
-// A built gateway (dist/main.js) on a free loopback port, for benchmarks: production mode, quiet
+// A built gateway (dist/bundle/main.js) on a free loopback port, for benchmarks: production mode, quiet
 // logs, and an anonymous consumer with the rights and budgets a load test needs, so that the bench
 // measures the serving path rather than refusals. Run `npm run build` first.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -6,7 +6,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
-const MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
+const MAIN = fileURLToPath(new URL('../../dist/bundle/main.js', import.meta.url));
 
 /**
  * Anonymous callers get a profile of the bench's own, with the rights its queries need (real-time

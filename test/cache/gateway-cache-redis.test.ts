@@ -8,7 +8,7 @@ import { execute } from '../support/graphql-client.js';
 import { ownRedis, type OwnRedis } from './redis-server.js';
 
 /**
- * The cache tiers in spawned gateways (`dist/main.js`; run `npm run build` first) on the
+ * The cache tiers in spawned gateways (`dist/bundle/main.js`; run `npm run build` first) on the
  * simulated market: two gateways sharing L2 on the real Redis at 127.0.0.1:6379 (a prefix of
  * the run's own), and one gateway whose Redis (a redis-server of the test's own) is down at
  * start-up, comes up, dies under load and comes back. The response cache is off, so every

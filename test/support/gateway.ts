@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 
-const MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
+const MAIN = fileURLToPath(new URL('../../dist/bundle/main.js', import.meta.url));
 
 /** A real gateway process, started from the built `dist/`, as a user would run it. */
 export interface SpawnedGateway {
@@ -43,7 +43,7 @@ export function fakedClockEnv(): Record<string, string> {
 }
 
 /**
- * Starts `node dist/main.js` on a free port (PORT=0) and resolves once it logs that it is ready.
+ * Starts the built gateway (`node dist/bundle/main.js`, what `npm start` runs) on a free port (PORT=0) and resolves once it logs that it is ready.
  * Run `npm run build` first; `npm test` does. Its market clock starts at DEFAULT_SIMULATED_NOW
  * unless `env.SIMULATED_NOW` names another instant.
  */

@@ -65,7 +65,7 @@ describe('loadConfig', () => {
 
 describe('the CLI with a bad setting', () => {
   it('prints one line naming the variable and exits 2', () => {
-    const main = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
+    const main = fileURLToPath(new URL('../../dist/bundle/main.js', import.meta.url));
     const result = spawnSync(process.execPath, [main], { env: { PATH: process.env['PATH'], PORT: 'eighty' }, encoding: 'utf8', timeout: 15_000 });
     expect(result.status).toBe(2);
     const lines = result.stderr.trim().split('\n');

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 /**
  * `npm start` builds only when it must: on a project whose dist/ is missing, failed or older than
  * src/, and never again after that. Run against a tiny project of its own (the real scripts, the
- * real TypeScript, a one-line src/main.ts), so the test neither waits for the whole build nor
+ * real TypeScript and bundler, a one-line src/main.ts), so the test neither waits for the whole build nor
  * touches the repository's dist/.
  */
 
@@ -37,6 +37,7 @@ beforeAll(async () => {
   await mkdir(join(project, 'src'));
   await cp(join(ROOT, 'scripts', 'built.mjs'), join(project, 'scripts', 'built.mjs'));
   await cp(join(ROOT, 'scripts', 'start.mjs'), join(project, 'scripts', 'start.mjs'));
+  await cp(join(ROOT, 'scripts', 'bundle.mjs'), join(project, 'scripts', 'bundle.mjs'));
   await symlink(join(ROOT, 'node_modules'), join(project, 'node_modules'), 'dir');
   await writeFile(join(project, 'package.json'), JSON.stringify({ type: 'module' }));
   await writeFile(

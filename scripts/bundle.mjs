@@ -1,0 +1,46 @@
+// Bundles the compiled gateway (dist/main.js and everything it imports, node_modules included)
+// into dist/bundle/, the code `npm start`, the Docker image and the test gateways run.
+//
+// Why: resolving and loading ~1,200 ES modules one file at a time was three quarters of the time
+// to ready (0.75 s of 1.0 s on this project's 2-core machine); one bundle loads in about a third of
+// that. tsc still emits dist/ file by file, for the type declarations and for tests that import a
+// part directly.
+//
+// Plain JavaScript, like built.mjs: it runs right after tsc, with nothing else built.
+import { build } from 'esbuild';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ROOT } from './built.mjs';
+
+const OUT = join(ROOT, 'dist', 'bundle');
+
+export async function bundle() {
+  rmSync(OUT, { recursive: true, force: true });
+  await build({
+    entryPoints: [join(ROOT, 'dist', 'main.js')],
+    outdir: OUT,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    // Dynamic imports stay lazy: a gateway without REDIS_URL or JWKS never loads ioredis,
+    // @keyv/redis or jose, each split into a chunk of its own.
+    splitting: true,
+    // type-graphql names GraphQL types after their classes; bundling may rename a class whose name
+    // another module also uses (two `Quote`s), so names are kept as written.
+    keepNames: true,
+    // Stack traces can be mapped back with `node --enable-source-maps`; off by default, since it
+    // makes every Error's stack costlier.
+    sourcemap: 'linked',
+    // CommonJS packages inside an ES module bundle still call `require` for Node's built-ins.
+    banner: { js: "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);" },
+    // An optional peer of type-graphql (validation), which this project does not use.
+    external: ['class-validator'],
+    logLevel: 'warning',
+  });
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  await bundle();
+}
