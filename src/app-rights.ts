@@ -1,5 +1,6 @@
 import type { Config } from './config/index.js';
-import type { Denial, RightsEnforcement } from './graphql/rights/enforce.js';
+import type { RightsEnforcement } from './graphql/rights/enforce.js';
+import type { Denial } from './graphql/rights/required.js';
 import { forbiddenOperationCheck } from './graphql/rights/request-mode.js';
 import { DelayedQuotes } from './market/delayed-quotes.js';
 import { connectLazily } from './market/redis-connection.js';

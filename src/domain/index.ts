@@ -8,3 +8,4 @@ export * from './statements.js';
 export * from './economics.js';
 export * from './rights.js';
 export * from './clock.js';
+export * from './cache-kind.js';

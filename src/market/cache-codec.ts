@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import {
   BarSchema,
+  CACHE_KINDS,
+  type CacheKind,
   type PublicDetails,
   CompanyProfileSchema,
   EconomicSeriesSchema,
@@ -9,10 +11,8 @@ import {
   SymbolMatchSchema,
 } from '../domain/index.js';
 
-/** The kinds of data the cache keeps, each with its own freshness. */
-export type CacheKind = 'quote' | 'history' | 'profile' | 'statements' | 'search' | 'economicSeries';
-
-export const CACHE_KINDS: readonly CacheKind[] = ['quote', 'history', 'profile', 'statements', 'search', 'economicSeries'];
+// The cache's kinds are the domain's (domain/cache-kind.ts); re-exported for the cache's users.
+export { CACHE_KINDS, type CacheKind };
 
 /** A provider's NOT_FOUND, remembered: the client error it became, in our words. */
 export interface NotFoundNote {

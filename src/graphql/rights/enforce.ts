@@ -1,4 +1,4 @@
-import { getDirective, MapperKind, mapSchema, type DirectableGraphQLObject } from '@graphql-tools/utils';
+import { MapperKind, mapSchema } from '@graphql-tools/utils';
 import {
   defaultFieldResolver,
   GraphQLError,
@@ -8,21 +8,11 @@ import {
   type GraphQLResolveInfo,
   type GraphQLSchema,
 } from 'graphql';
-import { ErrorCode, Right as RightSchema, type Consumer, type Right } from '../../domain/index.js';
+import { ErrorCode, type Consumer, type Right } from '../../domain/index.js';
 import { auditScope, type AuditScope } from '../../observability/audit.js';
 import type { GraphQLContext } from '../context.js';
-import { REQUIRES_RIGHT } from './directive.js';
 import { operationRefusal } from './request-mode.js';
-
-/** A field a consumer was refused. */
-export interface Denial {
-  readonly consumer: Consumer;
-  readonly right: Right;
-  /** `Type.field`, e.g. `Company.financials`. */
-  readonly field: string;
-  /** Response path, e.g. `quotes.0.company.financials`. */
-  readonly path: string;
-}
+import { requiredRights, type Denial } from './required.js';
 
 /** An allowed use of a field on the Mutation type: an operator action, for the audit trail. */
 export interface AdminAction {
@@ -41,13 +31,6 @@ export interface RightsEnforcement {
   readonly denial?: 'field' | 'request';
   readonly onDenied?: (denial: Denial) => void;
   readonly onAdminAction?: (action: AdminAction) => void;
-}
-
-/** The rights a field needs: its own `@requiresRight`, and its object type's. */
-export function requiredRights(schema: GraphQLSchema, typeName: string, field: DirectableGraphQLObject): Right[] {
-  const type = schema.getType(typeName);
-  const uses = [...(type ? (getDirective(schema, type, REQUIRES_RIGHT) ?? []) : []), ...(getDirective(schema, field, REQUIRES_RIGHT) ?? [])];
-  return [...new Set(uses.map((use) => RightSchema.parse(use['right'])))];
 }
 
 export function pathOf(info: GraphQLResolveInfo): string {

@@ -13,7 +13,7 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import type { Consumer, Right } from '../../domain/index.js';
-import { requiredRights } from './enforce.js';
+import { requiredRights } from './required.js';
 
 /** A field of an operation that its consumer may not have. */
 export interface ForbiddenSelection {

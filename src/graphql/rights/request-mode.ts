@@ -2,7 +2,7 @@ import type { GraphQLRequestContextDidResolveOperation } from '@apollo/server';
 import { getVariableValues, GraphQLError, Kind, type FragmentDefinitionNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { ErrorCode, type Consumer } from '../../domain/index.js';
 import type { GraphQLContext } from '../context.js';
-import type { Denial } from './enforce.js';
+import type { Denial } from './required.js';
 import { forbiddenSelections } from './operation.js';
 
 /**

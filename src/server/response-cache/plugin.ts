@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import { HeaderMap, type ApolloServerPlugin, type GraphQLRequestContext, type GraphQLRequestListener } from '@apollo/server';
-import { rightsScope } from '../../domain/index.js';
+import { rightsScope, type CacheKind } from '../../domain/index.js';
 import type { GraphQLContext } from '../../graphql/context.js';
-import type { CacheKind } from '../../market/cache.js';
 import { cachePolicy, type CachePolicy } from './policy.js';
 import type { ResponseStore } from './store.js';
 

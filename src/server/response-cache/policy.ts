@@ -12,7 +12,7 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import { isAnswerTime } from '../../graphql/types/provenance.js';
-import type { CacheKind } from '../../market/cache.js';
+import type { CacheKind } from '../../domain/index.js';
 
 /**
  * What each object type of the schema is, for the response cache: a kind of market data with its
