@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { BarSchema, ErrorCode, MarketError, ProviderFailureKind, type Bar, type HistoryQuery, type ProviderError } from '../../domain/index.js';
 import type { QueryFetcher } from '../adapter.js';
 import { requiredNumber } from '../parse.js';
+import { aggregateBars } from '../kit/bars.js';
 import type { AlphaVantageCall, AlphaVantageClient } from './client.js';
-import { aggregate } from './bars.js';
 import { toProviderSymbol } from './symbols.js';
 import { isIsoDate } from './time.js';
 
@@ -62,7 +62,7 @@ export function createDailyHistoryFetcher(client: AlphaVantageClient, settings: 
         .filter(([date]) => date >= from && date <= to)
         .sort(([a], [b]) => a.localeCompare(b))
         .flatMap(([date, bar]) => toBar(date, bar));
-      return aggregate(daily, query.interval);
+      return aggregateBars(daily, query.interval);
     },
   };
 }

@@ -1,9 +1,9 @@
 import type { Bar, HistoryQuery, Interval } from '../../domain/index.js';
 import type { QueryFetcher } from '../adapter.js';
+import { aggregateBars } from '../kit/bars.js';
 import { fetchDailyBars } from './aggregates.js';
 import type { PolygonContext } from './client.js';
 import { toPolygonTicker } from './symbols.js';
-import { mondayOf } from './time.js';
 
 /**
  * Price history from Polygon's daily aggregates. WEEK and MONTH bars are rolled up here from the
@@ -27,31 +27,8 @@ export function createHistoryFetcher(context: PolygonContext): QueryFetcher<Hist
   };
 }
 
-/** Monday-to-Friday weeks or calendar months, each dated by its first session; DAY bars as they are. */
+/** Monday-to-Friday weeks or calendar months, each dated by its first session; DAY bars as they are, without Polygon's timestamps. */
 export function rollUp(daily: readonly Bar[], interval: Interval): Bar[] {
   const plain = daily.map(({ date, open, high, low, close, volume }) => ({ date, open, high, low, close, volume }));
-  if (interval === 'DAY') return plain;
-  const bucketOf = interval === 'WEEK' ? (bar: Bar) => mondayOf(bar.date) : (bar: Bar) => bar.date.slice(0, 7);
-  const bars: Bar[] = [];
-  let bucket: string | undefined;
-  let current: Bar | undefined;
-  for (const bar of plain) {
-    const key = bucketOf(bar);
-    if (current === undefined || key !== bucket) {
-      if (current !== undefined) bars.push(current);
-      bucket = key;
-      current = bar;
-      continue;
-    }
-    current = {
-      date: current.date,
-      open: current.open,
-      high: Math.max(current.high, bar.high),
-      low: Math.min(current.low, bar.low),
-      close: bar.close,
-      volume: current.volume + bar.volume,
-    };
-  }
-  if (current !== undefined) bars.push(current);
-  return bars;
+  return aggregateBars(plain, interval);
 }

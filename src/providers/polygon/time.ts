@@ -29,9 +29,3 @@ export function utcDate(epochMs: number): string {
 export function addDays(isoDate: string, days: number): string {
   return utcDate(Date.parse(`${isoDate}T00:00:00Z`) + days * 86_400_000);
 }
-
-/** The Monday of the week a YYYY-MM-DD date falls in. */
-export function mondayOf(isoDate: string): string {
-  const weekday = new Date(`${isoDate}T00:00:00Z`).getUTCDay();
-  return addDays(isoDate, -((weekday + 6) % 7));
-}

@@ -9,6 +9,7 @@ import {
   lastOrdinalOnOrBefore,
   weekOfOrdinal,
 } from './calendar.js';
+import { monthOf, rollUpBars } from '../kit/bars.js';
 import type { Instrument } from './instrument.js';
 import { toCents } from './prices.js';
 
@@ -66,32 +67,11 @@ function liveBar(instrument: Instrument, nowMs: number): Bar {
   };
 }
 
-/** Weekly (Monday–Friday) or calendar-monthly bars, dated by their first session in range. */
+/** Weekly (Monday–Friday) or calendar-monthly bars, dated by their first session in range; weeks by session ordinal. */
 function aggregate(daily: readonly DatedBar[], interval: Interval): Bar[] {
   if (interval === 'DAY') return daily.map((entry) => entry.bar);
-  const bucketOf =
-    interval === 'WEEK'
-      ? (entry: DatedBar): string => String(weekOfOrdinal(entry.ordinal))
-      : (entry: DatedBar): string => entry.bar.date.slice(0, 7);
-  const bars: Bar[] = [];
-  let bucket: string | undefined;
-  let current: { date: string; open: number; high: number; low: number; close: number; volume: number } | undefined;
-  for (const entry of daily) {
-    const key = bucketOf(entry);
-    const { bar } = entry;
-    if (current === undefined || key !== bucket) {
-      if (current !== undefined) bars.push(current);
-      bucket = key;
-      current = { ...bar };
-      continue;
-    }
-    current.high = Math.max(current.high, bar.high);
-    current.low = Math.min(current.low, bar.low);
-    current.close = bar.close;
-    current.volume += bar.volume;
-  }
-  if (current !== undefined) bars.push(current);
-  return bars;
+  const bucketOf = interval === 'WEEK' ? (entry: DatedBar): string => String(weekOfOrdinal(entry.ordinal)) : (entry: DatedBar): string => monthOf(entry.bar);
+  return rollUpBars(daily, bucketOf, (entry) => entry.bar);
 }
 
 function parseDate(value: string, field: 'from' | 'to'): number {

@@ -1,18 +1,31 @@
 import type { Bar, Interval } from '../../domain/index.js';
 
+const DAY_MS = 86_400_000;
+
 /**
  * Weekly (Monday–Friday) or calendar-monthly bars out of daily bars sorted oldest first, dated by
- * their first session in range, as the rest of the gateway dates them. FMP's daily endpoint is
- * the one its free plan serves, so WEEK and MONTH are built here rather than asked for.
+ * their first session in range, as the schema promises ("first session of the week or month"): a
+ * range that starts mid-week starts with a partial week. Providers whose daily endpoint is the one
+ * a free plan serves (or whose own weekly bars are dated by calendar, not session) build WEEK and
+ * MONTH here rather than ask for them.
  */
 export function aggregateBars(daily: readonly Bar[], interval: Interval): Bar[] {
   if (interval === 'DAY') return [...daily];
-  const bucketOf = interval === 'WEEK' ? mondayOf : (date: string): string => date.slice(0, 7);
+  return rollUpBars(daily, interval === 'WEEK' ? (bar) => mondayOf(bar.date) : monthOf, (bar) => bar);
+}
+
+/**
+ * The roll-up itself, for callers whose entries carry their own notion of a week (the simulated
+ * market counts weeks by session ordinal): consecutive entries in one bucket become one bar with
+ * the first open, the last close, the extremes and the summed volume.
+ */
+export function rollUpBars<T>(entries: readonly T[], bucketOf: (entry: T) => string, barOf: (entry: T) => Bar): Bar[] {
   const bars: Bar[] = [];
   let bucket: string | undefined;
   let current: { date: string; open: number; high: number; low: number; close: number; volume: number } | undefined;
-  for (const bar of daily) {
-    const key = bucketOf(bar.date);
+  for (const entry of entries) {
+    const key = bucketOf(entry);
+    const bar = barOf(entry);
     if (current === undefined || key !== bucket) {
       if (current !== undefined) bars.push(current);
       bucket = key;
@@ -28,10 +41,13 @@ export function aggregateBars(daily: readonly Bar[], interval: Interval): Bar[] 
   return bars;
 }
 
-const DAY_MS = 86_400_000;
+/** The calendar month a bar falls in, YYYY-MM. */
+export function monthOf(bar: Bar): string {
+  return bar.date.slice(0, 7);
+}
 
-/** The Monday of a date's week, YYYY-MM-DD (UTC calendar). */
-function mondayOf(date: string): string {
+/** The Monday of a YYYY-MM-DD date's week (UTC calendar). */
+export function mondayOf(date: string): string {
   const time = Date.parse(`${date}T00:00:00Z`);
   const weekday = (new Date(time).getUTCDay() + 6) % 7;
   return new Date(time - weekday * DAY_MS).toISOString().slice(0, 10);
