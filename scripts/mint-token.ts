@@ -19,17 +19,34 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-const { values } = parseArgs({
-  options: {
-    profile: { type: 'string' },
-    sub: { type: 'string' },
-    rights: { type: 'string' },
-    ttl: { type: 'string', default: '3600' },
-    iss: { type: 'string' },
-    aud: { type: 'string' },
-  },
-  strict: true,
-});
+function options(): ReturnType<typeof parseOptions> {
+  if (process.argv.includes('--help') || process.argv.includes('-h')) {
+    process.stdout.write(`${USAGE}\n`);
+    process.exit(0);
+  }
+  try {
+    return parseOptions();
+  } catch (error) {
+    // parseArgs throws on an unknown or valueless option; its message names it.
+    return fail(error instanceof Error ? error.message : String(error));
+  }
+}
+
+function parseOptions() {
+  return parseArgs({
+    options: {
+      profile: { type: 'string' },
+      sub: { type: 'string' },
+      rights: { type: 'string' },
+      ttl: { type: 'string', default: '3600' },
+      iss: { type: 'string' },
+      aud: { type: 'string' },
+    },
+    strict: true,
+  });
+}
+
+const { values } = options();
 
 const secret = process.env['AUTH_JWT_SECRET'];
 if (!secret || secret.length < JWT_SECRET_MIN_LENGTH) fail(`set AUTH_JWT_SECRET (at least ${JWT_SECRET_MIN_LENGTH} characters), the same the gateway runs with`);

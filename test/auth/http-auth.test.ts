@@ -103,6 +103,16 @@ describe('HTTP requests with HS256 tokens and API keys', () => {
     expect(response.data?.quote?.symbol).toBe('AAPL');
   });
 
+  it('answers `npm run token` with an unknown option or --help by its usage line, not a stack trace', async () => {
+    const script = [process.execPath, ['--import', 'tsx', 'scripts/mint-token.ts']] as const;
+    const env = { PATH: process.env['PATH'] ?? '', AUTH_JWT_SECRET: SECRET };
+    const refused = await run(script[0], [...script[1], '--profil', 'pro'], { env }).catch((error: { code: number; stderr: string }) => error);
+    expect(refused).toMatchObject({ code: 2 });
+    expect((refused as { stderr: string }).stderr).toMatch(/^mint-token: Unknown option '--profil'.*\nusage: npm run -s token -- --profile/s);
+    const help = await run(script[0], [...script[1], '--help'], { env });
+    expect(help.stdout).toMatch(/^usage: npm run -s token/);
+  });
+
   it('never writes the secret, a token or an API key to its logs', async () => {
     const token = await good();
     await quote(gateway.url, bearer(token));
