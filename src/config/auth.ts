@@ -1,9 +1,9 @@
 import { z } from 'zod';
+import { boolean, integer, keyList } from './fields.js';
 import { ALL_RIGHTS, PUBLIC_RIGHTS, Right } from '../domain/index.js';
 
 /**
- * The AUTH_* settings: who may call the gateway and what each rights profile grants. Parsed here
- * so config/schema.ts only declares them.
+ * The AUTH_* settings: who may call the gateway and what each rights profile grants.
  */
 
 /**
@@ -185,4 +185,53 @@ export function authSettingsProblem(auth: AuthSettings): string | undefined {
     return 'Invalid AUTH_REQUIRED: with no AUTH_JWT_SECRET, AUTH_JWKS or AUTH_API_KEYS no caller could authenticate';
   }
   return undefined;
+}
+
+const authEnvSchema = z.object({
+  /** HS256 secret that consumer JWTs are signed with (at least 32 characters); never logged. */
+  AUTH_JWT_SECRET: z.string().min(JWT_SECRET_MIN_LENGTH, `use at least ${JWT_SECRET_MIN_LENGTH} characters`).optional(),
+  /** RS256/ES256 verification keys: a JWKS https URL (fetched and cached) or a JWKS file path. */
+  AUTH_JWKS: jwksSetting.optional(),
+  /** Accepted JWT issuers (`iss`), comma-separated; unchecked when unset. */
+  AUTH_ISSUER: keyList.optional(),
+  /** Accepted JWT audiences (`aud`), comma-separated; unchecked when unset. */
+  AUTH_AUDIENCE: keyList.optional(),
+  /** Seconds of clock skew allowed when checking `exp` and `nbf`. */
+  AUTH_CLOCK_TOLERANCE_S: integer(0, 300).default(5),
+  /** API keys, stored hashed: `<sha256 hex>:<consumer id>:<profile>`, comma-separated. */
+  AUTH_API_KEYS: apiKeysSetting.optional(),
+  /** Refuse callers without credentials (401) instead of serving them the `public` profile. */
+  AUTH_REQUIRED: boolean.default(false),
+  /** Rights of profiles, as JSON `{"basic":["QUOTES_DELAYED","HISTORY"]}`: replaces built-in ones, adds new ones. */
+  AUTH_PROFILES: profilesSetting.optional(),
+  /**
+   * Profile of callers without credentials. Default `public`; but outside production with no
+   * AUTH_JWT_SECRET, AUTH_JWKS or AUTH_API_KEYS the gateway runs in open development mode and
+   * anonymous callers get `admin` (every right), with a warning at start-up.
+   */
+  AUTH_ANONYMOUS_PROFILE: anonymousProfileSetting.optional(),
+});
+
+export const authEnv = authEnvSchema.shape;
+
+export function authSettings(env: z.infer<typeof authEnvSchema>, production: boolean): AuthSettings {
+  const { profile, openDevelopment } = anonymousProfile({
+    setting: env.AUTH_ANONYMOUS_PROFILE,
+    production,
+    credentialsConfigured: env.AUTH_JWT_SECRET !== undefined || env.AUTH_JWKS !== undefined || (env.AUTH_API_KEYS ?? []).length > 0,
+  });
+  return {
+    jwt: {
+      secret: env.AUTH_JWT_SECRET,
+      jwks: env.AUTH_JWKS,
+      issuers: env.AUTH_ISSUER ?? [],
+      audiences: env.AUTH_AUDIENCE ?? [],
+      clockToleranceS: env.AUTH_CLOCK_TOLERANCE_S,
+    },
+    apiKeys: env.AUTH_API_KEYS ?? [],
+    required: env.AUTH_REQUIRED,
+    profiles: env.AUTH_PROFILES ?? DEFAULT_PROFILES,
+    anonymousProfile: profile,
+    openDevelopment,
+  };
 }

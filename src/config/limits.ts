@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { integer } from './fields.js';
 
 /**
  * The LIMIT_* and THROTTLE_* settings: abuse limits applied to every document before execution,
@@ -107,4 +108,54 @@ export function profileLimits(overrides: {
 /** The budgets of a profile by name. */
 export function limitsOf(settings: Pick<LimitSettings, 'profiles' | 'otherProfiles'>, profile: string): ProfileLimits {
   return Object.hasOwn(settings.profiles, profile) ? (settings.profiles[profile] as ProfileLimits) : settings.otherProfiles;
+}
+
+const limitsEnvSchema = z.object({
+  /** Profiles that may introspect the schema while INTROSPECTION is off (by default in production), comma-separated. */
+  INTROSPECTION_PROFILES: profileList.default(new Set(['admin'])),
+  /** Deepest field nesting of an operation; introspection fields are not counted. */
+  LIMIT_MAX_DEPTH: integer(1, 100).default(10),
+  /** Most aliased fields in one operation (fragments counted where spread). */
+  LIMIT_MAX_ALIASES: integer(0, 1_000).default(30),
+  /** Most lexical tokens in a GraphQL document; parsing stops past it. */
+  LIMIT_MAX_TOKENS: integer(100, 1_000_000).default(5_000),
+  /** Most symbols in one `symbols:` list (the schema's 200 is the ceiling). */
+  LIMIT_MAX_SYMBOLS: integer(1, MAX_SYMBOLS_PER_LIST).default(MAX_SYMBOLS_PER_LIST),
+  /** Largest HTTP request body, in bytes (413 past it). */
+  LIMIT_MAX_BODY_BYTES: integer(1_024, 64 * 1024 * 1024).default(1024 * 1024),
+  /** Largest cost of one operation per profile, `public=1000,pro=20000,*=5000` (defaults in config/limits.ts). */
+  LIMIT_COST_BUDGET: perProfile(100_000_000).optional(),
+  /** GraphQL operations per minute per consumer, by profile: `public=600,pro=6000`. */
+  THROTTLE_REQUESTS_PER_MIN: perProfile(100_000_000).optional(),
+  /** Provider calls per minute per consumer, by profile: `public=120,pro=1200`. */
+  THROTTLE_PROVIDER_CALLS_PER_MIN: perProfile(100_000_000).optional(),
+  /** Subscriptions open at once on one graphql-ws connection; past it a subscribe is refused (RATE_LIMITED). */
+  LIMIT_SUBSCRIPTIONS_PER_SOCKET: integer(1, 100_000).default(100),
+  /** Subscriptions a consumer may hold open at once on one instance, by profile: `public=10,pro=200`. */
+  LIMIT_SUBSCRIPTIONS_PER_CONSUMER: perProfile(1_000_000).optional(),
+  /** graphql-ws messages (pings included) per second per connection, sustained; past it and the burst, the connection is closed with 4429. */
+  LIMIT_WS_MESSAGES_PER_SECOND: integer(1, 1_000_000).default(50),
+  /** graphql-ws messages a connection may send at once above the sustained rate (a client subscribing to many things at connect). */
+  LIMIT_WS_MESSAGE_BURST: integer(1, 1_000_000).default(200),
+});
+
+export const limitsEnv = limitsEnvSchema.shape;
+
+export function limitSettings(env: z.infer<typeof limitsEnvSchema>): LimitSettings {
+  return {
+    maxDepth: env.LIMIT_MAX_DEPTH,
+    maxAliases: env.LIMIT_MAX_ALIASES,
+    maxTokens: env.LIMIT_MAX_TOKENS,
+    maxSymbolsPerList: env.LIMIT_MAX_SYMBOLS,
+    maxBodyBytes: env.LIMIT_MAX_BODY_BYTES,
+    subscriptionsPerSocket: env.LIMIT_SUBSCRIPTIONS_PER_SOCKET,
+    socketMessages: { perSecond: env.LIMIT_WS_MESSAGES_PER_SECOND, burst: env.LIMIT_WS_MESSAGE_BURST },
+    introspectionProfiles: env.INTROSPECTION_PROFILES,
+    ...profileLimits({
+      requestsPerMinute: env.THROTTLE_REQUESTS_PER_MIN,
+      providerCallsPerMinute: env.THROTTLE_PROVIDER_CALLS_PER_MIN,
+      costBudget: env.LIMIT_COST_BUDGET,
+      subscriptionsPerConsumer: env.LIMIT_SUBSCRIPTIONS_PER_CONSUMER,
+    }),
+  };
 }

@@ -1,5 +1,8 @@
 import { z } from 'zod';
-import { baseUrl, integer, keyList, quota } from './fields.js';
+import { ProviderIdSchema, type ProviderId } from '../domain/index.js';
+import { baseUrl, boolean, integer, keyList, quota } from './fields.js';
+import { DEFAULT_QUOTAS, parseQuota, type QuotaSetting } from './quota.js';
+import { providerPolicy, type ProviderPolicy, type ResilienceEnv } from './resilience.js';
 
 /** The providers reached over HTTP, and the settings each has under its own prefix (`FMP_API_KEY`, …). */
 
@@ -34,7 +37,7 @@ const DEFAULT_TIMEOUT_MS: Record<RemoteProviderId, number> = {
   fred: 10_000,
 };
 
-export const providerEnv = Object.fromEntries(
+const remoteProviderEnv = Object.fromEntries(
   REMOTE_PROVIDERS.flatMap((id) => [
     [`${envPrefix[id]}_API_KEY`, keyList.optional()],
     [`${envPrefix[id]}_BASE_URL`, baseUrl.default(DEFAULT_BASE_URLS[id])],
@@ -53,3 +56,76 @@ export const providerEnv = Object.fromEntries(
   Record<`${string}_BASE_URL`, z.ZodDefault<typeof baseUrl>> &
   Record<`${string}_TIMEOUT_MS`, z.ZodDefault<z.ZodCoercedNumber>> &
   Record<`${string}_QUOTA`, z.ZodOptional<typeof quota>>;
+
+const providerList = z
+  .string()
+  .transform((value) => value.split(',').map((item) => item.trim().toLowerCase()).filter(Boolean))
+  .pipe(z.array(ProviderIdSchema).min(1, 'name at least one provider'));
+
+/** The chain and the provider-specific switches, declared apart so the `<NAME>_…` settings keep their place between them in the schema's key order. */
+const chainEnvSchema = z.object({
+  /** Ordered provider chain; default: every provider with a key, then the simulated market. */
+  PROVIDERS: providerList.optional(),
+});
+const providerSwitchEnvSchema = z.object({
+  /** Alpha Vantage premium keys may use REALTIME_BULK_QUOTES (100 symbols a call). */
+  ALPHAVANTAGE_PREMIUM: boolean.default(false),
+  /** `stable` (default) or `v3` for FMP keys made before August 2025 on the legacy API. */
+  FMP_API: z.enum(['stable', 'v3']).default('stable'),
+  /** FMP plans with batch quotes (Starter and up) answer many symbols a call. */
+  FMP_BATCH_QUOTES: boolean.default(false),
+});
+
+/** PROVIDERS, every `<NAME>_…` setting, then ALPHAVANTAGE_PREMIUM and the FMP_* switches. */
+export const providerEnv = { ...chainEnvSchema.shape, ...remoteProviderEnv, ...providerSwitchEnvSchema.shape };
+type ProvidersEnv = z.infer<typeof chainEnvSchema> & z.infer<typeof providerSwitchEnvSchema> & ResilienceEnv;
+
+export interface RemoteProviderSettings {
+  readonly keys: readonly string[];
+  readonly baseUrl: string;
+  readonly timeoutMs: number;
+  /** The plan's limits per key (`<NAME>_QUOTA`), counted before every call. */
+  readonly quota: readonly QuotaSetting[];
+  /** Retry, breaker and bulkhead for this provider: the global settings with its own overrides. */
+  readonly policy: ProviderPolicy;
+}
+
+export interface ProviderSettings {
+  /** The provider chain in priority order. */
+  readonly providers: readonly ProviderId[];
+  /** Settings of every HTTP provider, keyed or not; only those in `providers` are built. */
+  readonly remote: Readonly<Record<RemoteProviderId, RemoteProviderSettings>>;
+  readonly alphavantage: { readonly premium: boolean };
+  readonly fmp: { readonly api: 'stable' | 'v3'; readonly batchQuotes: boolean };
+}
+
+/** The free tier's limits, parsed: the defaults are written as users write them. */
+function defaultQuota(id: RemoteProviderId): readonly QuotaSetting[] {
+  const parsed = parseQuota(DEFAULT_QUOTAS[id]);
+  if (typeof parsed === 'string') throw new Error(`default quota of ${id}: ${parsed}`);
+  return parsed;
+}
+
+export function providerSettings(env: ProvidersEnv): ProviderSettings {
+  // The `<NAME>_…` settings are read by name: their keys are built from REMOTE_PROVIDERS.
+  const own = env as Record<string, unknown>;
+  const remote = Object.fromEntries(
+    REMOTE_PROVIDERS.map((id) => [
+      id,
+      {
+        keys: own[`${envPrefix[id]}_API_KEY`] ?? [],
+        baseUrl: own[`${envPrefix[id]}_BASE_URL`],
+        timeoutMs: own[`${envPrefix[id]}_TIMEOUT_MS`],
+        quota: own[`${envPrefix[id]}_QUOTA`] ?? defaultQuota(id),
+        policy: providerPolicy(env, envPrefix[id]),
+      },
+    ]),
+  ) as unknown as Record<RemoteProviderId, RemoteProviderSettings>;
+  const keyed = REMOTE_PROVIDERS.filter((id) => remote[id].keys.length > 0);
+  return {
+    providers: env.PROVIDERS ?? [...keyed, 'simulated'],
+    remote,
+    alphavantage: { premium: env.ALPHAVANTAGE_PREMIUM },
+    fmp: { api: env.FMP_API, batchQuotes: env.FMP_BATCH_QUOTES },
+  };
+}

@@ -74,3 +74,11 @@ export function redisKeys(env: RedisKeyEnv): RedisKeys {
     auditStream: env.AUDIT_STREAM_KEY ?? (env.REDIS_PREFIX === undefined ? UNPREFIXED_AUDIT_STREAM_KEY : `${root}:audit`),
   };
 }
+
+/** REDIS_URL, then where each family of keys lives. */
+export const redisEnv = {
+  /** Shared cache, quotas and fan-out across instances; without it everything stays in process. */
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  /** REDIS_PREFIX, CACHE_REDIS_PREFIX, AUDIT_STREAM_KEY: where each family of keys lives in Redis. */
+  ...redisKeyEnv,
+};

@@ -1,0 +1,95 @@
+import { z } from 'zod';
+import { boolean, integer, keyList } from './fields.js';
+import { DEVELOPMENT_ORIGINS, originEntryProblem, publicOrigin, publicOriginProblem } from './cors.js';
+
+/** The HTTP/WebSocket server's settings: where it listens, who may reach it from a browser, what it shows, how it stops. */
+
+const serverEnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  /** TCP port of the HTTP and WebSocket server. */
+  PORT: integer(0, 65_535).default(4000),
+  /** Interface to listen on. */
+  HOST: z.string().min(1).default('0.0.0.0'),
+  /**
+   * Reverse proxies in front of the gateway that append to X-Forwarded-For. With 0 the header is
+   * ignored (anyone can write it); the client address throttles callers without credentials.
+   */
+  TRUST_PROXY_HOPS: integer(0, 10).default(0),
+  /**
+   * Browser origins that may call the gateway, comma-separated: `*`, exact origins, or `*` for the
+   * leftmost host label or the port. Unset: local dev servers and Apollo Studio outside
+   * production, none (same origin only) in production.
+   */
+  CORS_ORIGINS: keyList
+    .check((context) => {
+      for (const entry of context.value) {
+        const problem = originEntryProblem(entry);
+        if (problem) context.issues.push({ code: 'custom', message: problem, input: context.value });
+      }
+    })
+    .optional(),
+  /**
+   * The gateway's own origin as browsers reach it (`https://api.example.com`). When set, a page
+   * counts as same-origin (allowed over HTTP and WebSocket without a CORS_ORIGINS entry) only if
+   * its Origin is exactly this; unset, it is compared with the request's Host, which a
+   * DNS-rebinding page controls.
+   */
+  PUBLIC_ORIGIN: z
+    .string()
+    .check((context) => {
+      const problem = publicOriginProblem(context.value);
+      if (problem) context.issues.push({ code: 'custom', message: problem, input: context.value });
+    })
+    .transform(publicOrigin)
+    .optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+/**
+ * Declared apart from `serverEnv` because the environment schema lists them further down, and the
+ * schema's key order decides which of several bad settings start-up reports.
+ */
+const serverFeatureEnvSchema = z.object({
+  /** Schema introspection; on unless NODE_ENV=production. */
+  INTROSPECTION: boolean.optional(),
+  /** Apollo Sandbox on GET /graphql; on unless NODE_ENV=production. */
+  SANDBOX: boolean.optional(),
+  /** How long in-flight requests may run after SIGTERM before sockets are closed. */
+  SHUTDOWN_GRACE_MS: integer(0, 120_000).default(10_000),
+});
+
+export const serverEnv = serverEnvSchema.shape;
+export const serverFeatureEnv = serverFeatureEnvSchema.shape;
+type ServerEnv = z.infer<typeof serverEnvSchema> & z.infer<typeof serverFeatureEnvSchema>;
+
+export type LogLevel = z.infer<typeof serverEnvSchema>['LOG_LEVEL'];
+
+export interface ServerSettings {
+  readonly port: number;
+  readonly host: string;
+  readonly shutdownGraceMs: number;
+  readonly introspection: boolean;
+  readonly sandbox: boolean;
+  readonly production: boolean;
+  /** TRUST_PROXY_HOPS: how far back in X-Forwarded-For the client's address is (src/server/client-address.ts). */
+  readonly trustedProxyHops: number;
+  /** CORS_ORIGINS, or its default for the environment (src/server/cors.ts). */
+  readonly corsOrigins: readonly string[];
+  /** PUBLIC_ORIGIN, normalised; absent: same-origin pages are told by the Host they sent. */
+  readonly publicOrigin: string | undefined;
+}
+
+export function serverSettings(env: ServerEnv): ServerSettings {
+  const production = env.NODE_ENV === 'production';
+  return {
+    port: env.PORT,
+    host: env.HOST,
+    shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
+    introspection: env.INTROSPECTION ?? !production,
+    sandbox: env.SANDBOX ?? !production,
+    production,
+    trustedProxyHops: env.TRUST_PROXY_HOPS,
+    corsOrigins: env.CORS_ORIGINS ?? (production ? [] : DEVELOPMENT_ORIGINS),
+    publicOrigin: env.PUBLIC_ORIGIN,
+  };
+}
