@@ -1,7 +1,9 @@
 import { ProviderFailureKind, type CompanyProfile } from '../../domain/index.js';
 import type { BatchFetcher, FetchOptions } from '../adapter.js';
 import { oneCallPerSymbol } from './batch.js';
-import { FINNHUB_PROVIDER_ID, getFinnhub, parsePayload, type FinnhubContext } from './client.js';
+import { parsePayload } from '../kit/payload.js';
+import type { RemoteContext } from '../kit/remote-context.js';
+import { PROVIDER_ID, getFinnhub } from './client.js';
 import { ProfileSchema, type FinnhubProfile } from './schemas.js';
 
 /** `/stock/profile2` carries one symbol per call. */
@@ -14,7 +16,7 @@ const MILLION = 1_000_000;
  * Company profiles from `/stock/profile2?symbol=` (the free profile endpoint). It has no sector and
  * no description: `finnhubIndustry` is Finnhub's own industry classification.
  */
-export function createProfileFetcher(context: FinnhubContext): BatchFetcher<CompanyProfile> {
+export function createProfileFetcher(context: RemoteContext): BatchFetcher<CompanyProfile> {
   async function fetchOne(symbol: string, signal?: AbortSignal): Promise<CompanyProfile> {
     const what = `Finnhub profile ${symbol}`;
     const body = await getFinnhub(context, '/stock/profile2', { symbol }, what, signal);
@@ -26,7 +28,7 @@ export function createProfileFetcher(context: FinnhubContext): BatchFetcher<Comp
   };
 }
 
-function toProfile(context: FinnhubContext, symbol: string, raw: FinnhubProfile, what: string): CompanyProfile {
+function toProfile(context: RemoteContext, symbol: string, raw: FinnhubProfile, what: string): CompanyProfile {
   // `{}` is Finnhub's answer for a symbol it has no profile of (unknown, or an ETF/index).
   if (raw.name === null) throw context.http.failure(ProviderFailureKind.NOT_FOUND, `${what}: no profile`);
   return {
@@ -39,7 +41,7 @@ function toProfile(context: FinnhubContext, symbol: string, raw: FinnhubProfile,
     currency: raw.currency,
     description: null,
     marketCap: raw.marketCapitalization !== null && raw.marketCapitalization >= 0 ? Math.round(raw.marketCapitalization * MILLION) : null,
-    source: FINNHUB_PROVIDER_ID,
+    source: PROVIDER_ID,
     asOf: new Date(context.now()),
     stale: false,
   };

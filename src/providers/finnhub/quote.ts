@@ -1,14 +1,16 @@
 import { ProviderFailureKind, type Quote } from '../../domain/index.js';
 import type { BatchFetcher, FetchOptions } from '../adapter.js';
 import { oneCallPerSymbol } from './batch.js';
-import { FINNHUB_PROVIDER_ID, getFinnhub, parsePayload, type FinnhubContext } from './client.js';
+import { parsePayload } from '../kit/payload.js';
+import type { RemoteContext } from '../kit/remote-context.js';
+import { PROVIDER_ID, getFinnhub } from './client.js';
 import { QuoteSchema, type FinnhubQuote } from './schemas.js';
 
 /** `/quote` carries one symbol per call. */
 const BATCH_SIZE = 1;
 
 /** Quotes from `/quote?symbol=`: price, day range, previous close and change; Finnhub sends no volume. */
-export function createQuoteFetcher(context: FinnhubContext): BatchFetcher<Quote> {
+export function createQuoteFetcher(context: RemoteContext): BatchFetcher<Quote> {
   async function fetchOne(symbol: string, signal?: AbortSignal): Promise<Quote> {
     const what = `Finnhub quote ${symbol}`;
     const body = await getFinnhub(context, '/quote', { symbol }, what, signal);
@@ -20,7 +22,7 @@ export function createQuoteFetcher(context: FinnhubContext): BatchFetcher<Quote>
   };
 }
 
-function toQuote(context: FinnhubContext, symbol: string, raw: FinnhubQuote, what: string): Quote {
+function toQuote(context: RemoteContext, symbol: string, raw: FinnhubQuote, what: string): Quote {
   // Finnhub's answer for a symbol it does not know is a quote of zeros (`c: 0`, `d`/`dp` null).
   if (raw.c <= 0) throw context.http.failure(ProviderFailureKind.NOT_FOUND, `${what}: unknown symbol (price 0)`);
   const previousClose = positiveOrNull(raw.pc);
@@ -42,7 +44,7 @@ function toQuote(context: FinnhubContext, symbol: string, raw: FinnhubQuote, wha
     previousClose,
     volume: null,
     timestamp,
-    source: FINNHUB_PROVIDER_ID,
+    source: PROVIDER_ID,
     asOf: timestamp,
     stale: false,
   };

@@ -1,13 +1,15 @@
 import { isValidSymbol, type SearchQuery, type SecurityType, type SymbolMatch } from '../../domain/index.js';
 import type { FetchOptions, QueryFetcher } from '../adapter.js';
-import { FINNHUB_PROVIDER_ID, getFinnhub, parsePayload, type FinnhubContext } from './client.js';
+import { parsePayload } from '../kit/payload.js';
+import type { RemoteContext } from '../kit/remote-context.js';
+import { PROVIDER_ID, getFinnhub } from './client.js';
 import { SearchSchema } from './schemas.js';
 
 /**
  * Symbol search from `/search?q=`. Finnhub ranks the matches itself and sends no exchange per match
  * (a foreign listing shows as a suffix: AAPL.SW, APC.DE), so `exchange` stays null.
  */
-export function createSearchFetcher(context: FinnhubContext): QueryFetcher<SearchQuery, SymbolMatch[]> {
+export function createSearchFetcher(context: RemoteContext): QueryFetcher<SearchQuery, SymbolMatch[]> {
   return {
     async fetch(query: SearchQuery, options?: FetchOptions): Promise<SymbolMatch[]> {
       const what = `Finnhub search "${query.query.slice(0, 40)}"`;
@@ -20,7 +22,7 @@ export function createSearchFetcher(context: FinnhubContext): QueryFetcher<Searc
         // Only symbols the gateway can address (quote, company) are worth offering.
         if (symbol === null || !isValidSymbol(symbol) || seen.has(symbol)) continue;
         seen.add(symbol);
-        matches.push({ symbol, name: item.description ?? symbol, exchange: null, type: securityType(item.type), source: FINNHUB_PROVIDER_ID });
+        matches.push({ symbol, name: item.description ?? symbol, exchange: null, type: securityType(item.type), source: PROVIDER_ID });
         if (matches.length >= query.limit) break;
       }
       return matches;

@@ -1,6 +1,8 @@
 import { ProviderFailureKind, type FinancialStatement, type StatementQuery } from '../../domain/index.js';
 import type { FetchOptions, QueryFetcher } from '../adapter.js';
-import { FINNHUB_PROVIDER_ID, getFinnhub, parsePayload, type FinnhubContext } from './client.js';
+import { parsePayload } from '../kit/payload.js';
+import type { RemoteContext } from '../kit/remote-context.js';
+import { PROVIDER_ID, getFinnhub } from './client.js';
 import {
   Facts,
   balanceAmounts,
@@ -22,7 +24,7 @@ import { FinancialsReportedSchema, type FinnhubFiling, type ReportedLine } from 
  * nine months), and a 10-K is the year's Q4 year-to-date: a quarter is its YTD less the previous
  * quarter's, so a quarter whose predecessor Finnhub does not list is left out rather than misstated.
  */
-export function createStatementsFetcher(context: FinnhubContext): QueryFetcher<StatementQuery, FinancialStatement[]> {
+export function createStatementsFetcher(context: RemoteContext): QueryFetcher<StatementQuery, FinancialStatement[]> {
   return {
     async fetch(query: StatementQuery, options?: FetchOptions): Promise<FinancialStatement[]> {
       const what = `Finnhub ${query.period.toLowerCase()} ${query.statement.toLowerCase()} statements ${query.symbol}`;
@@ -87,14 +89,14 @@ function toPeriod(filing: FinnhubFiling, query: StatementQuery): Period | null {
   };
 }
 
-function toStatement(context: FinnhubContext, query: StatementQuery, period: Period, all: readonly Period[]): FinancialStatement | null {
+function toStatement(context: RemoteContext, query: StatementQuery, period: Period, all: readonly Period[]): FinancialStatement | null {
   const base = {
     symbol: query.symbol,
     fiscalDate: period.fiscalDate,
     period: query.period,
     fiscalPeriod: fiscalPeriodOf(period),
     currency: period.currency,
-    source: FINNHUB_PROVIDER_ID,
+    source: PROVIDER_ID,
     // When the filing reached the SEC: the moment these figures came to be.
     asOf: period.filedDate ? new Date(`${period.filedDate.slice(0, 10)}T00:00:00Z`) : new Date(context.now()),
     stale: false,

@@ -1,6 +1,8 @@
 import { BarSchema, ProviderFailureKind, type Bar, type HistoryQuery, type Interval } from '../../domain/index.js';
 import type { FetchOptions, QueryFetcher } from '../adapter.js';
-import { getTwelveData, parsePayload, type TwelveDataContext } from './client.js';
+import { parsePayload } from '../kit/payload.js';
+import type { RemoteContext } from '../kit/remote-context.js';
+import { getTwelveData } from './client.js';
 import { isEmptyRange } from './errors.js';
 import { TimeSeriesSchema } from './schemas.js';
 
@@ -16,7 +18,7 @@ const DAY_MS = 86_400_000;
  * treats `end_date` as the end of a range that may exclude that day, so the call asks one day more
  * and the bars are cut to the inclusive [from, to] the domain promises.
  */
-export function createHistoryFetcher(context: TwelveDataContext): QueryFetcher<HistoryQuery, Bar[]> {
+export function createHistoryFetcher(context: RemoteContext): QueryFetcher<HistoryQuery, Bar[]> {
   return {
     async fetch(query: HistoryQuery, options?: FetchOptions): Promise<Bar[]> {
       const what = `Twelve Data ${query.interval.toLowerCase()} history ${query.symbol}`;

@@ -1,8 +1,7 @@
 import type { ProviderAdapter } from '../adapter.js';
-import { ProviderHttpClient } from '../http.js';
-import { KeyRing, type KeySource } from '../keys.js';
-import { DEFAULT_MAX_BODY_BYTES, type RemoteAdapterSettings } from '../remote.js';
-import { TWELVEDATA_PROVIDER_ID, type TwelveDataContext } from './client.js';
+import { createRemoteContext, remoteAdapter } from '../kit/remote-context.js';
+import type { RemoteAdapterSettings } from '../remote.js';
+import { PROVIDER } from './client.js';
 import { createHistoryFetcher } from './history.js';
 import { createQuoteFetcher } from './quote.js';
 import { createSearchFetcher } from './search.js';
@@ -19,28 +18,10 @@ export interface TwelveDataOptions {
  * adapter declares neither.
  */
 export function createTwelveDataProvider(settings: RemoteAdapterSettings, options: TwelveDataOptions = {}): ProviderAdapter {
-  const http = new ProviderHttpClient({
-    provider: TWELVEDATA_PROVIDER_ID,
-    timeoutMs: settings.timeoutMs,
-    maxBodyBytes: settings.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
-    secrets: settings.keys,
-  });
-  const keys: KeySource = settings.keySource ?? new KeyRing(settings.keys);
-  const context: TwelveDataContext = {
-    http,
-    keys,
-    baseUrl: settings.baseUrl,
-    now: options.now ?? Date.now,
-  };
-  return {
-    id: TWELVEDATA_PROVIDER_ID,
-    name: 'Twelve Data',
+  const context = createRemoteContext(PROVIDER, settings, options.now);
+  return remoteAdapter(context, {
     quote: createQuoteFetcher(context),
     history: createHistoryFetcher(context),
     search: createSearchFetcher(context),
-    close: async () => {
-      await http.close();
-      await keys.close?.();
-    },
-  };
+  });
 }

@@ -1,7 +1,9 @@
 import { ProviderError, ProviderFailureKind, type Quote } from '../../domain/index.js';
 import type { BatchFetcher, BatchResult, FetchOptions } from '../adapter.js';
 import type { JsonResponse } from '../http.js';
-import { TWELVEDATA_PROVIDER_ID, getTwelveData, parsePayload, type TwelveDataContext } from './client.js';
+import { parsePayload } from '../kit/payload.js';
+import type { RemoteContext } from '../kit/remote-context.js';
+import { PROVIDER_ID, getTwelveData } from './client.js';
 import { errorBodyOf, failureOf } from './errors.js';
 import { BatchSchema, QuoteSchema, type TwelveDataQuote } from './schemas.js';
 
@@ -16,7 +18,7 @@ const BATCH_SIZE = 120;
  * object keyed by symbol whose entries are quotes or error objects, so one unknown symbol fails
  * alone.
  */
-export function createQuoteFetcher(context: TwelveDataContext): BatchFetcher<Quote> {
+export function createQuoteFetcher(context: RemoteContext): BatchFetcher<Quote> {
   return {
     batchSize: BATCH_SIZE,
     async fetch(symbols: readonly string[], options?: FetchOptions): Promise<BatchResult<Quote>> {
@@ -51,7 +53,7 @@ function entriesBySymbol(batch: Readonly<Record<string, unknown>>): Map<string, 
   return new Map(Object.entries(batch).map(([key, value]) => [key.toUpperCase(), value]));
 }
 
-function entryOf(context: TwelveDataContext, symbol: string, entry: unknown, response: JsonResponse): Quote | Error {
+function entryOf(context: RemoteContext, symbol: string, entry: unknown, response: JsonResponse): Quote | Error {
   const what = `Twelve Data quote ${symbol}`;
   // Every asked symbol gets a key, value or error; a missing one is a malformed answer, not an unknown symbol.
   if (entry === undefined) return context.http.failure(ProviderFailureKind.BAD_RESPONSE, `${what}: missing from the batch answer`);
@@ -64,7 +66,7 @@ function entryOf(context: TwelveDataContext, symbol: string, entry: unknown, res
   }
 }
 
-function toQuote(context: TwelveDataContext, symbol: string, raw: TwelveDataQuote, what: string): Quote {
+function toQuote(context: RemoteContext, symbol: string, raw: TwelveDataQuote, what: string): Quote {
   if (raw.close <= 0) throw context.http.failure(ProviderFailureKind.BAD_RESPONSE, `${what}: price ${raw.close} is not a price`);
   const previousClose = positiveOrNull(raw.previous_close);
   const change = raw.change ?? (previousClose !== null ? round(raw.close - previousClose) : null);
@@ -84,14 +86,14 @@ function toQuote(context: TwelveDataContext, symbol: string, raw: TwelveDataQuot
     previousClose,
     volume: raw.volume !== null && raw.volume >= 0 ? Math.round(raw.volume) : null,
     timestamp,
-    source: TWELVEDATA_PROVIDER_ID,
+    source: PROVIDER_ID,
     asOf: timestamp,
     stale: false,
   };
 }
 
 /** The last quote's time (`last_quote_at`), else the bar's (`timestamp`), else the session date. */
-function timeOf(context: TwelveDataContext, raw: TwelveDataQuote): Date {
+function timeOf(context: RemoteContext, raw: TwelveDataQuote): Date {
   const seconds = raw.last_quote_at ?? raw.timestamp;
   if (seconds !== null && seconds > 0) return new Date(seconds * 1000);
   const date = raw.datetime ? Date.parse(`${raw.datetime.slice(0, 10)}T00:00:00Z`) : Number.NaN;

@@ -1,6 +1,8 @@
 import { isValidSymbol, type SearchQuery, type SecurityType, type SymbolMatch } from '../../domain/index.js';
 import type { FetchOptions, QueryFetcher } from '../adapter.js';
-import { TWELVEDATA_PROVIDER_ID, getTwelveData, parsePayload, type TwelveDataContext } from './client.js';
+import { parsePayload } from '../kit/payload.js';
+import type { RemoteContext } from '../kit/remote-context.js';
+import { PROVIDER_ID, getTwelveData } from './client.js';
 import { SymbolSearchSchema } from './schemas.js';
 
 /** The most matches `/symbol_search` returns; asking for all lets duplicates drop without coming up short. */
@@ -11,7 +13,7 @@ const MAX_OUTPUT_SIZE = 120;
  * comes back for NASDAQ and for a dozen foreign venues; the gateway names instruments by symbol
  * alone, so the first (best-ranked) venue of each symbol is kept.
  */
-export function createSearchFetcher(context: TwelveDataContext): QueryFetcher<SearchQuery, SymbolMatch[]> {
+export function createSearchFetcher(context: RemoteContext): QueryFetcher<SearchQuery, SymbolMatch[]> {
   return {
     async fetch(query: SearchQuery, options?: FetchOptions): Promise<SymbolMatch[]> {
       const what = `Twelve Data search "${query.query.slice(0, 40)}"`;
@@ -30,7 +32,7 @@ export function createSearchFetcher(context: TwelveDataContext): QueryFetcher<Se
           name: item.instrument_name ?? symbol,
           exchange: item.exchange,
           type: securityType(item.instrument_type),
-          source: TWELVEDATA_PROVIDER_ID,
+          source: PROVIDER_ID,
         });
         if (matches.length >= query.limit) break;
       }
