@@ -1,5 +1,6 @@
 import type { Bar } from '../../domain/index.js';
-import { endpoint, getPayload, segment, type PolygonContext } from './client.js';
+import { endpointUrl, type RemoteContext } from '../kit/remote-context.js';
+import { getPayload, segment } from './client.js';
 import { invalidPayload, noData } from './errors.js';
 import { AggregatesResponseSchema } from './schemas.js';
 import { sessionDate } from './time.js';
@@ -17,13 +18,13 @@ const MAX_BARS = 50_000;
  * NOT_FOUND when there are none: Polygon answers an unknown ticker exactly like an empty window.
  */
 export async function fetchDailyBars(
-  context: PolygonContext,
+  context: RemoteContext,
   ticker: string,
   range: { readonly from: string; readonly to: string },
   what: string,
   signal?: AbortSignal,
 ): Promise<DailyBar[]> {
-  const url = endpoint(context, `/v2/aggs/ticker/${segment(ticker)}/range/1/day/${segment(range.from)}/${segment(range.to)}`, {
+  const url = endpointUrl(context, `/v2/aggs/ticker/${segment(ticker)}/range/1/day/${segment(range.from)}/${segment(range.to)}`, {
     adjusted: true,
     sort: 'asc',
     limit: MAX_BARS,

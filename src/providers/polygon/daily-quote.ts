@@ -1,6 +1,7 @@
 import type { Quote } from '../../domain/index.js';
 import { fetchDailyBars } from './aggregates.js';
-import { PROVIDER_ID, type PolygonContext } from './client.js';
+import type { RemoteContext } from '../kit/remote-context.js';
+import { PROVIDER_ID } from './client.js';
 import { roundTo } from './numbers.js';
 import { toPolygonTicker } from './symbols.js';
 import { addDays, utcDate } from './time.js';
@@ -16,7 +17,7 @@ const LOOKBACK_DAYS = 14;
  * Daily bars of the last two weeks rather than `/v2/aggs/ticker/{T}/prev`: the same one call per
  * symbol, but it also holds the session before, so change and previous close are real figures.
  */
-export async function quoteFromDailyBars(context: PolygonContext, symbol: string, signal?: AbortSignal): Promise<Quote> {
+export async function quoteFromDailyBars(context: RemoteContext, symbol: string, signal?: AbortSignal): Promise<Quote> {
   const to = utcDate(context.now());
   const bars = await fetchDailyBars(context, toPolygonTicker(symbol), { from: addDays(to, -LOOKBACK_DAYS), to }, `daily bars of ${symbol}`, signal);
   const last = bars[bars.length - 1];

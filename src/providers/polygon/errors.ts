@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { ProviderFailureKind, type ProviderError } from '../../domain/index.js';
 import { parseRetryAfter, type JsonResponse, type ProviderHttpClient } from '../http.js';
+import { describeIssues } from '../kit/payload.js';
 
 /**
  * How Polygon (Massive) says something went wrong, classified before any payload schema runs.
@@ -79,11 +80,7 @@ export function failureOf(http: ProviderHttpClient, response: JsonResponse, what
 
 /** A payload that does not have Polygon's documented shape: the first issues go to the log, not the body. */
 export function invalidPayload(http: ProviderHttpClient, what: string, error: z.ZodError): ProviderError {
-  const issues = error.issues
-    .slice(0, 3)
-    .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)
-    .join('; ');
-  return http.failure(ProviderFailureKind.BAD_RESPONSE, `${what}: the payload does not match Polygon's documented format`, issues);
+  return http.failure(ProviderFailureKind.BAD_RESPONSE, `${what}: the payload does not match Polygon's documented format`, describeIssues(error));
 }
 
 /** An answer with nothing in it: for a ticker query, Polygon's way of saying it does not know the ticker. */

@@ -1,8 +1,8 @@
 import type { Bar, HistoryQuery, Interval } from '../../domain/index.js';
 import type { QueryFetcher } from '../adapter.js';
 import { aggregateBars } from '../kit/bars.js';
+import type { RemoteContext } from '../kit/remote-context.js';
 import { fetchDailyBars } from './aggregates.js';
-import type { PolygonContext } from './client.js';
 import { toPolygonTicker } from './symbols.js';
 
 /**
@@ -12,7 +12,7 @@ import { toPolygonTicker } from './symbols.js';
  * which need not be a session and may lie before `from`, while our schema promises bars dated by
  * their first session in range and covering only the range asked.
  */
-export function createHistoryFetcher(context: PolygonContext): QueryFetcher<HistoryQuery, Bar[]> {
+export function createHistoryFetcher(context: RemoteContext): QueryFetcher<HistoryQuery, Bar[]> {
   return {
     async fetch(query, options) {
       const bars = await fetchDailyBars(

@@ -1,8 +1,7 @@
 import type { ProviderAdapter } from '../adapter.js';
-import { ProviderHttpClient } from '../http.js';
-import { KeyRing, type KeySource } from '../keys.js';
-import { DEFAULT_MAX_BODY_BYTES, type RemoteAdapterSettings } from '../remote.js';
-import { PROVIDER_ID, type PolygonContext } from './client.js';
+import { createRemoteContext, remoteAdapter } from '../kit/remote-context.js';
+import type { RemoteAdapterSettings } from '../remote.js';
+import { PROVIDER } from './client.js';
 import { createHistoryFetcher } from './history.js';
 import { createProfileFetcher } from './profile.js';
 import { createQuoteFetcher } from './quote.js';
@@ -27,30 +26,12 @@ export interface PolygonOptions {
  * No live stream: Polygon's WebSocket feeds are a separate product on paid plans.
  */
 export function createPolygonProvider(settings: RemoteAdapterSettings, options: PolygonOptions = {}): ProviderAdapter {
-  const http = new ProviderHttpClient({
-    provider: PROVIDER_ID,
-    timeoutMs: settings.timeoutMs,
-    maxBodyBytes: settings.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
-    secrets: settings.keys,
-  });
-  const keys: KeySource = settings.keySource ?? new KeyRing(settings.keys);
-  const context: PolygonContext = {
-    http,
-    keys,
-    baseUrl: settings.baseUrl,
-    now: options.now ?? Date.now,
-  };
-  return {
-    id: PROVIDER_ID,
-    name: 'Polygon.io (Massive)',
+  const context = createRemoteContext(PROVIDER, settings, options.now);
+  return remoteAdapter(context, {
     quote: createQuoteFetcher(context),
     history: createHistoryFetcher(context),
     profile: createProfileFetcher(context),
     statements: createStatementsFetcher(context),
     search: createSearchFetcher(context),
-    close: async () => {
-      await http.close();
-      await keys.close?.();
-    },
-  };
+  });
 }

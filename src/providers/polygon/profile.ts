@@ -1,6 +1,7 @@
 import type { CompanyProfile } from '../../domain/index.js';
 import type { BatchFetcher } from '../adapter.js';
-import { endpoint, getPayload, PROVIDER_ID, segment, type PolygonContext } from './client.js';
+import { endpointUrl, type RemoteContext } from '../kit/remote-context.js';
+import { getPayload, PROVIDER_ID, segment } from './client.js';
 import { perSymbol } from './concurrency.js';
 import { invalidPayload } from './errors.js';
 import { exchangeName } from './exchanges.js';
@@ -15,16 +16,16 @@ import { toPolygonTicker } from './symbols.js';
  * of the listing, not the company's home (TSM's is "us" too), so the country is read from the SEC
  * business address instead: US when its state is a US state, else unknown.
  */
-export function createProfileFetcher(context: PolygonContext): BatchFetcher<CompanyProfile> {
+export function createProfileFetcher(context: RemoteContext): BatchFetcher<CompanyProfile> {
   return {
     batchSize: 1,
     fetch: (symbols, options) => perSymbol(symbols, (symbol) => fetchProfile(context, symbol, options?.signal)),
   };
 }
 
-async function fetchProfile(context: PolygonContext, symbol: string, signal?: AbortSignal): Promise<CompanyProfile> {
+async function fetchProfile(context: RemoteContext, symbol: string, signal?: AbortSignal): Promise<CompanyProfile> {
   const what = `ticker details of ${symbol}`;
-  const url = endpoint(context, `/v3/reference/tickers/${segment(toPolygonTicker(symbol))}`);
+  const url = endpointUrl(context, `/v3/reference/tickers/${segment(toPolygonTicker(symbol))}`);
   const payload = TickerDetailsResponseSchema.safeParse(await getPayload(context, url, what, signal));
   if (!payload.success) throw invalidPayload(context.http, what, payload.error);
   const details = payload.data.results;

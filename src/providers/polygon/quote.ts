@@ -1,6 +1,7 @@
 import type { Quote } from '../../domain/index.js';
 import type { BatchFetcher, BatchResult } from '../adapter.js';
-import { endpoint, send, type PolygonContext } from './client.js';
+import { endpointUrl, type RemoteContext } from '../kit/remote-context.js';
+import { send } from './client.js';
 import { perSymbol } from './concurrency.js';
 import { quoteFromDailyBars } from './daily-quote.js';
 import { failureOf, isNotEntitled } from './errors.js';
@@ -19,7 +20,7 @@ export const SNAPSHOT_RECHECK_MS = 60 * 60_000;
  * remembers the refusal for an hour, so a free key spends its 5 calls a minute on data rather than
  * on asking again.
  */
-export function createQuoteFetcher(context: PolygonContext): BatchFetcher<Quote> {
+export function createQuoteFetcher(context: RemoteContext): BatchFetcher<Quote> {
   let snapshotRefusedUntil = Number.NEGATIVE_INFINITY;
 
   return {
@@ -30,7 +31,7 @@ export function createQuoteFetcher(context: PolygonContext): BatchFetcher<Quote>
       if (symbols.length === 0) return new Map();
       if (context.now() >= snapshotRefusedUntil) {
         const tickers = [...new Set(symbols.map(toPolygonTicker))];
-        const url = endpoint(context, '/v2/snapshot/locale/us/markets/stocks/tickers', { tickers: tickers.join(','), include_otc: true });
+        const url = endpointUrl(context, '/v2/snapshot/locale/us/markets/stocks/tickers', { tickers: tickers.join(','), include_otc: true });
         const callTime = context.now();
         const response = await send(context, url, 'full market snapshot', signal);
         if (!isNotEntitled(response)) {

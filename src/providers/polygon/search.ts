@@ -1,6 +1,7 @@
 import { isValidSymbol, type SearchQuery, type SecurityType, type SymbolMatch } from '../../domain/index.js';
 import type { QueryFetcher } from '../adapter.js';
-import { endpoint, getPayload, PROVIDER_ID, type PolygonContext } from './client.js';
+import { endpointUrl, type RemoteContext } from '../kit/remote-context.js';
+import { getPayload, PROVIDER_ID } from './client.js';
 import { invalidPayload } from './errors.js';
 import { exchangeName } from './exchanges.js';
 import { TickersResponseSchema, type TickerEntry } from './schemas.js';
@@ -19,11 +20,11 @@ const MIN_CANDIDATES = 50;
  * wanted in the same call, ranks them (exact ticker, ticker prefix, name prefix, word in name) and
  * keeps the best `limit`.
  */
-export function createSearchFetcher(context: PolygonContext): QueryFetcher<SearchQuery, SymbolMatch[]> {
+export function createSearchFetcher(context: RemoteContext): QueryFetcher<SearchQuery, SymbolMatch[]> {
   return {
     async fetch(query, options) {
       const what = `ticker search for "${query.query}"`;
-      const url = endpoint(context, '/v3/reference/tickers', {
+      const url = endpointUrl(context, '/v3/reference/tickers', {
         search: query.query,
         active: true,
         market: 'stocks',

@@ -1,6 +1,7 @@
 import type { FinancialStatement, StatementQuery, StatementType } from '../../domain/index.js';
 import type { QueryFetcher } from '../adapter.js';
-import { endpoint, getPayload, PROVIDER_ID, type PolygonContext } from './client.js';
+import { endpointUrl, type RemoteContext } from '../kit/remote-context.js';
+import { getPayload, PROVIDER_ID } from './client.js';
 import { invalidPayload, noData } from './errors.js';
 import { FinancialsResponseSchema, type FinancialReport, type StatementSection } from './schemas.js';
 import { balanceSheetOf, cashFlowStatementOf, currencyOf, incomeStatementOf, type StatementHeader } from './statement-lines.js';
@@ -22,11 +23,11 @@ const SECTION_OF: Record<StatementType, keyof FinancialReport['financials']> = {
  * Companies file no 10-Q for their fourth quarter, so quarterly answers skip Q4 periods. A report
  * without the statement asked for is left out rather than returned as a row of nulls.
  */
-export function createStatementsFetcher(context: PolygonContext): QueryFetcher<StatementQuery, FinancialStatement[]> {
+export function createStatementsFetcher(context: RemoteContext): QueryFetcher<StatementQuery, FinancialStatement[]> {
   return {
     async fetch(query, options) {
       const what = `financials of ${query.symbol}`;
-      const url = endpoint(context, '/vX/reference/financials', {
+      const url = endpointUrl(context, '/vX/reference/financials', {
         ticker: toPolygonTicker(query.symbol),
         timeframe: query.period === 'ANNUAL' ? 'annual' : 'quarterly',
         limit: Math.min(query.limit, MAX_LIMIT),
@@ -59,7 +60,7 @@ function statementOf(query: StatementQuery, header: StatementHeader, section: St
   }
 }
 
-function headerOf(context: PolygonContext, query: StatementQuery, report: FinancialReport, section: StatementSection): StatementHeader {
+function headerOf(context: RemoteContext, query: StatementQuery, report: FinancialReport, section: StatementSection): StatementHeader {
   return {
     symbol: query.symbol,
     fiscalDate: report.end_date,
