@@ -1,7 +1,10 @@
 import { ProviderError, ProviderFailureKind } from '../domain/index.js';
 import type { BreakerState, ProviderPipeline } from '../resilience/pipeline.js';
+import { BINS, binOf, mergeLatency, percentile } from './latency-histogram.js';
 
 export type { BreakerState } from '../resilience/pipeline.js';
+/** Latency counters per bucket (the histogram's bins), for tests of the tracker's bound. */
+export { BINS };
 
 /**
  * How one provider has fared: its breaker, its calls over the last five minutes and since start.
@@ -32,11 +35,8 @@ export type { BreakerState } from '../resilience/pipeline.js';
  * open-ended, 193 counters. So a provider costs at most 30 × 193 counters (about 23 KB, allocated
  * only for buckets that saw an answer) whatever the call rate, and recording is O(1) with no sort.
  *
- * Percentiles are nearest-rank over the window's merged histogram: the bin holding the rank-th
- * answer, reported as the bin's geometric middle, so within 2^(1/16) − 1 ≈ 4.4 % of a value that
- * really is in the bin. It is then clamped to the fastest and slowest answers of the window, so
- * with one answer, or all answers alike, the figure is exact, and the open top bin reports the
- * slowest answer. Counts and the success rate are exact.
+ * Percentiles are nearest-rank over the window's merged histogram (latency-histogram.ts says how
+ * close they come). Counts and the success rate are exact.
  */
 
 /** Span of the sliding window. */
@@ -45,13 +45,6 @@ export const WINDOW_MS = 5 * 60_000;
 export const BUCKET_MS = 10_000;
 /** Buckets in the ring: the current one and the 29 before it. */
 export const BUCKETS = WINDOW_MS / BUCKET_MS;
-
-const BINS_PER_DOUBLING = 8;
-const DOUBLINGS = 24;
-/** Upper bound of bin 0; bin i ≥ 1 holds [0.1 · 2^((i−1)/8), 0.1 · 2^(i/8)) ms, the last is open-ended. */
-const FIRST_BOUND_MS = 0.1;
-/** Latency counters per bucket. */
-export const BINS = 1 + BINS_PER_DOUBLING * DOUBLINGS;
 
 interface Bucket {
   /** Which 10-second span of time this slot holds (time / BUCKET_MS, floored); -Infinity when never used. */
@@ -254,54 +247,4 @@ export function watchPipeline(health: ProviderHealth, pipeline: ProviderPipeline
     pipeline.breaker.onStateChange(() => health.recordBreaker(pipeline.breakerState(), new Date())),
   ];
   return () => subscriptions.forEach((subscription) => subscription.dispose());
-}
-
-function binOf(ms: number): number {
-  if (ms < FIRST_BOUND_MS) return 0;
-  return Math.min(BINS - 1, 1 + Math.floor(Math.log2(ms / FIRST_BOUND_MS) * BINS_PER_DOUBLING));
-}
-
-/** Geometric middle of bin i ≥ 1. */
-function middleOf(bin: number): number {
-  return FIRST_BOUND_MS * 2 ** ((bin - 0.5) / BINS_PER_DOUBLING);
-}
-
-interface Latency {
-  readonly bins: Uint32Array;
-  readonly answers: number;
-  readonly minMs: number;
-  readonly maxMs: number;
-}
-
-function mergeLatency(buckets: readonly Bucket[]): Latency {
-  const bins = new Uint32Array(BINS);
-  let answers = 0;
-  let minMs = Infinity;
-  let maxMs = 0;
-  for (const bucket of buckets) {
-    if (!bucket.bins) continue;
-    bucket.bins.forEach((count, bin) => {
-      bins[bin] = (bins[bin] ?? 0) + count;
-      answers += count;
-    });
-    // A bucket without answers keeps Infinity and 0 here, which change nothing.
-    minMs = Math.min(minMs, bucket.minMs);
-    maxMs = Math.max(maxMs, bucket.maxMs);
-  }
-  return { bins, answers, minMs, maxMs };
-}
-
-/** Nearest-rank percentile over the histogram (see the top of this file for its precision). */
-function percentile(latency: Latency, q: number): number | null {
-  if (latency.answers === 0) return null;
-  const rank = Math.max(1, Math.ceil(q * latency.answers));
-  let seen = 0;
-  for (let bin = 0; bin < BINS; bin++) {
-    seen += latency.bins[bin] ?? 0;
-    if (seen < rank) continue;
-    // Bin 0 has no useful middle, the top bin no upper bound: the window's extremes stand in.
-    const estimate = bin === 0 ? latency.minMs : bin === BINS - 1 ? latency.maxMs : middleOf(bin);
-    return Math.min(latency.maxMs, Math.max(latency.minMs, estimate));
-  }
-  return latency.maxMs;
 }
