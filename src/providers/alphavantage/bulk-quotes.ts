@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import type { Quote } from '../../domain/index.js';
 import type { BatchFetcher, BatchResult } from '../adapter.js';
+import { describeIssues } from '../kit/payload.js';
 import { requiredNumber } from '../parse.js';
-import { describeIssues, type AlphaVantageCall, type AlphaVantageClient } from './client.js';
+import type { AlphaVantageCall, AlphaVantageClient } from './client.js';
 import { optionalNumber } from './numbers.js';
 import { toQuote } from './quote-model.js';
 import { fromProviderSymbol, toProviderSymbol } from './symbols.js';

@@ -1,10 +1,12 @@
 import type { z } from 'zod';
 import { ProviderError, ProviderFailureKind } from '../../domain/index.js';
-import type { ProviderHttpClient } from '../http.js';
-import { withKey, type KeySource } from '../keys.js';
+import { getWithKey, keyInQuery } from '../kit/keyed-get.js';
+import { describeIssues } from '../kit/payload.js';
+import { endpointUrl, type ProviderIdentity, type RemoteContext } from '../kit/remote-context.js';
 import { classifyBody } from './errors.js';
 
 export const PROVIDER_ID = 'alphavantage';
+export const PROVIDER: ProviderIdentity = { id: PROVIDER_ID, name: 'Alpha Vantage' };
 
 /** One Alpha Vantage call: `GET /query?function=…&…&apikey=…`. */
 export interface AlphaVantageCall {
@@ -14,42 +16,32 @@ export interface AlphaVantageCall {
   readonly symbol?: string;
 }
 
-export interface AlphaVantageClientOptions {
-  readonly http: ProviderHttpClient;
-  readonly keys: KeySource;
-  /** API base without a trailing slash; may carry a path prefix. */
-  readonly baseUrl: string;
-  readonly now: () => number;
-}
-
 /**
  * Every capability goes through here: build the URL, acquire a key, fetch, and turn Alpha
  * Vantage's 200-with-an-error bodies into classified failures before any schema sees them; the
  * key source hears how each call ended.
  */
 export class AlphaVantageClient {
-  constructor(private readonly options: AlphaVantageClientOptions) {}
+  constructor(private readonly context: RemoteContext) {}
 
   get now(): number {
-    return this.options.now();
+    return this.context.now();
   }
 
   async query(call: AlphaVantageCall, signal?: AbortSignal): Promise<unknown> {
-    const { http, keys, baseUrl } = this.options;
-    const url = new URL(`${baseUrl}/query`);
-    url.searchParams.set('function', call.function);
-    for (const [name, value] of Object.entries(call.params)) url.searchParams.set(name, value);
-    return withKey(keys, async (key) => {
-      url.searchParams.set('apikey', key);
-      const response = await http.getJson(url, { signal });
-      const failed = http.failureForStatus(response, `Alpha Vantage ${describe(call)} failed`);
-      if (failed) throw failed;
-      const failure = classifyBody(response.body, { symbol: call.symbol, now: this.now });
-      if (failure) {
-        throw http.failure(failure.kind, `Alpha Vantage ${describe(call)}: ${failure.reason}`, failure.upstream, failure.retryAfterMs, failure.scope);
-      }
-      return response.body;
+    const { http } = this.context;
+    const url = endpointUrl(this.context, '/query', { function: call.function, ...call.params });
+    const response = await getWithKey(this.context, url, {
+      signal,
+      authorize: keyInQuery('apikey'),
+      failureOf: (answer) => {
+        const failed = http.failureForStatus(answer, `Alpha Vantage ${describe(call)} failed`);
+        if (failed) return failed;
+        const failure = classifyBody(answer.body, { symbol: call.symbol, now: this.now });
+        return failure && http.failure(failure.kind, `Alpha Vantage ${describe(call)}: ${failure.reason}`, failure.upstream, failure.retryAfterMs, failure.scope);
+      },
     });
+    return response.body;
   }
 
   /** The payload read through its schema, or BAD_RESPONSE naming the first few problems. */
@@ -69,16 +61,8 @@ export class AlphaVantageClient {
 
   /** A classified failure of `call`, redacted like every other. */
   failure(kind: ProviderFailureKind, call: AlphaVantageCall, what: string): ProviderError {
-    return this.options.http.failure(kind, `Alpha Vantage ${describe(call)}: ${what}`);
+    return this.context.http.failure(kind, `Alpha Vantage ${describe(call)}: ${what}`);
   }
-}
-
-/** The first few problems zod found, short enough for a log line. */
-export function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .slice(0, 3)
-    .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)
-    .join('; ');
 }
 
 function describe(call: AlphaVantageCall): string {

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { BarSchema, ErrorCode, MarketError, ProviderFailureKind, type Bar, type HistoryQuery, type ProviderError } from '../../domain/index.js';
 import type { QueryFetcher } from '../adapter.js';
-import { requiredNumber } from '../parse.js';
 import { aggregateBars } from '../kit/bars.js';
+import { requiredNumber } from '../parse.js';
 import type { AlphaVantageCall, AlphaVantageClient } from './client.js';
 import { toProviderSymbol } from './symbols.js';
 import { isIsoDate } from './time.js';

@@ -1,8 +1,7 @@
 import type { ProviderAdapter } from '../adapter.js';
-import { ProviderHttpClient } from '../http.js';
-import { KeyRing, type KeySource } from '../keys.js';
-import { DEFAULT_MAX_BODY_BYTES, type RemoteAdapterSettings } from '../remote.js';
-import { AlphaVantageClient, PROVIDER_ID } from './client.js';
+import { createRemoteContext, remoteAdapter } from '../kit/remote-context.js';
+import type { RemoteAdapterSettings } from '../remote.js';
+import { AlphaVantageClient, PROVIDER } from './client.js';
 import { createGlobalQuoteFetcher } from './global-quote.js';
 import { createDailyHistoryFetcher } from './history.js';
 import { createPremiumQuoteFetcher } from './premium-quotes.js';
@@ -27,25 +26,13 @@ export function createAlphaVantageProvider(
   settings: RemoteAdapterSettings & { readonly premium: boolean },
   options: AlphaVantageOptions = {},
 ): ProviderAdapter {
-  const http = new ProviderHttpClient({
-    provider: PROVIDER_ID,
-    timeoutMs: settings.timeoutMs,
-    maxBodyBytes: settings.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
-    secrets: settings.keys,
-  });
-  const keys: KeySource = settings.keySource ?? new KeyRing(settings.keys);
-  const client = new AlphaVantageClient({ http, keys, baseUrl: settings.baseUrl, now: options.now ?? Date.now });
-  return {
-    id: PROVIDER_ID,
-    name: 'Alpha Vantage',
+  const context = createRemoteContext(PROVIDER, settings, options.now);
+  const client = new AlphaVantageClient(context);
+  return remoteAdapter(context, {
     quote: settings.premium ? createPremiumQuoteFetcher(client) : createGlobalQuoteFetcher(client),
     profile: createOverviewFetcher(client),
     history: createDailyHistoryFetcher(client, { premium: settings.premium }),
     statements: createStatementsFetcher(client),
     search: createSymbolSearchFetcher(client),
-    close: async () => {
-      await http.close();
-      await keys.close?.();
-    },
-  };
+  });
 }

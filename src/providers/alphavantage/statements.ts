@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { FinancialStatementSchema, type FinancialStatement, type StatementQuery, type StatementType } from '../../domain/index.js';
 import type { QueryFetcher } from '../adapter.js';
-import { describeIssues, PROVIDER_ID, type AlphaVantageCall, type AlphaVantageClient } from './client.js';
+import { describeIssues } from '../kit/payload.js';
+import { PROVIDER_ID, type AlphaVantageCall, type AlphaVantageClient } from './client.js';
 import { optionalText } from './numbers.js';
 import { balanceLines, BalanceReportSchema, cashFlowLines, CashFlowReportSchema, incomeLines, IncomeReportSchema } from './statement-lines.js';
 import { toProviderSymbol } from './symbols.js';

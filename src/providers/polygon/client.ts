@@ -1,6 +1,6 @@
 import type { JsonResponse } from '../http.js';
-import type { ProviderIdentity, RemoteContext } from '../kit/remote-context.js';
 import { withKey } from '../keys.js';
+import type { ProviderIdentity, RemoteContext } from '../kit/remote-context.js';
 import { failureOf } from './errors.js';
 
 export const PROVIDER_ID = 'polygon';
