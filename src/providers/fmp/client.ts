@@ -1,12 +1,15 @@
 import type { z } from 'zod';
 import { ProviderError, ProviderFailureKind } from '../../domain/index.js';
 import type { FetchOptions } from '../adapter.js';
-import type { JsonResponse, ProviderHttpClient } from '../http.js';
-import { withKey, type KeySource } from '../keys.js';
+import type { ProviderHttpClient } from '../http.js';
+import { getWithKey, keyInQuery } from '../kit/keyed-get.js';
+import { describeIssues } from '../kit/payload.js';
+import { endpointUrl, type ProviderIdentity, type RemoteContext } from '../kit/remote-context.js';
 import { failureOf, reclassified } from './errors.js';
 import type { FmpRequest } from './wire.js';
 
 export const PROVIDER_ID = 'fmp';
+export const PROVIDER: ProviderIdentity = { id: PROVIDER_ID, name: 'Financial Modeling Prep' };
 
 /**
  * One FMP call: the URL under the configured base with an acquired key as `apikey`, the shared HTTP
@@ -14,39 +17,25 @@ export const PROVIDER_ID = 'fmp';
  * as data. `what` names the call in our words (`quote AAPL`) for messages and logs.
  */
 export class FmpClient {
-  constructor(
-    private readonly http: ProviderHttpClient,
-    private readonly keys: KeySource,
-    private readonly baseUrl: string,
-  ) {}
+  private readonly http: ProviderHttpClient;
+
+  constructor(private readonly context: RemoteContext) {
+    this.http = context.http;
+  }
 
   async get(request: FmpRequest, what: string, options?: FetchOptions): Promise<unknown> {
-    // The base may carry a path prefix (a proxy), so the path is appended, never resolved.
-    const url = new URL(this.baseUrl + request.path);
-    for (const [name, value] of Object.entries(request.params)) url.searchParams.set(name, String(value));
-    return withKey(this.keys, async (key) => {
-      url.searchParams.set('apikey', key);
-      let response: JsonResponse;
-      try {
-        response = await this.http.getJson(url, { signal: options?.signal });
-      } catch (error) {
-        throw reclassified(this.http, error, what);
-      }
-      const failure = failureOf(this.http, response, what);
-      if (failure) throw failure;
-      return response.body;
+    const response = await getWithKey(this.context, endpointUrl(this.context, request.path, request.params), {
+      signal: options?.signal,
+      authorize: keyInQuery('apikey'),
+      reclassify: (error) => reclassified(this.http, error, what),
+      failureOf: (answer) => failureOf(this.http, answer, what),
     });
+    return response.body;
   }
 
   /** A payload that is not what FMP documents; the issues (which quote FMP's values) are for logs. */
   invalid(what: string, problem: z.ZodError | string): ProviderError {
-    const detail =
-      typeof problem === 'string'
-        ? problem
-        : problem.issues
-            .slice(0, 5)
-            .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)
-            .join('; ');
+    const detail = typeof problem === 'string' ? problem : describeIssues(problem, 5);
     return this.http.failure(ProviderFailureKind.BAD_RESPONSE, `FMP answered ${what} with a payload that does not match its documented format`, detail);
   }
 

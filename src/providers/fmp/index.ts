@@ -1,8 +1,7 @@
 import type { ProviderAdapter } from '../adapter.js';
-import { ProviderHttpClient } from '../http.js';
-import { KeyRing, type KeySource } from '../keys.js';
-import { DEFAULT_MAX_BODY_BYTES, type RemoteAdapterSettings } from '../remote.js';
-import { FmpClient, PROVIDER_ID } from './client.js';
+import { createRemoteContext, remoteAdapter } from '../kit/remote-context.js';
+import type { RemoteAdapterSettings } from '../remote.js';
+import { FmpClient, PROVIDER } from './client.js';
 import { createHistoryFetcher } from './history.js';
 import { createProfileFetcher } from './profile.js';
 import { createQuoteFetcher } from './quote.js';
@@ -24,26 +23,14 @@ export interface FmpSettings extends RemoteAdapterSettings {
  * own and no live feed on the REST API, so those capabilities are absent.
  */
 export function createFmpProvider(settings: FmpSettings): ProviderAdapter {
-  const http = new ProviderHttpClient({
-    provider: PROVIDER_ID,
-    timeoutMs: settings.timeoutMs,
-    maxBodyBytes: settings.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
-    secrets: settings.keys,
-  });
-  const keys: KeySource = settings.keySource ?? new KeyRing(settings.keys);
-  const client = new FmpClient(http, keys, settings.baseUrl);
+  const context = createRemoteContext(PROVIDER, settings);
+  const client = new FmpClient(context);
   const api = settings.api === 'v3' ? v3Api() : stableApi({ batchQuotes: settings.batchQuotes });
-  return {
-    id: PROVIDER_ID,
-    name: 'Financial Modeling Prep',
+  return remoteAdapter(context, {
     quote: createQuoteFetcher(client, api),
     profile: createProfileFetcher(client, api),
     history: createHistoryFetcher(client, api),
     statements: createStatementsFetcher(client, api),
     search: createSearchFetcher(client, api),
-    close: async () => {
-      await http.close();
-      await keys.close?.();
-    },
-  };
+  });
 }
