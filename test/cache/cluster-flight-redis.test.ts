@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { ClusterFlight, type ClusterFlightOptions, type OutcomeCodec } from '../../src/market/cluster-flight.js';
 import { connectLazily } from '../../src/market/redis-connection.js';
 import { SHARED_REDIS_URL as REDIS_URL, useSharedRedis } from '../support/shared-redis.js';
-import { settlesWithoutWaiting } from '../support/timing.js';
+import { settlesWithoutWaiting, sleep } from '../support/timing.js';
 import { ownRedis } from './redis-server.js';
 
 /**
@@ -21,7 +21,6 @@ import { ownRedis } from './redis-server.js';
 /** Longer than a test may run (20 s): a waiter that waited out such a lease would fail its test. */
 const NEVER_MS = 60_000;
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 let prefix: string;
 const flights: ClusterFlight[] = [];

@@ -5,6 +5,7 @@ import { QuoteAgeDocument, QuoteDocument, QuotesDocument } from '../generated/gr
 import { metric, sleep } from '../chaos/helpers.js';
 import { spawnGateway, type SpawnedGateway } from '../support/gateway.js';
 import { execute } from '../support/graphql-client.js';
+import { pollUntil } from '../support/timing.js';
 import { ownRedis, type OwnRedis } from './redis-server.js';
 
 /**
@@ -53,13 +54,7 @@ async function readyz(gateway: SpawnedGateway): Promise<{ status: number; body: 
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
-async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!(await condition())) {
-    if (performance.now() > deadline) throw new Error('condition not met in time');
-    await sleep(50);
-  }
-}
+const until = (condition: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> => pollUntil(condition, timeoutMs, () => sleep(50));
 
 const quoteCalls = (gateway: SpawnedGateway) => metric(gateway, 'provider_requests_total', { provider: 'simulated', capability: 'quote', status: 'ok' });
 const lookups = (gateway: SpawnedGateway, tier: string, result: string) => metric(gateway, 'cache_requests_total', { kind: 'quote', tier, result });

@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MarketCache } from '../../src/market/cache.js';
 import { RedisTier } from '../../src/market/cache-l2.js';
-import { settlesWithoutWaiting } from '../support/timing.js';
+import { pollUntil, settlesWithoutWaiting, sleep } from '../support/timing.js';
 import { quote } from './quotes.js';
 import { ownRedis, type OwnRedis } from './redis-server.js';
 
@@ -24,7 +24,6 @@ const ttlMs = { quote: 60_000, history: 60_000, profile: 60_000, statements: 60_
  * telling outages no test made), short enough for a hung one to be given up on within a test.
  */
 const TIMEOUT_MS = 1_000;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const cleanup: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -52,13 +51,7 @@ async function instance(url: string) {
   return { tier, cache, told };
 }
 
-async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 8_000): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!(await condition())) {
-    if (performance.now() > deadline) throw new Error('condition not met in time');
-    await sleep(20);
-  }
-}
+const until = (condition: () => boolean | Promise<boolean>, timeoutMs = 8_000): Promise<void> => pollUntil(condition, timeoutMs, () => sleep(20));
 
 function admin(redis: OwnRedis): Redis {
   const client = new Redis(redis.url, { maxRetriesPerRequest: 1 });

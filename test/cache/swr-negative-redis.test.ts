@@ -10,6 +10,7 @@ import { wasServedStale } from '../../src/market/staleness.js';
 import { createFmpProvider } from '../../src/providers/fmp/index.js';
 import { DeadLetterQueue } from '../../src/resilience/dead-letters.js';
 import { fixture, startFakeUpstream, type FakeUpstream } from '../support/fake-upstream.js';
+import { pollUntil, sleep } from '../support/timing.js';
 
 /**
  * Stale-while-revalidate and negative caching in the market service, on FMP (a fake upstream)
@@ -25,7 +26,6 @@ const QUOTE = { path: '/stable/quote', query: { symbol: 'AAPL' } };
 const UNKNOWN = { path: '/stable/quote', query: { symbol: 'ZZZZ' } };
 const HISTORY = { path: '/stable/historical-price-eod/full', query: { symbol: 'AAPL' } };
 const HISTORY_QUERY = { symbol: 'AAPL', from: '2025-01-27', to: '2025-02-11', interval: 'DAY' } as const;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Every instance's cache clock. */
 let clockMs = Date.now();
 /** Moves the caches' clock past every entry's freshness. */
@@ -92,13 +92,7 @@ async function instance(options: { revalidateMs?: number } = {}) {
   return { market, cache, queue, staleServed: () => staleServed };
 }
 
-async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 4_000): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!(await condition())) {
-    if (performance.now() > deadline) throw new Error('condition not met in time');
-    await sleep(10);
-  }
-}
+const until = (condition: () => boolean | Promise<boolean>, timeoutMs = 4_000): Promise<void> => pollUntil(condition, timeoutMs, () => sleep(10));
 
 describe('stale-while-revalidate', () => {
   it('answers a quote past its freshness at once, not stale (no provider failed it), and refreshes it once in the background', async () => {

@@ -1,13 +1,16 @@
 import type { SpawnedGateway } from '../support/gateway.js';
+import { metric } from '../support/metrics.js';
 
 /** Shared by the chaos tests: a spawned gateway's metrics and logs, and timing. */
 
+export { metric };
+
 /**
- * Lets a spawned gateway's own time pass: a cache entry's freshness, a breaker's open period, or
- * a span in which something must not happen. Only for waits that a slower machine merely makes
- * longer (a timer never fires early); to wait for something to happen, poll for it instead.
+ * `sleep` lets a spawned gateway's own time pass: a cache entry's freshness, a breaker's open
+ * period, or a span in which something must not happen. Only for waits that a slower machine
+ * merely makes longer (a timer never fires early); to wait for something to happen, poll for it instead.
  */
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+export { sleep } from '../support/timing.js';
 
 /**
  * Runs `work` and measures its wall-clock duration in ms, as the test process sees it (client and
@@ -19,19 +22,6 @@ export async function timed<T>(work: () => Promise<T>): Promise<{ readonly resul
   return { result, ms: Math.round(performance.now() - started) };
 }
 
-/**
- * The value of one sample of `/metrics`, e.g. `metric(gateway, 'circuit_breaker_state', { provider: 'fmp' })`;
- * undefined when the series has no sample yet. Labels must be given in full and in exposition order.
- */
-export async function metric(gateway: SpawnedGateway, name: string, labels: Readonly<Record<string, string>> = {}): Promise<number | undefined> {
-  const text = await (await fetch(`${gateway.origin}/metrics`)).text();
-  const labelText = Object.entries(labels)
-    .map(([label, value]) => `${label}="${value}"`)
-    .join(',');
-  const series = labelText ? `${name}{${labelText}}` : name;
-  const line = text.split('\n').find((candidate) => candidate.startsWith(`${series} `));
-  return line === undefined ? undefined : Number(line.slice(series.length + 1));
-}
 
 /**
  * Runs `work`, which must send exactly one GraphQL operation named `operation`, and answers its

@@ -6,9 +6,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { QuoteDocument, type QuoteQuery } from '../generated/graphql.js';
 import { spawnGateway, type SpawnedGateway } from '../support/gateway.js';
+import { sleep } from '../support/timing.js';
 import { watch, wsClient } from './subscriptions-helpers.js';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const QUOTE_BODY = JSON.stringify({ query: print(QuoteDocument), variables: { symbol: 'AAPL' } });
 const HALF = Math.floor(QUOTE_BODY.length / 2);
 

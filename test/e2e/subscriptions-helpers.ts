@@ -2,6 +2,7 @@ import { print } from 'graphql';
 import { createClient, type Client, type FormattedExecutionResult } from 'graphql-ws';
 import WebSocket from 'ws';
 import { LiveQuotesDocument, type LiveQuotesSubscription } from '../generated/graphql.js';
+import { metric } from '../support/metrics.js';
 
 export type LiveQuote = LiveQuotesSubscription['quotes'];
 type WireError = { readonly message: string; readonly extensions?: Record<string, unknown> };
@@ -85,10 +86,9 @@ export function watch(client: Client, symbols: string[], query = print(LiveQuote
 
 /** The value of an unlabelled gauge on the gateway's /metrics. */
 export async function gauge(origin: string, name: string): Promise<number> {
-  const text = await (await fetch(`${origin}/metrics`)).text();
-  const line = text.split('\n').find((candidate) => candidate.startsWith(`${name} `));
-  if (!line) throw new Error(`no ${name} on /metrics`);
-  return Number(line.slice(name.length + 1));
+  const value = await metric({ origin }, name);
+  if (value === undefined) throw new Error(`no ${name} on /metrics`);
+  return value;
 }
 
 /**

@@ -4,9 +4,9 @@ import WebSocket from 'ws';
 import { LiveQuoteAgeDocument, QuoteAgeDocument, QuoteDocument, type LiveQuoteAgeSubscription } from '../generated/graphql.js';
 import { spawnGateway, type SpawnedGateway } from '../support/gateway.js';
 import { execute } from '../support/graphql-client.js';
+import { sleep } from '../support/timing.js';
 import { marketOpen, untilStreams, watch, wsClient } from './subscriptions-helpers.js';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('subscription quotes over graphql-ws (ticks every 100 ms)', () => {
   let gateway: SpawnedGateway;

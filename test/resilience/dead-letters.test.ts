@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { MarketError, ProviderError, ProviderFailureKind } from '../../src/domain/index.js';
 import { describeFailure, parseJob, serialiseJob } from '../../src/resilience/dead-letter-job.js';
 import { DeadLetterQueue, type DeadLetterJob, type DeadLetterQueueOptions, type RefreshRequest } from '../../src/resilience/dead-letters.js';
+import { pollUntil, sleep } from '../support/timing.js';
 
 /**
  * The dead-letter queue in memory, with its retry delays shrunk (40/80/160 ms for 1/2/4 s) and a
@@ -12,7 +13,6 @@ import { DeadLetterQueue, type DeadLetterJob, type DeadLetterQueueOptions, type 
 const DELAYS = [40, 80, 160];
 const T0 = Date.parse('2026-03-04T15:00:00Z');
 /** Resolves after `ms` of the (fake) timers' time. */
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const outage = () => new ProviderError(ProviderFailureKind.UNAVAILABLE, 'fmp', 'fmp: HTTP 503 from /stable/quote');
 
 const queues: DeadLetterQueue[] = [];
@@ -51,13 +51,7 @@ const failing = () => Promise.reject(outage());
 const request = (key: string, provider = 'fmp'): RefreshRequest => ({ provider, capability: 'quote', key, query: key, error: outage() });
 
 /** Lets fake time pass, a millisecond at a time, until the condition holds (at most `timeoutMs` of it). */
-async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 2_000): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!(await condition())) {
-    if (performance.now() > deadline) throw new Error('condition not met in time');
-    await vi.advanceTimersByTimeAsync(1);
-  }
-}
+const until = (condition: () => boolean | Promise<boolean>, timeoutMs = 2_000): Promise<void> => pollUntil(condition, timeoutMs, () => vi.advanceTimersByTimeAsync(1));
 
 describe('the dead-letter queue', () => {
   it('retries a failed job after each delay, then parks it as failed with its error and attempts', async () => {

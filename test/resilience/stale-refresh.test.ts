@@ -7,6 +7,7 @@ import { wasServedStale } from '../../src/market/staleness.js';
 import { createFmpProvider } from '../../src/providers/fmp/index.js';
 import { DeadLetterQueue, type DeadLetterJob } from '../../src/resilience/dead-letters.js';
 import { fixture, startFakeUpstream, type FakeUpstream } from '../support/fake-upstream.js';
+import { pollUntil } from '../support/timing.js';
 
 /**
  * The market service and a real dead-letter queue, in process, on FMP (a fake upstream): the cache
@@ -73,13 +74,7 @@ async function tick(): Promise<void> {
 }
 
 /** Lets fake time pass until `condition` holds (within `timeoutMs` of real time). */
-async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!(await condition())) {
-    if (performance.now() > deadline) throw new Error('condition not met in time');
-    await tick();
-  }
-}
+const until = (condition: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> => pollUntil(condition, timeoutMs, tick);
 
 /** Lets `ms` of fake time pass, with the sockets kept up: for showing that something does not happen. */
 async function letPass(ms: number): Promise<void> {

@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hs256 } from '../auth/support.js';
+import { apiKeyEntry } from '../support/api-keys.js';
 import { spawnGateway, type SpawnedGateway } from '../support/gateway.js';
 import { apiKeysSetting, KEYS } from './support.js';
 
@@ -43,13 +43,12 @@ let gateway: SpawnedGateway;
 const clients: Client[] = [];
 
 beforeAll(async () => {
-  const entry = (key: string, consumer: string, profile: string): string => `${createHash('sha256').update(key).digest('hex')}:${consumer}:${profile}`;
   gateway = await spawnGateway({
     PROVIDERS: 'simulated',
     SIM_TICK_MS: '50',
     AUTH_JWT_SECRET: SECRET,
     AUTH_PROFILES: JSON.stringify({ 'basic-streaming': [...BASIC_RIGHTS, 'STREAMING'], 'stream-only': ['STREAMING'] }),
-    AUTH_API_KEYS: [apiKeysSetting(), entry(STREAMER_KEY, 'streamer', 'basic-streaming'), entry(STREAM_ONLY_KEY, 'stream-only', 'stream-only')].join(','),
+    AUTH_API_KEYS: [apiKeysSetting(), apiKeyEntry(STREAMER_KEY, 'streamer', 'basic-streaming'), apiKeyEntry(STREAM_ONLY_KEY, 'stream-only', 'stream-only')].join(','),
   });
 });
 afterAll(async () => {

@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import { createClient, type Client, type FormattedExecutionResult } from 'graphql-ws';
 import WebSocket from 'ws';
 import { afterAll, describe, expect, it } from 'vitest';
+import { apiKeyEntry } from '../support/api-keys.js';
 import { spawnGateway, type SpawnedGateway } from '../support/gateway.js';
 import { sample } from './support.js';
 
@@ -17,7 +17,7 @@ const env = {
   PROVIDERS: 'simulated',
   SIM_TICK_MS: '50',
   AUTH_PROFILES: JSON.stringify({ streamer: ['STREAMING', 'QUOTES_REALTIME', 'COMPANY'] }),
-  AUTH_API_KEYS: `${createHash('sha256').update(KEY).digest('hex')}:ticker-fan:streamer`,
+  AUTH_API_KEYS: apiKeyEntry(KEY, 'ticker-fan', 'streamer'),
 };
 const QUERY = 'subscription Nested($symbols: [String!]!) { quotes(symbols: $symbols) { symbol price company { name financials(statement: INCOME) { symbol } } } }';
 

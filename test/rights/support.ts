@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { apiKeyEntry } from '../support/api-keys.js';
 
 /** Obviously fake API keys, one per built-in profile, and the AUTH_API_KEYS entry that admits them. */
 export const KEYS = {
@@ -14,7 +14,7 @@ export type Profile = keyof typeof KEYS;
 
 export function apiKeysSetting(): string {
   return (Object.keys(KEYS) as Profile[])
-    .map((profile) => `${createHash('sha256').update(KEYS[profile]).digest('hex')}:${CONSUMERS[profile]}:${profile}`)
+    .map((profile) => apiKeyEntry(KEYS[profile], CONSUMERS[profile], profile))
     .join(',');
 }
 
@@ -22,15 +22,4 @@ export function as(profile: Profile): Record<string, string> {
   return { 'x-api-key': KEYS[profile] };
 }
 
-/** The value of one Prometheus sample from /metrics text, 0 when absent. */
-export function sample(metrics: string, name: string, labels: Record<string, string> = {}): number {
-  let total = 0;
-  for (const line of metrics.split('\n')) {
-    if (!line.startsWith(name)) continue;
-    const match = /^([^{\s]+)(\{[^}]*\})?\s+(\S+)$/.exec(line);
-    if (!match || match[1] !== name) continue;
-    const text = match[2] ?? '';
-    if (Object.entries(labels).every(([key, value]) => text.includes(`${key}="${value}"`))) total += Number(match[3]);
-  }
-  return total;
-}
+export { sample } from '../support/metrics.js';

@@ -16,3 +16,19 @@ export async function settlesWithoutWaiting(promise: Promise<unknown>): Promise<
   ]);
   return first !== waited;
 }
+
+/** Waits `ms` of timer time (faked timers included: it reads `setTimeout` when called). */
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Checks `condition`, then lets `step` pass and checks again, until it holds; throws after
+ * `timeoutMs` of real time. The step is the caller's: a real sleep, or fake time advanced, for
+ * background work a test cannot await.
+ */
+export async function pollUntil(condition: () => boolean | Promise<boolean>, timeoutMs: number, step: () => Promise<unknown>): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!(await condition())) {
+    if (performance.now() > deadline) throw new Error('condition not met in time');
+    await step();
+  }
+}

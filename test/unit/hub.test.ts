@@ -3,11 +3,10 @@ import { ErrorCode, MarketError, type Quote } from '../../src/domain/index.js';
 import type { TickSource } from '../../src/providers/adapter.js';
 import { createSimulatedProvider } from '../../src/providers/simulated/index.js';
 import { QuoteHub, type StreamItem } from '../../src/streaming/hub.js';
-import { settlesWithoutWaiting } from '../support/timing.js';
+import { settlesWithoutWaiting, sleep } from '../support/timing.js';
 
 /** Wednesday 2025-11-19, 15:30 UTC: mid-session, so every tick moves the market's clock on. */
 const WEDNESDAY = Date.UTC(2025, 10, 19, 15, 30);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * The simulated market's real tick source, with a record of what went through it: which feeds
