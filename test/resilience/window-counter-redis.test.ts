@@ -51,6 +51,20 @@ describe('a Redis window mirrored in process', () => {
     expect(await grants(counter, 'key-1', 1, 2)).toEqual([true, false]);
   });
 
+  it('carries a lost count up once for a whole burst, not once per call of it', async () => {
+    const counter = new WindowCounter({ points: 1_000, per: 'minute' }, `${prefix}:burst`, store);
+    expect(await grants(counter, 'key-1', 1, 10)).toEqual(Array(10).fill(true));
+    await client.del(`${prefix}:burst:key-1:minute`);
+    // Fifty consumes at once, all reading the same mirror of 10 before any of them is answered.
+    const burst = await Promise.all(Array.from({ length: 50 }, () => counter.consume('key-1', 1)));
+    expect(burst.every((consumed) => consumed.granted)).toBe(true);
+    const count = Number(await client.get(`${prefix}:burst:key-1:minute`));
+    // At least the burst itself and at most the burst plus what was carried; the window keeps its TTL.
+    expect(count).toBeGreaterThanOrEqual(50);
+    expect(count).toBeLessThanOrEqual(60);
+    expect(await client.pttl(`${prefix}:burst:key-1:minute`)).toBeGreaterThan(50_000);
+  });
+
   it('lets a smaller call through after a refused larger one was given back', async () => {
     const counter = new WindowCounter({ points: 4, per: 'minute' }, `${prefix}:undo`, store);
     expect((await counter.consume('key-1', 1)).granted).toBe(true);
