@@ -4,8 +4,9 @@ import { looseNumber, looseText, requiredNumber } from '../parse.js';
 
 /**
  * What both of FMP's wire formats (the `/stable` API and the legacy `/api/v3` one) are read into.
- * Each format has its own request builders and row schemas (`stable.ts`, `v3.ts`) that end in
- * these shapes, so the capability files map to the domain once, whatever the format.
+ * Each format has its own request builders and field spellings (`stable.ts`, `v3.ts`); one set of
+ * row schemas (`row-schemas.ts`) reads either into these shapes, so the capability files map to
+ * the domain once, whatever the format.
  */
 
 /** A row of a quote payload. */
