@@ -1,0 +1,59 @@
+import type { MarketError, ProviderFailureKind, ProviderId } from '../domain/index.js';
+import type { RefreshRequest } from '../resilience/dead-letters.js';
+import type { CacheKind, MarketCache } from './cache.js';
+import type { ClusterFlight } from './cluster-flight.js';
+import type { ProviderRegistry } from './registry.js';
+
+/**
+ * Where the refresh of a key no provider could answer goes (the dead-letter queue fits): one
+ * per key while one is queued, retried, then parked for an operator to replay.
+ */
+export interface RefreshScheduler {
+  schedule(request: RefreshRequest): unknown;
+  /** Replays the parked refreshes of these providers; answers how many. */
+  replay(providers: readonly string[]): Promise<number>;
+}
+
+/** The work of one background refresh, as a dead-letter job carries it. */
+export interface RefreshWork {
+  readonly capability: string;
+  readonly key: string;
+  readonly query: unknown;
+}
+
+/** What a provider call made by the service reports, for metrics and audit. */
+export interface ProviderCallEvent {
+  readonly provider: string;
+  readonly capability: string;
+  readonly items: number;
+  readonly durationMs: number;
+  readonly outcome: 'ok' | ProviderFailureKind | 'ERROR';
+}
+
+/** What `MarketService` is built with (app.ts and the tests build it); its parts each take the options they need. */
+export interface MarketServiceOptions {
+  readonly registry: ProviderRegistry;
+  readonly cache: MarketCache;
+  /** Told of every provider call, so observability needs no hooks in call sites. */
+  readonly onProviderCall?: (event: ProviderCallEvent) => void;
+  /** Told when the cache fails to store; the request goes on regardless. */
+  readonly onCacheError?: (error: unknown) => void;
+  /** Told when an answer is served stale because no provider could answer. */
+  readonly onStaleServed?: (event: { readonly kind: CacheKind; readonly key: string }) => void;
+  /** Latency budget of one trip down the provider chain (default 3 s). */
+  readonly chainBudgetMs?: number;
+  /** Given a refresh of every key no provider could answer, so the cache is repaired once a provider is back. */
+  readonly refreshes?: RefreshScheduler;
+  /** With it, a miss is fetched once per cluster, not once per process (REDIS_URL). */
+  readonly clusterFlight?: ClusterFlight;
+  /** Told of each miss that joined a fetch already running, in this process or another instance. */
+  readonly onCoalesced?: (event: { readonly scope: 'process' | 'cluster'; readonly kind: CacheKind }) => void;
+  /** Chunks of one batch in flight at once, by provider (default 4); the provider's bulkhead bounds all its calls. */
+  readonly batchConcurrency?: (provider: ProviderId) => number;
+  /**
+   * Asked before a client's read calls a provider (a miss no running fetch can answer), never for
+   * a cache hit or a background refresh: an error refuses the call, and each such read answers it
+   * (a consumer's spent provider-call budget) while the reads the cache answered are served.
+   */
+  readonly refuseProviderCall?: () => Promise<MarketError | undefined>;
+}
