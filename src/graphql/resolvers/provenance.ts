@@ -14,41 +14,23 @@ interface Stamped {
   readonly asOf: Date;
 }
 
-@Resolver(() => QuoteType)
-export class QuoteAgeResolver {
-  @Extensions(ANSWER_TIME)
-  @FieldResolver(() => Float, { description: AGE_DESCRIPTION })
-  age(@Root() value: Stamped, @Ctx() { now }: GraphQLContext): number {
-    return ageSeconds(value.asOf, now());
+/** The `age` resolver of one type; one class per type, since a type-graphql resolver serves one. */
+function ageResolverOf(type: abstract new () => Stamped) {
+  @Resolver(() => type)
+  class AgeResolver {
+    @Extensions(ANSWER_TIME)
+    @FieldResolver(() => Float, { description: AGE_DESCRIPTION })
+    age(@Root() value: Stamped, @Ctx() { now }: GraphQLContext): number {
+      return ageSeconds(value.asOf, now());
+    }
   }
+  return AgeResolver;
 }
 
-@Resolver(() => CompanyType)
-export class CompanyAgeResolver {
-  @Extensions(ANSWER_TIME)
-  @FieldResolver(() => Float, { description: AGE_DESCRIPTION })
-  age(@Root() value: Stamped, @Ctx() { now }: GraphQLContext): number {
-    return ageSeconds(value.asOf, now());
-  }
-}
-
-@Resolver(() => FinancialStatementType)
-export class StatementAgeResolver {
-  @Extensions(ANSWER_TIME)
-  @FieldResolver(() => Float, { description: AGE_DESCRIPTION })
-  age(@Root() value: Stamped, @Ctx() { now }: GraphQLContext): number {
-    return ageSeconds(value.asOf, now());
-  }
-}
-
-@Resolver(() => EconomicSeriesType)
-export class EconomicSeriesAgeResolver {
-  @Extensions(ANSWER_TIME)
-  @FieldResolver(() => Float, { description: AGE_DESCRIPTION })
-  age(@Root() value: Stamped, @Ctx() { now }: GraphQLContext): number {
-    return ageSeconds(value.asOf, now());
-  }
-}
+export const QuoteAgeResolver = ageResolverOf(QuoteType);
+export const CompanyAgeResolver = ageResolverOf(CompanyType);
+export const StatementAgeResolver = ageResolverOf(FinancialStatementType);
+export const EconomicSeriesAgeResolver = ageResolverOf(EconomicSeriesType);
 
 /** Every resolver of this file, for the schema's resolver list. */
 export const PROVENANCE_RESOLVERS = [QuoteAgeResolver, CompanyAgeResolver, StatementAgeResolver, EconomicSeriesAgeResolver] as const;

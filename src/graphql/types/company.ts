@@ -1,7 +1,7 @@
 import { Directive, Field, Float, ObjectType } from 'type-graphql';
 import { requiresRight } from '../rights/directive.js';
 import { DateTimeScalar } from './scalars.js';
-import { STALE_DESCRIPTION } from './provenance.js';
+import { FallbackFromField, StaleField } from './provenance.js';
 
 @Directive(requiresRight('COMPANY'))
 @ObjectType('Company', { description: 'A listed company: its profile, and links to its quote and financial statements.' })
@@ -39,12 +39,9 @@ export class CompanyType {
   @Field(() => DateTimeScalar, { description: 'When the provider produced this profile.' })
   asOf!: Date;
 
-  @Field(() => Boolean, { description: STALE_DESCRIPTION })
+  @StaleField()
   stale!: boolean;
 
-  @Field(() => [String], {
-    nullable: true,
-    description: 'Providers asked first that failed, in order, when a fallback provider answered; null when the first provider answered.',
-  })
+  @FallbackFromField()
   fallbackFrom?: string[];
 }

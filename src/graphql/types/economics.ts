@@ -1,6 +1,6 @@
 import { ArgsType, Field, Float, ObjectType } from 'type-graphql';
 import { DateScalar, DateTimeScalar } from './scalars.js';
-import { STALE_DESCRIPTION } from './provenance.js';
+import { FallbackFromField, StaleField } from './provenance.js';
 
 @ObjectType('EconomicObservation', { description: 'One dated value of an economic series.' })
 export class EconomicObservationType {
@@ -39,13 +39,10 @@ export class EconomicSeriesType {
   @Field(() => DateTimeScalar, { description: 'When the provider last revised the series, or when it was fetched if the provider does not say.' })
   asOf!: Date;
 
-  @Field(() => Boolean, { description: STALE_DESCRIPTION })
+  @StaleField()
   stale!: boolean;
 
-  @Field(() => [String], {
-    nullable: true,
-    description: 'Providers asked first that failed, in order, when a fallback provider answered; null when the first provider answered.',
-  })
+  @FallbackFromField()
   fallbackFrom?: string[];
 }
 

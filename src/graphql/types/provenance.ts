@@ -1,7 +1,9 @@
+import { Field } from 'type-graphql';
+
 /**
- * What the provenance fields every market object carries (`asOf`, `stale`, `age`) tell a client,
- * in one wording for all of them, so Quote, Company, FinancialStatement and EconomicSeries cannot
- * drift apart.
+ * What the provenance fields every market object carries (`asOf`, `stale`, `fallbackFrom`, `age`)
+ * tell a client, in one wording for all of them, so Quote, Company, FinancialStatement and
+ * EconomicSeries cannot drift apart.
  */
 
 export const STALE_DESCRIPTION =
@@ -10,6 +12,15 @@ export const STALE_DESCRIPTION =
   'in the background. False otherwise, however old the value is: an answer from cache, also one served while a background refresh ' +
   'runs, is not stale. For how old the value is, read `age`. Answers with a stale part also carry `extensions.stale` (their paths) ' +
   'and, over HTTP, the header `X-Data-Stale: true`.';
+
+export const FALLBACK_FROM_DESCRIPTION =
+  'Providers asked first that failed, in order, when a fallback provider answered; null when the first provider answered.';
+
+/** `stale: Boolean!`, declared alike on every market object. */
+export const StaleField = (): PropertyDecorator => Field(() => Boolean, { description: STALE_DESCRIPTION });
+
+/** `fallbackFrom: [String!]`, declared alike on every market object. */
+export const FallbackFromField = (): PropertyDecorator => Field(() => [String], { nullable: true, description: FALLBACK_FROM_DESCRIPTION });
 
 export const AGE_DESCRIPTION =
   'Seconds from `asOf` to the moment the gateway answered, by the gateway\'s clock (0 when the provider\'s clock is ahead of it). ' +

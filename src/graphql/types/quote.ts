@@ -1,6 +1,6 @@
 import { Field, Float, ObjectType } from 'type-graphql';
 import { DateTimeScalar, SafeIntScalar } from './scalars.js';
-import { STALE_DESCRIPTION } from './provenance.js';
+import { FallbackFromField, StaleField } from './provenance.js';
 
 @ObjectType('Quote', { description: 'The latest price of a listed security, with where it came from and how fresh it is.' })
 export class QuoteType {
@@ -40,12 +40,9 @@ export class QuoteType {
   @Field(() => DateTimeScalar, { description: 'When the provider produced this value.' })
   asOf!: Date;
 
-  @Field(() => Boolean, { description: STALE_DESCRIPTION })
+  @StaleField()
   stale!: boolean;
 
-  @Field(() => [String], {
-    nullable: true,
-    description: 'Providers asked first that failed, in order, when a fallback provider answered; null when the first provider answered.',
-  })
+  @FallbackFromField()
   fallbackFrom?: string[];
 }

@@ -2,7 +2,7 @@ import { Field, Float, InterfaceType, ObjectType } from 'type-graphql';
 import type { FinancialStatement } from '../../domain/index.js';
 import { Period } from './enums.js';
 import { DateScalar, DateTimeScalar } from './scalars.js';
-import { STALE_DESCRIPTION } from './provenance.js';
+import { FallbackFromField, StaleField } from './provenance.js';
 
 /** Amounts are in `currency`, whole units; null where the provider does not report the line. */
 const amount = { nullable: true } as const;
@@ -33,13 +33,10 @@ export abstract class FinancialStatementType {
   @Field(() => DateTimeScalar, { description: 'When the provider produced this statement: its filing date where the provider gives one, else when it was fetched.' })
   asOf!: Date;
 
-  @Field(() => Boolean, { description: STALE_DESCRIPTION })
+  @StaleField()
   stale!: boolean;
 
-  @Field(() => [String], {
-    nullable: true,
-    description: 'Providers asked first that failed, in order, when a fallback provider answered; null when the first provider answered.',
-  })
+  @FallbackFromField()
   fallbackFrom?: string[];
 }
 
