@@ -43,6 +43,12 @@ export const looseText = z.unknown().transform((value) => {
   return MISSING.has(text.toLowerCase()) ? null : text;
 });
 
+/** zod: a number, or null when it is absent, null or spelled as "missing" (providers drop fields they have nothing for). */
+export const optionalNumber = looseNumber.optional().transform((value) => value ?? null);
+
+/** zod: free text, or null when it is absent, empty or "None". */
+export const optionalText = looseText.optional().transform((value) => value ?? null);
+
 /** A YYYY-MM-DD calendar date from a date, a date-time string, or epoch milliseconds. */
 export function toIsoDate(value: string | number | Date): string {
   const date = value instanceof Date ? value : typeof value === 'number' ? new Date(value) : new Date(value.length === 10 ? `${value}T00:00:00Z` : value);

@@ -1,10 +1,9 @@
 import { z } from 'zod';
 import type { Quote } from '../../domain/index.js';
 import type { BatchFetcher } from '../adapter.js';
-import { requiredNumber } from '../parse.js';
+import { optionalNumber, requiredNumber } from '../parse.js';
 import { perSymbol } from './batch.js';
 import type { AlphaVantageCall, AlphaVantageClient } from './client.js';
-import { optionalNumber } from './numbers.js';
 import { toQuote } from './quote-model.js';
 import { toProviderSymbol } from './symbols.js';
 import { closeOf, isIsoDate } from './time.js';

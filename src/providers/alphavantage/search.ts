@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { isValidSymbol, type SearchQuery, type SecurityType, type SymbolMatch } from '../../domain/index.js';
 import type { QueryFetcher } from '../adapter.js';
+import { optionalNumber, optionalText } from '../parse.js';
 import { PROVIDER_ID, type AlphaVantageCall, type AlphaVantageClient } from './client.js';
-import { optionalNumber, optionalText } from './numbers.js';
 import { exchangeOfSymbol, fromProviderSymbol } from './symbols.js';
 
 /** `{"bestMatches": [{"1. symbol": "TSCO.LON", "2. name": "Tesco PLC", "3. type": "Equity", ..., "9. matchScore": "0.7273"}]}`. */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { BalanceSheet, CashFlowStatement, IncomeStatement } from '../../domain/index.js';
-import { optionalNumber, outflowOrNull } from './numbers.js';
+import { optionalNumber } from '../parse.js';
+import { outflowOrNull } from './numbers.js';
 
 /**
  * The lines of Alpha Vantage's INCOME_STATEMENT, BALANCE_SHEET and CASH_FLOW reports that our

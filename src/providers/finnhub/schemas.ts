@@ -1,11 +1,5 @@
 import { z } from 'zod';
-import { looseNumber, looseText, requiredNumber, toNumberOrNull } from '../parse.js';
-
-/** A number that may be absent, null or spelled as "missing": null then. */
-const optionalNumber = looseNumber.optional().transform((value) => value ?? null);
-
-/** Free text that may be absent, empty or "None": null then. */
-const optionalText = looseText.optional().transform((value) => value ?? null);
+import { optionalNumber, optionalText, requiredNumber, toNumberOrNull } from '../parse.js';
 
 /**
  * Finnhub's payloads as documented at https://finnhub.io/docs/api (and its published OpenAPI

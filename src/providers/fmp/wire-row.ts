@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { maybeNumber, maybeText } from './wire.js';
+import { optionalNumber, optionalText } from '../parse.js';
 
 /**
  * Where one of our fields is read from in one of FMP's formats: the wire names it goes by, the
@@ -16,12 +16,12 @@ export type WireFields<T> = { readonly [K in keyof T]-?: WireField<T[K]> };
 
 /** A number that may be missing, under any of `names`. */
 export function numberFrom(...names: [string, ...string[]]): WireField<number | null> {
-  return { from: names, read: maybeNumber };
+  return { from: names, read: optionalNumber };
 }
 
 /** Free text that may be missing, under any of `names`. */
 export function textFrom(...names: [string, ...string[]]): WireField<string | null> {
-  return { from: names, read: maybeText };
+  return { from: names, read: optionalText };
 }
 
 /**

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Period, StatementType } from '../../domain/index.js';
-import { looseNumber, looseText, requiredNumber } from '../parse.js';
+import { requiredNumber } from '../parse.js';
 
 /**
  * What both of FMP's wire formats (the `/stable` API and the legacy `/api/v3` one) are read into.
@@ -138,12 +138,6 @@ export interface FmpApi {
 }
 
 // Readers shared by both formats. FMP omits fields as readily as it nulls them, so each is optional.
-
-/** A number, or null when missing, null, or one of the provider's "no value" spellings. */
-export const maybeNumber = looseNumber.optional().transform((value) => value ?? null);
-
-/** Free text, or null when missing or empty. */
-export const maybeText = looseText.optional().transform((value) => value ?? null);
 
 /** A year FMP sends as "2024" or as 2024. */
 export const maybeYear = z

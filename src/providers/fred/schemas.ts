@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { looseNumber, looseText } from '../parse.js';
+import { looseNumber, optionalText } from '../parse.js';
 
 /**
  * FRED's JSON payloads, written from https://fred.stlouisfed.org/docs/api/fred/series.html and
@@ -8,9 +8,6 @@ import { looseNumber, looseText } from '../parse.js';
  */
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
-
-/** Free text that may be absent, empty or "None": null then. */
-const optionalText = looseText.optional().transform((value) => value ?? null);
 
 /** One entry of `seriess` (sic: FRED's plural of "series"). */
 export const FredSeriesSchema = z.object({

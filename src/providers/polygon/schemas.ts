@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { looseNumber, looseText, requiredNumber } from '../parse.js';
+import { optionalNumber, optionalText, requiredNumber } from '../parse.js';
 
 /**
  * Payload schemas written from Polygon's (Massive's) documented responses. Polygon sends real JSON
@@ -8,16 +8,12 @@ import { looseNumber, looseText, requiredNumber } from '../parse.js';
  * object cannot exist without are required.
  */
 
-/** A number Polygon may leave out: null when absent. */
-const maybeNumber = looseNumber.optional().transform((value) => value ?? null);
-/** A text Polygon may leave out or leave empty: null when absent. */
-const maybeText = looseText.optional().transform((value) => value ?? null);
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
 
 // --- Full market snapshot: GET /v2/snapshot/locale/us/markets/stocks/tickers?tickers=… ---
 
 /** `day`, `prevDay` and `min`: between the 03:30 ET reset and the first trade Polygon sends zeros. */
-const SnapshotBarSchema = z.object({ o: maybeNumber, h: maybeNumber, l: maybeNumber, c: maybeNumber, v: maybeNumber, t: maybeNumber });
+const SnapshotBarSchema = z.object({ o: optionalNumber, h: optionalNumber, l: optionalNumber, c: optionalNumber, v: optionalNumber, t: optionalNumber });
 
 export const SnapshotTickerSchema = z.object({
   ticker: z.string().min(1),
@@ -25,12 +21,12 @@ export const SnapshotTickerSchema = z.object({
   prevDay: SnapshotBarSchema.optional(),
   min: SnapshotBarSchema.optional(),
   /** Only on plans with trades (Developer and up); `t` in nanoseconds. */
-  lastTrade: z.object({ p: maybeNumber, t: maybeNumber }).optional(),
-  todaysChange: maybeNumber,
+  lastTrade: z.object({ p: optionalNumber, t: optionalNumber }).optional(),
+  todaysChange: optionalNumber,
   /** Percent already: -0.601 means -0.601 %. */
-  todaysChangePerc: maybeNumber,
+  todaysChangePerc: optionalNumber,
   /** Nanoseconds. */
-  updated: maybeNumber,
+  updated: optionalNumber,
 });
 export type SnapshotTicker = z.infer<typeof SnapshotTickerSchema>;
 
@@ -68,13 +64,13 @@ export const TickerDetailsResponseSchema = z.object({
   results: z.object({
     ticker: z.string().min(1),
     name: z.string().trim().min(1),
-    primary_exchange: maybeText,
-    currency_name: maybeText,
-    market_cap: maybeNumber,
-    description: maybeText,
-    sic_description: maybeText,
+    primary_exchange: optionalText,
+    currency_name: optionalText,
+    market_cap: optionalNumber,
+    description: optionalText,
+    sic_description: optionalText,
     /** The SEC business address; `state` is a US state code for US companies. */
-    address: z.object({ state: maybeText }).optional(),
+    address: z.object({ state: optionalText }).optional(),
   }),
 });
 
@@ -82,10 +78,10 @@ export const TickerDetailsResponseSchema = z.object({
 
 export const TickerEntrySchema = z.object({
   ticker: z.string().min(1),
-  name: maybeText,
-  market: maybeText,
-  type: maybeText,
-  primary_exchange: maybeText,
+  name: optionalText,
+  market: optionalText,
+  type: optionalText,
+  primary_exchange: optionalText,
 });
 export type TickerEntry = z.infer<typeof TickerEntrySchema>;
 
@@ -97,8 +93,8 @@ export const TickersResponseSchema = z.object({
 
 /** One standardised line: `{ "label": "Revenues", "value": 3.136e+09, "unit": "USD", "order": 100 }`. */
 const LineItemSchema = z.object({
-  value: maybeNumber,
-  unit: maybeText,
+  value: optionalNumber,
+  unit: optionalText,
 });
 export type LineItem = z.infer<typeof LineItemSchema>;
 
@@ -108,9 +104,9 @@ export type StatementSection = z.infer<typeof SectionSchema>;
 
 export const FinancialReportSchema = z.object({
   end_date: isoDate,
-  filing_date: maybeText,
-  acceptance_datetime: maybeText,
-  fiscal_period: maybeText,
+  filing_date: optionalText,
+  acceptance_datetime: optionalText,
+  fiscal_period: optionalText,
   fiscal_year: z.union([z.string(), z.number()]).optional(),
   financials: z.object({
     income_statement: SectionSchema.optional(),

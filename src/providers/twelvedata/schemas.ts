@@ -1,11 +1,5 @@
 import { z } from 'zod';
-import { looseNumber, looseText, requiredNumber } from '../parse.js';
-
-/** A number that may be absent, null or spelled as "missing": null then. */
-const optionalNumber = looseNumber.optional().transform((value) => value ?? null);
-
-/** Free text that may be absent, empty or "None": null then. */
-const optionalText = looseText.optional().transform((value) => value ?? null);
+import { optionalNumber, optionalText, requiredNumber } from '../parse.js';
 
 /**
  * Twelve Data's payloads as documented at https://twelvedata.com/docs: prices and volumes are
