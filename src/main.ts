@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { createApp } from './app.js';
+import { createApp } from './app/index.js';
 import { ConfigError, loadConfig } from './config/index.js';
 
 /** Exit code for a configuration the gateway refuses to start with. */

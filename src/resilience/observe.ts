@@ -2,7 +2,7 @@ import { ProviderError } from '../domain/index.js';
 import { asProviderError } from './failures.js';
 import type { BreakerState, ProviderPipeline } from './pipeline.js';
 
-/** Where pipeline events go; app.ts points it at the metrics, tests at arrays. */
+/** Where pipeline events go; the composition root (src/app/observability.ts) points it at the metrics, tests at arrays. */
 export interface PipelineSink {
   breakerChanged(provider: string, state: BreakerState, at: Date): void;
   callFailed(provider: string, kind: string): void;

@@ -15,7 +15,7 @@ export interface AuthenticatedCaller {
 }
 
 /**
- * What the server needs of src/auth (built in app.ts): a Consumer from request headers or from a
+ * What the server needs of src/auth (built in the composition root, src/app/): a Consumer from request headers or from a
  * graphql-ws `connection_init` payload, or a thrown MarketError — UNAUTHENTICATED for bad or
  * missing credentials, anything else when they could not be checked.
  */

@@ -14,7 +14,7 @@ import { fixture, startFakeUpstream, type FakeUpstream } from '../support/fake-u
 
 /**
  * Provider status from the registry, with real parts: FMP through its pipeline on a fake upstream,
- * the simulated market beside it, the market service reporting its calls as app.ts wires it.
+ * the simulated market beside it, the market service reporting its calls as the composition root wires it.
  */
 
 const QUOTE = { path: '/stable/quote' };

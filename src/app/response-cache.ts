@@ -1,9 +1,9 @@
-import type { Config } from './config/index.js';
-import type { KeyvStoreFactory } from './market/keyv-store.js';
-import type { Logger } from './observability/logger.js';
-import type { Metrics } from './observability/metrics.js';
-import type { ServerOptions } from './server/http-server.js';
-import { persistedQueryCache, responseStore, type StoreGuard } from './server/response-cache/store.js';
+import type { Config } from '../config/index.js';
+import type { KeyvStoreFactory } from '../market/keyv-store.js';
+import type { Logger } from '../observability/logger.js';
+import type { Metrics } from '../observability/metrics.js';
+import type { ServerOptions } from '../server/http-server.js';
+import { persistedQueryCache, responseStore, type StoreGuard } from '../server/response-cache/store.js';
 
 /** Most GraphQL responses, and persisted query texts, each instance keeps in process (L1). */
 const RESPONSES_IN_PROCESS = { maxEntries: 10_000, maxBytes: 64 * 1024 * 1024 };

@@ -1,0 +1,54 @@
+import type { Config } from '../config/index.js';
+import { createContext } from '../graphql/context.js';
+import { startServer, type RunningServer } from '../server/http-server.js';
+import type { GraphQLParts } from './graphql.js';
+import type { MarketParts } from './market.js';
+import type { ObservabilityParts } from './observability.js';
+import { responseCaching } from './response-cache.js';
+import type { StoreParts } from './stores.js';
+
+type ServerSettings = Pick<Config, 'server' | 'limits' | 'responseCache' | 'persistedQueries' | 'cache' | 'redisUrl'>;
+
+/** Stage 6: HTTP and graphql-ws on one port, then one summary line saying what runs. */
+export async function serverStage(
+  config: ServerSettings,
+  { logger, metrics, clock }: ObservabilityParts,
+  { cacheTiers }: StoreParts,
+  { market, registry, hub, delayedQuotes, audit, limits }: MarketParts,
+  { schema, authenticator }: GraphQLParts,
+): Promise<RunningServer> {
+  const server = await startServer({
+    port: config.server.port,
+    host: config.server.host,
+    schema,
+    context: (consumer) => createContext({ market, providers: registry, hub, delayedQuotes, audit: audit.audit, clock }, consumer),
+    authenticator,
+    introspection: config.server.introspection,
+    sandbox: config.server.sandbox,
+    production: config.server.production,
+    shutdownGraceMs: config.server.shutdownGraceMs,
+    trustedProxyHops: config.server.trustedProxyHops,
+    corsOrigins: config.server.corsOrigins,
+    publicOrigin: config.server.publicOrigin,
+    maxBodyBytes: config.limits.maxBodyBytes,
+    limits: limits.server,
+    // Persisted queries and whole responses in the same cache tiers as market data.
+    ...responseCaching(config, cacheTiers.createKeyvStore, logger, metrics),
+    ...audit.server,
+    readiness: () => ({ providers: registry.summaries().map((provider) => provider.id), cache: cacheTiers.describe() }),
+    logger,
+    metrics,
+  });
+  const providers = registry.summaries().map((provider) => `${provider.id} (${provider.capabilities.join(', ')})`);
+  logger.info(
+    {
+      url: server.url,
+      port: server.port,
+      providers: registry.summaries().map((provider) => provider.id),
+      cache: cacheTiers.describe(),
+      startupMs: Math.round(performance.now()),
+    },
+    `marketgraph ready at ${server.url} · providers: ${providers.join('; ')} · cache: ${cacheTiers.describe()}${config.redisUrl ? ' · quotas, dead letters and single-flight: shared through Redis' : ''}`,
+  );
+  return server;
+}
