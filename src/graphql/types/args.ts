@@ -9,37 +9,40 @@ import { DateScalar } from './scalars.js';
  * the default, which the resolvers apply.
  */
 @ArgsType()
-export class StatementArgs {
-  @Field(() => StatementType)
-  statement!: StatementTypeValue;
+class SymbolArgs {
+  @Field(() => String)
+  symbol!: string;
+}
 
-  @Field(() => Period, { nullable: true, defaultValue: 'ANNUAL' })
-  period!: PeriodValue | null;
+/**
+ * Which statement and periods to read, after whatever `base` declares: type-graphql lists an
+ * args class's inherited fields first, so `financials(symbol, …)` and `Company.financials(…)`
+ * share these three without the symbol moving to the end.
+ */
+// A mixin's base must be typed with `any[]` constructor arguments (TS2545); it stays in this file.
+function withStatementArgs<Base extends new (...args: any[]) => object>(base: Base) {
+  @ArgsType()
+  class StatementSelection extends base {
+    @Field(() => StatementType)
+    statement!: StatementTypeValue;
 
-  @Field(() => Int, { nullable: true, defaultValue: 4, description: 'Most periods to return, 1 to 40.' })
-  limit!: number | null;
+    @Field(() => Period, { nullable: true, defaultValue: 'ANNUAL' })
+    period!: PeriodValue | null;
+
+    @Field(() => Int, { nullable: true, defaultValue: 4, description: 'Most periods to return, 1 to 40.' })
+    limit!: number | null;
+  }
+  return StatementSelection;
 }
 
 @ArgsType()
-export class FinancialsArgs {
-  @Field(() => String)
-  symbol!: string;
-
-  @Field(() => StatementType)
-  statement!: StatementTypeValue;
-
-  @Field(() => Period, { nullable: true, defaultValue: 'ANNUAL' })
-  period!: PeriodValue | null;
-
-  @Field(() => Int, { nullable: true, defaultValue: 4, description: 'Most periods to return, 1 to 40.' })
-  limit!: number | null;
-}
+export class StatementArgs extends withStatementArgs(Object) {}
 
 @ArgsType()
-export class HistoryArgs {
-  @Field(() => String)
-  symbol!: string;
+export class FinancialsArgs extends withStatementArgs(SymbolArgs) {}
 
+@ArgsType()
+export class HistoryArgs extends SymbolArgs {
   @Field(() => DateScalar, { nullable: true, description: 'First day, inclusive. Default: one year before `to`.' })
   from!: Date | null;
 
