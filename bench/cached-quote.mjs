@@ -4,6 +4,9 @@
 //
 //   npm run bench                                   # builds, then runs
 //   BENCH_SECONDS=5 BENCH_CONNECTIONS=100 BENCH_LOG_LEVEL=info node bench/cached-quote.mjs
+//   BENCH_BASELINE_MAIN=/path/to/other/checkout/dist/main.js node bench/cached-quote.mjs
+//     also loads a gateway built from another commit, in the same run, and prints this/baseline:
+//     how a change is shown to cost nothing on the hot path.
 import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
@@ -29,10 +32,12 @@ async function freePort() {
   return port;
 }
 
-async function startGateway() {
+const baselineMain = process.env.BENCH_BASELINE_MAIN;
+
+async function startGateway(entry = main) {
   const port = await freePort();
   const started = performance.now();
-  const child = spawn(process.execPath, [main], {
+  const child = spawn(process.execPath, [entry], {
     env: {
       ...process.env,
       PORT: String(port),
@@ -83,9 +88,31 @@ const cpuBefore = await cpuSeconds(gateway.child.pid);
 const gatewayResult = await load(gateway.port);
 const gatewayCpu = (await cpuSeconds(gateway.child.pid)) - cpuBefore;
 const loadedRssMb = await rssMb(gateway.child.pid);
-bare.close();
 gateway.child.removeAllListeners('exit');
 gateway.child.kill('SIGTERM');
+const baseline = baselineMain ? await loadBaseline(baselineMain) : undefined;
+bare.close();
+
+/** The same load on a gateway of another build, after this one has stopped (one at a time on the cores). */
+async function loadBaseline(entry) {
+  const other = await startGateway(entry);
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  const otherAnswer = await (await fetch(`http://127.0.0.1:${other.port}/graphql`, { method: 'POST', headers: request.headers, body })).text();
+  if (!otherAnswer.includes('"price"')) throw new Error(`unexpected baseline answer: ${otherAnswer}`);
+  const before = await cpuSeconds(other.child.pid);
+  const result = await load(other.port);
+  const cpu = (await cpuSeconds(other.child.pid)) - before;
+  other.child.removeAllListeners('exit');
+  other.child.kill('SIGTERM');
+  return {
+    entry,
+    spawnToReadyMs: other.readyMs,
+    reqPerSec: Math.round(result.requests.average),
+    p99Ms: result.latency.p99,
+    cpuMicrosPerRequest: Math.round((cpu * 1e6) / Math.max(1, result.requests.total)),
+    errors: result.errors + result.non2xx,
+  };
+}
 
 const figures = {
   seconds,
@@ -101,6 +128,8 @@ const figures = {
   gatewayCpuMicrosPerRequest: Math.round((gatewayCpu * 1e6) / Math.max(1, gatewayResult.requests.total)),
   gatewayErrors: gatewayResult.errors + gatewayResult.non2xx,
   ratio: Number((gatewayResult.requests.average / bareResult.requests.average).toFixed(3)),
+  ...(baseline ? { baseline, ratioToBaseline: Number((gatewayResult.requests.average / baseline.reqPerSec).toFixed(3)) } : {}),
 };
 console.log(JSON.stringify(figures, null, 2));
 console.log(`gateway/bare = ${figures.ratio} (${figures.gatewayReqPerSec} vs ${figures.bareReqPerSec} req/s)`);
+if (baseline) console.log(`gateway/baseline = ${figures.ratioToBaseline} (${figures.gatewayReqPerSec} vs ${baseline.reqPerSec} req/s; CPU ${figures.gatewayCpuMicrosPerRequest} vs ${baseline.cpuMicrosPerRequest} µs/request)`);
