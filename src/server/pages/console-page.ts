@@ -1,5 +1,5 @@
 import { EXAMPLE_OPERATIONS } from './examples.js';
-import { BASE_POLICY, cspHash, escapeHtml, PAGE_STYLE } from './html.js';
+import { BASE_POLICY, cspHash, escapeHtml, PAGE_STYLE, pageHead } from './html.js';
 
 /**
  * The gateway's own query console at /console: everything inline, nothing from a CDN, so it works
@@ -108,15 +108,7 @@ export function consolePage(endpoint: string, schema: SchemaView): string {
     'sdl' in schema
       ? `<details open><summary>SDL (${schema.sdl.split('\n').length} lines; <code>@requiresRight</code> names the right a field needs)</summary><pre id="schema-sdl">${escapeHtml(schema.sdl)}</pre></details>`
       : `<p class="muted" id="schema-hidden">${escapeHtml(schema.hidden)}</p>`;
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="icon" href="data:,">
-<title>marketgraph console</title>
-<style>${PAGE_STYLE}</style>
-</head>
+  return `${pageHead('marketgraph console')}
 <body data-endpoint="${escapeHtml(endpoint)}">
 <h1>marketgraph console</h1>
 <p class="muted">Built into the gateway and fully offline. Queries are sent as <code>POST ${escapeHtml(endpoint)}</code> with a JSON body; subscriptions over graphql-ws on the same URL.</p>

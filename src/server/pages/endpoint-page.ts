@@ -1,4 +1,4 @@
-import { BASE_POLICY, cspHash, escapeHtml, PAGE_STYLE } from './html.js';
+import { BASE_POLICY, cspHash, escapeHtml, PAGE_STYLE, pageHead } from './html.js';
 
 /** No script at all: the page only explains. */
 export const ENDPOINT_PAGE_POLICY = `${BASE_POLICY}; style-src ${cspHash(PAGE_STYLE)}`;
@@ -14,15 +14,7 @@ export function endpointPage(options: { readonly url: string; readonly consolePa
   const consoleLink = options.consolePath
     ? `<p>To try queries in this browser, open the console: <a href="${escapeHtml(options.consolePath)}">${escapeHtml(options.consolePath)}</a>.</p>`
     : '';
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="icon" href="data:,">
-<title>marketgraph GraphQL endpoint</title>
-<style>${PAGE_STYLE}</style>
-</head>
+  return `${pageHead('marketgraph GraphQL endpoint')}
 <body>
 <h1>marketgraph GraphQL endpoint</h1>
 <p>This URL is a GraphQL API for market data, not a web page: programs send it queries and get JSON back.</p>

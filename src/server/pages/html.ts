@@ -53,3 +53,16 @@ button.primary { background: var(--accent); border-color: var(--accent); color: 
 #result { min-height: 18rem; max-height: 40rem; margin: 0; }
 #schema-sdl { max-height: 40rem; }
 `;
+
+/** The start of each page of ours, through `</head>`: PAGE_STYLE inline, which the pages' CSP allows by hash. */
+export function pageHead(title: string): string {
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
+<title>${escapeHtml(title)}</title>
+<style>${PAGE_STYLE}</style>
+</head>`;
+}
