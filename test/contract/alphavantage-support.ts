@@ -1,14 +1,12 @@
-import { expect } from 'vitest';
-import { ProviderError } from '../../src/domain/index.js';
+import type { ProviderError } from '../../src/domain/index.js';
 import type { ProviderAdapter } from '../../src/providers/adapter.js';
 import { createAlphaVantageProvider } from '../../src/providers/alphavantage/index.js';
 import { fixture, startFakeUpstream, type FakeUpstream, type RouteMatch } from '../support/fake-upstream.js';
+import { checkedFailure, failureOfCall, remoteSettings } from './support.js';
 
 /** Shared set-up of the Alpha Vantage contract tests: a fake upstream and adapters pointed at it. */
 
-export const KEY = 'test-key-0001';
-export const SECOND_KEY = 'test-key-0002';
-
+export { KEY, SECOND_KEY, entryValue } from './support.js';
 export { fixture };
 
 export function av(name: string): unknown {
@@ -41,13 +39,7 @@ export class Harness {
   adapter(options: AdapterOptions = {}): ProviderAdapter {
     const now = options.now ?? Date.parse('2024-10-31T12:00:00Z');
     const adapter = createAlphaVantageProvider(
-      {
-        baseUrl: this.upstream.url + (options.basePath ?? ''),
-        keys: options.keys ?? [KEY],
-        timeoutMs: options.timeoutMs ?? 2000,
-        premium: options.premium ?? false,
-        ...(options.maxBodyBytes !== undefined ? { maxBodyBytes: options.maxBodyBytes } : {}),
-      },
+      { ...remoteSettings(this.upstream.url + (options.basePath ?? ''), options), premium: options.premium ?? false },
       { now: () => now },
     );
     this.adapters.push(adapter);
@@ -60,42 +52,14 @@ export class Harness {
   }
 }
 
-/** Every text a failure carries, where a key must never appear. */
-export function textsOf(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const options = error instanceof ProviderError ? error.options : {};
-  return [error.message, error.stack ?? '', JSON.stringify(options), JSON.stringify(error)].join('\n');
-}
-
-export function expectNoKey(error: unknown): void {
-  for (const key of [KEY, SECOND_KEY]) expect(textsOf(error)).not.toContain(key);
-}
-
 /** The ProviderError a promise rejects with, checked to carry no key. */
-export async function failureOf(promise: Promise<unknown>): Promise<ProviderError> {
-  const outcome = await promise.then(
-    () => new Error('expected a failure, got an answer'),
-    (error: unknown) => error,
-  );
-  expect(outcome).toBeInstanceOf(ProviderError);
-  expectNoKey(outcome);
-  return outcome as ProviderError;
+export function failureOf(promise: Promise<unknown>): Promise<ProviderError> {
+  return failureOfCall(promise);
 }
 
 /** The entry of a batch result for `symbol`, required to be an error, checked to carry no key. */
 export function entryFailure(result: ReadonlyMap<string, unknown>, symbol: string): ProviderError {
-  const entry = result.get(symbol);
-  expect(entry).toBeInstanceOf(ProviderError);
-  expectNoKey(entry);
-  return entry as ProviderError;
-}
-
-/** An entry of a batch result, required to be a value. */
-export function entryValue<T>(result: ReadonlyMap<string, T | Error>, symbol: string): T {
-  const entry = result.get(symbol);
-  if (entry === undefined) throw new Error(`no entry for ${symbol}`);
-  if (entry instanceof Error) throw new Error(`no value for ${symbol}: ${entry.message}`);
-  return entry;
+  return checkedFailure(result.get(symbol));
 }
 
 /** A deep copy of a fixture, to derive a variant from. */

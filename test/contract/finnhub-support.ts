@@ -1,39 +1,21 @@
-import { expect } from 'vitest';
-import { ProviderError, type ProviderFailureKind } from '../../src/domain/index.js';
+import type { ProviderError, ProviderFailureKind } from '../../src/domain/index.js';
 import type { ProviderAdapter } from '../../src/providers/adapter.js';
 import { createFinnhubProvider, type FinnhubOptions } from '../../src/providers/finnhub/index.js';
 import type { RemoteAdapterSettings } from '../../src/providers/remote.js';
+import { expectNoKeyIn, failureOfCall, remoteSettings } from './support.js';
 
-/** Shared by the Finnhub contract tests: the test key, an adapter on a fake upstream, failure checks. */
-export const KEY = 'test-key-0001';
-export const SECOND_KEY = 'test-key-0002';
+/** The shared contract-test support, bound to Finnhub: an adapter on a fake upstream and its failure checks. */
+export { KEY, SECOND_KEY, present } from './support.js';
 
 export function finnhubOn(baseUrl: string, settings: Partial<RemoteAdapterSettings> = {}, options: FinnhubOptions = {}): ProviderAdapter {
-  return createFinnhubProvider({ baseUrl, keys: [KEY], timeoutMs: 2000, ...settings }, options);
+  return createFinnhubProvider({ ...remoteSettings(baseUrl), ...settings }, options);
 }
 
-/** A capability that must be there, for tests that call it. */
-export function present<T>(capability: T | undefined): T {
-  if (capability === undefined) throw new Error('capability missing');
-  return capability;
-}
-
-/** The ProviderError a call failed with, checked to carry no key anywhere. */
-export async function failureOf(promise: Promise<unknown>, kind?: ProviderFailureKind): Promise<ProviderError> {
-  const outcome = await promise.then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-  expect(outcome).toBeInstanceOf(ProviderError);
-  const error = outcome as ProviderError;
-  expectNoKey(error);
-  if (kind) expect(error.kind).toBe(kind);
-  expect(error.provider).toBe('finnhub');
-  return error;
+/** The ProviderError a call failed with, Finnhub's, checked to carry no key anywhere. */
+export function failureOf(promise: Promise<unknown>, kind?: ProviderFailureKind): Promise<ProviderError> {
+  return failureOfCall(promise, { provider: 'finnhub', kind });
 }
 
 export function expectNoKey(error: Error): void {
-  const text = `${error.message} ${error instanceof ProviderError ? (error.options.upstreamMessage ?? '') : ''} ${error.stack ?? ''}`;
-  expect(text).not.toContain(KEY);
-  expect(text).not.toContain(SECOND_KEY);
+  expectNoKeyIn(error);
 }

@@ -1,12 +1,13 @@
 import { expect } from 'vitest';
-import { ProviderError } from '../../src/domain/index.js';
+import type { ProviderError } from '../../src/domain/index.js';
 import type { ProviderAdapter } from '../../src/providers/adapter.js';
 import { createFmpProvider } from '../../src/providers/fmp/index.js';
 import { fixture, type FakeUpstream, type RecordedRequest } from '../support/fake-upstream.js';
+import { checkedFailure, failureOfCall, KEY, remoteSettings } from './support.js';
 
 /** Shared set-up of the FMP contract tests: the adapter on a fake upstream, and what to assert on. */
 
-export const KEY = 'test-key-0001';
+export { KEY };
 
 export type FmpAdapter = ProviderAdapter & Required<Pick<ProviderAdapter, 'quote' | 'profile' | 'history' | 'statements' | 'search'>>;
 
@@ -21,12 +22,9 @@ export interface AdapterOptions {
 
 export function fmpAdapter(upstream: FakeUpstream, options: AdapterOptions = {}): FmpAdapter {
   const adapter = createFmpProvider({
-    baseUrl: options.baseUrl ?? upstream.url,
-    keys: options.keys ?? [KEY],
-    timeoutMs: options.timeoutMs ?? 2000,
+    ...remoteSettings(options.baseUrl ?? upstream.url, options),
     api: options.api ?? 'stable',
     batchQuotes: options.batchQuotes ?? false,
-    ...(options.maxBodyBytes !== undefined ? { maxBodyBytes: options.maxBodyBytes } : {}),
   });
   const { quote, profile, history, statements, search } = adapter;
   if (!quote || !profile || !history || !statements || !search) throw new Error('FMP serves quote, profile, history, statements and search');
@@ -48,30 +46,17 @@ export function plainTextRefusal(name: 'restrictedEndpoint' | 'premiumSymbol' | 
 
 /** Whatever went wrong, no key is anywhere in what an error carries. */
 export function expectNoKey(error: ProviderError, keys: readonly string[] = [KEY]): void {
-  expect(error.provider).toBe('fmp');
-  const everything = `${error.message} ${error.options.upstreamMessage ?? ''} ${error.stack ?? ''} ${JSON.stringify(error)}`;
-  for (const key of keys) expect(everything).not.toContain(key);
+  checkedFailure(error, { provider: 'fmp', keys });
 }
 
 /** The ProviderError a call failed with, checked for keys. */
-export async function failureOf(promise: Promise<unknown>, keys: readonly string[] = [KEY]): Promise<ProviderError> {
-  const outcome = await promise.then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-  expect(outcome).toBeInstanceOf(ProviderError);
-  const error = outcome as ProviderError;
-  expectNoKey(error, keys);
-  return error;
+export function failureOf(promise: Promise<unknown>, keys: readonly string[] = [KEY]): Promise<ProviderError> {
+  return failureOfCall(promise, { provider: 'fmp', keys });
 }
 
 /** The ProviderError a batch answered for one symbol, checked for keys. */
 export function errorFor(result: ReadonlyMap<string, unknown>, symbol: string): ProviderError {
-  const entry = result.get(symbol);
-  expect(entry).toBeInstanceOf(ProviderError);
-  const error = entry as ProviderError;
-  expectNoKey(error);
-  return error;
+  return checkedFailure(result.get(symbol), { provider: 'fmp', keys: [KEY] });
 }
 
 /** The only request received, or a failure naming what arrived instead. */

@@ -1,23 +1,19 @@
-import { expect } from 'vitest';
-import { ProviderError } from '../../src/domain/index.js';
+import type { ProviderError } from '../../src/domain/index.js';
 import type { ProviderAdapter } from '../../src/providers/adapter.js';
 import { createFredProvider } from '../../src/providers/fred/index.js';
 import { fixture, type FakeUpstream, type Reply } from '../support/fake-upstream.js';
+import { failureOfCall, KEY, remoteSettings } from './support.js';
 
 /** Shared set-up of the FRED contract tests: the adapter on a fake upstream, and fixture routes. */
 
-export const KEY = 'test-key-0001';
+export { KEY };
 export const SERIES_PATH = '/fred/series';
 export const OBSERVATIONS_PATH = '/fred/series/observations';
 
 export type FredAdapter = ProviderAdapter & Required<Pick<ProviderAdapter, 'economicSeries'>>;
 
 export function fredAdapter(upstream: FakeUpstream, overrides: { timeoutMs?: number; keys?: string[]; baseUrl?: string } = {}): FredAdapter {
-  const adapter = createFredProvider({
-    baseUrl: overrides.baseUrl ?? upstream.url,
-    keys: overrides.keys ?? [KEY],
-    timeoutMs: overrides.timeoutMs ?? 2000,
-  });
+  const adapter = createFredProvider(remoteSettings(overrides.baseUrl ?? upstream.url, overrides));
   if (!adapter.economicSeries) throw new Error('FRED must serve economic series');
   return adapter as FredAdapter;
 }
@@ -44,15 +40,6 @@ export function serveBoth(upstream: FakeUpstream, reply: Reply): void {
 }
 
 /** The ProviderError a call failed with; whatever went wrong, no key is anywhere in it. */
-export async function failureOf(promise: Promise<unknown>, keys: readonly string[] = [KEY]): Promise<ProviderError> {
-  const outcome = await promise.then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-  expect(outcome).toBeInstanceOf(ProviderError);
-  const error = outcome as ProviderError;
-  expect(error.provider).toBe('fred');
-  const everything = `${error.message} ${error.options.upstreamMessage ?? ''} ${error.stack ?? ''} ${JSON.stringify(error)}`;
-  for (const key of keys) expect(everything).not.toContain(key);
-  return error;
+export function failureOf(promise: Promise<unknown>, keys: readonly string[] = [KEY]): Promise<ProviderError> {
+  return failureOfCall(promise, { provider: 'fred', keys });
 }

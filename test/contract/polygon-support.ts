@@ -1,12 +1,13 @@
 import { expect } from 'vitest';
-import { ProviderError } from '../../src/domain/index.js';
+import type { ProviderError } from '../../src/domain/index.js';
 import type { ProviderAdapter } from '../../src/providers/adapter.js';
 import { createPolygonProvider } from '../../src/providers/polygon/index.js';
 import type { FakeUpstream, RecordedRequest } from '../support/fake-upstream.js';
+import { checkedFailure as checkedProviderFailure, entryValue, failureOfCall, KEY, remoteSettings } from './support.js';
 
 /** Shared set-up of the Polygon contract tests: the adapter on a fake upstream, paths, and checks. */
 
-export const KEY = 'test-key-0001';
+export { KEY };
 /** 13:00:30 New York time on Monday 13 January 2025, when the snapshot fixture was "taken". */
 export const NOW = Date.parse('2025-01-13T18:00:30Z');
 
@@ -29,38 +30,20 @@ export interface AdapterOverrides {
 }
 
 export function polygonAdapter(upstream: FakeUpstream, overrides: AdapterOverrides = {}): PolygonAdapter {
-  const adapter = createPolygonProvider(
-    {
-      baseUrl: overrides.baseUrl ?? upstream.url,
-      keys: overrides.keys ?? [KEY],
-      timeoutMs: overrides.timeoutMs ?? 2000,
-      ...(overrides.maxBodyBytes === undefined ? {} : { maxBodyBytes: overrides.maxBodyBytes }),
-    },
-    { now: overrides.now ?? (() => NOW) },
-  );
+  const adapter = createPolygonProvider(remoteSettings(overrides.baseUrl ?? upstream.url, overrides), { now: overrides.now ?? (() => NOW) });
   const { quote, history, profile, statements, search } = adapter;
   if (!quote || !history || !profile || !statements || !search) throw new Error('Polygon serves quote, history, profile, statements and search');
   return adapter as PolygonAdapter;
 }
 
 /** The ProviderError a call failed with; whatever went wrong, no key is anywhere in it. */
-export async function failureOf(promise: Promise<unknown>, keys: readonly string[] = [KEY]): Promise<ProviderError> {
-  const outcome = await promise.then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-  expect(outcome).toBeInstanceOf(ProviderError);
-  return checkedFailure(outcome, keys);
+export function failureOf(promise: Promise<unknown>, keys: readonly string[] = [KEY]): Promise<ProviderError> {
+  return failureOfCall(promise, { provider: 'polygon', keys });
 }
 
 /** A per-symbol entry of a batch that must be a ProviderError of Polygon's, with no key in it. */
 export function checkedFailure(entry: unknown, keys: readonly string[] = [KEY]): ProviderError {
-  expect(entry).toBeInstanceOf(ProviderError);
-  const error = entry as ProviderError;
-  expect(error.provider).toBe('polygon');
-  const everything = `${error.message} ${error.options.upstreamMessage ?? ''} ${error.stack ?? ''} ${JSON.stringify(error)}`;
-  for (const key of keys) expect(everything).not.toContain(key);
-  return error;
+  return checkedProviderFailure(entry, { provider: 'polygon', keys });
 }
 
 /** The key went in the Authorization header and nowhere in the URL. */
@@ -72,8 +55,4 @@ export function expectKeyInHeaderOnly(request: RecordedRequest | undefined, key:
 }
 
 /** A batch entry that must be a value, not an error. */
-export function valueOf<T>(result: ReadonlyMap<string, T | Error>, symbol: string): T {
-  const entry = result.get(symbol);
-  if (entry === undefined || entry instanceof Error) throw new Error(`expected a value for ${symbol}, got ${String(entry)}`);
-  return entry;
-}
+export const valueOf = entryValue;
