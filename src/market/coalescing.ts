@@ -63,7 +63,9 @@ export class Coalescing {
     const unclaimed = keys.filter((key) => flights.join(key) === undefined);
     this.countJoined(kind, keys.length - unclaimed.length);
     let outcomes: Promise<ReadonlyMap<string, ChainOutcome<ValueOf<K>>>> | undefined;
-    // Every key gets a flight: the one it joins, or one answered by this call's single fetch.
+    // Every key gets a flight: the one it joins, or one answered by this call's single fetch (started
+    // with the first such flight). Across the cluster, the keys this instance claims go out as one
+    // batch; the rest are awaited.
     const answers = keys.map((key) =>
       flights
         .run(key, () => this.settled(kind, key, (outcomes ??= this.acrossInstances(kind, unclaimed, fetch)), settle))

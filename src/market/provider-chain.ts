@@ -125,7 +125,7 @@ export class ProviderChain {
     }
   }
 
-  /** A provider's NOT_FOUND is remembered for the negative TTL, so asking again costs no provider call. */
+  /** The NOT_FOUND as this key's outcome, remembered at once (see `ChainMemory`). */
   private notFoundHere(kind: CacheKind, key: string, error: MarketError): MarketError {
     this.options.memory.rememberNotFound(kind, key, error);
     return error;
