@@ -1,8 +1,3 @@
-/** A price-like figure: zero or less means "not reported" (e.g. no trade in the session). */
-export function positiveOrNull(value: number | null): number | null {
-  return value !== null && value > 0 ? value : null;
-}
-
 /**
  * An outflow as a positive amount. Alpha Vantage reports capex, dividends and buybacks as
  * positive numbers for most filers and negative for some, so the sign carries no meaning.

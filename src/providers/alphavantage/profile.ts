@@ -2,10 +2,10 @@ import { z } from 'zod';
 import { CompanyProfileSchema, type CompanyProfile } from '../../domain/index.js';
 import type { BatchFetcher } from '../adapter.js';
 import { describeIssues } from '../kit/payload.js';
+import { positiveOrNull } from '../kit/quote-figures.js';
 import { optionalNumber, optionalText } from '../parse.js';
 import { perSymbol } from './batch.js';
 import { PROVIDER_ID, type AlphaVantageCall, type AlphaVantageClient } from './client.js';
-import { positiveOrNull } from './numbers.js';
 import { toProviderSymbol } from './symbols.js';
 
 /**

@@ -1,6 +1,6 @@
 import { QuoteSchema, type Quote } from '../../domain/index.js';
+import { dayChange, positiveOrNull, wholeVolumeOrNull } from '../kit/quote-figures.js';
 import { PROVIDER_ID } from './client.js';
-import { positiveOrNull } from './numbers.js';
 
 /** The figures both quote endpoints carry, already read as numbers (null where missing). */
 export interface QuoteFigures {
@@ -20,8 +20,7 @@ export interface QuoteFigures {
  */
 export function toQuote(symbol: string, figures: QuoteFigures, timestamp: Date, asOf: Date): Quote | string {
   const previousClose = positiveOrNull(figures.previousClose);
-  const change = figures.change ?? (previousClose !== null ? roundTo(figures.price - previousClose, 6) : null);
-  const changePercent = figures.changePercent ?? (previousClose !== null && change !== null ? roundTo((change / previousClose) * 100, 4) : null);
+  const { change, changePercent } = dayChange(figures.price, previousClose, figures, 4);
   if (change === null || changePercent === null) return 'no change figures and no previous close';
   const candidate = {
     symbol,
@@ -32,7 +31,7 @@ export function toQuote(symbol: string, figures: QuoteFigures, timestamp: Date, 
     high: positiveOrNull(figures.high),
     low: positiveOrNull(figures.low),
     previousClose,
-    volume: figures.volume !== null && figures.volume >= 0 ? Math.round(figures.volume) : null,
+    volume: wholeVolumeOrNull(figures.volume),
     timestamp,
     source: PROVIDER_ID,
     asOf,
@@ -40,9 +39,4 @@ export function toQuote(symbol: string, figures: QuoteFigures, timestamp: Date, 
   };
   const checked = QuoteSchema.safeParse(candidate);
   return checked.success ? checked.data : checked.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
-}
-
-function roundTo(value: number, digits: number): number {
-  const scale = 10 ** digits;
-  return Math.round(value * scale) / scale;
 }

@@ -1,8 +1,8 @@
 import { ProviderFailureKind, type CompanyProfile } from '../../domain/index.js';
 import type { BatchFetcher, FetchOptions } from '../adapter.js';
-import { oneCallPerSymbol } from './batch.js';
 import { parsePayload } from '../kit/payload.js';
 import type { RemoteContext } from '../kit/remote-context.js';
+import { oneCallPerSymbol } from './batch.js';
 import { PROVIDER_ID, getFinnhub } from './client.js';
 import { ProfileSchema, type FinnhubProfile } from './schemas.js';
 

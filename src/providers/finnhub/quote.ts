@@ -1,8 +1,9 @@
 import { ProviderFailureKind, type Quote } from '../../domain/index.js';
 import type { BatchFetcher, FetchOptions } from '../adapter.js';
-import { oneCallPerSymbol } from './batch.js';
 import { parsePayload } from '../kit/payload.js';
+import { dayChange, positiveOrNull } from '../kit/quote-figures.js';
 import type { RemoteContext } from '../kit/remote-context.js';
+import { oneCallPerSymbol } from './batch.js';
 import { PROVIDER_ID, getFinnhub } from './client.js';
 import { QuoteSchema, type FinnhubQuote } from './schemas.js';
 
@@ -26,8 +27,7 @@ function toQuote(context: RemoteContext, symbol: string, raw: FinnhubQuote, what
   // Finnhub's answer for a symbol it does not know is a quote of zeros (`c: 0`, `d`/`dp` null).
   if (raw.c <= 0) throw context.http.failure(ProviderFailureKind.NOT_FOUND, `${what}: unknown symbol (price 0)`);
   const previousClose = positiveOrNull(raw.pc);
-  const change = raw.d ?? (previousClose !== null ? round(raw.c - previousClose) : null);
-  const changePercent = raw.dp ?? (previousClose !== null && change !== null ? round((change / previousClose) * 100) : null);
+  const { change, changePercent } = dayChange(raw.c, previousClose, { change: raw.d, changePercent: raw.dp }, 6);
   if (change === null || changePercent === null) {
     throw context.http.failure(ProviderFailureKind.BAD_RESPONSE, `${what}: no change and no previous close to derive it from`, JSON.stringify(raw));
   }
@@ -48,13 +48,4 @@ function toQuote(context: RemoteContext, symbol: string, raw: FinnhubQuote, what
     asOf: timestamp,
     stale: false,
   };
-}
-
-function positiveOrNull(value: number | null): number | null {
-  return value !== null && value > 0 ? value : null;
-}
-
-/** Derived values to 6 decimals, so 261.74 − 259.45 reads 2.29 and not 2.2900000000000205. */
-function round(value: number): number {
-  return Math.round(value * 1e6) / 1e6;
 }

@@ -1,5 +1,6 @@
 import { QuoteSchema, type Quote } from '../../domain/index.js';
 import type { BatchFetcher } from '../adapter.js';
+import { dayChange, positiveOrNull, wholeVolumeOrNull } from '../kit/quote-figures.js';
 import { answerEach, batchFetcher } from './batch.js';
 import { PROVIDER_ID, type FmpClient } from './client.js';
 import { toFmpSymbol } from './symbols.js';
@@ -22,8 +23,9 @@ export function toQuote(symbol: string, row: FmpQuote, now: Date): Quote {
   const previousClose = positiveOrNull(row.previousClose);
   // FMP has sent quotes without `change` for thinly traded symbols; it follows from the previous
   // close. Without either it is NaN, which the domain check turns into BAD_RESPONSE for this symbol.
-  const change = row.change ?? (previousClose === null ? Number.NaN : roundTo(row.price - previousClose, 6));
-  const changePercent = row.changePercent ?? (previousClose === null ? Number.NaN : roundTo((change / previousClose) * 100, 6));
+  const derived = dayChange(row.price, previousClose, row, 6);
+  const change = derived.change ?? Number.NaN;
+  const changePercent = derived.changePercent ?? Number.NaN;
   const timestamp = row.timestamp === null || row.timestamp <= 0 ? now : new Date(toMilliseconds(row.timestamp));
   return {
     symbol,
@@ -35,7 +37,7 @@ export function toQuote(symbol: string, row: FmpQuote, now: Date): Quote {
     high: positiveOrNull(row.high),
     low: positiveOrNull(row.low),
     previousClose,
-    volume: row.volume === null || row.volume < 0 ? null : Math.round(row.volume),
+    volume: wholeVolumeOrNull(row.volume),
     timestamp,
     source: PROVIDER_ID,
     asOf: timestamp,
@@ -43,16 +45,8 @@ export function toQuote(symbol: string, row: FmpQuote, now: Date): Quote {
   };
 }
 
-function positiveOrNull(value: number | null): number | null {
-  return value !== null && value > 0 ? value : null;
-}
 
 /** FMP's quote timestamps are Unix seconds; a few of its endpoints use milliseconds. */
 function toMilliseconds(timestamp: number): number {
   return timestamp > 1e11 ? timestamp : timestamp * 1000;
-}
-
-function roundTo(value: number, digits: number): number {
-  const factor = 10 ** digits;
-  return Math.round(value * factor) / factor;
 }

@@ -1,8 +1,8 @@
 import type { Quote } from '../../domain/index.js';
-import { fetchDailyBars } from './aggregates.js';
+import { roundTo } from '../kit/quote-figures.js';
 import type { RemoteContext } from '../kit/remote-context.js';
+import { fetchDailyBars } from './aggregates.js';
 import { PROVIDER_ID } from './client.js';
-import { roundTo } from './numbers.js';
 import { toPolygonTicker } from './symbols.js';
 import { addDays, utcDate } from './time.js';
 

@@ -1,9 +1,9 @@
 import { ProviderError, ProviderFailureKind, type Quote } from '../../domain/index.js';
 import type { BatchResult } from '../adapter.js';
 import type { ProviderHttpClient } from '../http.js';
+import { dayChange, positiveOrNull, wholeVolumeOrNull } from '../kit/quote-figures.js';
 import { PROVIDER_ID } from './client.js';
 import { invalidPayload } from './errors.js';
-import { positiveOrNull, roundTo } from './numbers.js';
 import { SnapshotResponseSchema, SnapshotTickerSchema, type SnapshotTicker } from './schemas.js';
 import { toPolygonTicker } from './symbols.js';
 import { fromEpoch } from './time.js';
@@ -48,15 +48,13 @@ function quoteOf(http: ProviderHttpClient, symbol: string, entry: SnapshotTicker
   if (price === null) return http.failure(ProviderFailureKind.BAD_RESPONSE, `snapshot of ${symbol} carries no price`);
 
   const previousClose = positiveOrNull(entry.prevDay?.c);
-  const change = entry.todaysChange ?? (previousClose === null ? null : roundTo(price - previousClose, 6));
-  const changePercent = entry.todaysChangePerc ?? (previousClose === null || change === null ? null : roundTo((change / previousClose) * 100, 4));
+  const { change, changePercent } = dayChange(price, previousClose, { change: entry.todaysChange, changePercent: entry.todaysChangePerc }, 4);
   if (change === null || changePercent === null) {
     return http.failure(ProviderFailureKind.BAD_RESPONSE, `snapshot of ${symbol} carries neither a change nor a previous close`);
   }
 
   const tradeTime = entry.lastTrade?.t ?? entry.updated ?? entry.min?.t ?? null;
   const timestamp = tradeTime === null ? new Date(callTime) : fromEpoch(tradeTime);
-  const volume = entry.day?.v ?? null;
   return {
     symbol,
     price,
@@ -66,7 +64,7 @@ function quoteOf(http: ProviderHttpClient, symbol: string, entry: SnapshotTicker
     high: positiveOrNull(entry.day?.h),
     low: positiveOrNull(entry.day?.l),
     previousClose,
-    volume: volume === null || volume < 0 ? null : Math.round(volume),
+    volume: wholeVolumeOrNull(entry.day?.v ?? null),
     timestamp,
     source: PROVIDER_ID,
     asOf: entry.updated === null ? timestamp : fromEpoch(entry.updated),

@@ -2,6 +2,7 @@ import { ProviderError, ProviderFailureKind, type Quote } from '../../domain/ind
 import type { BatchFetcher, BatchResult, FetchOptions } from '../adapter.js';
 import type { JsonResponse } from '../http.js';
 import { parsePayload } from '../kit/payload.js';
+import { dayChange, positiveOrNull, wholeVolumeOrNull } from '../kit/quote-figures.js';
 import type { RemoteContext } from '../kit/remote-context.js';
 import { PROVIDER_ID, getTwelveData } from './client.js';
 import { errorBodyOf, failureOf } from './errors.js';
@@ -69,8 +70,7 @@ function entryOf(context: RemoteContext, symbol: string, entry: unknown, respons
 function toQuote(context: RemoteContext, symbol: string, raw: TwelveDataQuote, what: string): Quote {
   if (raw.close <= 0) throw context.http.failure(ProviderFailureKind.BAD_RESPONSE, `${what}: price ${raw.close} is not a price`);
   const previousClose = positiveOrNull(raw.previous_close);
-  const change = raw.change ?? (previousClose !== null ? round(raw.close - previousClose) : null);
-  const changePercent = raw.percent_change ?? (previousClose !== null && change !== null ? round((change / previousClose) * 100) : null);
+  const { change, changePercent } = dayChange(raw.close, previousClose, { change: raw.change, changePercent: raw.percent_change }, 6);
   if (change === null || changePercent === null) {
     throw context.http.failure(ProviderFailureKind.BAD_RESPONSE, `${what}: no change and no previous close to derive it from`, JSON.stringify(raw));
   }
@@ -84,7 +84,7 @@ function toQuote(context: RemoteContext, symbol: string, raw: TwelveDataQuote, w
     high: positiveOrNull(raw.high),
     low: positiveOrNull(raw.low),
     previousClose,
-    volume: raw.volume !== null && raw.volume >= 0 ? Math.round(raw.volume) : null,
+    volume: wholeVolumeOrNull(raw.volume),
     timestamp,
     source: PROVIDER_ID,
     asOf: timestamp,
@@ -98,13 +98,4 @@ function timeOf(context: RemoteContext, raw: TwelveDataQuote): Date {
   if (seconds !== null && seconds > 0) return new Date(seconds * 1000);
   const date = raw.datetime ? Date.parse(`${raw.datetime.slice(0, 10)}T00:00:00Z`) : Number.NaN;
   return new Date(Number.isNaN(date) ? context.now() : date);
-}
-
-function positiveOrNull(value: number | null): number | null {
-  return value !== null && value > 0 ? value : null;
-}
-
-/** Derived values to 6 decimals, so float noise does not reach clients. */
-function round(value: number): number {
-  return Math.round(value * 1e6) / 1e6;
 }
