@@ -80,46 +80,18 @@ function fiscalPeriodOf(query: StatementQuery, row: FmpStatementRow): string | n
   return `${row.fiscalYear}-${quarter}`;
 }
 
+/** A row's amounts without what it says about itself: the row schemas name amounts as the domain does. */
+function amountsOf<R extends FmpStatementRow>(row: R): Omit<R, keyof FmpStatementRow> {
+  const { date: _date, fiscalYear: _fiscalYear, period: _period, currency: _currency, ...amounts } = row;
+  return amounts;
+}
+
 function income(base: Base, row: FmpIncome): IncomeStatement {
-  return {
-    ...base,
-    type: 'INCOME',
-    revenue: row.revenue,
-    costOfRevenue: row.costOfRevenue,
-    grossProfit: row.grossProfit,
-    operatingExpenses: row.operatingExpenses,
-    operatingIncome: row.operatingIncome,
-    interestExpense: row.interestExpense,
-    incomeBeforeTax: row.incomeBeforeTax,
-    incomeTaxExpense: row.incomeTaxExpense,
-    netIncome: row.netIncome,
-    ebitda: row.ebitda,
-    eps: row.eps,
-    dilutedEps: row.dilutedEps,
-    sharesOutstanding: row.sharesOutstanding,
-  };
+  return { ...base, type: 'INCOME', ...amountsOf(row) };
 }
 
 function balance(base: Base, row: FmpBalance): BalanceSheet {
-  return {
-    ...base,
-    type: 'BALANCE',
-    totalAssets: row.totalAssets,
-    totalCurrentAssets: row.totalCurrentAssets,
-    cash: row.cash,
-    shortTermInvestments: row.shortTermInvestments,
-    receivables: row.receivables,
-    inventory: row.inventory,
-    totalNonCurrentAssets: row.totalNonCurrentAssets,
-    totalLiabilities: row.totalLiabilities,
-    totalCurrentLiabilities: row.totalCurrentLiabilities,
-    accountsPayable: row.accountsPayable,
-    totalDebt: row.totalDebt,
-    longTermDebt: row.longTermDebt,
-    totalNonCurrentLiabilities: row.totalNonCurrentLiabilities,
-    totalEquity: row.totalEquity,
-    retainedEarnings: row.retainedEarnings,
-  };
+  return { ...base, type: 'BALANCE', ...amountsOf(row) };
 }
 
 function cashFlow(base: Base, row: FmpCashFlow): CashFlowStatement {
