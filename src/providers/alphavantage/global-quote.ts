@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { Quote } from '../../domain/index.js';
 import type { BatchFetcher } from '../adapter.js';
+import { inTurn, oneSymbolPerCall } from '../kit/per-symbol.js';
 import { optionalNumber, requiredNumber } from '../parse.js';
-import { perSymbol } from './batch.js';
 import type { AlphaVantageCall, AlphaVantageClient } from './client.js';
 import { toQuote } from './quote-model.js';
 import { toProviderSymbol } from './symbols.js';
@@ -29,33 +29,29 @@ const GlobalQuoteSchema = z.object({
  * it can be no later than now.
  */
 export function createGlobalQuoteFetcher(client: AlphaVantageClient): BatchFetcher<Quote> {
-  return {
-    batchSize: 1,
-    fetch: (symbols, options) =>
-      perSymbol(symbols, async (symbol) => {
-        const call: AlphaVantageCall = { function: 'GLOBAL_QUOTE', params: { symbol: toProviderSymbol(symbol) }, symbol };
-        const body = await client.query(call, options?.signal);
-        const fields = client.parse(EnvelopeSchema, body, call)['Global Quote'];
-        if (Object.keys(fields).length === 0) throw client.notFound(call, 'unknown symbol');
-        const row = client.parse(GlobalQuoteSchema, fields, call);
-        const timestamp = new Date(Math.min(closeOf(row['07. latest trading day']).getTime(), client.now));
-        const quote = toQuote(
-          symbol,
-          {
-            price: row['05. price'],
-            open: row['02. open'],
-            high: row['03. high'],
-            low: row['04. low'],
-            previousClose: row['08. previous close'],
-            volume: row['06. volume'],
-            change: row['09. change'],
-            changePercent: row['10. change percent'],
-          },
-          timestamp,
-          timestamp,
-        );
-        if (typeof quote === 'string') throw client.badResponse(call, quote);
-        return quote;
-      }),
-  };
+  return oneSymbolPerCall(inTurn, async (symbol, signal) => {
+    const call: AlphaVantageCall = { function: 'GLOBAL_QUOTE', params: { symbol: toProviderSymbol(symbol) }, symbol };
+    const body = await client.query(call, signal);
+    const fields = client.parse(EnvelopeSchema, body, call)['Global Quote'];
+    if (Object.keys(fields).length === 0) throw client.notFound(call, 'unknown symbol');
+    const row = client.parse(GlobalQuoteSchema, fields, call);
+    const timestamp = new Date(Math.min(closeOf(row['07. latest trading day']).getTime(), client.now));
+    const quote = toQuote(
+      symbol,
+      {
+        price: row['05. price'],
+        open: row['02. open'],
+        high: row['03. high'],
+        low: row['04. low'],
+        previousClose: row['08. previous close'],
+        volume: row['06. volume'],
+        change: row['09. change'],
+        changePercent: row['10. change percent'],
+      },
+      timestamp,
+      timestamp,
+    );
+    if (typeof quote === 'string') throw client.badResponse(call, quote);
+    return quote;
+  });
 }

@@ -1,13 +1,10 @@
 import { ProviderFailureKind, type CompanyProfile } from '../../domain/index.js';
-import type { BatchFetcher, FetchOptions } from '../adapter.js';
+import type { BatchFetcher } from '../adapter.js';
 import { parsePayload } from '../kit/payload.js';
+import { oneSymbolPerCall, sideBySide } from '../kit/per-symbol.js';
 import type { RemoteContext } from '../kit/remote-context.js';
-import { oneCallPerSymbol } from './batch.js';
 import { PROVIDER_ID, getFinnhub } from './client.js';
 import { ProfileSchema, type FinnhubProfile } from './schemas.js';
-
-/** `/stock/profile2` carries one symbol per call. */
-const BATCH_SIZE = 1;
 
 /** Finnhub reports market capitalisation in millions of the listing currency. */
 const MILLION = 1_000_000;
@@ -22,10 +19,8 @@ export function createProfileFetcher(context: RemoteContext): BatchFetcher<Compa
     const body = await getFinnhub(context, '/stock/profile2', { symbol }, what, signal);
     return toProfile(context, symbol, parsePayload(context, ProfileSchema, body, what), what);
   }
-  return {
-    batchSize: BATCH_SIZE,
-    fetch: (symbols: readonly string[], options?: FetchOptions) => oneCallPerSymbol(symbols, (symbol) => fetchOne(symbol, options?.signal)),
-  };
+  // `/stock/profile2` carries one symbol per call.
+  return oneSymbolPerCall(sideBySide, fetchOne);
 }
 
 function toProfile(context: RemoteContext, symbol: string, raw: FinnhubProfile, what: string): CompanyProfile {

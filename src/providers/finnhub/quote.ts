@@ -1,14 +1,11 @@
 import { ProviderFailureKind, type Quote } from '../../domain/index.js';
-import type { BatchFetcher, FetchOptions } from '../adapter.js';
+import type { BatchFetcher } from '../adapter.js';
 import { parsePayload } from '../kit/payload.js';
+import { oneSymbolPerCall, sideBySide } from '../kit/per-symbol.js';
 import { dayChange, positiveOrNull } from '../kit/quote-figures.js';
 import type { RemoteContext } from '../kit/remote-context.js';
-import { oneCallPerSymbol } from './batch.js';
 import { PROVIDER_ID, getFinnhub } from './client.js';
 import { QuoteSchema, type FinnhubQuote } from './schemas.js';
-
-/** `/quote` carries one symbol per call. */
-const BATCH_SIZE = 1;
 
 /** Quotes from `/quote?symbol=`: price, day range, previous close and change; Finnhub sends no volume. */
 export function createQuoteFetcher(context: RemoteContext): BatchFetcher<Quote> {
@@ -17,10 +14,8 @@ export function createQuoteFetcher(context: RemoteContext): BatchFetcher<Quote> 
     const body = await getFinnhub(context, '/quote', { symbol }, what, signal);
     return toQuote(context, symbol, parsePayload(context, QuoteSchema, body, what), what);
   }
-  return {
-    batchSize: BATCH_SIZE,
-    fetch: (symbols: readonly string[], options?: FetchOptions) => oneCallPerSymbol(symbols, (symbol) => fetchOne(symbol, options?.signal)),
-  };
+  // `/quote` carries one symbol per call.
+  return oneSymbolPerCall(sideBySide, fetchOne);
 }
 
 function toQuote(context: RemoteContext, symbol: string, raw: FinnhubQuote, what: string): Quote {

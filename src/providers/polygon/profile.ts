@@ -1,8 +1,8 @@
 import type { CompanyProfile } from '../../domain/index.js';
 import type { BatchFetcher } from '../adapter.js';
+import { fewAtATime, oneSymbolPerCall } from '../kit/per-symbol.js';
 import { endpointUrl, type RemoteContext } from '../kit/remote-context.js';
 import { getPayload, PROVIDER_ID, segment } from './client.js';
-import { perSymbol } from './concurrency.js';
 import { invalidPayload } from './errors.js';
 import { exchangeName } from './exchanges.js';
 import { TickerDetailsResponseSchema } from './schemas.js';
@@ -17,10 +17,7 @@ import { toPolygonTicker } from './symbols.js';
  * business address instead: US when its state is a US state, else unknown.
  */
 export function createProfileFetcher(context: RemoteContext): BatchFetcher<CompanyProfile> {
-  return {
-    batchSize: 1,
-    fetch: (symbols, options) => perSymbol(symbols, (symbol) => fetchProfile(context, symbol, options?.signal)),
-  };
+  return oneSymbolPerCall(fewAtATime, (symbol, signal) => fetchProfile(context, symbol, signal));
 }
 
 async function fetchProfile(context: RemoteContext, symbol: string, signal?: AbortSignal): Promise<CompanyProfile> {

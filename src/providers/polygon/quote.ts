@@ -1,8 +1,8 @@
 import type { Quote } from '../../domain/index.js';
 import type { BatchFetcher, BatchResult } from '../adapter.js';
+import { fewAtATime } from '../kit/per-symbol.js';
 import { endpointUrl, type RemoteContext } from '../kit/remote-context.js';
 import { send } from './client.js';
-import { perSymbol } from './concurrency.js';
 import { quoteFromDailyBars } from './daily-quote.js';
 import { failureOf, isNotEntitled } from './errors.js';
 import { quotesFromSnapshot } from './snapshot.js';
@@ -41,7 +41,7 @@ export function createQuoteFetcher(context: RemoteContext): BatchFetcher<Quote> 
         }
         snapshotRefusedUntil = context.now() + SNAPSHOT_RECHECK_MS;
       }
-      return perSymbol(symbols, (symbol) => quoteFromDailyBars(context, symbol, signal));
+      return fewAtATime(symbols, (symbol) => quoteFromDailyBars(context, symbol, signal));
     },
   };
 }
