@@ -2,7 +2,7 @@ import type { Config } from '../config/index.js';
 import type { RightsEnforcement } from '../graphql/rights/enforce.js';
 import type { Denial } from '../graphql/rights/required.js';
 import { forbiddenOperationCheck } from '../graphql/rights/request-mode.js';
-import { connectLazily } from '../market/redis-connection.js';
+import { connectLazily } from '../stores/redis-connection.js';
 import type { ProviderCallEvent } from '../market/service.js';
 import { AuditTrail, auditScope } from '../observability/audit.js';
 import type { Logger } from '../observability/logger.js';

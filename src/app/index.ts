@@ -1,5 +1,5 @@
 import type { Config } from '../config/index.js';
-import type { ProviderRegistry } from '../market/registry.js';
+import type { ProviderRegistry } from '../market/routing/registry.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { RunningServer } from '../server/http-server.js';

@@ -2,7 +2,7 @@ import { limitsOf, type LimitSettings } from '../config/limits.js';
 import { ErrorCode, MarketError } from '../domain/index.js';
 import { aliasLimitRule } from '../graphql/limits/aliases.js';
 import { depthLimitRule } from '../graphql/limits/depth.js';
-import { connectLazily } from '../market/redis-connection.js';
+import { connectLazily } from '../stores/redis-connection.js';
 import { auditScope } from '../observability/audit.js';
 import type { Logger } from '../observability/logger.js';
 import { ConsumerThrottle } from '../resilience/consumer-throttle.js';

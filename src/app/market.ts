@@ -1,7 +1,7 @@
 import type { Config } from '../config/index.js';
-import { createDeadLetterQueue } from '../market/dead-letters.js';
-import { quotaReadings } from '../market/key-status.js';
-import { ProviderRegistry } from '../market/registry.js';
+import { createDeadLetterQueue } from './dead-letters.js';
+import { quotaReadings } from '../market/routing/key-status.js';
+import { ProviderRegistry } from '../market/routing/registry.js';
 import { MarketService } from '../market/service.js';
 import type { DeadLetterJob } from '../resilience/dead-letters.js';
 import { QuoteHub } from '../streaming/hub.js';

@@ -1,7 +1,7 @@
 import type { Config } from '../config/index.js';
 import type { Clock, ProviderId } from '../domain/index.js';
-import type { KeyStatusSource } from '../market/key-status.js';
-import { withResilience } from '../market/resilient-adapter.js';
+import type { KeyStatusSource } from '../market/routing/key-status.js';
+import { withResilience } from '../market/routing/resilient-adapter.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { ProviderAdapter } from '../providers/adapter.js';
@@ -58,7 +58,7 @@ async function createRemoteAdapter(
   config: ProviderSettings,
   logger: Logger,
 ): Promise<{ adapter: ProviderAdapter; keys: KeyStatusSource }> {
-  const { createKeyPool } = await import('../market/key-pools.js');
+  const { createKeyPool } = await import('./key-pools.js');
   const remote = config.remote[id];
   const keySource = createKeyPool({ provider: id, keys: remote.keys, quota: remote.quota, redisUrl: config.redisUrl, redisPrefix: config.redisKeys.quota }, logger);
   const settings = { ...remote, keySource };

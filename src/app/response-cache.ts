@@ -1,5 +1,5 @@
 import type { Config } from '../config/index.js';
-import type { KeyvStoreFactory } from '../market/keyv-store.js';
+import type { KeyvStoreFactory } from '../market/cache/keyv-store.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { ServerOptions } from '../server/http-server.js';

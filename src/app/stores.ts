@@ -1,7 +1,7 @@
 import type { Config } from '../config/index.js';
 import { CACHE_KINDS, type CacheKind } from '../domain/index.js';
-import { createCacheTiers, type CacheTiers } from '../market/cache-tiers.js';
-import type { ClusterFlight } from '../market/cluster-flight.js';
+import { createCacheTiers, type CacheTiers } from '../market/cache/cache-tiers.js';
+import type { ClusterFlight } from '../market/coalescing/cluster-flight.js';
 import type { Logger } from '../observability/logger.js';
 
 /** Stage 2: where data is kept and shared: the cache tiers and, with Redis, the cluster's single-flight. */
@@ -23,7 +23,7 @@ export async function storesStage(
     (error) => logger.warn({ err: error }, 'cache store failed'),
   );
   const clusterFlight = config.redisUrl
-    ? await (await import('../market/cluster-flight.js')).createClusterFlight(
+    ? await (await import('../market/coalescing/cluster-flight.js')).createClusterFlight(
         {
           redisUrl: config.redisUrl,
           prefix: config.redisKeys.flight,

@@ -2,7 +2,7 @@ import { ANONYMOUS_PUBLIC, systemClock, type Clock, type Consumer } from '../dom
 import { DelayedQuotes } from '../market/delayed-quotes.js';
 import type { MarketService } from '../market/service.js';
 import type { AuditTrail } from '../observability/audit.js';
-import type { ProviderRegistry } from '../market/registry.js';
+import type { ProviderRegistry } from '../market/routing/registry.js';
 import type { QuoteHub } from '../streaming/hub.js';
 import { createLoaders, type Loaders } from './loaders.js';
 import { StaleTracker } from './stale.js';

@@ -1,6 +1,6 @@
 import { responsePathAsArray, type GraphQLResolveInfo } from 'graphql';
-import type { CacheKind } from '../market/cache.js';
-import { fetchedAt } from '../market/fetched-at.js';
+import type { CacheKind } from '../market/cache/cache.js';
+import { fetchedAt } from '../market/cache/fetched-at.js';
 import { wasServedStale } from '../market/staleness.js';
 
 /**

@@ -1,5 +1,5 @@
 import { ErrorCode, MarketError, parseSymbol, toClientError, type Quote } from '../domain/index.js';
-import { noteFetchedAt } from './fetched-at.js';
+import { noteFetchedAt } from './cache/fetched-at.js';
 
 /** How old a delayed quote is at least: the exchanges' usual delay for non-professional display. */
 export const QUOTE_DELAY_MS = 15 * 60_000;

@@ -1,7 +1,7 @@
 import { AsyncResource } from 'node:async_hooks';
 import { ErrorCode, MarketError, toClientError, type CacheKind } from '../domain/index.js';
-import type { CacheLookup } from './cache.js';
-import { noteFetchedAt } from './fetched-at.js';
+import type { CacheLookup } from './cache/cache.js';
+import { noteFetchedAt } from './cache/fetched-at.js';
 import { noProvider } from './kinds.js';
 import type { ChainMemory } from './provider-chain.js';
 import type { Settled } from './read-outcome.js';

@@ -1,6 +1,6 @@
 import type { CacheKind } from '../domain/index.js';
-import type { MarketCache } from './cache.js';
-import type { Coalescing } from './coalescing.js';
+import type { MarketCache } from './cache/cache.js';
+import type { Coalescing } from './coalescing/coalescing.js';
 import type { ReadFreshness } from './freshness.js';
 import type { BatchKind, QueryKind, QueryOf, ValueOf } from './kinds.js';
 import type { ProviderChain } from './provider-chain.js';

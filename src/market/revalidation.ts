@@ -1,4 +1,4 @@
-import type { CacheKind } from './cache.js';
+import type { CacheKind } from './cache/cache.js';
 
 /** Entries whose failed refresh is remembered at most; beyond it the oldest note is forgotten. */
 const MAX_FAILED_NOTES = 10_000;

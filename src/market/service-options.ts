@@ -1,8 +1,8 @@
 import type { MarketError, ProviderFailureKind, ProviderId } from '../domain/index.js';
 import type { RefreshRequest } from '../resilience/dead-letters.js';
-import type { CacheKind, MarketCache } from './cache.js';
-import type { ClusterFlight } from './cluster-flight.js';
-import type { ProviderRegistry } from './registry.js';
+import type { CacheKind, MarketCache } from './cache/cache.js';
+import type { ClusterFlight } from './coalescing/cluster-flight.js';
+import type { ProviderRegistry } from './routing/registry.js';
 
 /**
  * Where the refresh of a key no provider could answer goes (the dead-letter queue fits): one

@@ -18,7 +18,7 @@ import {
   type StatementQuery,
   type SymbolMatch,
 } from '../domain/index.js';
-import { Coalescing } from './coalescing.js';
+import { Coalescing } from './coalescing/coalescing.js';
 import { Freshness } from './freshness.js';
 import { isBatchKind, isQueryKind, subjectOf, type BatchKind, type QueryKind, type QueryOf, type ValueOf } from './kinds.js';
 import { ProviderChain } from './provider-chain.js';

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
-import { RedisReadiness } from './redis-readiness.js';
-import { StoreHealth } from './store-health.js';
+import { RedisReadiness } from '../stores/redis-readiness.js';
+import { StoreHealth } from '../stores/store-health.js';
 import { WindowCounter, type SharedStore } from './window-counter.js';
 
 /** Who is charged: the consumer's id, and the profile whose budgets apply. */

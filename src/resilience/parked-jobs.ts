@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { entryPrefix, parseJob, serialiseJob, workOf, type DeadLetterJob } from './dead-letter-job.js';
-import { RedisReadiness } from './redis-readiness.js';
-import { StoreHealth } from './store-health.js';
+import { RedisReadiness } from '../stores/redis-readiness.js';
+import { StoreHealth } from '../stores/store-health.js';
 import { sharedReady, type SharedStore } from './window-counter.js';
 
 /**

@@ -3,9 +3,9 @@ import type { Redis } from 'ioredis';
 import { ProviderError, ProviderFailureKind } from '../domain/index.js';
 import { maskKey } from './mask.js';
 import { shortestFirst, WINDOW_SECONDS, type QuotaLimit, type QuotaWindow } from './quota-limits.js';
-import { RedisReadiness } from './redis-readiness.js';
+import { RedisReadiness } from '../stores/redis-readiness.js';
 import { RestStore } from './rest-store.js';
-import { StoreHealth } from './store-health.js';
+import { StoreHealth } from '../stores/store-health.js';
 import { WindowCounter, type SharedStore } from './window-counter.js';
 
 export interface KeyRetiredEvent {

@@ -1,8 +1,8 @@
 import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { WINDOW_SECONDS, type QuotaLimit } from './quota-limits.js';
-import type { RedisReadiness } from './redis-readiness.js';
-import type { StoreHealth } from './store-health.js';
+import type { RedisReadiness } from '../stores/redis-readiness.js';
+import type { StoreHealth } from '../stores/store-health.js';
 
 /** The shared store of every window of a pool: one Redis, its readiness and its health. */
 export interface SharedStore {

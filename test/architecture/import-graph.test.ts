@@ -15,11 +15,13 @@ const SRC = fileURLToPath(new URL('../../src', import.meta.url));
 const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
   domain: [],
   config: [],
+  // Redis connections, their readiness, deadlines and outage bookkeeping, for every shared part.
+  stores: [],
   observability: [],
   providers: [],
-  resilience: [],
+  resilience: ['stores'],
   auth: ['config'],
-  market: ['providers', 'resilience'],
+  market: ['providers', 'resilience', 'stores'],
   streaming: ['providers', 'market'],
   // The audit trail's types and its per-field scope (the consumer a provider call is billed to).
   graphql: ['market', 'streaming', 'auth', 'observability'],

@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Quote } from '../../src/domain/index.js';
-import { MarketCache, type MarketCacheOptions } from '../../src/market/cache.js';
-import { dateFieldNames } from '../../src/market/cache-codec.js';
-import { RedisTier } from '../../src/market/cache-l2.js';
-import { keyvStoreFactory } from '../../src/market/keyv-store.js';
+import { MarketCache, type MarketCacheOptions } from '../../src/market/cache/cache.js';
+import { dateFieldNames } from '../../src/market/cache/cache-codec.js';
+import { RedisTier } from '../../src/market/cache/cache-l2.js';
+import { keyvStoreFactory } from '../../src/market/cache/keyv-store.js';
 import { quote } from './quotes.js';
 
 /**

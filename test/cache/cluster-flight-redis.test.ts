@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
-import { ClusterFlight, type ClusterFlightOptions, type OutcomeCodec } from '../../src/market/cluster-flight.js';
-import { connectLazily } from '../../src/market/redis-connection.js';
+import { ClusterFlight, type ClusterFlightOptions, type OutcomeCodec } from '../../src/market/coalescing/cluster-flight.js';
+import { connectLazily } from '../../src/stores/redis-connection.js';
 import { SHARED_REDIS_URL as REDIS_URL, useSharedRedis } from '../support/shared-redis.js';
 import { settlesWithoutWaiting, sleep } from '../support/timing.js';
 import { ownRedis } from './redis-server.js';

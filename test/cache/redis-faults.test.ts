@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MarketCache } from '../../src/market/cache.js';
-import { RedisTier } from '../../src/market/cache-l2.js';
+import { MarketCache } from '../../src/market/cache/cache.js';
+import { RedisTier } from '../../src/market/cache/cache-l2.js';
 import { pollUntil, settlesWithoutWaiting, sleep } from '../support/timing.js';
 import { quote } from './quotes.js';
 import { ownRedis, type OwnRedis } from './redis-server.js';

@@ -7,8 +7,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { ALL_RIGHTS, ANONYMOUS_PUBLIC, type Consumer } from '../../src/domain/index.js';
 import { createContext, type GraphQLContext } from '../../src/graphql/context.js';
 import { createSchema } from '../../src/graphql/schema.js';
-import { MarketCache, type CacheKind } from '../../src/market/cache.js';
-import { ProviderRegistry } from '../../src/market/registry.js';
+import { MarketCache, type CacheKind } from '../../src/market/cache/cache.js';
+import { ProviderRegistry } from '../../src/market/routing/registry.js';
 import { MarketService } from '../../src/market/service.js';
 import { createFmpProvider } from '../../src/providers/fmp/index.js';
 import { CACHE_HEADER, responseCache } from '../../src/server/response-cache/plugin.js';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:net';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { connectLazily } from '../../src/market/redis-connection.js';
+import { connectLazily } from '../../src/stores/redis-connection.js';
 import { ConsumerThrottle } from '../../src/resilience/consumer-throttle.js';
 import { SHARED_REDIS_URL as REDIS_URL, useSharedRedis } from '../support/shared-redis.js';
 import { settlesWithoutWaiting } from '../support/timing.js';

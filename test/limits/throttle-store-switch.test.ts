@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectLazily } from '../../src/market/redis-connection.js';
+import { connectLazily } from '../../src/stores/redis-connection.js';
 import { ConsumerThrottle } from '../../src/resilience/consumer-throttle.js';
 import { ownRedis, type OwnRedis } from '../cache/redis-server.js';
 

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ProviderAdapter } from '../../src/providers/adapter.js';
 import { createFmpProvider } from '../../src/providers/fmp/index.js';
-import { withResilience } from '../../src/market/resilient-adapter.js';
+import { withResilience } from '../../src/market/routing/resilient-adapter.js';
 import { observePipeline } from '../../src/resilience/observe.js';
 import { createProviderPipeline } from '../../src/resilience/pipeline.js';
 import type { ResilienceSettings } from '../../src/resilience/settings.js';

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ProviderError, ProviderFailureKind } from '../../src/domain/index.js';
-import { withResilience } from '../../src/market/resilient-adapter.js';
+import { withResilience } from '../../src/market/routing/resilient-adapter.js';
 import type { ProviderAdapter } from '../../src/providers/adapter.js';
 import { createFmpProvider } from '../../src/providers/fmp/index.js';
 import { createProviderPipeline } from '../../src/resilience/pipeline.js';

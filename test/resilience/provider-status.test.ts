@@ -1,9 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode, MarketError } from '../../src/domain/index.js';
-import { MarketCache } from '../../src/market/cache.js';
-import type { KeyStatusSource } from '../../src/market/key-status.js';
-import { ProviderRegistry, type ProviderRegistryOptions } from '../../src/market/registry.js';
-import { withResilience } from '../../src/market/resilient-adapter.js';
+import { MarketCache } from '../../src/market/cache/cache.js';
+import type { KeyStatusSource } from '../../src/market/routing/key-status.js';
+import { ProviderRegistry, type ProviderRegistryOptions } from '../../src/market/routing/registry.js';
+import { withResilience } from '../../src/market/routing/resilient-adapter.js';
 import { MarketService } from '../../src/market/service.js';
 import { createFmpProvider } from '../../src/providers/fmp/index.js';
 import { createSimulatedProvider } from '../../src/providers/simulated/index.js';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ProviderError, ProviderFailureKind } from '../../src/domain/index.js';
-import { createKeyPool } from '../../src/market/key-pools.js';
+import { createKeyPool } from '../../src/app/key-pools.js';
 import { keyId, type QuotaKeyPool } from '../../src/resilience/quota.js';
 import { fixture, startFakeUpstream, type FakeUpstream } from '../support/fake-upstream.js';
 import { CapturedLog, KEY_A, KEY_B, QUOTE, callsPerKey, finnhubWithPool, outcome, poolFromEnv, serveQuotes, tokenOf } from './quota-support.js';

@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
 import { ProviderError } from '../../src/domain/index.js';
-import type { KeyPoolLog } from '../../src/market/key-pools.js';
+import type { KeyPoolLog } from '../../src/app/key-pools.js';
 import type { ProviderAdapter } from '../../src/providers/adapter.js';
 import { createFinnhubProvider } from '../../src/providers/finnhub/index.js';
 import { QuotaKeyPool, type QuotaKeyPoolOptions } from '../../src/resilience/quota.js';

@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode, MarketError } from '../../src/domain/index.js';
-import { MarketCache } from '../../src/market/cache.js';
-import { ProviderRegistry } from '../../src/market/registry.js';
-import { withResilience } from '../../src/market/resilient-adapter.js';
+import { MarketCache } from '../../src/market/cache/cache.js';
+import { ProviderRegistry } from '../../src/market/routing/registry.js';
+import { withResilience } from '../../src/market/routing/resilient-adapter.js';
 import { MarketService } from '../../src/market/service.js';
 import type { ProviderAdapter } from '../../src/providers/adapter.js';
 import { createFmpProvider } from '../../src/providers/fmp/index.js';

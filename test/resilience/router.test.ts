@@ -1,12 +1,12 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ProviderError, ProviderFailureKind, type Quote } from '../../src/domain/index.js';
-import { MarketCache } from '../../src/market/cache.js';
-import type { KeyStatusSource } from '../../src/market/key-status.js';
-import { ProviderHealth } from '../../src/market/provider-health.js';
-import { ProviderRegistry } from '../../src/market/registry.js';
-import { withResilience } from '../../src/market/resilient-adapter.js';
+import { MarketCache } from '../../src/market/cache/cache.js';
+import type { KeyStatusSource } from '../../src/market/routing/key-status.js';
+import { ProviderHealth } from '../../src/market/routing/provider-health.js';
+import { ProviderRegistry } from '../../src/market/routing/registry.js';
+import { withResilience } from '../../src/market/routing/resilient-adapter.js';
 import { MarketService } from '../../src/market/service.js';
-import { MIN_SAMPLES, routeChain, type RoutingSources } from '../../src/market/router.js';
+import { MIN_SAMPLES, routeChain, type RoutingSources } from '../../src/market/routing/router.js';
 import { createFmpProvider } from '../../src/providers/fmp/index.js';
 import { createPolygonProvider } from '../../src/providers/polygon/index.js';
 import { createSimulatedProvider } from '../../src/providers/simulated/index.js';

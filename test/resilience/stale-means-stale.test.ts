@@ -4,8 +4,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { ALL_RIGHTS, type Consumer } from '../../src/domain/index.js';
 import { createContext, type GraphQLContext } from '../../src/graphql/context.js';
 import { createSchema } from '../../src/graphql/schema.js';
-import { MarketCache } from '../../src/market/cache.js';
-import { ProviderRegistry } from '../../src/market/registry.js';
+import { MarketCache } from '../../src/market/cache/cache.js';
+import { ProviderRegistry } from '../../src/market/routing/registry.js';
 import { MarketService, type ProviderCallEvent } from '../../src/market/service.js';
 import type { ProviderAdapter } from '../../src/providers/adapter.js';
 import { createFmpProvider } from '../../src/providers/fmp/index.js';

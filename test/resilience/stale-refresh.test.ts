@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ErrorCode, type Quote } from '../../src/domain/index.js';
-import { MarketCache } from '../../src/market/cache.js';
-import { ProviderRegistry } from '../../src/market/registry.js';
+import { MarketCache } from '../../src/market/cache/cache.js';
+import { ProviderRegistry } from '../../src/market/routing/registry.js';
 import { MarketService } from '../../src/market/service.js';
 import { wasServedStale } from '../../src/market/staleness.js';
 import { createFmpProvider } from '../../src/providers/fmp/index.js';

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import { RedisReadiness } from '../../src/resilience/redis-readiness.js';
-import { StoreHealth } from '../../src/resilience/store-health.js';
+import { RedisReadiness } from '../../src/stores/redis-readiness.js';
+import { StoreHealth } from '../../src/stores/store-health.js';
 import { WindowCounter } from '../../src/resilience/window-counter.js';
 import { SHARED_REDIS_URL, deleteKeys, uniquePrefix } from '../support/shared-redis.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCode, MarketError, type Quote } from '../../src/domain/index.js';
 import { DelayedQuotes, QUOTE_DELAY_MS, type DelayedQuote } from '../../src/market/delayed-quotes.js';
-import { fetchedAt } from '../../src/market/fetched-at.js';
+import { fetchedAt } from '../../src/market/cache/fetched-at.js';
 import { createSimulatedProvider } from '../../src/providers/simulated/index.js';
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCode, MarketError, ProviderError, ProviderFailureKind, type Quote } from '../../src/domain/index.js';
-import { decodeOutcome, encodeOutcome } from '../../src/market/flight-outcome.js';
+import { decodeOutcome, encodeOutcome } from '../../src/market/coalescing/flight-outcome.js';
 
 /** What a waiting instance makes of the outcome another instance fetched. */
 

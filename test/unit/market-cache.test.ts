@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MarketCache } from '../../src/market/cache.js';
+import { MarketCache } from '../../src/market/cache/cache.js';
 
 const ttlMs = { quote: 5_000, history: 60_000, profile: 60_000, statements: 60_000, search: 0, economicSeries: 60_000 };
 

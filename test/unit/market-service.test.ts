@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCode, MarketError, type Quote } from '../../src/domain/index.js';
-import { MarketCache } from '../../src/market/cache.js';
-import { ProviderRegistry } from '../../src/market/registry.js';
+import { MarketCache } from '../../src/market/cache/cache.js';
+import { ProviderRegistry } from '../../src/market/routing/registry.js';
 import { MarketService, type ProviderCallEvent } from '../../src/market/service.js';
 import { createSimulatedProvider } from '../../src/providers/simulated/index.js';
 

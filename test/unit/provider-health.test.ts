@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ProviderError, ProviderFailureKind } from '../../src/domain/index.js';
-import { BINS, BUCKETS, BUCKET_MS, failureKindOf, failureKindOfOutcome, ProviderHealth } from '../../src/market/provider-health.js';
+import { BINS, BUCKETS, BUCKET_MS, failureKindOf, failureKindOfOutcome, ProviderHealth } from '../../src/market/routing/provider-health.js';
 
 /** A clock the test moves by hand. */
 function clock(start = 0) {

@@ -1,6 +1,6 @@
 import { Arg, Ctx, Directive, Int, Mutation, Resolver } from 'type-graphql';
 import type { ProviderId as ProviderIdValue } from '../../domain/index.js';
-import type { ProviderStatus } from '../../market/registry.js';
+import type { ProviderStatus } from '../../market/routing/registry.js';
 import type { GraphQLContext } from '../context.js';
 import { guard } from '../errors.js';
 import { requiresRight } from '../rights/directive.js';

@@ -1,5 +1,5 @@
 import { Ctx, Directive, Query, Resolver } from 'type-graphql';
-import type { ProviderStatus } from '../../market/registry.js';
+import type { ProviderStatus } from '../../market/routing/registry.js';
 import type { GraphQLContext } from '../context.js';
 import { requiresRight } from '../rights/directive.js';
 import { ProviderStatusType } from '../types/provider.js';

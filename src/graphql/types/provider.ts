@@ -1,5 +1,5 @@
 import { Directive, Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
-import type { BreakerState as BreakerStateValue } from '../../market/provider-health.js';
+import type { BreakerState as BreakerStateValue } from '../../market/routing/provider-health.js';
 import { requiresRight } from '../rights/directive.js';
 import { Capability } from './enums.js';
 import { DateTimeScalar, SafeIntScalar } from './scalars.js';

@@ -1,7 +1,7 @@
 /**
  * The shared key-value store as the response cache and Apollo's persisted queries see it. The
  * store is a keyv (memory in one process, memory in front of Redis when `REDIS_URL` is set: see
- * src/market/keyv-store.ts, which bounds every Redis call by a timeout); these adapters also turn
+ * src/market/cache/keyv-store.ts, which bounds every Redis call by a timeout); these adapters also turn
  * any rejection into a miss, so a store failure makes requests slower (executed instead of
  * answered from cache, the full query text needed again), never failed.
  */

@@ -1,5 +1,5 @@
-import type { BatchFetcher, FetchOptions, ProviderAdapter, QueryFetcher } from '../providers/adapter.js';
-import type { ProviderPipeline } from '../resilience/pipeline.js';
+import type { BatchFetcher, FetchOptions, ProviderAdapter, QueryFetcher } from '../../providers/adapter.js';
+import type { ProviderPipeline } from '../../resilience/pipeline.js';
 
 /**
  * The same adapter, with every upstream call run through its provider's pipeline. The market

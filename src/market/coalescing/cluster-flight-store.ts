@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
-import { RedisReadiness } from '../resilience/redis-readiness.js';
-import { StoreHealth } from '../resilience/store-health.js';
-import { withDeadline } from './lag-proof-deadline.js';
+import { RedisReadiness } from '../../stores/redis-readiness.js';
+import { StoreHealth } from '../../stores/store-health.js';
+import { withDeadline } from '../../stores/lag-proof-deadline.js';
 
 /** What the cluster flight's Redis side needs: the connections, the namespace and the timings. */
 export interface FlightStoreOptions {

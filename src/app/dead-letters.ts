@@ -1,5 +1,5 @@
 import { DeadLetterQueue, type DeadLetterQueueOptions } from '../resilience/dead-letters.js';
-import type { KeyPoolLog } from './key-pools.js';
+import type { StoreLog } from '../stores/store-log.js';
 
 export interface DeadLetterSettings {
   /** Delay before each retry of a failed refresh; after the last, the job is parked. */
@@ -20,8 +20,8 @@ export type DeadLetterEvents = Pick<DeadLetterQueueOptions, 'run' | 'onParked' |
  * the queue's own (closed with it) and is never a reason for work to be lost: while it is down,
  * jobs are parked in memory and that is logged once, as is its return.
  */
-export async function createDeadLetterQueue(settings: DeadLetterSettings, log: KeyPoolLog, events: DeadLetterEvents): Promise<DeadLetterQueue> {
-  const redis = settings.redisUrl ? (await import('./redis-connection.js')).connectLazily(settings.redisUrl) : undefined;
+export async function createDeadLetterQueue(settings: DeadLetterSettings, log: StoreLog, events: DeadLetterEvents): Promise<DeadLetterQueue> {
+  const redis = settings.redisUrl ? (await import('../stores/redis-connection.js')).connectLazily(settings.redisUrl) : undefined;
   return new DeadLetterQueue({
     ...events,
     retryDelaysMs: settings.retryDelaysMs,

@@ -1,4 +1,4 @@
-import { maskKey } from '../providers/redact.js';
+import { maskKey } from '../../providers/redact.js';
 
 /**
  * One API key of a provider as its key pool reports it: masked, its state (ACTIVE, RESTING,

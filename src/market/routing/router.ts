@@ -21,7 +21,7 @@ import type { RoutingHealth } from './provider-health.js';
  *                RATE_LIMITED with the soonest retry time (their pools refuse at once, costing no
  *                upstream call) rather than a bare "no provider".
  *
- * The health score, over the provider's 5-minute window (src/market/provider-health.ts):
+ * The health score, over the provider's 5-minute window (src/market/routing/provider-health.ts):
  *
  *     n        calls in the window since its breaker last closed (attempts that reached it,
  *              retries included; a probe that closed the breaker wipes the slate)

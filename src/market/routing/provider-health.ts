@@ -1,8 +1,8 @@
-import { ProviderError, ProviderFailureKind } from '../domain/index.js';
-import type { BreakerState, ProviderPipeline } from '../resilience/pipeline.js';
+import { ProviderError, ProviderFailureKind } from '../../domain/index.js';
+import type { BreakerState, ProviderPipeline } from '../../resilience/pipeline.js';
 import { BINS, binOf, mergeLatency, percentile } from './latency-histogram.js';
 
-export type { BreakerState } from '../resilience/pipeline.js';
+export type { BreakerState } from '../../resilience/pipeline.js';
 /** Latency counters per bucket (the histogram's bins), for tests of the tracker's bound. */
 export { BINS };
 
@@ -81,7 +81,7 @@ export interface HealthSnapshot {
 }
 
 /**
- * What routing reads of a provider's health (see src/market/router.ts): the window's calls and
+ * What routing reads of a provider's health (see src/market/routing/router.ts): the window's calls and
  * failures since its breaker last closed, and the window's p95 of answers.
  */
 export interface RoutingHealth {

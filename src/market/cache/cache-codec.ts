@@ -9,7 +9,7 @@ import {
   FinancialStatementSchema,
   QuoteSchema,
   SymbolMatchSchema,
-} from '../domain/index.js';
+} from '../../domain/index.js';
 
 // The cache's kinds are the domain's (domain/cache-kind.ts); re-exported for the cache's users.
 export { CACHE_KINDS, type CacheKind };

@@ -1,10 +1,10 @@
-import type { CacheKind } from '../domain/index.js';
+import type { CacheKind } from '../../domain/index.js';
 import type { ClusterFlight } from './cluster-flight.js';
 import { decodeOutcome, encodeOutcome } from './flight-outcome.js';
-import { noProvider, type ValueOf } from './kinds.js';
-import type { ChainMemory } from './provider-chain.js';
-import { withFallbackFrom, type ChainOutcome, type Settled } from './read-outcome.js';
-import type { MarketServiceOptions } from './service-options.js';
+import { noProvider, type ValueOf } from '../kinds.js';
+import type { ChainMemory } from '../provider-chain.js';
+import { withFallbackFrom, type ChainOutcome, type Settled } from '../read-outcome.js';
+import type { MarketServiceOptions } from '../service-options.js';
 import { SingleFlight } from './single-flight.js';
 
 /** Fetches the outcome of each key this instance must answer, in one call (a trip down the provider chain). */

@@ -1,7 +1,7 @@
 import { MarketCache, type CacheKind } from './cache.js';
 import type { RedisTier } from './cache-l2.js';
 import { keyvStoreFactory, type KeyvStoreFactory } from './keyv-store.js';
-import type { KeyPoolLog } from './key-pools.js';
+import type { StoreLog } from '../../stores/store-log.js';
 
 export interface CacheSettings {
   readonly maxEntries: number;
@@ -16,7 +16,7 @@ export interface CacheSettings {
   readonly redis: { readonly url: string | undefined; readonly prefix: string; readonly timeoutMs: number };
 }
 
-/** The gateway's cache tiers, built once by app.ts. */
+/** The gateway's cache tiers, built once by the composition root (src/app/stores.ts). */
 export interface CacheTiers {
   readonly market: MarketCache;
   /** Keyv stores on the same tiers for other namespaces (a response cache, persisted queries). */
@@ -31,7 +31,7 @@ export interface CacheTiers {
  * start-up leaves the gateway on L1 (said in its summary line and `/readyz`), and L2 is used as
  * soon as the client's background reconnects reach it.
  */
-export async function createCacheTiers(settings: CacheSettings, log: KeyPoolLog, onError?: (error: unknown) => void): Promise<CacheTiers> {
+export async function createCacheTiers(settings: CacheSettings, log: StoreLog, onError?: (error: unknown) => void): Promise<CacheTiers> {
   const tier = await connectL2(settings.redis, log);
   const market = new MarketCache({
     maxEntries: settings.maxEntries,
@@ -52,7 +52,7 @@ export async function createCacheTiers(settings: CacheSettings, log: KeyPoolLog,
 }
 
 /** @keyv/redis and node-redis are loaded only with a Redis URL: a seventh of start-up otherwise. */
-async function connectL2(redis: CacheSettings['redis'], log: KeyPoolLog): Promise<RedisTier | undefined> {
+async function connectL2(redis: CacheSettings['redis'], log: StoreLog): Promise<RedisTier | undefined> {
   const { url } = redis;
   if (!url) return undefined;
   const { RedisTier: Tier, redactUrl } = await import('./cache-l2.js');

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { ErrorCode, MarketError, toClientError, type PublicDetails } from '../domain/index.js';
-import type { CacheKind } from './cache.js';
-import { cacheValueSchemas, publicDetailsSchema } from './cache-codec.js';
+import { ErrorCode, MarketError, toClientError, type PublicDetails } from '../../domain/index.js';
+import type { CacheKind } from '../cache/cache.js';
+import { cacheValueSchemas, publicDetailsSchema } from '../cache/cache-codec.js';
 
 /**
  * A flight's outcome as it travels from the instance that fetched it to the instances that waited

@@ -204,7 +204,7 @@ export interface ClusterFlightLog {
  * subscription), connecting now so the first miss finds the channel subscribed.
  */
 export async function createClusterFlight(settings: ClusterFlightSettings, log: ClusterFlightLog): Promise<ClusterFlight> {
-  const { connectLazily } = await import('./redis-connection.js');
+  const { connectLazily } = await import('../../stores/redis-connection.js');
   const flight = new ClusterFlight({
     // Commands are bounded by the flight's own deadline (lag-proof-deadline.ts); the client's is a backstop.
     redis: connectLazily(settings.redisUrl, { commandTimeoutMs: CLIENT_COMMAND_TIMEOUT_MS }),

@@ -1,6 +1,6 @@
-import { ErrorCode, MarketError, type Capability, type ProviderId } from '../domain/index.js';
-import type { ProviderPipeline } from '../resilience/pipeline.js';
-import { capabilitiesOf, type ProviderAdapter } from '../providers/adapter.js';
+import { ErrorCode, MarketError, type Capability, type ProviderId } from '../../domain/index.js';
+import type { ProviderPipeline } from '../../resilience/pipeline.js';
+import { capabilitiesOf, type ProviderAdapter } from '../../providers/adapter.js';
 import { keyStatusOf, type KeyStatusSource, type ProviderKeyStatus } from './key-status.js';
 import { failureKindOfOutcome, ProviderHealth, watchPipeline, type BreakerState, type HealthSnapshot } from './provider-health.js';
 import { routeChain, type RoutingSources } from './router.js';
@@ -43,7 +43,7 @@ export interface CallReport {
 
 /**
  * The enabled adapters in their configured priority. The chain for a capability is every adapter
- * that declares it, in that order, then routed by breaker, keys and health (src/market/router.ts).
+ * that declares it, in that order, then routed by breaker, keys and health (src/market/routing/router.ts).
  */
 export class ProviderRegistry {
   private readonly health = new Map<string, ProviderHealth>();
@@ -70,7 +70,7 @@ export class ProviderRegistry {
 
   /**
    * The providers that serve `capability`, in the order to ask them now: configured priority,
-   * routed by breaker, keys and health (src/market/router.ts). Worked out afresh on each call.
+   * routed by breaker, keys and health (src/market/routing/router.ts). Worked out afresh on each call.
    */
   chain<K extends Capability>(capability: K): Array<ProviderAdapter & Required<Pick<ProviderAdapter, K & keyof ProviderAdapter>>> {
     const serving = this.adapters.filter((adapter) => adapter[capability as keyof ProviderAdapter] !== undefined) as Array<

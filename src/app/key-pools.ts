@@ -1,13 +1,11 @@
 import type { KeySource } from '../providers/keys.js';
 import type { QuotaLimit } from '../resilience/quota-limits.js';
 import { QuotaKeyPool } from '../resilience/quota.js';
-import { connectLazily } from './redis-connection.js';
+import { connectLazily } from '../stores/redis-connection.js';
+import type { StoreLog } from '../stores/store-log.js';
 
 /** What a key pool logs through: the app's logger, or anything shaped like it. */
-export interface KeyPoolLog {
-  warn(details: Record<string, unknown>, message: string): void;
-  info(details: Record<string, unknown>, message: string): void;
-}
+export type KeyPoolLog = StoreLog;
 
 export interface KeyPoolSettings {
   readonly provider: string;
