@@ -1,6 +1,7 @@
 import { BarSchema, type Bar, type HistoryQuery } from '../../domain/index.js';
 import type { QueryFetcher } from '../adapter.js';
-import { aggregateBars, spansWeekday } from '../kit/bars.js';
+import { aggregateBars } from '../kit/bars.js';
+import { spansWeekday } from '../kit/dates.js';
 import type { FmpClient } from './client.js';
 import { toFmpSymbol } from './symbols.js';
 import { barRow, type FmpApi } from './wire.js';

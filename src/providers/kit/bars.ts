@@ -1,6 +1,5 @@
 import type { Bar, Interval } from '../../domain/index.js';
-
-const DAY_MS = 86_400_000;
+import { mondayOf } from './dates.js';
 
 /**
  * Weekly (Monday–Friday) or calendar-monthly bars out of daily bars sorted oldest first, dated by
@@ -44,23 +43,4 @@ export function rollUpBars<T>(entries: readonly T[], bucketOf: (entry: T) => str
 /** The calendar month a bar falls in, YYYY-MM. */
 export function monthOf(bar: Bar): string {
   return bar.date.slice(0, 7);
-}
-
-/** The Monday of a YYYY-MM-DD date's week (UTC calendar). */
-export function mondayOf(date: string): string {
-  const time = Date.parse(`${date}T00:00:00Z`);
-  const weekday = (new Date(time).getUTCDay() + 6) % 7;
-  return new Date(time - weekday * DAY_MS).toISOString().slice(0, 10);
-}
-
-/** Whether [from, to] holds a weekday, i.e. whether any session can fall in it. */
-export function spansWeekday(from: string, to: string): boolean {
-  const start = Date.parse(`${from}T00:00:00Z`);
-  const end = Date.parse(`${to}T00:00:00Z`);
-  if (Number.isNaN(start) || Number.isNaN(end) || start > end) return false;
-  for (let time = start; time <= end && time < start + 7 * DAY_MS; time += DAY_MS) {
-    const weekday = new Date(time).getUTCDay();
-    if (weekday !== 0 && weekday !== 6) return true;
-  }
-  return false;
 }

@@ -1,10 +1,10 @@
 import type { Quote } from '../../domain/index.js';
+import { addDays, utcDate } from '../kit/dates.js';
 import { roundTo } from '../kit/quote-figures.js';
 import type { RemoteContext } from '../kit/remote-context.js';
 import { fetchDailyBars } from './aggregates.js';
 import { PROVIDER_ID } from './client.js';
 import { toPolygonTicker } from './symbols.js';
-import { addDays, utcDate } from './time.js';
 
 /** Long enough to hold two sessions across any run of holidays and weekends. */
 const LOOKBACK_DAYS = 14;

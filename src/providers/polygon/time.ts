@@ -19,13 +19,3 @@ const NEW_YORK_DATE = new Intl.DateTimeFormat('en-CA', { timeZone: 'America/New_
 export function sessionDate(epochMs: number): string {
   return NEW_YORK_DATE.format(new Date(epochMs));
 }
-
-/** YYYY-MM-DD of an instant in UTC. */
-export function utcDate(epochMs: number): string {
-  return new Date(epochMs).toISOString().slice(0, 10);
-}
-
-/** A YYYY-MM-DD date moved by whole days. */
-export function addDays(isoDate: string, days: number): string {
-  return utcDate(Date.parse(`${isoDate}T00:00:00Z`) + days * 86_400_000);
-}

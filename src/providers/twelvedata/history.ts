@@ -1,5 +1,6 @@
 import { BarSchema, ProviderFailureKind, type Bar, type HistoryQuery, type Interval } from '../../domain/index.js';
 import type { FetchOptions, QueryFetcher } from '../adapter.js';
+import { addDays } from '../kit/dates.js';
 import { parsePayload } from '../kit/payload.js';
 import type { RemoteContext } from '../kit/remote-context.js';
 import { getTwelveData } from './client.js';
@@ -10,8 +11,6 @@ const INTERVALS: Record<Interval, string> = { DAY: '1day', WEEK: '1week', MONTH:
 
 /** The most bars one `/time_series` call returns (about 19 years of daily bars). */
 const MAX_OUTPUT_SIZE = 5000;
-
-const DAY_MS = 86_400_000;
 
 /**
  * OHLCV bars from `/time_series` (free plan). Dates are the exchange's calendar dates. Twelve Data
@@ -77,8 +76,4 @@ function covers(date: string, query: HistoryQuery): boolean {
 
 function nextDay(date: string): string {
   return addDays(date, 1);
-}
-
-function addDays(date: string, days: number): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
 }
