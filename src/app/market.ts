@@ -54,8 +54,8 @@ export async function marketStage(
       logger.warn({ provider, count }, `dead-letter queue of ${provider} is full: ${count} job(s) dropped, oldest parked first`);
     },
   });
-  const registry = new ProviderRegistry(adapters, new Map(pipelines), {
-    keyStatus: new Map(keyStatus),
+  const registry = new ProviderRegistry(adapters, pipelines, {
+    keyStatus,
     deadLetters,
     onBreakerReset: ({ provider, previous }) => logger.warn({ provider, previous }, `circuit breaker of ${provider} reset by hand`),
   });

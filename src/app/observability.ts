@@ -59,7 +59,7 @@ const breakerGauge: Record<BreakerState, number> = { CLOSED: 0, OPEN: 1, HALF_OP
 export function pipelineSink(metrics: Metrics, logger: Logger): PipelineSink {
   return {
     breakerChanged(provider, state) {
-      metrics.circuitBreakerState.set({ provider }, breakerGauge[state]);
+      reportBreaker(metrics, provider, state);
       logger.warn({ provider, state }, `circuit breaker of ${provider} is ${state}`);
     },
     callFailed(provider, kind) {
@@ -71,7 +71,7 @@ export function pipelineSink(metrics: Metrics, logger: Logger): PipelineSink {
   };
 }
 
-/** The gauge reports every breaker from the start, not only after its first change. */
+/** A breaker's state on its gauge: at start-up (so every breaker is reported, not only after its first change) and on each change. */
 export function reportBreaker(metrics: Metrics, provider: string, state: BreakerState): void {
   metrics.circuitBreakerState.set({ provider }, breakerGauge[state]);
 }

@@ -1,5 +1,5 @@
 import type { Config } from '../config/index.js';
-import { CACHE_KINDS, type CacheKind } from '../domain/index.js';
+import { isCacheKind } from '../domain/index.js';
 import { createCacheTiers, type CacheTiers } from '../market/cache/cache-tiers.js';
 import type { ClusterFlight } from '../market/coalescing/cluster-flight.js';
 import type { Logger } from '../observability/logger.js';
@@ -42,8 +42,4 @@ export async function storesStage(
       await cacheTiers.close();
     },
   };
-}
-
-function isCacheKind(scope: string): scope is CacheKind {
-  return (CACHE_KINDS as readonly string[]).includes(scope);
 }

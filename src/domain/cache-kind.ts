@@ -6,3 +6,7 @@
 export type CacheKind = 'quote' | 'history' | 'profile' | 'statements' | 'search' | 'economicSeries';
 
 export const CACHE_KINDS: readonly CacheKind[] = ['quote', 'history', 'profile', 'statements', 'search', 'economicSeries'];
+
+export function isCacheKind(name: string): name is CacheKind {
+  return (CACHE_KINDS as readonly string[]).includes(name);
+}
