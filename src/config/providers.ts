@@ -27,6 +27,23 @@ export const DEFAULT_BASE_URLS: Record<RemoteProviderId, string> = {
   fred: 'https://api.stlouisfed.org',
 };
 
+/** The providers with a documented live WebSocket feed. */
+export const STREAMING_PROVIDERS = ['finnhub', 'polygon', 'twelvedata', 'fmp'] as const satisfies readonly RemoteProviderId[];
+type StreamingProviderId = (typeof STREAMING_PROVIDERS)[number];
+
+/**
+ * The feeds' documented URLs; `<NAME>_WS_URL` points a stream elsewhere. Polygon's default is the
+ * real-time cluster; plans with 15-minute delayed data use wss://delayed.polygon.io/stocks.
+ */
+export const DEFAULT_WS_URLS: Record<StreamingProviderId, string> = {
+  finnhub: 'wss://ws.finnhub.io',
+  polygon: 'wss://socket.polygon.io/stocks',
+  twelvedata: 'wss://ws.twelvedata.com/v1/quotes/price',
+  fmp: 'wss://websockets.financialmodelingprep.com',
+};
+
+const wsUrl = z.url({ protocol: /^wss?$/ }).transform((value) => value.replace(/\/+$/, ''));
+
 /** Call timeouts before resilience policies arrive: FRED is slow, the rest answer in well under a second. */
 const DEFAULT_TIMEOUT_MS: Record<RemoteProviderId, number> = {
   alphavantage: 5_000,
@@ -57,6 +74,16 @@ const remoteProviderEnv = Object.fromEntries(
   Record<`${string}_TIMEOUT_MS`, z.ZodDefault<z.ZodCoercedNumber>> &
   Record<`${string}_QUOTA`, z.ZodOptional<typeof quota>>;
 
+/**
+ * `<NAME>_WS_URL`: the live feed of the four providers that have one. Unset, it is the documented
+ * URL, unless `<NAME>_BASE_URL` points the REST API elsewhere (a fake upstream, a proxy): then the
+ * stream stays off rather than send that key to the real feed behind the operator's back.
+ */
+const streamEnv = Object.fromEntries(STREAMING_PROVIDERS.map((id) => [`${envPrefix[id]}_WS_URL`, wsUrl.optional()])) as Record<
+  `${string}_WS_URL`,
+  z.ZodOptional<typeof wsUrl>
+>;
+
 const providerList = z
   .string()
   .transform((value) => value.split(',').map((item) => item.trim().toLowerCase()).filter(Boolean))
@@ -77,7 +104,7 @@ const providerSwitchEnvSchema = z.object({
 });
 
 /** PROVIDERS, every `<NAME>_…` setting, then ALPHAVANTAGE_PREMIUM and the FMP_* switches. */
-export const providerEnv = { ...chainEnvSchema.shape, ...remoteProviderEnv, ...providerSwitchEnvSchema.shape };
+export const providerEnv = { ...chainEnvSchema.shape, ...remoteProviderEnv, ...streamEnv, ...providerSwitchEnvSchema.shape };
 type ProvidersEnv = z.infer<typeof chainEnvSchema> & z.infer<typeof providerSwitchEnvSchema> & ResilienceEnv;
 
 export interface RemoteProviderSettings {
@@ -88,6 +115,8 @@ export interface RemoteProviderSettings {
   readonly quota: readonly QuotaSetting[];
   /** Retry, breaker and bulkhead for this provider: the global settings with its own overrides. */
   readonly policy: ProviderPolicy;
+  /** The live feed's URL (`<NAME>_WS_URL`); undefined where the provider has none or it is off (see `streamEnv`). */
+  readonly wsUrl: string | undefined;
 }
 
 export interface ProviderSettings {
@@ -106,6 +135,14 @@ function defaultQuota(id: RemoteProviderId): readonly QuotaSetting[] {
   return parsed;
 }
 
+function streamUrl(id: RemoteProviderId, own: Record<string, unknown>): string | undefined {
+  const streaming = STREAMING_PROVIDERS.find((provider) => provider === id);
+  if (!streaming) return undefined;
+  const explicit = own[`${envPrefix[id]}_WS_URL`];
+  if (typeof explicit === 'string') return explicit;
+  return own[`${envPrefix[id]}_BASE_URL`] === DEFAULT_BASE_URLS[id] ? DEFAULT_WS_URLS[streaming] : undefined;
+}
+
 export function providerSettings(env: ProvidersEnv): ProviderSettings {
   // The `<NAME>_…` settings are read by name: their keys are built from REMOTE_PROVIDERS.
   const own = env as Record<string, unknown>;
@@ -118,6 +155,7 @@ export function providerSettings(env: ProvidersEnv): ProviderSettings {
         timeoutMs: own[`${envPrefix[id]}_TIMEOUT_MS`],
         quota: own[`${envPrefix[id]}_QUOTA`] ?? defaultQuota(id),
         policy: providerPolicy(env, envPrefix[id]),
+        wsUrl: streamUrl(id, own),
       },
     ]),
   ) as unknown as Record<RemoteProviderId, RemoteProviderSettings>;

@@ -1,0 +1,68 @@
+import type { Quote } from '../../../src/domain/index.js';
+import type { StreamAuthRefused, StreamMalformedFrame, StreamReconnect, StreamStateChange } from '../../../src/providers/kit/stream-events.js';
+import type { StreamSource } from '../../../src/providers/kit/stream-source.js';
+
+/** What one watcher of a symbol saw, and how to stop watching. */
+export interface Watch {
+  readonly quotes: Quote[];
+  readonly errors: Error[];
+  stop(): void;
+}
+
+export function watch(source: StreamSource, symbol: string): Watch {
+  const quotes: Quote[] = [];
+  const errors: Error[] = [];
+  const stop = source.start(
+    symbol,
+    (quote) => quotes.push(quote),
+    (error) => errors.push(error),
+  );
+  return { quotes, errors, stop };
+}
+
+/** Every event a source emitted, by kind, as a metrics subscriber would see them. */
+export interface EventLog {
+  readonly states: StreamStateChange[];
+  readonly malformed: StreamMalformedFrame[];
+  readonly reconnects: StreamReconnect[];
+  readonly refusals: StreamAuthRefused[];
+  frames: number;
+}
+
+export function recordEvents(source: StreamSource): EventLog {
+  const log: EventLog = { states: [], malformed: [], reconnects: [], refusals: [], frames: 0 };
+  source.events.onStateChange((event) => log.states.push(event));
+  source.events.onMalformedFrame((event) => log.malformed.push(event));
+  source.events.onReconnect((event) => log.reconnects.push(event));
+  source.events.onAuthRefused((event) => log.refusals.push(event));
+  source.events.onFrame(() => {
+    log.frames += 1;
+  });
+  return log;
+}
+
+/**
+ * The REST quote a stream reads its ticks against: previous close 100, so a tick at 101 is +1
+ * (+1 %). Stamped at a fixed instant: nothing here reads the calendar.
+ */
+export function baselineQuote(symbol: string, source: string, previousClose = 100): Quote {
+  const at = new Date(1_000_000_000_000);
+  return {
+    symbol,
+    price: previousClose,
+    change: 0,
+    changePercent: 0,
+    open: previousClose,
+    high: previousClose,
+    low: previousClose,
+    previousClose,
+    volume: 1_000,
+    timestamp: at,
+    source,
+    asOf: at,
+    stale: false,
+  };
+}
+
+/** Trade times for fixtures: a fixed origin plus an offset, never "now". */
+export const T0 = 1_700_000_000_000;
