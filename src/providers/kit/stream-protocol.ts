@@ -76,8 +76,9 @@ export function readFrame<S extends z.ZodType>(schema: S, frame: string): { read
  * unambiguous for any instant between 1973 and 5138.
  */
 export function epochMs(value: number): number {
-  if (value >= 1e17) return Math.floor(value / 1e6);
-  if (value >= 1e14) return Math.floor(value / 1e3);
+  // Rounded, not floored: nanoseconds past 2^53 are not exact in a double (…002000000 reads …001999872).
+  if (value >= 1e17) return Math.round(value / 1e6);
+  if (value >= 1e14) return Math.round(value / 1e3);
   if (value >= 1e11) return Math.floor(value);
   return Math.floor(value * 1000);
 }

@@ -1,5 +1,6 @@
 import type { ProviderAdapter } from '../adapter.js';
 import { createRemoteContext, remoteAdapter } from '../kit/remote-context.js';
+import { remoteStream, withStream, type StreamSettings } from '../kit/stream-adapter.js';
 import type { RemoteAdapterSettings } from '../remote.js';
 import { PROVIDER } from './client.js';
 import { createHistoryFetcher } from './history.js';
@@ -7,6 +8,7 @@ import { createProfileFetcher } from './profile.js';
 import { createQuoteFetcher } from './quote.js';
 import { createSearchFetcher } from './search.js';
 import { createStatementsFetcher } from './statements.js';
+import { polygonStream } from './stream.js';
 
 export interface PolygonOptions {
   /** Clock, injectable for tests. Defaults to Date.now. */
@@ -23,15 +25,18 @@ export interface PolygonOptions {
  *   statements  SEC-filing financials, one call per query
  *   search      ticker reference search, one call per query
  *
- * No live stream: Polygon's WebSocket feeds are a separate product on paid plans.
+ *   stream      trades and per-second aggregates over one WebSocket per key (`stream.ts`), where
+ *               `wsUrl` is set; the feeds are a separate product on paid plans
  */
-export function createPolygonProvider(settings: RemoteAdapterSettings, options: PolygonOptions = {}): ProviderAdapter {
+export function createPolygonProvider(settings: RemoteAdapterSettings & StreamSettings, options: PolygonOptions = {}): ProviderAdapter {
   const context = createRemoteContext(PROVIDER, settings, options.now);
-  return remoteAdapter(context, {
-    quote: createQuoteFetcher(context),
+  const quote = createQuoteFetcher(context);
+  const adapter = remoteAdapter(context, {
+    quote,
     history: createHistoryFetcher(context),
     profile: createProfileFetcher(context),
     statements: createStatementsFetcher(context),
     search: createSearchFetcher(context),
   });
+  return withStream(adapter, remoteStream(context, settings, polygonStream, quote));
 }

@@ -1,6 +1,9 @@
-import type { Quote } from '../../../src/domain/index.js';
+import type { ProviderId, Quote } from '../../../src/domain/index.js';
+import type { KeySource } from '../../../src/providers/keys.js';
+import type { ProviderStream } from '../../../src/providers/kit/stream-adapter.js';
 import type { StreamAuthRefused, StreamMalformedFrame, StreamReconnect, StreamStateChange } from '../../../src/providers/kit/stream-events.js';
-import type { StreamSource } from '../../../src/providers/kit/stream-source.js';
+import { createStreamSource, type StreamSource, type StreamTuning } from '../../../src/providers/kit/stream-source.js';
+import type { ManualClock } from './manual-clock.js';
 
 /** What one watcher of a symbol saw, and how to stop watching. */
 export interface Watch {
@@ -66,3 +69,28 @@ export function baselineQuote(symbol: string, source: string, previousClose = 10
 
 /** Trade times for fixtures: a fixed origin plus an offset, never "now". */
 export const T0 = 1_700_000_000_000;
+
+/** A provider's stream source on a fake, with a manual clock, fixed jitter and a fixed baseline (previous close 100). */
+export function sourceOn(
+  feed: ProviderStream,
+  provider: ProviderId,
+  name: string,
+  url: string,
+  clock: ManualClock,
+  options: StreamTuning & { readonly keys: readonly string[]; readonly keySource?: KeySource },
+): StreamSource {
+  return createStreamSource({
+    backoffBaseMs: 1_000,
+    backoffMaxMs: 8_000,
+    silenceMs: 30_000,
+    ...options,
+    provider,
+    name,
+    url,
+    protocol: feed.protocol,
+    defaultSymbolCap: feed.defaultSymbolCap,
+    baseline: async (symbol) => baselineQuote(symbol, provider),
+    clock,
+    random: () => 0.5,
+  });
+}

@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import { optionalNumber } from '../parse.js';
+import type { ProviderStream } from '../kit/stream-adapter.js';
+import { epochMs, type StreamMessage, type StreamProtocol, type Tick } from '../kit/stream-protocol.js';
+
+/**
+ * FMP's stock WebSocket (https://site.financialmodelingprep.com/developer/docs/websocket-api;
+ * Professional and Enterprise plans):
+ *
+ *   connect    wss://websockets.financialmodelingprep.com
+ *   send       {"event":"login","data":{"apiKey":"KEY"}}
+ *   receive    {"event":"login","status":200,"message":"Authenticated"} (401 when refused; the
+ *              status field is observed in clients, not in FMP's page)
+ *   send       {"event":"subscribe","data":{"ticker":["aapl","msft"]}} / "unsubscribe", lower case
+ *   receive    {"s":"aapl","t":…,"type":"T"|"Q"|"B","lp","ls","ap","as","bp","bs"}: T last trade,
+ *              Q top of book, B trade break; t seen in nanoseconds
+ *
+ * Only T moves the price: a quote update is a bid and an ask, not a trade, and a break cancels one.
+ */
+
+const DataSchema = z.object({ s: z.string().min(1), t: z.number(), type: z.string(), lp: optionalNumber });
+const EventSchema = z.object({ event: z.string(), status: z.union([z.number(), z.string()]).optional(), message: z.string().optional() });
+const ItemSchema = z.union([DataSchema, EventSchema]);
+
+export const fmpProtocol: StreamProtocol = {
+  url: (base) => base,
+  authentication: 'message',
+  greeting: (key) => [JSON.stringify({ event: 'login', data: { apiKey: key } })],
+  subscribe: (symbols) => [JSON.stringify({ event: 'subscribe', data: { ticker: symbols.map((symbol) => symbol.toLowerCase()) } })],
+  unsubscribe: (symbols) => [JSON.stringify({ event: 'unsubscribe', data: { ticker: symbols.map((symbol) => symbol.toLowerCase()) } })],
+  parse(frame): StreamMessage[] {
+    let json: unknown;
+    try {
+      json = JSON.parse(frame);
+    } catch {
+      return [{ kind: 'malformed', reason: 'not JSON' }];
+    }
+    const items = Array.isArray(json) ? json : [json];
+    const messages: StreamMessage[] = [];
+    const ticks: Tick[] = [];
+    let malformed: string | undefined;
+    for (const item of items) {
+      const parsed = ItemSchema.safeParse(item);
+      if (!parsed.success) {
+        malformed ??= parsed.error.issues[0]?.message ?? 'invalid message';
+        continue;
+      }
+      const value = parsed.data;
+      if ('event' in value) messages.push(eventMessage(value));
+      else if (value.type === 'T' && value.lp !== null) ticks.push({ symbol: value.s.toUpperCase(), price: value.lp, timestamp: epochMs(value.t) });
+      else messages.push({ kind: 'control' });
+    }
+    if (ticks.length > 0) messages.push({ kind: 'ticks', ticks });
+    if (malformed !== undefined) messages.push({ kind: 'malformed', reason: malformed });
+    return messages;
+  },
+};
+
+function eventMessage(event: z.infer<typeof EventSchema>): StreamMessage {
+  if (event.event !== 'login') return { kind: 'control' };
+  const status = Number(event.status);
+  if (status === 200) return { kind: 'authenticated' };
+  return { kind: 'refused', reason: `login ${event.status ?? '?'}: ${event.message ?? ''}` };
+}
+
+/** FMP documents no cap on tickers per connection. */
+export const fmpStream: ProviderStream = { protocol: fmpProtocol, defaultSymbolCap: 1_000 };
