@@ -1,4 +1,5 @@
 import { DeadLetterQueue, type DeadLetterQueueOptions } from '../resilience/dead-letters.js';
+import type { RedisLink } from '../stores/redis-link.js';
 import type { StoreLog } from '../stores/store-log.js';
 
 export interface DeadLetterSettings {
@@ -7,7 +8,7 @@ export interface DeadLetterSettings {
   /** Most jobs per provider (queued plus parked in memory; the Redis list's length). */
   readonly maxPerProvider: number;
   /** With it, parked jobs live in one Redis list per provider that every instance shares. */
-  readonly redisUrl?: string | undefined;
+  readonly redis?: RedisLink | undefined;
   /** Namespace of those lists (`<REDIS_PREFIX>:dlq`): runs and deployments sharing one Redis keep apart by it. */
   readonly redisPrefix?: string | undefined;
 }
@@ -21,12 +22,12 @@ export type DeadLetterEvents = Pick<DeadLetterQueueOptions, 'run' | 'onParked' |
  * jobs are parked in memory and that is logged once, as is its return.
  */
 export async function createDeadLetterQueue(settings: DeadLetterSettings, log: StoreLog, events: DeadLetterEvents): Promise<DeadLetterQueue> {
-  const redis = settings.redisUrl ? (await import('../stores/redis-connection.js')).connectLazily(settings.redisUrl) : undefined;
+  const { redis } = settings;
   return new DeadLetterQueue({
     ...events,
     retryDelaysMs: settings.retryDelaysMs,
     maxPerProvider: settings.maxPerProvider,
-    ...(redis ? { redis, ownsRedis: true } : {}),
+    ...(redis ? { redis } : {}),
     ...(settings.redisPrefix === undefined ? {} : { prefix: settings.redisPrefix }),
     onStoreDown: (error) => log.warn({ err: error }, 'dead-letter store (Redis) unavailable: parking failed background work in this instance until it is back'),
     onStoreUp: () => log.info({}, 'dead-letter store (Redis) back: parked work is shared again'),
