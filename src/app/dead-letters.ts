@@ -17,9 +17,9 @@ export interface DeadLetterSettings {
 export type DeadLetterEvents = Pick<DeadLetterQueueOptions, 'run' | 'onParked' | 'onDropped' | 'onRecovered'>;
 
 /**
- * The gateway's dead-letter queue. Redis, when configured, is reached lazily on a connection of
- * the queue's own (closed with it) and is never a reason for work to be lost: while it is down,
- * jobs are parked in memory and that is logged once, as is its return.
+ * The gateway's dead-letter queue. Redis, when configured, is reached over the instance's link
+ * (closed by the stores stage, not the queue) and is never a reason for work to be lost: while it
+ * is down, jobs are parked in memory and that is logged once, as is its return.
  */
 export async function createDeadLetterQueue(settings: DeadLetterSettings, log: StoreLog, events: DeadLetterEvents): Promise<DeadLetterQueue> {
   const { redis } = settings;

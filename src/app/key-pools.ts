@@ -19,9 +19,9 @@ export interface KeyPoolSettings {
 
 /**
  * The key source of one remote provider: its keys under its plan's quotas, shared through Redis
- * when there is one. Redis is reached lazily (the first call connects it, start-up never waits)
- * and is never a reason for a request to fail: while it is down, quotas are counted in memory and
- * that is logged once, as is its return. Closing the adapter closes the pool's connection.
+ * when there is one, over the instance's Redis link (start-up never waits for it). Redis is never
+ * a reason for a request to fail: while it is down, quotas are counted in memory and that is
+ * logged once, as is its return. The pool never closes the link; the stores stage does, last.
  */
 export function createKeyPool(settings: KeyPoolSettings, log: KeyPoolLog): QuotaKeyPool & KeySource {
   const { provider } = settings;
