@@ -98,11 +98,8 @@ const RENEW = new RedisScript(RENEW_LUA);
 
 /** The claim script's reply, checked: a reply of another shape is a failed claim, not a guess. */
 function claimEntries(reply: unknown): ClaimEntry[] {
-  if (!Array.isArray(reply)) throw new Error('unexpected reply to the flight claim');
-  return reply.map((entry: unknown) => {
-    if (!Array.isArray(entry)) throw new Error('unexpected entry in the flight claim');
-    return [String(entry[0]), String(entry[1] ?? '')];
-  });
+  if (!Array.isArray(reply) || !reply.every(Array.isArray)) throw new Error('unexpected reply to the flight claim');
+  return reply.map((entry: unknown[]) => [String(entry[0]), String(entry[1] ?? '')]);
 }
 
 /**
@@ -147,8 +144,8 @@ export class FlightStore {
     this.health = new StoreHealth(options.onStoreDown, options.onStoreUp);
     // No message can come while the subscription is down: waiters check at once, not at lease end
     // (node-redis tells a dropped connection as 'error', then reconnects; a closed one as 'end').
-    this.subscriber.on('error', this.onSubscriptionLost);
-    this.subscriber.on('end', this.onSubscriptionLost);
+    this.subscriber.on('error', this.wakeAll);
+    this.subscriber.on('end', this.wakeAll);
   }
 
   /** Whether Redis was failing moments ago (it is left alone meanwhile). */
@@ -237,8 +234,8 @@ export class FlightStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.subscriber.off('error', this.onSubscriptionLost);
-    this.subscriber.off('end', this.onSubscriptionLost);
+    this.subscriber.off('error', this.wakeAll);
+    this.subscriber.off('end', this.wakeAll);
     this.wakeAll();
     if (this.subscribeSent) await this.unsubscribe();
   }
@@ -247,17 +244,15 @@ export class FlightStore {
     for (const wake of this.waiters.get(id) ?? []) wake();
   };
 
-  private readonly onSubscriptionLost = (): void => this.wakeAll();
-
   /** A failed or late command: told once, and Redis left alone for a moment. */
   private fail(error: unknown): void {
     this.pausedUntil = performance.now() + PAUSE_MS;
     this.health.down(error);
   }
 
-  private wakeAll(): void {
+  private readonly wakeAll = (): void => {
     for (const wakers of this.waiters.values()) for (const wake of wakers) wake();
-  }
+  };
 
   private subscribeOnce(): Promise<boolean> {
     this.subscribing ??= this.subscribe().finally(() => (this.subscribing = undefined));
@@ -272,10 +267,7 @@ export class FlightStore {
       // pub/sub commands (they wait for the connection): the backstop is ours.
       await withDeadline(this.subscriber.subscribe(this.channel, this.onMessage), BACKSTOP_MS);
       // Closed meanwhile: close() may have left before this listener was in; leave again.
-      if (this.closed) {
-        await this.unsubscribe();
-        return false;
-      }
+      if (this.closed) return this.unsubscribe().then(() => false);
       this.listening = true;
       return true;
     } catch (error) {
