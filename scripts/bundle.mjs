@@ -24,7 +24,7 @@ export async function bundle() {
     platform: 'node',
     format: 'esm',
     target: 'node20',
-    // Dynamic imports stay lazy: a gateway without REDIS_URL or JWKS never loads ioredis,
+    // Dynamic imports stay lazy: a gateway without REDIS_URL or JWKS never loads node-redis,
     // @keyv/redis or jose, each split into a chunk of its own.
     splitting: true,
     // type-graphql names GraphQL types after their classes; bundling may rename a class whose name

@@ -1,6 +1,6 @@
 // The shared Redis of the benches with more than one tier or instance: a key prefix of the run's
 // own, so a bench never reads another run's (or a test's) entries, and its keys are removed after.
-import { Redis } from 'ioredis';
+import { createClient } from '@redis/client';
 
 export const REDIS_URL = process.env['BENCH_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 
@@ -11,15 +11,12 @@ export function runPrefix(bench: string): string {
 
 /** Deletes every key under `prefix`; answers how many there were. */
 export async function dropPrefix(prefix: string): Promise<number> {
-  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  const redis = createClient({ url: REDIS_URL });
   await redis.connect();
   let removed = 0;
-  let cursor = '0';
-  do {
-    const [nextCursor, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    cursor = nextCursor;
-    if (keys.length > 0) removed += await redis.del(...keys);
-  } while (cursor !== '0');
-  await redis.quit();
+  for await (const keys of redis.scanIterator({ MATCH: `${prefix}*`, COUNT: 1000 })) {
+    if (keys.length > 0) removed += await redis.del(keys);
+  }
+  redis.destroy();
   return removed;
 }

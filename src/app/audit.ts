@@ -2,12 +2,12 @@ import type { Config } from '../config/index.js';
 import type { RightsEnforcement } from '../graphql/rights/enforce.js';
 import type { Denial } from '../graphql/rights/required.js';
 import { forbiddenOperationCheck } from '../graphql/rights/request-mode.js';
-import { connectLazily } from '../stores/redis-connection.js';
 import type { ProviderCallEvent } from '../market/service.js';
 import { AuditTrail, auditScope } from '../observability/audit.js';
 import type { Logger } from '../observability/logger.js';
 import type { ServerOptions } from '../server/http-server.js';
 import type { RefusalListener } from '../server/refusal-audit-plugin.js';
+import type { RedisLink } from '../stores/redis-link.js';
 
 export interface AppAudit {
   readonly audit: AuditTrail;
@@ -24,8 +24,7 @@ export interface AppAudit {
  * Part of the composition root: the audit trail (pino `audit` logger, plus a capped Redis stream
  * with REDIS_URL) and what rights enforcement, refusals and provider calls report into it.
  */
-export function createAppAudit(config: Pick<Config, 'redisUrl' | 'audit' | 'rights'>, logger: Logger): AppAudit {
-  const redis = config.redisUrl ? connectLazily(config.redisUrl) : undefined;
+export function createAppAudit(config: Pick<Config, 'audit' | 'rights'>, logger: Logger, redis: RedisLink | undefined): AppAudit {
   const audit = new AuditTrail({ logger, ...(redis ? { redis } : {}), streamKey: config.audit.streamKey, maxEntries: config.audit.maxEntries });
   const onDenied = ({ consumer, right, path }: Denial): void =>
     audit.record({ time: new Date(), kind: 'DENIED', consumer: consumer.id, profile: consumer.profile, allowed: false, right, path });
@@ -60,7 +59,6 @@ export function createAppAudit(config: Pick<Config, 'redisUrl' | 'audit' | 'righ
     async close() {
       // Entries of the last requests may still be on their way to the stream.
       await audit.drain();
-      if (redis && redis.status !== 'end') redis.disconnect();
     },
   };
 }

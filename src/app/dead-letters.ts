@@ -1,4 +1,5 @@
 import { DeadLetterQueue, type DeadLetterQueueOptions } from '../resilience/dead-letters.js';
+import type { RedisLink } from '../stores/redis-link.js';
 import type { StoreLog } from '../stores/store-log.js';
 
 export interface DeadLetterSettings {
@@ -7,7 +8,7 @@ export interface DeadLetterSettings {
   /** Most jobs per provider (queued plus parked in memory; the Redis list's length). */
   readonly maxPerProvider: number;
   /** With it, parked jobs live in one Redis list per provider that every instance shares. */
-  readonly redisUrl?: string | undefined;
+  readonly redis?: RedisLink | undefined;
   /** Namespace of those lists (`<REDIS_PREFIX>:dlq`): runs and deployments sharing one Redis keep apart by it. */
   readonly redisPrefix?: string | undefined;
 }
@@ -16,17 +17,17 @@ export interface DeadLetterSettings {
 export type DeadLetterEvents = Pick<DeadLetterQueueOptions, 'run' | 'onParked' | 'onDropped' | 'onRecovered'>;
 
 /**
- * The gateway's dead-letter queue. Redis, when configured, is reached lazily on a connection of
- * the queue's own (closed with it) and is never a reason for work to be lost: while it is down,
- * jobs are parked in memory and that is logged once, as is its return.
+ * The gateway's dead-letter queue. Redis, when configured, is reached over the instance's link
+ * (closed by the stores stage, not the queue) and is never a reason for work to be lost: while it
+ * is down, jobs are parked in memory and that is logged once, as is its return.
  */
 export async function createDeadLetterQueue(settings: DeadLetterSettings, log: StoreLog, events: DeadLetterEvents): Promise<DeadLetterQueue> {
-  const redis = settings.redisUrl ? (await import('../stores/redis-connection.js')).connectLazily(settings.redisUrl) : undefined;
+  const { redis } = settings;
   return new DeadLetterQueue({
     ...events,
     retryDelaysMs: settings.retryDelaysMs,
     maxPerProvider: settings.maxPerProvider,
-    ...(redis ? { redis, ownsRedis: true } : {}),
+    ...(redis ? { redis } : {}),
     ...(settings.redisPrefix === undefined ? {} : { prefix: settings.redisPrefix }),
     onStoreDown: (error) => log.warn({ err: error }, 'dead-letter store (Redis) unavailable: parking failed background work in this instance until it is back'),
     onStoreUp: () => log.info({}, 'dead-letter store (Redis) back: parked work is shared again'),

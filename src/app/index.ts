@@ -34,7 +34,7 @@ export interface App {
 export async function createApp(config: Config, options: { readonly logger?: Logger } = {}): Promise<App> {
   const observability = observabilityStage(config, options.logger);
   const stores = await storesStage(config, observability.logger);
-  const providers = await providersStage(config, observability);
+  const providers = await providersStage(config, observability, stores.redis);
   const market = await marketStage(config, observability, stores, providers);
   const graphql = await graphqlStage(config, market.audit.enforcement, observability.logger);
 
@@ -50,9 +50,10 @@ export async function createApp(config: Config, options: { readonly logger?: Log
     async stop() {
       await server?.stop();
       await market.close();
-      await stores.close();
       market.hub.close();
       await providers.close();
+      // Last: every part above may still write to Redis while it drains (the audit stream does).
+      await stores.close();
     },
   };
 }

@@ -2,7 +2,7 @@ import { limitsOf, type LimitSettings } from '../config/limits.js';
 import { ErrorCode, MarketError } from '../domain/index.js';
 import { aliasLimitRule } from '../graphql/limits/aliases.js';
 import { depthLimitRule } from '../graphql/limits/depth.js';
-import { connectLazily } from '../stores/redis-connection.js';
+import type { RedisLink } from '../stores/redis-link.js';
 import { auditScope } from '../observability/audit.js';
 import type { Logger } from '../observability/logger.js';
 import { ConsumerThrottle } from '../resilience/consumer-throttle.js';
@@ -32,13 +32,12 @@ export interface AppLimits {
 export function createAppLimits(
   settings: LimitSettings,
   /** With a URL, budgets are shared through Redis under `prefix` (`<REDIS_PREFIX>:throttle`). */
-  redis: { readonly url: string | undefined; readonly prefix: string },
+  redis: { readonly link: RedisLink | undefined; readonly prefix: string },
   logger: Logger,
 ): AppLimits {
-  const client = redis.url ? connectLazily(redis.url) : undefined;
   const throttle = new ConsumerThrottle({
     budgets: (profile) => limitsOf(settings, profile),
-    ...(client ? { redis: client, ownsRedis: true, prefix: redis.prefix } : {}),
+    ...(redis.link ? { redis: redis.link, prefix: redis.prefix } : {}),
     onStoreDown: (error) => logger.warn({ err: error }, 'throttle store (Redis) unavailable: consumer budgets are counted in this instance until it is back'),
     onStoreUp: () => logger.info('throttle store (Redis) back: consumer budgets are shared again'),
   });

@@ -24,19 +24,19 @@ export interface MarketParts {
   close(): Promise<void>;
 }
 
-type MarketSettings = Pick<Config, 'deadLetters' | 'redisUrl' | 'redisKeys' | 'limits' | 'resilience' | 'remote' | 'audit' | 'rights' | 'providers' | 'cache'>;
+type MarketSettings = Pick<Config, 'deadLetters' | 'redisKeys' | 'limits' | 'resilience' | 'remote' | 'audit' | 'rights' | 'providers' | 'cache'>;
 
 export async function marketStage(
   config: MarketSettings,
   { logger, metrics, probes, clock }: ObservabilityParts,
-  { cacheTiers, clusterFlight }: StoreParts,
+  { cacheTiers, clusterFlight, redis }: StoreParts,
   { adapters, pipelines, keyStatus }: ProviderParts,
 ): Promise<MarketParts> {
   // The queue and the service need each other: the service parks the refreshes that failed, the
   // queue runs them again through the service. The queue comes first, with its runner bound as
   // soon as the service exists; it has no job before then, since only the service makes jobs.
   let runRefresh: ((job: DeadLetterJob) => Promise<void>) | undefined;
-  const deadLetters = await createDeadLetterQueue({ ...config.deadLetters, redisUrl: config.redisUrl, redisPrefix: config.redisKeys.deadLetters }, logger, {
+  const deadLetters = await createDeadLetterQueue({ ...config.deadLetters, redis, redisPrefix: config.redisKeys.deadLetters }, logger, {
     run: (job) => (runRefresh ? runRefresh(job) : Promise.reject(new Error('no market service to run the refresh with'))),
     onRecovered: (job) => {
       metrics.deadLetterJobs.inc({ provider: job.provider, outcome: 'recovered' });
@@ -74,8 +74,8 @@ export async function marketStage(
   });
 
   // Abuse limits and per-consumer budgets, and the audit trail; both learn of every provider call.
-  const limits = createAppLimits(config.limits, { url: config.redisUrl, prefix: config.redisKeys.throttle }, logger);
-  const audit = createAppAudit(config, logger);
+  const limits = createAppLimits(config.limits, { link: redis, prefix: config.redisKeys.throttle }, logger);
+  const audit = createAppAudit(config, logger, redis);
   const providerCalls = new ProviderCalls();
   providerCalls.subscribe(() => limits.onProviderCall());
   providerCalls.subscribe((event) => audit.onProviderCall(event));

@@ -1,4 +1,5 @@
 import type { Config } from '../config/index.js';
+import type { RedisLink } from '../stores/redis-link.js';
 import type { Clock, ProviderId } from '../domain/index.js';
 import type { KeyStatusSource } from '../market/routing/key-status.js';
 import { withResilience } from '../market/routing/resilient-adapter.js';
@@ -20,16 +21,20 @@ export interface ProviderParts {
   close(): Promise<void>;
 }
 
-type ProviderSettings = Pick<Config, 'providers' | 'remote' | 'simulated' | 'alphavantage' | 'fmp' | 'redisUrl' | 'redisKeys'>;
+type ProviderSettings = Pick<Config, 'providers' | 'remote' | 'simulated' | 'alphavantage' | 'fmp' | 'redisKeys'>;
 
-export async function providersStage(config: ProviderSettings, parts: { readonly logger: Logger; readonly metrics: Metrics; readonly clock: Clock }): Promise<ProviderParts> {
+export async function providersStage(
+  config: ProviderSettings,
+  parts: { readonly logger: Logger; readonly metrics: Metrics; readonly clock: Clock },
+  redis: RedisLink | undefined,
+): Promise<ProviderParts> {
   const pipelines = new Map<ProviderId, ProviderPipeline>();
   const keyStatus = new Map<ProviderId, KeyStatusSource>();
   const adapters = await Promise.all(
     config.providers.map(async (id) => {
       // The simulated market is in process: nothing to time out, retry or break.
       if (id === 'simulated') return createSimulatedProvider({ seed: config.simulated.seed, tickMs: config.simulated.tickMs, now: parts.clock });
-      const { adapter, keys } = await createRemoteAdapter(id, config, parts.logger);
+      const { adapter, keys } = await createRemoteAdapter(id, config, parts.logger, redis);
       keyStatus.set(id, keys);
       const pipeline = createProviderPipeline(id, { ...config.remote[id].policy, timeoutMs: config.remote[id].timeoutMs });
       observePipeline(id, pipeline, pipelineSink(parts.metrics, parts.logger));
@@ -57,10 +62,11 @@ async function createRemoteAdapter(
   id: Exclude<ProviderId, 'simulated'>,
   config: ProviderSettings,
   logger: Logger,
+  redis: RedisLink | undefined,
 ): Promise<{ adapter: ProviderAdapter; keys: KeyStatusSource }> {
   const { createKeyPool } = await import('./key-pools.js');
   const remote = config.remote[id];
-  const keySource = createKeyPool({ provider: id, keys: remote.keys, quota: remote.quota, redisUrl: config.redisUrl, redisPrefix: config.redisKeys.quota }, logger);
+  const keySource = createKeyPool({ provider: id, keys: remote.keys, quota: remote.quota, redis, redisPrefix: config.redisKeys.quota }, logger);
   const settings = { ...remote, keySource };
   const adapter = await (async (): Promise<ProviderAdapter> => {
     switch (id) {

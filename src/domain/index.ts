@@ -9,3 +9,4 @@ export * from './economics.js';
 export * from './rights.js';
 export * from './clock.js';
 export * from './cache-kind.js';
+export * from './shape.js';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ProvenanceSchema } from './quote.js';
+import { shapeOf } from './shape.js';
 
 export const StatementTypeSchema = z.enum(['INCOME', 'BALANCE', 'CASH_FLOW']);
 export type StatementType = z.infer<typeof StatementTypeSchema>;
@@ -20,56 +21,32 @@ const StatementBaseSchema = ProvenanceSchema.extend({
   currency: z.string().nullable(),
 });
 
-export const IncomeStatementSchema = StatementBaseSchema.extend({
-  type: z.literal('INCOME'),
-  revenue: amount,
-  costOfRevenue: amount,
-  grossProfit: amount,
-  operatingExpenses: amount,
-  operatingIncome: amount,
-  interestExpense: amount,
-  incomeBeforeTax: amount,
-  incomeTaxExpense: amount,
-  netIncome: amount,
-  ebitda: amount,
-  eps: amount,
-  dilutedEps: amount,
-  sharesOutstanding: amount,
-});
+/** The amount lines of each statement, in the order the API lists them. */
+export const INCOME_LINES = [
+  'revenue', 'costOfRevenue', 'grossProfit', 'operatingExpenses', 'operatingIncome', 'interestExpense',
+  'incomeBeforeTax', 'incomeTaxExpense', 'netIncome', 'ebitda', 'eps', 'dilutedEps', 'sharesOutstanding',
+] as const;
+export const BALANCE_LINES = [
+  'totalAssets', 'totalCurrentAssets', 'cash', 'shortTermInvestments', 'receivables', 'inventory', 'totalNonCurrentAssets',
+  'totalLiabilities', 'totalCurrentLiabilities', 'accountsPayable', 'totalDebt', 'longTermDebt', 'totalNonCurrentLiabilities',
+  'totalEquity', 'retainedEarnings',
+] as const;
+export const CASH_FLOW_LINES = [
+  'operatingCashFlow', 'capitalExpenditure', 'freeCashFlow', 'investingCashFlow', 'financingCashFlow', 'dividendsPaid',
+  'shareRepurchases', 'netChangeInCash',
+] as const;
+
+export const IncomeStatementSchema = StatementBaseSchema.extend({ type: z.literal('INCOME'), ...shapeOf(INCOME_LINES, amount) });
 export type IncomeStatement = z.infer<typeof IncomeStatementSchema>;
 
-export const BalanceSheetSchema = StatementBaseSchema.extend({
-  type: z.literal('BALANCE'),
-  totalAssets: amount,
-  totalCurrentAssets: amount,
-  cash: amount,
-  shortTermInvestments: amount,
-  receivables: amount,
-  inventory: amount,
-  totalNonCurrentAssets: amount,
-  totalLiabilities: amount,
-  totalCurrentLiabilities: amount,
-  accountsPayable: amount,
-  totalDebt: amount,
-  longTermDebt: amount,
-  totalNonCurrentLiabilities: amount,
-  totalEquity: amount,
-  retainedEarnings: amount,
-});
+export const BalanceSheetSchema = StatementBaseSchema.extend({ type: z.literal('BALANCE'), ...shapeOf(BALANCE_LINES, amount) });
 export type BalanceSheet = z.infer<typeof BalanceSheetSchema>;
 
-export const CashFlowStatementSchema = StatementBaseSchema.extend({
-  type: z.literal('CASH_FLOW'),
-  operatingCashFlow: amount,
-  capitalExpenditure: amount,
-  freeCashFlow: amount,
-  investingCashFlow: amount,
-  financingCashFlow: amount,
-  dividendsPaid: amount,
-  shareRepurchases: amount,
-  netChangeInCash: amount,
-});
+export const CashFlowStatementSchema = StatementBaseSchema.extend({ type: z.literal('CASH_FLOW'), ...shapeOf(CASH_FLOW_LINES, amount) });
 export type CashFlowStatement = z.infer<typeof CashFlowStatementSchema>;
+
+/** A statement's amount lines alone, without the period and provenance around them: what a provider maps a report to. */
+export type StatementLines<T extends FinancialStatement> = Omit<T, keyof z.infer<typeof StatementBaseSchema> | 'type'>;
 
 export const FinancialStatementSchema = z.discriminatedUnion('type', [
   IncomeStatementSchema,

@@ -1,17 +1,8 @@
 import { ErrorCode, MarketError, type CacheKind } from '../domain/index.js';
-import type {
-  Bar,
-  CompanyProfile,
-  EconomicSeries,
-  EconomicSeriesQuery,
-  FinancialStatement,
-  HistoryQuery,
-  Quote,
-  SearchQuery,
-  StatementQuery,
-  SymbolMatch,
-} from '../domain/index.js';
 import type { BatchFetcher, ProviderAdapter, QueryFetcher } from '../providers/adapter.js';
+
+/** An adapter's fetcher for `K`: what a kind answers and is asked with is read off it, not restated here. */
+type FetcherOf<K extends CacheKind> = NonNullable<ProviderAdapter[K]>;
 
 /**
  * The kinds of market data the service reads, as types: what each answers, what a query kind is
@@ -19,26 +10,16 @@ import type { BatchFetcher, ProviderAdapter, QueryFetcher } from '../providers/a
  * casts between a kind and its values; a kind that comes back as a string (a dead-letter job) is
  * told apart by `isBatchKind` / `isQueryKind`.
  */
-interface Values {
-  quote: Quote;
-  profile: CompanyProfile;
-  history: Bar[];
-  statements: FinancialStatement[];
-  search: SymbolMatch[];
-  economicSeries: EconomicSeries;
-}
+type Values = {
+  [K in CacheKind]: FetcherOf<K> extends BatchFetcher<infer V> ? V : FetcherOf<K> extends QueryFetcher<never, infer V> ? V : never;
+};
 
-interface Queries {
-  history: HistoryQuery;
-  statements: StatementQuery;
-  search: SearchQuery;
-  economicSeries: EconomicSeriesQuery;
-}
+type Queries = { [K in QueryKind]: FetcherOf<K> extends QueryFetcher<infer Q, unknown> ? Q : never };
 
 /** Asked many symbols at once, in provider batches split to each provider's `batchSize`. */
 export type BatchKind = 'quote' | 'profile';
 /** Asked one query per provider call. */
-export type QueryKind = keyof Queries;
+export type QueryKind = Exclude<CacheKind, BatchKind>;
 /** What a read of `K` answers. */
 export type ValueOf<K extends CacheKind> = Values[K];
 /** What a read of the query kind `K` is asked with. */

@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { Redis } from 'ioredis';
 import type { Consumer, Right } from '../domain/index.js';
+import type { RedisLink } from '../stores/redis-link.js';
+import type { RedisReadiness } from '../stores/redis-readiness.js';
 import type { Logger } from './logger.js';
 
 /**
@@ -48,8 +49,8 @@ export const auditScope = new AsyncLocalStorage<AuditScope>();
 
 export interface AuditTrailOptions {
   readonly logger: Logger;
-  /** The shared stream; absent: entries are kept in memory for this instance only. */
-  readonly redis?: Redis;
+  /** The instance's Redis link, for the shared stream; absent: entries are kept in memory for this instance only. */
+  readonly redis?: RedisLink;
   readonly streamKey: string;
   /** Approximate cap of the stream (`XADD … MAXLEN ~`), and of the in-memory ring. */
   readonly maxEntries: number;
@@ -73,19 +74,20 @@ export class AuditTrail {
   private pending: AuditEntry[] = [];
   private writing: Promise<void> | undefined;
   private redisDown = false;
+  /** A read waits this long for a connecting link (once), then answers from memory. */
+  private readonly readiness: RedisReadiness | undefined;
 
   constructor(private readonly options: AuditTrailOptions) {
     this.log = options.logger.child({ component: 'audit' });
-    const redis = options.redis;
-    if (redis) {
-      redis.on('ready', () => {
-        if (this.redisDown) this.log.info('audit stream reachable again');
-        this.redisDown = false;
-        void this.flush();
-      });
-      if (redis.status === 'wait') redis.connect().catch(() => undefined);
-    }
+    this.readiness = options.redis?.readiness(READ_WAIT_MS);
+    options.redis?.commands.on('ready', this.onReady);
   }
+
+  private readonly onReady = (): void => {
+    if (this.redisDown) this.log.info('audit stream reachable again');
+    this.redisDown = false;
+    void this.flush();
+  };
 
   /** Records one entry; never throws and never waits, so auditing cannot fail a request. */
   record(entry: AuditEntry): void {
@@ -100,11 +102,11 @@ export class AuditTrail {
 
   /** The newest entries first, optionally of one consumer only. */
   async read(query: AuditQuery): Promise<AuditEntry[]> {
-    const redis = this.options.redis;
-    if (!redis) return newestFirst(this.ring, query);
-    if (redis.status !== 'ready') await this.readyWithin(redis, READ_WAIT_MS);
+    const redis = this.options.redis?.commands;
+    if (!redis || !this.readiness) return newestFirst(this.ring, query);
+    await this.readiness.ready();
     await this.flush();
-    if (redis.status !== 'ready') {
+    if (!redis.isReady) {
       this.log.warn('audit stream unreachable: answering from this instance’s memory');
       return newestFirst(this.ring, query);
     }
@@ -114,62 +116,44 @@ export class AuditTrail {
     // A consumer filter walks back page by page; the stream is capped, so the walk is bounded.
     while (found.length < query.limit && scanned <= this.options.maxEntries) {
       const count = query.consumer === undefined ? query.limit - found.length : PAGE;
-      const page = await redis.xrevrange(this.options.streamKey, end, '-', 'COUNT', count);
-      for (const [, fields] of page) {
-        const entry = deserialise(fields);
+      const page = await redis.xRevRange(this.options.streamKey, end, '-', { COUNT: count });
+      for (const { message } of page) {
+        const entry = deserialise(message);
         if (entry && (query.consumer === undefined || entry.consumer === query.consumer)) found.push(entry);
         if (found.length === query.limit) break;
       }
       scanned += page.length;
       if (page.length < count) break;
-      end = `(${page[page.length - 1]![0]}`;
+      end = `(${page[page.length - 1]!.id}`;
     }
     return found;
   }
 
-  /** Writes what is still pending (at shutdown), if Redis is there to take it. */
+  /** Writes what is still pending (at shutdown), if Redis is there to take it, and stops listening to the link. */
   async drain(): Promise<void> {
     await this.flush();
-  }
-
-  /** Resolves once the client is ready, or after `ms`, or at once when it is not even trying. */
-  private readyWithin(redis: Redis, ms: number): Promise<void> {
-    if (!['wait', 'connecting', 'connect', 'reconnecting'].includes(redis.status)) return Promise.resolve();
-    if (redis.status === 'wait') redis.connect().catch(() => undefined);
-    return new Promise<void>((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        redis.off('ready', done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      redis.once('ready', done);
-    });
+    this.options.redis?.commands.off('ready', this.onReady);
   }
 
   /** Writes the pending entries, in order, once Redis is ready; joins a write already under way. */
   private flush(): Promise<void> {
-    const redis = this.options.redis;
+    const redis = this.options.redis?.commands;
     if (this.writing) return this.writing;
-    if (!redis || this.pending.length === 0 || redis.status !== 'ready') return Promise.resolve();
+    if (!redis || this.pending.length === 0 || !redis.isReady) return Promise.resolve();
     this.writing = this.write(redis).finally(() => {
       this.writing = undefined;
     });
     return this.writing;
   }
 
-  private async write(redis: Redis): Promise<void> {
+  private async write(redis: RedisLink['commands']): Promise<void> {
+    const trim = { TRIM: { strategy: 'MAXLEN', strategyModifier: '~', threshold: this.options.maxEntries } } as const;
     try {
       // Entries recorded while a batch is on its way are taken by the next turn of the loop.
-      while (this.pending.length > 0 && redis.status === 'ready') {
+      while (this.pending.length > 0 && redis.isReady) {
         const batch = this.pending.splice(0, 100);
-        const pipeline = redis.pipeline();
-        for (const entry of batch) {
-          pipeline.xadd(this.options.streamKey, 'MAXLEN', '~', this.options.maxEntries, '*', ...toFields(entry));
-        }
-        const results = await pipeline.exec();
-        const failure = results?.find(([error]) => error)?.[0];
-        if (failure) throw failure;
+        // Sent in one tick, so node-redis writes the batch as one pipeline; XADDs keep their order.
+        await Promise.all(batch.map((entry) => redis.xAdd(this.options.streamKey, '*', toFields(entry), trim)));
       }
     } catch (error) {
       if (!this.redisDown) this.log.warn({ err: error }, 'audit stream write failed: entries stay in the log and this instance’s memory');
@@ -192,16 +176,15 @@ function serialise(entry: AuditEntry): Record<string, string | boolean> {
   return Object.fromEntries(Object.entries({ ...rest, time: time.toISOString() }).filter(([, value]) => value !== undefined)) as Record<string, string | boolean>;
 }
 
-function toFields(entry: AuditEntry): string[] {
-  return Object.entries(serialise(entry)).flatMap(([key, value]) => [key, String(value)]);
+function toFields(entry: AuditEntry): Record<string, string> {
+  return Object.fromEntries(Object.entries(serialise(entry)).map(([key, value]) => [key, String(value)]));
 }
 
 const KINDS = new Set<string>(['DENIED', 'ADMIN_ACTION', 'PROVIDER_CALL', 'REFUSED']);
 
 /** A stream entry back into an AuditEntry; an entry that is not one of ours is skipped. */
-function deserialise(fields: readonly string[]): AuditEntry | undefined {
-  const map = new Map<string, string>();
-  for (let index = 0; index + 1 < fields.length; index += 2) map.set(fields[index]!, fields[index + 1]!);
+function deserialise(fields: Readonly<Record<string, string>>): AuditEntry | undefined {
+  const map = new Map<string, string>(Object.entries(fields));
   const kind = map.get('kind');
   const time = new Date(map.get('time') ?? '');
   const consumer = map.get('consumer');

@@ -68,20 +68,13 @@ export interface MetricProbes {
 export function createMetrics(probes: MetricProbes): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  // Every plain counter lives on this registry alone: said once here, not at each metric.
+  const counter = <Label extends string>(name: string, help: string, labelNames: readonly Label[]): Counter<Label> =>
+    new Counter({ name, help, labelNames, registers: [registry] });
   return {
     registry,
-    refusals: new Counter({
-      name: 'graphql_refusals_total',
-      help: 'Consumers refused by the gateway, over HTTP and graphql-ws, by error code and cause: an abuse limit (maxDepth, costBudget, maxBodyBytes, introspection, …), a spent budget (requests, providerCalls), an authentication reason, or a missing right (one per denied field).',
-      labelNames: ['code', 'cause'],
-      registers: [registry],
-    }),
-    graphqlOperations: new Counter({
-      name: 'graphql_operations_total',
-      help: 'GraphQL operations executed, by operation name, type and outcome (ok, error, partial).',
-      labelNames: ['operation', 'type', 'status'],
-      registers: [registry],
-    }),
+    refusals: counter('graphql_refusals_total', 'Consumers refused by the gateway, over HTTP and graphql-ws, by error code and cause: an abuse limit (maxDepth, costBudget, maxBodyBytes, introspection, …), a spent budget (requests, providerCalls), an authentication reason, or a missing right (one per denied field).', ['code', 'cause']),
+    graphqlOperations: counter('graphql_operations_total', 'GraphQL operations executed, by operation name, type and outcome (ok, error, partial).', ['operation', 'type', 'status']),
     graphqlDuration: new Histogram({
       name: 'graphql_operation_duration_seconds',
       help: 'Time from receiving a GraphQL operation to sending its response.',
@@ -89,12 +82,7 @@ export function createMetrics(probes: MetricProbes): Metrics {
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers: [registry],
     }),
-    providerRequests: new Counter({
-      name: 'provider_requests_total',
-      help: 'Calls made to data providers, by provider, capability and outcome.',
-      labelNames: ['provider', 'capability', 'status'],
-      registers: [registry],
-    }),
+    providerRequests: counter('provider_requests_total', 'Calls made to data providers, by provider, capability and outcome.', ['provider', 'capability', 'status']),
     providerLatency: new Histogram({
       name: 'provider_latency_seconds',
       help: 'Duration of calls to data providers.',
@@ -108,66 +96,28 @@ export function createMetrics(probes: MetricProbes): Metrics {
       labelNames: ['provider'],
       registers: [registry],
     }),
-    providerErrors: new Counter({
-      name: 'provider_errors_total',
-      help: 'Failed provider calls (after retries), by failure kind.',
-      labelNames: ['provider', 'kind'],
-      registers: [registry],
-    }),
-    providerRetries: new Counter({
-      name: 'provider_retries_total',
-      help: 'Retries of provider calls after an outage.',
-      labelNames: ['provider'],
-      registers: [registry],
-    }),
-    staleServed: new Counter({
-      name: 'stale_answers_total',
-      help: 'Answers served from cache past their freshness, marked stale, because no provider could answer (the chain failed, or the background refresh of an entry in its revalidation window did). Reads answered while a refresh runs are not counted: cache_requests_total{result="stale"} counts those.',
-      labelNames: ['kind'],
-      registers: [registry],
-    }),
-    responseCacheRequests: new Counter({
-      name: 'response_cache_requests_total',
-      help: 'Cacheable GraphQL queries, by result: hit (answered from the response cache without execution) or miss (executed).',
-      labelNames: ['result'],
-      registers: [registry],
-    }),
-    providerQuotaRemaining: new Gauge({
-      name: 'provider_quota_remaining',
-      help: 'Calls left in each quota window of each API key (key masked to its last 4 characters).',
-      labelNames: ['provider', 'key', 'window'],
-      registers: [registry],
-      async collect() {
-        if (!probes.quotaRemaining) return;
-        this.reset();
-        for (const reading of await probes.quotaRemaining()) {
-          this.set({ provider: reading.provider, key: reading.key, window: reading.window }, reading.remaining);
-        }
-      },
-    }),
-    deadLetterDepth: new Gauge({
-      name: 'dead_letter_depth',
-      help: 'Failed background jobs (refreshes of answers served stale) parked for review in the dead-letter queue, per provider.',
-      labelNames: ['provider'],
-      registers: [registry],
-      async collect() {
-        if (!probes.deadLetterDepth) return;
-        this.reset();
-        for (const reading of await probes.deadLetterDepth()) this.set({ provider: reading.provider }, reading.depth);
-      },
-    }),
-    singleflightCoalesced: new Counter({
-      name: 'singleflight_coalesced_total',
-      help: 'Cache misses that cost no upstream call of their own: they joined a fetch already running in this process (scope=process) or in another instance through Redis (scope=cluster), by kind of data.',
-      labelNames: ['scope', 'kind'],
-      registers: [registry],
-    }),
-    deadLetterJobs: new Counter({
-      name: 'dead_letter_jobs_total',
-      help: 'Dead-letter jobs by outcome: recovered (the work succeeded), parked (retries ran out), dropped (evicted to keep the queue bounded).',
-      labelNames: ['provider', 'outcome'],
-      registers: [registry],
-    }),
+    providerErrors: counter('provider_errors_total', 'Failed provider calls (after retries), by failure kind.', ['provider', 'kind']),
+    providerRetries: counter('provider_retries_total', 'Retries of provider calls after an outage.', ['provider']),
+    staleServed: counter('stale_answers_total', 'Answers served from cache past their freshness, marked stale, because no provider could answer (the chain failed, or the background refresh of an entry in its revalidation window did). Reads answered while a refresh runs are not counted: cache_requests_total{result="stale"} counts those.', ['kind']),
+    responseCacheRequests: counter('response_cache_requests_total', 'Cacheable GraphQL queries, by result: hit (answered from the response cache without execution) or miss (executed).', ['result']),
+    providerQuotaRemaining: probedGauge(
+      registry,
+      'provider_quota_remaining',
+      'Calls left in each quota window of each API key (key masked to its last 4 characters).',
+      ['provider', 'key', 'window'],
+      probes.quotaRemaining,
+      (reading) => reading.remaining,
+    ),
+    deadLetterDepth: probedGauge(
+      registry,
+      'dead_letter_depth',
+      'Failed background jobs (refreshes of answers served stale) parked for review in the dead-letter queue, per provider.',
+      ['provider'],
+      probes.deadLetterDepth,
+      (reading) => reading.depth,
+    ),
+    singleflightCoalesced: counter('singleflight_coalesced_total', 'Cache misses that cost no upstream call of their own: they joined a fetch already running in this process (scope=process) or in another instance through Redis (scope=cluster), by kind of data.', ['scope', 'kind']),
+    deadLetterJobs: counter('dead_letter_jobs_total', 'Dead-letter jobs by outcome: recovered (the work succeeded), parked (retries ran out), dropped (evicted to keep the queue bounded).', ['provider', 'outcome']),
     cacheRequests: new Counter({
       name: 'cache_requests_total',
       help: 'Market cache lookups by kind of data, tier (l1 in process, l2 Redis, asked only when l1 has nothing fresh) and result (hit, miss, stale: past freshness, answered while refreshed in the background).',
@@ -181,17 +131,14 @@ export function createMetrics(probes: MetricProbes): Metrics {
         }
       },
     }),
-    cacheEntries: new Gauge({
-      name: 'cache_entries',
-      help: 'Entries held by each market cache tier: l1 (in process) and, while Redis answers, l2 (counted with SCAN under the cache prefix).',
-      labelNames: ['tier'],
-      registers: [registry],
-      async collect() {
-        if (!probes.cacheEntries) return;
-        this.reset();
-        for (const reading of await probes.cacheEntries()) this.set({ tier: reading.tier }, reading.count);
-      },
-    }),
+    cacheEntries: probedGauge(
+      registry,
+      'cache_entries',
+      'Entries held by each market cache tier: l1 (in process) and, while Redis answers, l2 (counted with SCAN under the cache prefix).',
+      ['tier'],
+      probes.cacheEntries,
+      (reading) => reading.count,
+    ),
     streamFeeds: new Gauge({
       name: 'stream_upstream_feeds',
       help: 'Upstream live-quote feeds running (one per watched symbol).',
@@ -209,4 +156,35 @@ export function createMetrics(probes: MetricProbes): Metrics {
       },
     }),
   };
+}
+
+/**
+ * A gauge of labelled readings taken from `probe` at scrape time. It is reset before each reading,
+ * so a label that reads no more (a key removed, a queue emptied) does not linger at its last value;
+ * without a probe (the part is not running) it has no figures at all.
+ */
+function probedGauge<Label extends string, Reading extends Readonly<Record<Label, string>>>(
+  registry: Registry,
+  name: string,
+  help: string,
+  labelNames: readonly Label[],
+  probe: (() => Promise<readonly Reading[]>) | undefined,
+  valueOf: (reading: Reading) => number,
+): Gauge<Label> {
+  const labelsOf = (reading: Reading): Partial<Record<Label, string>> => {
+    const labels: Partial<Record<Label, string>> = {};
+    for (const label of labelNames) labels[label] = reading[label];
+    return labels;
+  };
+  return new Gauge({
+    name,
+    help,
+    labelNames,
+    registers: [registry],
+    async collect() {
+      if (!probe) return;
+      this.reset();
+      for (const reading of await probe()) this.set(labelsOf(reading), valueOf(reading));
+    },
+  });
 }

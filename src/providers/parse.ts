@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { shapeOf } from '../domain/index.js';
 
 /**
  * Tolerant readers for the ways providers spell numbers and dates. Providers send numbers as
@@ -48,6 +49,16 @@ export const optionalNumber = looseNumber.optional().transform((value) => value 
 
 /** zod: free text, or null when it is absent, empty or "None". */
 export const optionalText = looseText.optional().transform((value) => value ?? null);
+
+/** A zod shape of `optionalNumber` fields: most of a payload is numbers any of which may be missing. */
+export function optionalNumbers<const Names extends readonly string[]>(...names: Names): { readonly [Name in Names[number]]: typeof optionalNumber } {
+  return shapeOf(names, optionalNumber);
+}
+
+/** A zod shape of `optionalText` fields. */
+export function optionalTexts<const Names extends readonly string[]>(...names: Names): { readonly [Name in Names[number]]: typeof optionalText } {
+  return shapeOf(names, optionalText);
+}
 
 /** A YYYY-MM-DD calendar date from a date, a date-time string, or epoch milliseconds. */
 export function toIsoDate(value: string | number | Date): string {

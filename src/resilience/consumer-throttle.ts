@@ -1,7 +1,5 @@
-import type { Redis } from 'ioredis';
-import { RedisReadiness } from '../stores/redis-readiness.js';
-import { StoreHealth } from '../stores/store-health.js';
-import { WindowCounter, type SharedStore } from './window-counter.js';
+import type { RedisLink } from '../stores/redis-link.js';
+import { WindowCounter, sharedStore, type SharedStore } from './window-counter.js';
 
 /** Who is charged: the consumer's id, and the profile whose budgets apply. */
 export interface ThrottledConsumer {
@@ -44,9 +42,11 @@ export type CallAdmission = { readonly allowed: true } | { readonly allowed: fal
 
 export interface ConsumerThrottleOptions {
   readonly budgets: (profile: string) => ThrottleBudgets;
-  /** Shared by every gateway instance, so a consumer has one budget however its requests spread. */
-  readonly redis?: Redis;
-  readonly ownsRedis?: boolean;
+  /**
+   * Shared by every gateway instance, so a consumer has one budget however its requests spread.
+   * The instance's link: the throttle only uses it, its owner closes it.
+   */
+  readonly redis?: RedisLink;
   /** Namespace of the Redis keys (default `mg:throttle`); tests use their own. */
   readonly prefix?: string;
   readonly connectWaitMs?: number;
@@ -87,11 +87,7 @@ export class ConsumerThrottle {
 
   constructor(private readonly options: ConsumerThrottleOptions) {
     this.prefix = options.prefix ?? 'mg:throttle';
-    this.store = options.redis && {
-      client: options.redis,
-      readiness: new RedisReadiness(options.redis, options.connectWaitMs ?? 1_000),
-      health: new StoreHealth(options.onStoreDown, options.onStoreUp),
-    };
+    this.store = options.redis && sharedStore(options.redis, options.connectWaitMs ?? 1_000, options.onStoreDown, options.onStoreUp);
   }
 
   async admit(consumer: ThrottledConsumer): Promise<Admission> {
@@ -122,10 +118,8 @@ export class ConsumerThrottle {
       .catch(() => undefined);
   }
 
-  async close(): Promise<void> {
-    const client = this.options.redis;
-    if (this.options.ownsRedis && client && client.status !== 'end') client.disconnect();
-  }
+  /** Nothing of its own to close: the Redis link is shared and closed by the stores stage, after every part. */
+  async close(): Promise<void> {}
 
   private counter(budget: Budget, profile: string, perMinute: number): WindowCounter {
     const name = `${budget}:${profile}`;

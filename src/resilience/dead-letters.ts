@@ -17,8 +17,6 @@ export interface RefreshRequest {
 }
 
 export interface DeadLetterQueueOptions extends ParkedJobsOptions {
-  /** Whether closing the queue closes `redis` too (the queue was given a client of its own). */
-  readonly ownsRedis?: boolean;
   /** Does the work of a job once: resolves when it succeeded, rejects with why it did not. */
   readonly run: (job: DeadLetterJob) => Promise<void>;
   /** Delay before each retry; after the last retry fails the job is parked (default 1 s, 2 s, 4 s). */
@@ -148,15 +146,16 @@ export class DeadLetterQueue {
     return provider === undefined ? this.queued.size : (this.queuedPerProvider.get(provider) ?? 0);
   }
 
-  /** Stops every timer and forgets queued work (it refreshed this instance's cache, which goes too). */
+  /**
+   * Stops every timer and forgets queued work (it refreshed this instance's cache, which goes too).
+   * The Redis link is shared and closed by the stores stage, after every part.
+   */
   async close(): Promise<void> {
     this.closed = true;
     for (const entry of this.queued.values()) clearTimeout(entry.timer);
     this.queued.clear();
     this.queuedPerProvider.clear();
     this.ready.length = 0;
-    const client = this.options.redis;
-    if (this.options.ownsRedis && client && client.status !== 'end') client.disconnect();
   }
 
   /**

@@ -1,8 +1,7 @@
-import type { Redis } from 'ioredis';
 import { entryPrefix, parseJob, serialiseJob, workOf, type DeadLetterJob } from './dead-letter-job.js';
-import { RedisReadiness } from '../stores/redis-readiness.js';
-import { StoreHealth } from '../stores/store-health.js';
-import { sharedReady, type SharedStore } from './window-counter.js';
+import type { RedisCommands, RedisLink } from '../stores/redis-link.js';
+import { RedisScript } from '../stores/redis-script.js';
+import { sharedReady, sharedStore, type SharedStore } from './window-counter.js';
 
 /**
  * Parks an entry: drops any parked entry of the same work (one entry per work, the newest), pushes
@@ -10,7 +9,7 @@ import { sharedReady, type SharedStore } from './window-counter.js';
  * dropped. With no entry to push it only drops the work's entries (a refresh that succeeded).
  * Entries are matched by their first characters (`entryPrefix`), so no JSON is decoded here.
  */
-const PARK_LUA = `local prefix = ARGV[1]
+const PARK_SCRIPT = new RedisScript(`local prefix = ARGV[1]
 for _, entry in ipairs(redis.call('LRANGE', KEYS[1], 0, -1)) do
   if string.sub(entry, 1, #prefix) == prefix then redis.call('LREM', KEYS[1], 0, entry) end
 end
@@ -22,13 +21,16 @@ if over > 0 then
   redis.call('LTRIM', KEYS[1], 0, max - 1)
   return over
 end
-return 0`;
+return 0`);
 
 export interface ParkedJobsOptions {
   /** Most entries parked per provider; the oldest go first (default 1,000). */
   readonly maxPerProvider?: number;
-  /** Shared by every gateway instance, so each sees (and may replay) what any of them parked. */
-  readonly redis?: Redis;
+  /**
+   * Shared by every gateway instance, so each sees (and may replay) what any of them parked.
+   * The instance's link: the queue only uses it, its owner closes it.
+   */
+  readonly redis?: RedisLink;
   /** Namespace of the lists (default `mg:dlq`): one list `<prefix>:<provider>` per provider. */
   readonly prefix?: string;
   /** How long the first use waits for a lazily connecting Redis (default 1 s). */
@@ -59,11 +61,7 @@ export class ParkedJobs {
     this.maxPerProvider = options.maxPerProvider ?? DEFAULT_MAX_PER_PROVIDER;
     if (!Number.isInteger(this.maxPerProvider) || this.maxPerProvider < 1) throw new Error(`dead letters: a cap of ${this.maxPerProvider} per provider is not a positive whole number`);
     this.prefix = options.prefix ?? DEFAULT_PREFIX;
-    this.store = options.redis && {
-      client: options.redis,
-      readiness: new RedisReadiness(options.redis, options.connectWaitMs ?? 1_000),
-      health: new StoreHealth(options.onStoreDown, options.onStoreUp),
-    };
+    this.store = options.redis && sharedStore(options.redis, options.connectWaitMs ?? 1_000, options.onStoreDown, options.onStoreUp);
   }
 
   /**
@@ -74,7 +72,7 @@ export class ParkedJobs {
   async park(job: DeadLetterJob): Promise<{ readonly dropped: number }> {
     this.discardInMemory(job);
     const shared = await this.shared(async (client) => {
-      const over = await client.eval(PARK_LUA, 1, this.list(job.provider), entryPrefix(job), serialiseJob(job), String(this.maxPerProvider));
+      const over = await PARK_SCRIPT.run(client, [this.list(job.provider)], [entryPrefix(job), serialiseJob(job), this.maxPerProvider]);
       return Number(over);
     });
     if (shared !== undefined) return { dropped: shared };
@@ -87,7 +85,7 @@ export class ParkedJobs {
   /** Forgets the parked entries of this work: its refresh succeeded, there is nothing left to review. */
   async discard(job: Pick<DeadLetterJob, 'provider' | 'capability' | 'key'>): Promise<void> {
     this.discardInMemory(job);
-    await this.shared((client) => client.eval(PARK_LUA, 1, this.list(job.provider), entryPrefix(job), '', String(this.maxPerProvider)));
+    await this.shared((client) => PARK_SCRIPT.run(client, [this.list(job.provider)], [entryPrefix(job), '', this.maxPerProvider]));
   }
 
   /**
@@ -98,10 +96,9 @@ export class ParkedJobs {
     const fromMemory = this.memory.get(provider) ?? [];
     this.memory.delete(provider);
     const fromRedis = await this.shared(async (client) => {
-      const replies = (await client.multi().lrange(this.list(provider), 0, -1).del(this.list(provider)).exec()) ?? [];
-      const [error, entries] = replies[0] ?? [null, []];
-      if (error) throw error;
-      return (entries as string[]).map(parseJob).filter((job): job is DeadLetterJob => job !== undefined).reverse();
+      // MULTI/EXEC; node-redis rejects the whole exec if either command fails, so no reply is an error here.
+      const [entries] = await client.multi().lRange(this.list(provider), 0, -1).del(this.list(provider)).execTyped();
+      return entries.map(parseJob).filter((job): job is DeadLetterJob => job !== undefined).reverse();
     });
     return [...(fromRedis ?? []), ...fromMemory];
   }
@@ -109,14 +106,14 @@ export class ParkedJobs {
   /** The parked jobs of a provider, oldest first, left in place. */
   async peek(provider: string): Promise<DeadLetterJob[]> {
     const fromRedis = await this.shared(async (client) =>
-      (await client.lrange(this.list(provider), 0, -1)).map(parseJob).filter((job): job is DeadLetterJob => job !== undefined).reverse(),
+      (await client.lRange(this.list(provider), 0, -1)).map(parseJob).filter((job): job is DeadLetterJob => job !== undefined).reverse(),
     );
     return [...(fromRedis ?? []), ...(this.memory.get(provider) ?? [])];
   }
 
   /** How many jobs of a provider are parked: in Redis (when it answers) and in this instance. */
   async depth(provider: string): Promise<number> {
-    const shared = await this.shared((client) => client.llen(this.list(provider)));
+    const shared = await this.shared((client) => client.lLen(this.list(provider)));
     return (shared ?? 0) + this.inMemory(provider);
   }
 
@@ -145,7 +142,7 @@ export class ParkedJobs {
   }
 
   /** The Redis answer, or undefined when there is no Redis, it is not ready, or the command failed. */
-  private async shared<T>(command: (client: Redis) => Promise<T>): Promise<T | undefined> {
+  private async shared<T>(command: (client: RedisCommands) => Promise<T>): Promise<T | undefined> {
     if (!this.store || !(await sharedReady(this.store))) return undefined;
     try {
       const result = await command(this.store.client);

@@ -1,12 +1,10 @@
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
 import { ProviderError, ProviderFailureKind } from '../domain/index.js';
 import { maskKey } from './mask.js';
 import { shortestFirst, WINDOW_SECONDS, type QuotaLimit, type QuotaWindow } from './quota-limits.js';
-import { RedisReadiness } from '../stores/redis-readiness.js';
+import type { RedisLink } from '../stores/redis-link.js';
 import { RestStore } from './rest-store.js';
-import { StoreHealth } from '../stores/store-health.js';
-import { WindowCounter, type SharedStore } from './window-counter.js';
+import { WindowCounter, sharedStore, type SharedStore } from './window-counter.js';
 
 export interface KeyRetiredEvent {
   readonly provider: string;
@@ -31,10 +29,11 @@ export interface QuotaKeyPoolOptions {
   readonly keys: readonly string[];
   /** The plan's limits per key, e.g. 60/min and 30/s; none means keys are only rotated, rested and retired. */
   readonly limits: readonly QuotaLimit[];
-  /** Shared by every gateway instance, so they spend one budget per key and see each other's rests. */
-  readonly redis?: Redis;
-  /** Whether closing the pool closes `redis` too (the pool was given a client of its own). */
-  readonly ownsRedis?: boolean;
+  /**
+   * Shared by every gateway instance, so they spend one budget per key and see each other's rests.
+   * The instance's link: the pool only uses it, its owner closes it.
+   */
+  readonly redis?: RedisLink;
   /** Namespace of every Redis key (default `mg:quota`); tests use one of their own. */
   readonly prefix?: string;
   /** How long the first call waits for a lazily connecting Redis before counting in memory (default 1 s). */
@@ -99,11 +98,7 @@ export class QuotaKeyPool {
     this.ids = this.slots.map((slot) => slot.id);
 
     const prefix = `${options.prefix ?? DEFAULT_PREFIX}:${options.provider}`;
-    const store: SharedStore | undefined = options.redis && {
-      client: options.redis,
-      readiness: new RedisReadiness(options.redis, options.connectWaitMs ?? 1_000),
-      health: new StoreHealth(options.onStoreDown, options.onStoreUp),
-    };
+    const store: SharedStore | undefined = options.redis && sharedStore(options.redis, options.connectWaitMs ?? 1_000, options.onStoreDown, options.onStoreUp);
     this.windows = shortestFirst(options.limits).map((limit) => new WindowCounter(limit, prefix, store));
     this.rests = store && new RestStore(store, prefix);
     this.smallestWindow = [...options.limits].sort((a, b) => a.points - b.points)[0];
@@ -190,10 +185,8 @@ export class QuotaKeyPool {
     );
   }
 
-  async close(): Promise<void> {
-    const client = this.options.redis;
-    if (this.options.ownsRedis && client && client.status !== 'end') client.disconnect();
-  }
+  /** Nothing of its own to close: the Redis link is shared and closed by the stores stage, after every part. */
+  async close(): Promise<void> {}
 
   /**
    * Takes `points` from every window of the key, shortest first, and stops at the first refusal.

@@ -1,9 +1,10 @@
+import { RedisScript } from '../stores/redis-script.js';
 import { sharedReady, type SharedStore } from './window-counter.js';
 
 /** Sets a rest unless a longer one is already there: two instances that hear 429s keep the later reset. */
-const REST_LUA = `local left = redis.call('pttl', KEYS[1])
+const REST_SCRIPT = new RedisScript(`local left = redis.call('pttl', KEYS[1])
 if left < tonumber(ARGV[1]) then redis.call('set', KEYS[1], '1', 'PX', ARGV[1]) end
-return left`;
+return left`);
 
 /**
  * Rests of rate-limited keys in Redis, so that one instance's 429 rests the key for every
@@ -20,7 +21,7 @@ export class RestStore {
 
   rest(id: string, ms: number): void {
     void this.whenReady(async () => {
-      await this.store.client.eval(REST_LUA, 1, this.entry(id), String(ms));
+      await REST_SCRIPT.run(this.store.client, [this.entry(id)], [ms]);
       return new Map();
     });
   }
@@ -32,12 +33,12 @@ export class RestStore {
    */
   remaining(ids: readonly string[]): Promise<ReadonlyMap<string, number>> {
     this.pending ??= this.whenReady(async () => {
-      const replies = (await this.store.client.pipeline(ids.map((id) => ['pttl', this.entry(id)])).exec()) ?? [];
+      // Sent in the same tick, so node-redis writes them as one pipeline; any failure fails the read.
+      const replies = await Promise.all(ids.map((id) => this.store.client.pTTL(this.entry(id))));
       const resting = new Map<string, number>();
-      replies.forEach(([error, value], index) => {
-        if (error) throw error;
+      replies.forEach((value, index) => {
         const id = ids[index];
-        if (id !== undefined && typeof value === 'number' && value > 0) resting.set(id, value);
+        if (id !== undefined && value > 0) resting.set(id, value);
       });
       return resting;
     }).finally(() => {

@@ -1,20 +1,34 @@
-import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { WINDOW_SECONDS, type QuotaLimit } from './quota-limits.js';
+import type { RedisCommands, RedisLink } from '../stores/redis-link.js';
 import type { RedisReadiness } from '../stores/redis-readiness.js';
-import type { StoreHealth } from '../stores/store-health.js';
+import { RedisScript } from '../stores/redis-script.js';
+import { StoreHealth } from '../stores/store-health.js';
 
-/** The shared store of every window of a pool: one Redis, its readiness and its health. */
+/**
+ * The shared store of every window of a part: the link's command client (shared with every other
+ * part; never closed here), its readiness and the part's own health.
+ */
 export interface SharedStore {
-  readonly client: Redis;
+  readonly client: RedisCommands;
   readonly readiness: RedisReadiness;
   readonly health: StoreHealth;
+}
+
+/** A part's view of the instance's link: its readiness gate and a health of its own (so each part tells its outage once). */
+export function sharedStore(
+  link: RedisLink,
+  connectWaitMs: number,
+  onStoreDown?: (error: unknown) => void,
+  onStoreUp?: () => void,
+): SharedStore {
+  return { client: link.commands, readiness: link.readiness(connectWaitMs), health: new StoreHealth(onStoreDown, onStoreUp) };
 }
 
 /** Whether the shared store can be asked now; a Redis that is not connected counts as down. */
 export async function sharedReady(store: SharedStore): Promise<boolean> {
   if (await store.readiness.ready()) return true;
-  store.health.down(new Error(`Redis connection is ${store.client.status}`));
+  store.health.down(new Error(`Redis connection is ${store.readiness.state}`));
   return false;
 }
 
@@ -34,7 +48,7 @@ const UNDO_MARGIN_MS = 1_000;
 const CARRY_MARGIN_MS = 2_000;
 
 /** KEYS[1] the window's key; ARGV[1] the count to reach; ARGV[2] the window's length (s) if the key is new. */
-const RAISE_TO_SCRIPT = `
+const RAISE_TO_SCRIPT = new RedisScript(`
 local count = tonumber(redis.call('get', KEYS[1]) or '0')
 local wanted = tonumber(ARGV[1])
 if count < wanted then
@@ -47,7 +61,7 @@ if ttl < 0 then
   ttl = tonumber(ARGV[2]) * 1000
 end
 return { count, ttl }
-`;
+`);
 
 /**
  * What a consume learnt of the window besides its answer: until `resetAt`, no call costing more
@@ -84,6 +98,9 @@ export class WindowCounter {
       ? new RateLimiterRedis({
           ...options,
           storeClient: store.client,
+          // node-redis's API (eval with { keys, arguments }, pTTL); the library can only guess it
+          // from the client's class name, which a node-redis v5 client does not match.
+          useRedisPackage: true,
           // Never queue behind a Redis that is not there: fall back at once.
           rejectIfRedisNotReady: true,
         })
@@ -152,8 +169,10 @@ export class WindowCounter {
    */
   private async raiseTo(id: string, known: number): Promise<RateLimiterRes> {
     const key = `${this.keyPrefix}:${this.entry(id)}`;
-    const reply = (await this.store!.client.eval(RAISE_TO_SCRIPT, 1, key, String(known), String(WINDOW_SECONDS[this.limit.per]))) as [number, number];
-    const [count, ttlMs] = reply;
+    const reply = await RAISE_TO_SCRIPT.run(this.store!.client, [key], [known, WINDOW_SECONDS[this.limit.per]]);
+    // Lua numbers come back as integers; anything else is a store that failed us (caught by carry).
+    if (!Array.isArray(reply) || typeof reply[0] !== 'number' || typeof reply[1] !== 'number') throw new Error(`unexpected reply to raiseTo: ${JSON.stringify(reply)}`);
+    const [count, ttlMs] = reply as [number, number];
     return new RateLimiterRes(Math.max(0, this.limit.points - count), ttlMs, count);
   }
 

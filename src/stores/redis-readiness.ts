@@ -1,33 +1,33 @@
-import type { Redis } from 'ioredis';
+import type { RedisClientType } from '@redis/client';
 
 /**
- * Whether a Redis client can take commands now, without ever making a caller wait long for it.
- * A client made with `lazyConnect` connects on the first ask, and that first ask waits for it a
- * little (so a fresh instance shares its budget from the first call); later asks never wait, so a
- * Redis that is down costs each call nothing but the switch to memory.
+ * Whether a Redis connection can take commands now, without ever making a caller wait long for
+ * it. While the link's first connect is under way, the first ask waits for it a little (so a
+ * fresh instance shares its budgets from the first call); later asks never wait, so a Redis that
+ * is down costs each call nothing but the switch to memory.
  */
 export class RedisReadiness {
   private firstWait: Promise<boolean> | undefined;
 
   constructor(
-    private readonly client: Redis,
+    private readonly client: RedisClientType,
     private readonly waitMs: number,
   ) {}
 
   ready(): Promise<boolean> | boolean {
-    if (this.client.status === 'ready') return true;
-    if (this.firstWait === undefined && ['wait', 'connecting', 'connect'].includes(this.client.status)) {
-      this.firstWait = this.waitForReady();
-    }
+    if (this.client.isReady) return true;
+    // isOpen without isReady: connecting (the first time, or again after an outage).
+    if (this.firstWait === undefined && this.client.isOpen) this.firstWait = this.waitForReady();
     // Pending: join the first wait. Settled: it already said how the start went; answer now.
-    return this.firstWait?.then(() => this.client.status === 'ready') ?? false;
+    return this.firstWait?.then(() => this.client.isReady) ?? false;
+  }
+
+  /** What a log line says of the connection when it is not ready. */
+  get state(): string {
+    return this.client.isReady ? 'ready' : this.client.isOpen ? 'connecting' : 'closed';
   }
 
   private waitForReady(): Promise<boolean> {
-    if (this.client.status === 'wait') {
-      // A failed connect is reported by the client's 'error' events and retried by its own strategy.
-      this.client.connect().catch(() => undefined);
-    }
     return new Promise<boolean>((resolve) => {
       const done = (ready: boolean): void => {
         clearTimeout(timer);

@@ -17,7 +17,8 @@ const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
   config: [],
   // Redis connections, their readiness, deadlines and outage bookkeeping, for every shared part.
   stores: [],
-  observability: [],
+  // The audit trail is a Redis-backed store: it writes its stream on the instance's Redis link.
+  observability: ['stores'],
   providers: [],
   resilience: ['stores'],
   auth: ['config'],

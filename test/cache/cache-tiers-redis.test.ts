@@ -1,41 +1,51 @@
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Quote } from '../../src/domain/index.js';
 import { MarketCache, type MarketCacheOptions } from '../../src/market/cache/cache.js';
 import { dateFieldNames } from '../../src/market/cache/cache-codec.js';
 import { RedisTier } from '../../src/market/cache/cache-l2.js';
 import { keyvStoreFactory } from '../../src/market/cache/keyv-store.js';
+import type { RedisLink } from '../../src/stores/redis-link.js';
+import { adminRedis, closeAdmin, openLink, type AdminRedis } from '../support/shared-redis.js';
 import { quote } from './quotes.js';
 
 /**
- * The two cache tiers on the real Redis at 127.0.0.1:6379: two `MarketCache`s, each with its own
- * connection, stand for two gateway instances sharing L2. Every test writes under a prefix of
+ * The two cache tiers on the real Redis at 127.0.0.1:6379: two `MarketCache`s, each with a Redis
+ * link of its own, stand for two gateway instances sharing L2. Every test writes under a prefix of
  * its own and removes it.
  */
 
-const REDIS_URL = 'redis://127.0.0.1:6379';
 const ttlMs = { quote: 5_000, history: 60_000, profile: 60_000, statements: 60_000, search: 60_000, economicSeries: 60_000 };
 
-let admin: Redis;
+let admin: AdminRedis;
 let prefix: string;
 const tiers: RedisTier[] = [];
+const links: RedisLink[] = [];
+
+/** An L2 tier on a link of its own, as one gateway instance has it. */
+async function connectTier(): Promise<RedisTier> {
+  const link = openLink();
+  links.push(link);
+  const tier = await RedisTier.connect({ link, timeoutMs: 500 });
+  tiers.push(tier);
+  return tier;
+}
 
 beforeAll(() => {
-  admin = new Redis(REDIS_URL);
+  admin = adminRedis();
 });
 afterEach(async () => {
   await Promise.all(tiers.splice(0).map((tier) => tier.close()));
+  links.splice(0).forEach((link) => link.close());
   const keys = await admin.keys(`${prefix}*`);
-  if (keys.length > 0) await admin.del(...keys);
+  if (keys.length > 0) await admin.del(keys);
 });
 afterAll(() => {
-  admin.disconnect();
+  closeAdmin(admin);
 });
 
 async function instance(options: Partial<MarketCacheOptions> = {}) {
-  const tier = await RedisTier.connect({ url: REDIS_URL, timeoutMs: 500 });
-  tiers.push(tier);
+  const tier = await connectTier();
   const errors: unknown[] = [];
   const cache = new MarketCache({
     maxEntries: 1_000,
@@ -82,7 +92,7 @@ describe('the L2 tier in Redis', () => {
     prefix = `mgtest:cache:${randomUUID()}`;
     const { cache } = await instance({ revalidateWindowMs: { quote: 120_000 } });
     await cache.set('quote', 'AAPL', quote('AAPL'));
-    const pttl = await admin.pttl(`${prefix}::quote:AAPL`);
+    const pttl = await admin.pTTL(`${prefix}::quote:AAPL`);
     expect(pttl).toBeGreaterThan(5_000 + 120_000 - 2_000);
     expect(pttl).toBeLessThanOrEqual(5_000 + 120_000);
   });
@@ -96,7 +106,7 @@ describe('the L2 tier in Redis', () => {
       state: 'notFound',
       notFound: { message: 'No quote found for symbol "ZZZZ".', details: { symbol: 'ZZZZ' } },
     });
-    const pttl = await admin.pttl(`${prefix}::quote:ZZZZ`);
+    const pttl = await admin.pTTL(`${prefix}::quote:ZZZZ`);
     expect(pttl).toBeGreaterThan(590_000);
     expect(pttl).toBeLessThanOrEqual(600_000);
   });
@@ -113,8 +123,8 @@ describe('the L2 tier in Redis', () => {
       DATE: JSON.stringify({ ...good, value: { ...(good['value'] as object), timestamp: 'yesterday' } }),
       VERS: JSON.stringify({ ...good, f: 99 }),
     };
-    for (const [symbol, text] of Object.entries(planted)) await admin.set(`${prefix}::quote:${symbol}`, text, 'PX', 60_000);
-    await admin.set(`${prefix}::quote:GOOD`, JSON.stringify(good), 'PX', 60_000);
+    for (const [symbol, text] of Object.entries(planted)) await admin.set(`${prefix}::quote:${symbol}`, text, { PX: 60_000 });
+    await admin.set(`${prefix}::quote:GOOD`, JSON.stringify(good), { PX: 60_000 });
 
     const symbols = [...Object.keys(planted), 'GOOD'];
     const found = await cache.lookupMany<Quote>('quote', symbols);
@@ -136,9 +146,8 @@ describe('the L2 tier in Redis', () => {
 describe('Keyv stores on the same tiers', () => {
   it('share a namespace across instances through Redis, under the cache prefix', async () => {
     prefix = `mgtest:cache:${randomUUID()}`;
-    const a = await RedisTier.connect({ url: REDIS_URL, timeoutMs: 500 });
-    const b = await RedisTier.connect({ url: REDIS_URL, timeoutMs: 500 });
-    tiers.push(a, b);
+    const a = await connectTier();
+    const b = await connectTier();
     const first = keyvStoreFactory(a, prefix)<{ query: string }>('apq');
     const second = keyvStoreFactory(b, prefix)<{ query: string }>('apq');
     await first.set('abc123', { query: '{ quote(symbol: "AAPL") { price } }' }, 60_000);

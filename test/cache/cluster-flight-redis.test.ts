@@ -1,15 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { ClusterFlight, type ClusterFlightOptions, type OutcomeCodec } from '../../src/market/coalescing/cluster-flight.js';
-import { connectLazily } from '../../src/stores/redis-connection.js';
-import { SHARED_REDIS_URL as REDIS_URL, useSharedRedis } from '../support/shared-redis.js';
+import { SHARED_REDIS_URL as REDIS_URL, adminRedis, closeAdmin, openLink, useSharedRedis, type Closable } from '../support/shared-redis.js';
 import { settlesWithoutWaiting, sleep } from '../support/timing.js';
 import { ownRedis } from './redis-server.js';
 
 /**
  * Single-flight across instances through a real Redis on 127.0.0.1:6379. Each `ClusterFlight`
- * has connections of its own, as each gateway instance does; every test writes under a prefix of
+ * has a Redis link of its own (its connections), as each gateway instance does; every test writes under a prefix of
  * its own and removes it.
  *
  * Leases and kept outcomes live on Redis's clock, which no test can fake. So the tests wait on what
@@ -23,17 +21,24 @@ const NEVER_MS = 60_000;
 
 
 let prefix: string;
-const flights: ClusterFlight[] = [];
-const admin = useSharedRedis(() => prefix, flights);
+const opened: Closable[] = [];
+const admin = useSharedRedis(() => prefix, opened);
 
 /**
- * One gateway instance's cluster flight, on connections made as createClusterFlight makes them:
- * the flight's own 500 ms deadline bounds each command, the clients' 5 s timeout is a backstop.
+ * One gateway instance's cluster flight, on a link of its own made as the stores stage makes it
+ * (the link's default 500 ms command timeout): the flight's own 500 ms deadline bounds each
+ * command, and the flight raises the connection's timeout to a 5 s backstop behind it.
  */
 function instance(options: Partial<ClusterFlightOptions> = {}, url = REDIS_URL): ClusterFlight {
-  const connect = () => connectLazily(url, { commandTimeoutMs: 5_000 });
-  const flight = new ClusterFlight({ redis: connect(), subscriber: connect(), ownsRedis: true, prefix, leaseMs: 5_000, ...options });
-  flights.push(flight);
+  const link = openLink(url);
+  const flight = new ClusterFlight({ redis: link, prefix, leaseMs: 5_000, ...options });
+  // As the stores stage closes them: the flight (it leaves its channel), then its link.
+  opened.push({
+    async close() {
+      await flight.close();
+      link.close();
+    },
+  });
   return flight;
 }
 
@@ -86,7 +91,7 @@ describe('cluster flight through Redis', () => {
     for (const answer of answers) expect(answer.get('AAPL')).toBe('AAPL@1');
     // The lock is gone; the kept outcome expires on its own.
     expect(await admin.exists(`${prefix}:lock:quote:AAPL`)).toBe(0);
-    expect(await admin.pttl(`${prefix}:result:quote:AAPL`)).toBeGreaterThan(0);
+    expect(await admin.pTTL(`${prefix}:result:quote:AAPL`)).toBeGreaterThan(0);
   });
 
   it('wakes waiters when the holder publishes, long before its lease would run out', async () => {
@@ -148,7 +153,7 @@ describe('cluster flight through Redis', () => {
     expect((await b.coalesce('quote', ['AAPL'], work, codec)).get('AAPL')).toBe('AAPL@1');
     expect(asked).toHaveLength(1);
     // Until the kept outcome is older than the reuse window, by Redis's clock (it is kept a lease, 5 s).
-    await expect.poll(async () => 5_000 - (await admin.pttl(`${prefix}:result:quote:AAPL`)), { timeout: 5_000, interval: 20 }).toBeGreaterThanOrEqual(QUOTE_REUSE_MS);
+    await expect.poll(async () => 5_000 - (await admin.pTTL(`${prefix}:result:quote:AAPL`)), { timeout: 5_000, interval: 20 }).toBeGreaterThanOrEqual(QUOTE_REUSE_MS);
     expect((await b.coalesce('quote', ['AAPL'], work, codec)).get('AAPL')).toBe('AAPL@2');
     expect(asked).toHaveLength(2);
     expect((await a.coalesce('search', ['apple'], work, codec)).get('apple')).toBe('apple@3');
@@ -179,7 +184,7 @@ describe('cluster flight through Redis', () => {
     const { asked, work } = upstream(10);
     // A holder that claimed the key and died: its lock outlives it by its lease.
     const lock = `${prefix}:lock:quote:AAPL`;
-    await admin.set(lock, 'token-of-a-dead-instance', 'PX', 300);
+    await admin.set(lock, 'token-of-a-dead-instance', { expiration: { type: 'PX', value: 300 } });
     const answering = b.coalesce('quote', ['AAPL'], work, codec);
     // Not before: whenever Redis still shows the dead holder's lock, B had asked nothing (read first).
     for (;;) {
@@ -283,9 +288,9 @@ describe('cluster flight through Redis', () => {
       // As soon as Redis goes, or not within the test: the busy holder's lease outlasts it.
       const waiter = instance({ leaseMs: NEVER_MS }, redis.url);
       await waiter.start();
-      const other = new Redis(redis.url);
-      await other.set(`${prefix}:lock:quote:AAPL`, 'token-of-a-busy-instance', 'PX', NEVER_MS);
-      other.disconnect();
+      const other = adminRedis(redis.url);
+      await other.set(`${prefix}:lock:quote:AAPL`, 'token-of-a-busy-instance', { expiration: { type: 'PX', value: NEVER_MS } });
+      closeAdmin(other);
       const { asked, work } = upstream(10);
       const answer = waiter.coalesce('quote', ['AAPL'], work, codec);
       // A deliberate pause, to show the waiter does not fetch while the holder's lock stands
@@ -303,9 +308,9 @@ describe('cluster flight through Redis', () => {
     prefix = `mgtest:flight:${randomUUID()}`;
     const redis = await ownRedis();
     await redis.start();
-    const probe = new Redis(redis.url);
+    const probe = adminRedis(redis.url);
     const pid = Number((await probe.info('server')).match(/process_id:(\d+)/)?.[1]);
-    probe.disconnect();
+    closeAdmin(probe);
     try {
       const down: unknown[] = [];
       const flight = instance({ onStoreDown: (error) => down.push(error) }, redis.url);

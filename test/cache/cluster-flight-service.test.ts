@@ -1,15 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import { CHANNELS, type CommandReplyEvent } from '@redis/client';
 import { describe, expect, it } from 'vitest';
 import { ProviderError, ProviderFailureKind, type Quote } from '../../src/domain/index.js';
 import { MarketCache } from '../../src/market/cache/cache.js';
 import { ClusterFlight } from '../../src/market/coalescing/cluster-flight.js';
-import { connectLazily } from '../../src/stores/redis-connection.js';
 import { ProviderRegistry } from '../../src/market/routing/registry.js';
 import { MarketService } from '../../src/market/service.js';
 import type { ProviderAdapter } from '../../src/providers/adapter.js';
 import { createSimulatedProvider } from '../../src/providers/simulated/index.js';
-import { SHARED_REDIS_URL as REDIS_URL, useSharedRedis } from '../support/shared-redis.js';
+import type { RedisLink } from '../../src/stores/redis-link.js';
+import { openLink, useSharedRedis, type Closable } from '../support/shared-redis.js';
 
 /**
  * Two market services, each with a cache and a cluster flight of its own on a real Redis
@@ -24,8 +25,8 @@ import { SHARED_REDIS_URL as REDIS_URL, useSharedRedis } from '../support/shared
 const FIXED_NOW = Date.parse('2026-03-04T15:00:00Z');
 
 let prefix: string;
-const flights: ClusterFlight[] = [];
-useSharedRedis(() => prefix, flights);
+const opened: Closable[] = [];
+useSharedRedis(() => prefix, opened);
 
 /** A provider's answers held until the test lets them go (open unless a test holds it). */
 function heldCalls() {
@@ -42,21 +43,20 @@ function heldCalls() {
 }
 
 /**
- * Records the commands a connection's Redis has answered, by the keys they named: a command naming
- * both a key's lock and its kept result is a claim of it (or the holder's settle, after its work).
+ * Records the commands Redis has answered on a link's command connection, by the keys they named:
+ * a command naming both a key's lock and its kept result is a claim of it (or the holder's settle,
+ * after its work). node-redis publishes every answered command on a diagnostics channel, with the
+ * id of the client that sent it; `stop` ends the recording.
  */
-function answeredCommands(redis: Redis): string[][] {
+function answeredCommands(link: RedisLink): { readonly answered: string[][]; stop(): void } {
   const answered: string[][] = [];
-  const send = redis.sendCommand.bind(redis);
-  redis.sendCommand = (command, stream) => {
-    const sent = send(command, stream);
-    command.promise.then(
-      () => answered.push(command.args.map(String)),
-      () => undefined,
-    );
-    return sent;
+  const client = link.commands._clientId;
+  const record = (message: unknown): void => {
+    const reply = message as CommandReplyEvent;
+    if (reply.clientId === client) answered.push(reply.args.map(String));
   };
-  return answered;
+  subscribe(CHANNELS.COMMAND_REPLY, record);
+  return { answered, stop: () => unsubscribe(CHANNELS.COMMAND_REPLY, record) };
 }
 
 /** The simulated market's quotes, every call recorded; `failing` turns it into an outage, `held` holds its answers. */
@@ -92,18 +92,25 @@ interface Instance {
 
 function instance(adapter: ProviderAdapter, reuseMs = 1_000): Instance {
   const self = { coalesced: [] as string[], staleServed: [] as string[], now: Date.now() } as Instance & { service: MarketService };
-  // Connections as createClusterFlight makes them: the flight's own (lag-proof) 500 ms deadline
-  // bounds each command, and the clients' timeout is only a 5 s backstop. A plain 500 ms client
-  // timeout fires on a busy event loop, and the waiter would fetch alone.
-  const connect = () => connectLazily(REDIS_URL, { commandTimeoutMs: 5_000 });
-  const redis = connect();
-  const answered = answeredCommands(redis);
+  // A link of its own, as the stores stage makes it, as createClusterFlight uses it: the flight's
+  // own (lag-proof) 500 ms deadline bounds each command, and the flight raises the connection's
+  // timeout to a 5 s backstop. A plain 500 ms client timeout fires on a busy event loop, and the
+  // waiter would fetch alone.
+  const link = openLink();
+  const recording = answeredCommands(link);
   self.claims = (scope, key) => {
     const [lock, result] = [`${prefix}:lock:${scope}:${key}`, `${prefix}:result:${scope}:${key}`];
-    return answered.filter((args) => args.includes(lock) && args.includes(result)).length;
+    return recording.answered.filter((args) => args.includes(lock) && args.includes(result)).length;
   };
-  const flight = new ClusterFlight({ redis, subscriber: connect(), ownsRedis: true, prefix, leaseMs: 5_000, reuseMs });
-  flights.push(flight);
+  const flight = new ClusterFlight({ redis: link, prefix, leaseMs: 5_000, reuseMs });
+  // As the stores stage closes them: the flight (it leaves its channel), then its link.
+  opened.push({
+    async close() {
+      recording.stop();
+      await flight.close();
+      link.close();
+    },
+  });
   const cache = new MarketCache({
     maxEntries: 1_000,
     ttlMs: { quote: 1_000, history: 60_000, profile: 60_000, statements: 60_000, search: 60_000, economicSeries: 60_000 },

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { QuoteAgeDocument, QuoteDocument, QuotesDocument } from '../generated/graphql.js';
 import { metric, sleep } from '../chaos/helpers.js';
@@ -7,6 +6,7 @@ import { spawnGateway, type SpawnedGateway } from '../support/gateway.js';
 import { execute } from '../support/graphql-client.js';
 import { pollUntil } from '../support/timing.js';
 import { ownRedis, type OwnRedis } from './redis-server.js';
+import { adminRedis, closeAdmin, type AdminRedis } from '../support/shared-redis.js';
 
 /**
  * The cache tiers in spawned gateways (`dist/bundle/main.js`; run `npm run build` first) on the
@@ -25,22 +25,22 @@ const base = { PROVIDERS: 'simulated', RESPONSE_CACHE: 'false', CACHE_REDIS_TIME
  */
 const SPAWNING_TEST = { timeout: 60_000 };
 
-let admin: Redis;
+let admin: AdminRedis;
 const gateways: SpawnedGateway[] = [];
 const prefixes: string[] = [];
 
 beforeAll(() => {
-  admin = new Redis(SHARED_REDIS);
+  admin = adminRedis(SHARED_REDIS);
 });
 afterEach(async () => {
   await Promise.all(gateways.splice(0).map((gateway) => gateway.stop()));
   for (const prefix of prefixes.splice(0)) {
     const keys = await admin.keys(`${prefix}*`);
-    if (keys.length > 0) await admin.del(...keys);
+    if (keys.length > 0) await admin.del(keys);
   }
 });
 afterAll(() => {
-  admin.disconnect();
+  closeAdmin(admin);
 });
 
 async function gateway(env: Record<string, string>): Promise<SpawnedGateway> {
@@ -148,14 +148,13 @@ describe('a gateway whose Redis fails', SPAWNING_TEST, () => {
 
     await redis.start();
     await until(async () => (await readyz(node)).body['cache'] === 'memory+redis');
-    const own = new Redis(redis.url, { maxRetriesPerRequest: 1 });
-    own.on('error', () => undefined);
+    const own = adminRedis(redis.url);
     try {
       await execute(node.url, QuoteDocument, { symbol: 'MSFT' });
       // Written after the answer is sent: a cache write never delays a client.
       await until(async () => (await own.exists(`${prefix}:cache::quote:MSFT`)) === 1, 3_000);
     } finally {
-      own.disconnect();
+      closeAdmin(own);
     }
 
     // Load across many symbols (misses and writes as well as hits) while Redis dies and comes back.

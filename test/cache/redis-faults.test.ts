@@ -1,7 +1,8 @@
-import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MarketCache } from '../../src/market/cache/cache.js';
 import { RedisTier } from '../../src/market/cache/cache-l2.js';
+import { RedisLink } from '../../src/stores/redis-link.js';
+import { adminRedis, closeAdmin, type AdminRedis } from '../support/shared-redis.js';
 import { pollUntil, settlesWithoutWaiting, sleep } from '../support/timing.js';
 import { quote } from './quotes.js';
 import { ownRedis, type OwnRedis } from './redis-server.js';
@@ -39,8 +40,10 @@ async function startedRedis(start = true): Promise<OwnRedis> {
 
 async function instance(url: string) {
   const told: string[] = [];
+  const link = RedisLink.open({ url });
+  cleanup.push(async () => link.close());
   const tier = await RedisTier.connect({
-    url,
+    link,
     timeoutMs: TIMEOUT_MS,
     connectWaitMs: 300,
     onDown: () => told.push('down'),
@@ -53,10 +56,9 @@ async function instance(url: string) {
 
 const until = (condition: () => boolean | Promise<boolean>, timeoutMs = 8_000): Promise<void> => pollUntil(condition, timeoutMs, () => sleep(20));
 
-function admin(redis: OwnRedis): Redis {
-  const client = new Redis(redis.url, { maxRetriesPerRequest: 1 });
-  client.on('error', () => undefined);
-  cleanup.push(async () => client.disconnect());
+function admin(redis: OwnRedis): AdminRedis {
+  const client = adminRedis(redis.url);
+  cleanup.push(async () => closeAdmin(client));
   return client;
 }
 

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ApolloServer } from '@apollo/server';
 import KeyvRedis from '@keyv/redis';
-import { Redis } from 'ioredis';
 import Keyv from 'keyv';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ALL_RIGHTS, ANONYMOUS_PUBLIC, type Consumer } from '../../src/domain/index.js';
@@ -16,6 +15,7 @@ import { responseStore, type ResponseStore } from '../../src/server/response-cac
 import { staleAnswers } from '../../src/server/stale-plugin.js';
 import { QuoteHub } from '../../src/streaming/hub.js';
 import { fixture, startFakeUpstream, type FakeUpstream } from '../support/fake-upstream.js';
+import { adminRedis, closeAdmin, type AdminRedis } from '../support/shared-redis.js';
 
 /**
  * The whole-response cache through the real schema, resolvers, loaders and Apollo, in process,
@@ -38,7 +38,7 @@ let clockMs = Date.now();
 const clock = () => clockMs;
 
 let upstream: FakeUpstream;
-let admin: Redis;
+let admin: AdminRedis;
 const stores: Keyv[] = [];
 const servers: ApolloServer<GraphQLContext>[] = [];
 
@@ -118,7 +118,7 @@ const quoteCalls = () => upstream.count({ path: '/stable/quote' });
 
 beforeAll(async () => {
   upstream = await startFakeUpstream();
-  admin = new Redis(REDIS_URL);
+  admin = adminRedis(REDIS_URL);
 });
 beforeEach(() => {
   clockMs = Date.now();
@@ -128,11 +128,11 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((server) => server.stop()));
   await Promise.all(stores.splice(0).map((store) => store.disconnect()));
   const keys = await admin.keys(`${prefix}*`);
-  if (keys.length > 0) await admin.del(...keys);
+  if (keys.length > 0) await admin.del(keys);
 });
 afterAll(async () => {
   await upstream?.close();
-  admin?.disconnect();
+  closeAdmin(admin);
 });
 
 describe('the response cache', () => {

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ErrorCode, MarketError, type Bar, type Quote } from '../../src/domain/index.js';
 import { MarketCache } from '../../src/market/cache/cache.js';
@@ -11,6 +10,7 @@ import { createFmpProvider } from '../../src/providers/fmp/index.js';
 import { DeadLetterQueue } from '../../src/resilience/dead-letters.js';
 import { fixture, startFakeUpstream, type FakeUpstream } from '../support/fake-upstream.js';
 import { pollUntil, sleep } from '../support/timing.js';
+import { adminRedis, closeAdmin, openLink, type AdminRedis } from '../support/shared-redis.js';
 
 /**
  * Stale-while-revalidate and negative caching in the market service, on FMP (a fake upstream)
@@ -37,13 +37,13 @@ function aaplAt(price: number): unknown {
   return [{ ...row, price }];
 }
 
-let admin: Redis;
+let admin: AdminRedis;
 let upstream: FakeUpstream;
 let prefix: string;
 const cleanup: Array<() => Promise<void>> = [];
 
 beforeAll(() => {
-  admin = new Redis(REDIS_URL);
+  admin = adminRedis(REDIS_URL);
 });
 beforeEach(async () => {
   clockMs = Date.now();
@@ -54,20 +54,22 @@ afterEach(async () => {
   for (const step of cleanup.splice(0).reverse()) await step();
   await upstream.close();
   const keys = await admin.keys(`${prefix}*`);
-  if (keys.length > 0) await admin.del(...keys);
+  if (keys.length > 0) await admin.del(keys);
 });
 afterAll(() => {
-  admin.disconnect();
+  closeAdmin(admin);
 });
 
 /** One gateway instance: FMP, a dead-letter queue whose retries never come during a test, both cache tiers. */
 async function instance(options: { revalidateMs?: number } = {}) {
-  const tier = await RedisTier.connect({ url: REDIS_URL, timeoutMs: 500 });
+  const link = openLink(REDIS_URL);
+  const tier = await RedisTier.connect({ link, timeoutMs: 500 });
   const fmp = createFmpProvider({ baseUrl: upstream.url, keys: ['test-key-swr-0001'], timeoutMs: 5_000, api: 'stable', batchQuotes: false });
   const queue = new DeadLetterQueue({ retryDelaysMs: [60_000], run: async () => undefined });
   cleanup.push(async () => {
     await queue.close();
     await tier.close();
+    link.close();
   });
   const ttl = FRESH_MS;
   const cache = new MarketCache({
@@ -191,7 +193,7 @@ describe('negative caching', () => {
       expect(answer).toMatchObject({ code: ErrorCode.NOT_FOUND, message: (first as MarketError).message, details: { symbol: 'ZZZZ' } });
     }
     expect(upstream.count(UNKNOWN)).toBe(1);
-    const pttl = await admin.pttl(`${prefix}::quote:ZZZZ`);
+    const pttl = await admin.pTTL(`${prefix}::quote:ZZZZ`);
     expect(pttl).toBeGreaterThan(590_000);
   });
 

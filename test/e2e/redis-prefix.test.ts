@@ -1,12 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { keyId } from '../../src/resilience/quota.js';
 import { ownRedis } from '../cache/redis-server.js';
 import { apiKeyEntry, post, type Answer } from '../limits/support.js';
 import { fixture, startFakeUpstream, type FakeUpstream } from '../support/fake-upstream.js';
 import { spawnGateway, type SpawnedGateway } from '../support/gateway.js';
-import { keysUnder, SHARED_REDIS_URL, uniquePrefix, type Closable } from '../support/shared-redis.js';
+import { keysUnder, SHARED_REDIS_URL, uniquePrefix, type Closable, adminRedis, closeAdmin, type AdminRedis } from '../support/shared-redis.js';
 
 /**
  * REDIS_PREFIX keeps every key a gateway writes (the cache with persisted queries, responses and
@@ -44,24 +43,19 @@ async function gateway(upstream: FakeUpstream, env: Record<string, string>): Pro
   return started;
 }
 
-function connect(url: string): Redis {
-  const client = new Redis(url);
-  opened.push({ close: async () => client.disconnect() });
+function connect(url: string): AdminRedis {
+  const client = adminRedis(url);
+  opened.push({ close: async () => closeAdmin(client) });
   return client;
 }
 
 const quote = (gateway: SpawnedGateway): Promise<Answer> => post(gateway.url, QUERY, undefined, { 'x-api-key': API_KEY });
 
 /** Every key fitting `pattern` in the whole database, by SCAN. */
-async function scanAll(client: Redis, pattern = '*'): Promise<string[]> {
+async function scanAll(client: AdminRedis, pattern = '*'): Promise<string[]> {
   const keys = new Set<string>();
-  let cursor = '0';
-  do {
-    const [next, page] = await client.scan(cursor, 'MATCH', pattern, 'COUNT', 1_000);
-    for (const key of page) keys.add(key);
-    cursor = next;
-  } while (cursor !== '0');
-  return [...keys].sort();
+  for await (const page of client.scanIterator({ MATCH: pattern, COUNT: 1_000 })) for (const key of page) keys.add(key);
+  return [...keys];
 }
 
 /** The family of a key under `prefix`: `cache`, `quota`, `throttle`, `dlq`, `audit`. */
@@ -113,8 +107,8 @@ describe('a gateway with REDIS_PREFIX', () => {
     expect(keys).toContain(`${prefix}:audit`);
     expect(keys.some((key) => key.startsWith(`${prefix}:cache:apq::`))).toBe(true);
 
-    await client.del(...(await keysUnder(client, prefix)));
-    expect(await client.dbsize()).toBe(0);
+    await client.del(await keysUnder(client, prefix));
+    expect(await client.dbSize()).toBe(0);
   });
 });
 
@@ -122,14 +116,14 @@ describe('two runs on the shared Redis, each with a prefix of its own', () => {
   const prefixes: string[] = [];
   afterEach(async () => {
     // A run that failed half-way leaves nothing either.
-    const admin = new Redis(SHARED_REDIS_URL);
+    const admin = adminRedis(SHARED_REDIS_URL);
     try {
       for (const prefix of prefixes.splice(0)) {
         const keys = await keysUnder(admin, prefix);
-        if (keys.length > 0) await admin.del(...keys);
+        if (keys.length > 0) await admin.del(keys);
       }
     } finally {
-      admin.disconnect();
+      closeAdmin(admin);
     }
   });
 
@@ -166,7 +160,7 @@ describe('two runs on the shared Redis, each with a prefix of its own', () => {
       const named = [...(await scanAll(admin, `*${keyId(providerKey)}*`)), ...(await scanAll(admin, `*${CONSUMER}*`))];
       const outside = named.filter((key) => !key.startsWith(`${prefix}:`));
       const under = await keysUnder(admin, prefix);
-      if (under.length > 0) await admin.del(...under);
+      if (under.length > 0) await admin.del(under);
       return { outcomes, spent, outside, left: await keysUnder(admin, prefix) };
     }
 

@@ -2,13 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { createClient } from 'graphql-ws';
-import { Redis } from 'ioredis';
 import { SignJWT } from 'jose';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashApiKey } from '../../src/auth/index.js';
 import { ownRedis, type OwnRedis } from '../cache/redis-server.js';
 import { spawnGateway, type SpawnedGateway } from '../support/gateway.js';
+import { adminRedis, closeAdmin } from '../support/shared-redis.js';
 
 /**
  * Secrets never leak. A gateway runs with a key for every provider (two for some), a JWT secret
@@ -227,10 +227,9 @@ describe('secrets', () => {
       }
       if (round === 0) {
         // The gateway did get into its Redis with the password (throttle counters are there).
-        const client = new Redis({ port: redis.port, host: '127.0.0.1', password: REDIS_PASSWORD, lazyConnect: true });
-        await client.connect();
+        const client = adminRedis(`redis://:${REDIS_PASSWORD}@127.0.0.1:${redis.port}`);
         expect(await client.keys('mg:throttle:*')).not.toEqual([]);
-        client.disconnect();
+        closeAdmin(client);
       }
       await redis.stop();
     }

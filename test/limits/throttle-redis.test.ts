@@ -1,33 +1,33 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:net';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { connectLazily } from '../../src/stores/redis-connection.js';
 import { ConsumerThrottle } from '../../src/resilience/consumer-throttle.js';
-import { SHARED_REDIS_URL as REDIS_URL, useSharedRedis } from '../support/shared-redis.js';
+import { SHARED_REDIS_URL as REDIS_URL, openLink, useSharedRedis, type Closable } from '../support/shared-redis.js';
 import { settlesWithoutWaiting } from '../support/timing.js';
 
 /**
  * Consumer budgets shared through a real Redis on 127.0.0.1:6379: two throttles, each with a
- * connection of its own (made as the gateway makes it), stand for two gateway instances. And a
+ * Redis link of its own (opened as the gateway opens it), stand for two gateway instances. And a
  * Redis that is not there: budgets are counted in the instance, and no request fails for it.
  */
 
 const prefix = `mgtest:throttle:${randomUUID()}`;
 const budgets = () => ({ requestsPerMinute: 4, providerCallsPerMinute: 3 });
 const consumer = { id: 'acme', profile: 'pro' };
-const throttles: ConsumerThrottle[] = [];
-const admin = useSharedRedis(() => prefix, throttles);
+/** Each throttle, then its link: a throttle never closes the link, its owner does after it. */
+const opened: Closable[] = [];
+const admin = useSharedRedis(() => prefix, opened);
 
 function instance(url = REDIS_URL, events: string[] = []): ConsumerThrottle {
+  const link = openLink(url);
   const throttle = new ConsumerThrottle({
     budgets,
-    redis: connectLazily(url),
-    ownsRedis: true,
+    redis: link,
     prefix,
     onStoreDown: () => events.push('down'),
     onStoreUp: () => events.push('up'),
   });
-  throttles.push(throttle);
+  opened.push(throttle, { close: async () => link.close() });
   return throttle;
 }
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectLazily } from '../../src/stores/redis-connection.js';
 import { ConsumerThrottle } from '../../src/resilience/consumer-throttle.js';
+import { RedisLink } from '../../src/stores/redis-link.js';
 import { ownRedis, type OwnRedis } from '../cache/redis-server.js';
 
 /**
@@ -13,16 +13,17 @@ import { ownRedis, type OwnRedis } from '../cache/redis-server.js';
 const LIMIT = 4;
 const consumer = { id: 'acme', profile: 'pro' };
 let redis: OwnRedis;
+let link: RedisLink;
 let throttle: ConsumerThrottle;
 const events: string[] = [];
 
 beforeAll(async () => {
   redis = await ownRedis();
   await redis.start();
+  link = RedisLink.open({ url: redis.url });
   throttle = new ConsumerThrottle({
     budgets: () => ({ requestsPerMinute: LIMIT, providerCallsPerMinute: 100 }),
-    redis: connectLazily(redis.url),
-    ownsRedis: true,
+    redis: link,
     prefix: 'mgtest:switch',
     onStoreDown: () => events.push('down'),
     onStoreUp: () => events.push('up'),
@@ -30,6 +31,8 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await throttle?.close();
+  // The throttle never closes the link; its owner does, after it.
+  link?.close();
   await redis?.stop();
 });
 

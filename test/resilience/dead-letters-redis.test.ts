@@ -1,26 +1,26 @@
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { ProviderError, ProviderFailureKind } from '../../src/domain/index.js';
 import { DeadLetterQueue, type DeadLetterJob, type DeadLetterQueueOptions } from '../../src/resilience/dead-letters.js';
-import { SHARED_REDIS_URL as REDIS_URL, useSharedRedis } from '../support/shared-redis.js';
+import { RedisLink } from '../../src/stores/redis-link.js';
+import { SHARED_REDIS_URL as REDIS_URL, useSharedRedis, type Closable } from '../support/shared-redis.js';
 
 /**
  * Parked dead letters shared through a real Redis on 127.0.0.1:6379: two queues, each with a
- * connection of its own (made as src/market/redis-connection.ts makes it), stand for two gateway
- * instances. Every run writes under a prefix of its own and removes it.
+ * Redis link of its own (opened as src/app/stores.ts opens it), stand for two gateway instances.
+ * Every run writes under a prefix of its own and removes it.
  */
 
 const prefix = `mgtest:dlq:${randomUUID()}`;
 const outage = () => new ProviderError(ProviderFailureKind.UNAVAILABLE, 'fmp', 'fmp: HTTP 503');
 
-const queues: DeadLetterQueue[] = [];
-const admin = useSharedRedis(() => prefix, queues);
+/** Each queue, then its link: a queue never closes the link, its owner does after it. */
+const opened: Closable[] = [];
+const admin = useSharedRedis(() => prefix, opened);
 
-function lazyClient(url = REDIS_URL): Redis {
-  const client = new Redis(url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 500, commandTimeout: 500 });
-  client.on('error', () => undefined);
-  return client;
+/** An instance's link, with the deadlines the test's instances always had (500 ms to connect and per command). */
+function link(url: string): RedisLink {
+  return RedisLink.open({ url, connectTimeoutMs: 500, commandTimeoutMs: 500 });
 }
 
 interface Instance {
@@ -35,9 +35,9 @@ interface Instance {
 /** One gateway instance's queue: retries shrunk to 5 ms, work that fails until `healthy`. */
 function instance(options: Partial<DeadLetterQueueOptions> = {}, url = REDIS_URL): Instance {
   const self: Instance = { queue: undefined as unknown as DeadLetterQueue, parked: [], recovered: [], dropped: [], storeDown: [], healthy: false };
+  const redis = link(url);
   const queue = new DeadLetterQueue({
-    redis: lazyClient(url),
-    ownsRedis: true,
+    redis,
     prefix,
     retryDelaysMs: [5],
     connectWaitMs: 500,
@@ -50,7 +50,7 @@ function instance(options: Partial<DeadLetterQueueOptions> = {}, url = REDIS_URL
     onStoreDown: (error) => self.storeDown.push(error),
     ...options,
   });
-  queues.push(queue);
+  opened.push(queue, { close: async () => redis.close() });
   return Object.assign(self, { queue });
 }
 
@@ -67,8 +67,8 @@ describe('dead letters shared through Redis', () => {
     await parkIn(a, ['AAPL', 'MSFT']);
     await parkIn(a, ['IBM'], 'polygon');
 
-    expect(await admin.llen(`${prefix}:fmp`)).toBe(2);
-    const entries = (await admin.lrange(`${prefix}:fmp`, 0, -1)).map((entry) => JSON.parse(entry) as DeadLetterJob);
+    expect(await admin.lLen(`${prefix}:fmp`)).toBe(2);
+    const entries = (await admin.lRange(`${prefix}:fmp`, 0, -1)).map((entry) => JSON.parse(entry) as DeadLetterJob);
     // Newest at the head. The order is behaviour (the cap trims the oldest; peek and replay answer
     // oldest first): jobs scheduled in order with the same delays park in that order.
     expect(entries.map((job) => job.key)).toEqual(['MSFT', 'AAPL']);
@@ -106,7 +106,7 @@ describe('dead letters shared through Redis', () => {
     const b = instance();
     await parkIn(a, ['AAPL']);
     await parkIn(b, ['AAPL']);
-    expect(await admin.llen(`${prefix}:fmp`)).toBe(1);
+    expect(await admin.lLen(`${prefix}:fmp`)).toBe(1);
     expect((await a.queue.peek('fmp'))[0]?.id).toBe(b.parked[0]?.id);
 
     // A fresh job for the same key succeeds on a: the parked entry is moot and goes.
@@ -122,7 +122,7 @@ describe('dead letters shared through Redis', () => {
     // In two rounds: at most 3 jobs may be queued in an instance at once, too.
     await parkIn(a, ['A', 'B', 'C']);
     await parkIn(a, ['D', 'E']);
-    expect(await admin.llen(`${prefix}:fmp`)).toBe(3);
+    expect(await admin.lLen(`${prefix}:fmp`)).toBe(3);
     expect((await a.queue.peek('fmp')).map((job) => job.key)).toEqual(['C', 'D', 'E']);
     expect(a.dropped.reduce((sum, count) => sum + count, 0)).toBe(2);
   });

@@ -1,45 +1,46 @@
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ProviderError, ProviderFailureKind } from '../../src/domain/index.js';
 import { createKeyPool } from '../../src/app/key-pools.js';
 import { keyId, type QuotaKeyPool } from '../../src/resilience/quota.js';
+import { RedisLink } from '../../src/stores/redis-link.js';
+import { SHARED_REDIS_URL as REDIS_URL, adminRedis, closeAdmin, openLink, type AdminRedis } from '../support/shared-redis.js';
 import { fixture, startFakeUpstream, type FakeUpstream } from '../support/fake-upstream.js';
 import { CapturedLog, KEY_A, KEY_B, QUOTE, callsPerKey, finnhubWithPool, outcome, poolFromEnv, serveQuotes, tokenOf } from './quota-support.js';
 
 /**
- * Quotas shared through a real Redis on 127.0.0.1:6379: two pools, each with a connection of its
+ * Quotas shared through a real Redis on 127.0.0.1:6379: two pools, each with a Redis link of its
  * own, stand for two gateway instances. Every run writes under a prefix of its own and removes it.
  */
 
-const REDIS_URL = 'redis://127.0.0.1:6379';
 const prefix = `mgtest:quota:${randomUUID()}`;
 let upstream: FakeUpstream;
-let admin: Redis;
-const clients: Redis[] = [];
+let admin: AdminRedis;
+const links: RedisLink[] = [];
 const pools: QuotaKeyPool[] = [];
 
 beforeAll(async () => {
   upstream = await startFakeUpstream();
-  admin = new Redis(REDIS_URL);
+  admin = adminRedis();
 });
 afterEach(async () => {
   upstream.reset();
   await Promise.all(pools.splice(0).map((pool) => pool.close()));
-  for (const client of clients.splice(0)) client.disconnect();
+  // Pools never close the link; its owner (here the test, in the gateway the stores stage) does, after them.
+  for (const link of links.splice(0)) link.close();
   const keys = await admin.keys(`${prefix}:*`);
-  if (keys.length > 0) await admin.del(...keys);
+  if (keys.length > 0) await admin.del(keys);
 });
 afterAll(async () => {
   await upstream.close();
-  admin.disconnect();
+  closeAdmin(admin);
 });
 
-/** An instance's pool: a connection of its own, made the way key-pools.ts makes it (lazily). */
+/** An instance's pool: a Redis link of its own, opened the way the stores stage opens it (in the background). */
 function instance(quota: string): QuotaKeyPool {
-  const client = new Redis(REDIS_URL, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1 });
-  clients.push(client);
-  const pool = poolFromEnv({ FINNHUB_QUOTA: quota }, { redis: client, prefix });
+  const link = openLink(REDIS_URL);
+  links.push(link);
+  const pool = poolFromEnv({ FINNHUB_QUOTA: quota }, { redis: link, prefix });
   pools.push(pool);
   return pool;
 }
@@ -48,9 +49,9 @@ describe('quotas shared through Redis', () => {
   it('holds two instances together to each key’s quota under 1,000 concurrent quotes', async () => {
     serveQuotes(upstream);
     const gateways = [finnhubWithPool(upstream, instance('5/min')), finnhubWithPool(upstream, instance('5/min'))];
-    // Connected before the burst: a lazy connection that is not ready within the pools' first wait
-    // (1 s, easily spent on a loaded machine) would count the burst in each instance's memory.
-    await Promise.all(clients.map((client) => client.connect()));
+    // Connected before the burst: a link that is not ready within the pools' first wait (1 s,
+    // easily spent on a loaded machine) would count the burst in each instance's memory.
+    await expect.poll(() => links.every((link) => link.commands.isReady), { timeout: 10_000, interval: 10 }).toBe(true);
 
     // No stopwatch on the burst (real Redis round trips on a shared machine): that a refusal
     // waits for nothing is shown on a fake clock in quota.test.ts.
@@ -113,7 +114,9 @@ describe('when Redis is down', () => {
     serveQuotes(upstream);
     const log = new CapturedLog();
     // Nothing listens on port 1: every connection attempt is refused at once.
-    const pool = createKeyPool({ provider: 'finnhub', keys: [KEY_A, KEY_B], quota: [{ points: 3, per: 'minute' }], redisUrl: 'redis://127.0.0.1:1' }, log);
+    const link = RedisLink.open({ url: 'redis://127.0.0.1:1' });
+    links.push(link);
+    const pool = createKeyPool({ provider: 'finnhub', keys: [KEY_A, KEY_B], quota: [{ points: 3, per: 'minute' }], redis: link }, log);
     pools.push(pool);
     const finnhub = finnhubWithPool(upstream, pool);
 

@@ -1,9 +1,7 @@
-import { Redis } from 'ioredis';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import { RedisReadiness } from '../../src/stores/redis-readiness.js';
 import { StoreHealth } from '../../src/stores/store-health.js';
 import { WindowCounter } from '../../src/resilience/window-counter.js';
-import { SHARED_REDIS_URL, deleteKeys, uniquePrefix } from '../support/shared-redis.js';
+import { adminRedis, closeAdmin, deleteKeys, openLink, uniquePrefix } from '../support/shared-redis.js';
 
 /**
  * The in-process mirror of a Redis window (kept so an outage counts on from what the cluster had
@@ -12,16 +10,22 @@ import { SHARED_REDIS_URL, deleteKeys, uniquePrefix } from '../support/shared-re
  * RATE_LIMITED far below a 60,000/min budget in a loaded run).
  */
 
-const client = new Redis(SHARED_REDIS_URL);
+// The counters use the gateway's link; the test looks at and removes keys on a connection of its own.
+const link = openLink();
+const client = adminRedis();
 const prefix = uniquePrefix('window-counter');
-const store = { client, readiness: new RedisReadiness(client, 1_000), health: new StoreHealth() };
+const store = { client: link.commands, readiness: link.readiness(1_000), health: new StoreHealth() };
 
 afterEach(() => {
   vi.useRealTimers();
 });
 afterAll(async () => {
-  await deleteKeys(client, `${prefix}:*`);
-  client.disconnect();
+  try {
+    await deleteKeys(client, `${prefix}:*`);
+  } finally {
+    link.close();
+    closeAdmin(client);
+  }
 });
 
 async function grants(counter: WindowCounter, id: string, cost: number, times: number): Promise<boolean[]> {
@@ -62,7 +66,7 @@ describe('a Redis window mirrored in process', () => {
     // At least the burst itself and at most the burst plus what was carried; the window keeps its TTL.
     expect(count).toBeGreaterThanOrEqual(50);
     expect(count).toBeLessThanOrEqual(60);
-    expect(await client.pttl(`${prefix}:burst:key-1:minute`)).toBeGreaterThan(50_000);
+    expect(await client.pTTL(`${prefix}:burst:key-1:minute`)).toBeGreaterThan(50_000);
   });
 
   it('lets a smaller call through after a refused larger one was given back', async () => {

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
-import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AuditTrail, type AuditEntry } from '../../src/observability/audit.js';
 import { createLogger } from '../../src/observability/logger.js';
+import type { RedisLink } from '../../src/stores/redis-link.js';
+import { adminRedis, closeAdmin, openLink, type AdminRedis } from '../support/shared-redis.js';
 
 /**
  * The audit trail on a real Redis (127.0.0.1:6379), each test under a stream key of its own: the
@@ -11,26 +12,24 @@ import { createLogger } from '../../src/observability/logger.js';
  * consumer, and every entry is also a line of the `audit` logger.
  */
 
-const REDIS_URL = 'redis://127.0.0.1:6379';
 const keys: string[] = [];
-const trails: Redis[] = [];
-let admin: Redis;
+const links: RedisLink[] = [];
+let admin: AdminRedis;
 
 beforeAll(() => {
-  admin = new Redis(REDIS_URL);
+  admin = adminRedis();
 });
 afterEach(async () => {
-  trails.splice(0).forEach((client) => client.disconnect());
-  if (keys.length > 0) await admin.del(...keys.splice(0));
+  links.splice(0).forEach((link) => link.close());
+  if (keys.length > 0) await admin.del(keys.splice(0));
 });
-afterAll(() => admin.disconnect());
+afterAll(() => closeAdmin(admin));
 
-/** A client made as the gateway makes it: lazy, no offline queue. */
-function lazyClient(): Redis {
-  const client = new Redis(REDIS_URL, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 500, commandTimeout: 500 });
-  client.on('error', () => undefined);
-  trails.push(client);
-  return client;
+/** An instance's Redis link, made as the gateway makes it (connecting in the background, no offline queue). */
+function lazyClient(): RedisLink {
+  const link = openLink();
+  links.push(link);
+  return link;
 }
 
 function logSink() {
@@ -62,7 +61,7 @@ const entry = (index: number, consumer = 'acme'): AuditEntry => ({
 
 /** Waits until the stream holds `count` entries (writes are fire-and-forget). */
 async function settled(key: string, count: number): Promise<void> {
-  await expect.poll(() => admin.xlen(key), { timeout: 5_000 }).toBe(count);
+  await expect.poll(() => admin.xLen(key), { timeout: 5_000 }).toBe(count);
 }
 
 describe('the audit stream', () => {
@@ -75,7 +74,7 @@ describe('the audit stream', () => {
 
     expect(await trail.read({ limit: 2 })).toEqual([entry(5, 'globex'), entry(4, 'globex')]);
     expect(await trail.read({ limit: 10, consumer: 'acme' })).toEqual([3, 2, 1, 0].map((index) => entry(index)));
-    expect(await admin.xlen(key)).toBe(6);
+    expect(await admin.xLen(key)).toBe(6);
     const auditPaths = () => lines.filter((line) => line['component'] === 'audit').map((line) => (line['audit'] as Record<string, unknown>)['path']);
     // The log is written in the background too: wait for its six lines, then read them.
     await expect.poll(() => auditPaths().length, { timeout: 5_000, interval: 10 }).toBe(6);
@@ -86,8 +85,8 @@ describe('the audit stream', () => {
     const key = streamKey();
     const trail = new AuditTrail({ logger: logSink().logger, redis: lazyClient(), streamKey: key, maxEntries: 100 });
     for (let index = 0; index < 2_000; index++) trail.record(entry(index));
-    await expect.poll(async () => (await admin.xrevrange(key, '+', '-', 'COUNT', 1))[0]?.[1].includes('quotes.1999.company.financials') ?? false, { timeout: 10_000 }).toBe(true);
-    const length = await admin.xlen(key);
+    await expect.poll(async () => (await admin.xRevRange(key, '+', '-', { COUNT: 1 }))[0]?.message['path'] === 'quotes.1999.company.financials', { timeout: 10_000 }).toBe(true);
+    const length = await admin.xLen(key);
     // MAXLEN ~ trims whole stream nodes (100 entries each by default), so "near" is within one node.
     expect(length).toBeGreaterThanOrEqual(100);
     expect(length).toBeLessThanOrEqual(200);
@@ -113,7 +112,7 @@ describe('at shutdown', () => {
     await trail.read({ limit: 1 }); // connected
     for (let index = 0; index < 250; index++) trail.record(entry(index));
     await trail.drain();
-    expect(await admin.xlen(key)).toBe(250);
+    expect(await admin.xLen(key)).toBe(250);
   });
 });
 

@@ -1,7 +1,9 @@
-import KeyvRedis, { createClient, type RedisClientType } from '@keyv/redis';
+import KeyvRedis from '@keyv/redis';
+import type { RedisCommands, RedisLink } from '../../stores/redis-link.js';
 
 export interface RedisTierOptions {
-  readonly url: string;
+  /** The instance's Redis link: L2 rides its command connection. */
+  readonly link: RedisLink;
   /** Longest any one L2 call may take before it counts as a failure and the caller moves on. */
   readonly timeoutMs: number;
   /** How long start-up waits for Redis before going on with L1 only (it keeps trying afterwards). */
@@ -21,15 +23,16 @@ const COUNT_EVERY_MS = 10_000;
 const FIRST_COUNT_WAIT_MS = 1_000;
 
 /**
- * The shared L2 tier: one Redis connection (node-redis, through @keyv/redis) for every namespace
- * kept there. A cache failure is a slower answer, never a failed request, so every call is
+ * The shared L2 tier: keyv stores (@keyv/redis) for every namespace kept there, on the
+ * instance's one Redis command connection. A cache failure is a slower answer, never a failed request, so every call is
  * bounded by `timeoutMs`, failures resolve to "nothing there", and while Redis is known down
  * (not connected, or a call failed in the last `pauseMs`) no call is tried at all: an outage
- * costs a request nothing but the L1-only answer. The client reconnects on its own, with
+ * costs a request nothing but the L1-only answer. The link reconnects on its own, with
  * backoff, for as long as the gateway runs.
  */
 export class RedisTier {
-  private readonly client: RedisClientType;
+  /** The link's command connection, with this tier's own command deadline. */
+  private readonly client: RedisCommands;
   private pausedUntil = 0;
   /** What was last told of Redis: nothing yet, up, or down. */
   private known: 'unknown' | TierState = 'unknown';
@@ -40,20 +43,14 @@ export class RedisTier {
 
   private constructor(private readonly options: RedisTierOptions) {
     this.pauseMs = options.pauseMs ?? DEFAULT_PAUSE_MS;
-    this.client = createClient({
-      url: options.url,
-      // A command that cannot be sent now fails at once instead of queueing behind an outage.
-      disableOfflineQueue: true,
-      socket: {
-        connectTimeout: Math.max(options.timeoutMs, 500),
-        // Keep trying in the background, at most every 2 s, for as long as the gateway runs.
-        reconnectStrategy: (retries: number) => Math.min(50 + retries * 100, 2_000),
-      },
-    }) as RedisClientType;
-    // Outages are told once each way (below); unheard, node-redis would throw on every retry.
-    this.client.on('error', (error: unknown) => this.markDown(error));
-    this.client.on('ready', () => this.markUp());
+    this.client = options.link.commands.withCommandOptions({ timeout: options.timeoutMs }) as RedisCommands;
+    // Outages are told once each way (below).
+    options.link.commands.on('error', this.onError);
+    options.link.commands.on('ready', this.onReady);
   }
+
+  private readonly onError = (error: unknown): void => this.markDown(error);
+  private readonly onReady = (): void => this.markUp();
 
   /**
    * Connects, waiting at most `connectWaitMs`: a Redis that is down at start-up leaves the tier
@@ -61,17 +58,10 @@ export class RedisTier {
    */
   static async connect(options: RedisTierOptions): Promise<RedisTier> {
     const tier = new RedisTier(options);
-    const connected = tier.client.connect().then(
-      () => true,
-      () => false,
-    );
-    let timer: NodeJS.Timeout | undefined;
-    const waited = new Promise<boolean>((resolve) => {
-      timer = setTimeout(() => resolve(false), options.connectWaitMs ?? DEFAULT_CONNECT_WAIT_MS);
-    });
-    const ready = await Promise.race([connected, waited]);
-    clearTimeout(timer);
-    if (!ready) tier.markDown(new Error(`Redis at ${redactUrl(options.url)} did not answer within ${options.connectWaitMs ?? DEFAULT_CONNECT_WAIT_MS} ms`));
+    const waitMs = options.connectWaitMs ?? DEFAULT_CONNECT_WAIT_MS;
+    const ready = await options.link.readiness(waitMs).ready();
+    if (!ready) tier.markDown(new Error(`Redis at ${options.link.target} did not answer within ${waitMs} ms`));
+    else tier.markUp();
     return tier;
   }
 
@@ -149,10 +139,12 @@ export class RedisTier {
     return total;
   }
 
+  /** Stops using the link; the link itself is closed by its owner, the stores stage. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    if (this.client.isOpen) this.client.destroy();
+    this.options.link.commands.off('error', this.onError);
+    this.options.link.commands.off('ready', this.onReady);
   }
 
   private pause(error: unknown): void {
@@ -221,15 +213,4 @@ export class RedisNamespace {
 
 function escapeGlob(text: string): string {
   return text.replace(/[*?[\]\\]/g, (match) => `\\${match}`);
-}
-
-/** A Redis URL without its password, for logs. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return 'redis://?';
-  }
 }

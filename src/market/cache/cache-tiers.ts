@@ -1,6 +1,7 @@
 import { MarketCache, type CacheKind } from './cache.js';
 import type { RedisTier } from './cache-l2.js';
 import { keyvStoreFactory, type KeyvStoreFactory } from './keyv-store.js';
+import type { RedisLink } from '../../stores/redis-link.js';
 import type { StoreLog } from '../../stores/store-log.js';
 
 export interface CacheSettings {
@@ -12,8 +13,8 @@ export interface CacheSettings {
   /** Kept past freshness to answer, marked stale, when no provider can (the last resort). */
   readonly lastResortMs: number;
   readonly negativeTtlMs: number;
-  /** With a URL, the shared L2 tier in Redis, its keys under `prefix`. */
-  readonly redis: { readonly url: string | undefined; readonly prefix: string; readonly timeoutMs: number };
+  /** With the instance's Redis link, the shared L2 tier in Redis, its keys under `prefix`. */
+  readonly redis: { readonly link: RedisLink | undefined; readonly prefix: string; readonly timeoutMs: number };
 }
 
 /** The gateway's cache tiers, built once by the composition root (src/app/stores.ts). */
@@ -51,15 +52,15 @@ export async function createCacheTiers(settings: CacheSettings, log: StoreLog, o
   };
 }
 
-/** @keyv/redis and node-redis are loaded only with a Redis URL: a seventh of start-up otherwise. */
+/** @keyv/redis is loaded only with a Redis link: a seventh of start-up otherwise. */
 async function connectL2(redis: CacheSettings['redis'], log: StoreLog): Promise<RedisTier | undefined> {
-  const { url } = redis;
-  if (!url) return undefined;
-  const { RedisTier: Tier, redactUrl } = await import('./cache-l2.js');
+  const { link } = redis;
+  if (!link) return undefined;
+  const { RedisTier: Tier } = await import('./cache-l2.js');
   return Tier.connect({
-    url,
+    link,
     timeoutMs: redis.timeoutMs,
-    onDown: (error) => log.warn({ err: error, redis: redactUrl(url) }, 'cache L2 (Redis) unavailable: answering from L1 and providers until it is back'),
-    onUp: () => log.info({ redis: redactUrl(url) }, 'cache L2 (Redis) back: shared cache in use again'),
+    onDown: (error) => log.warn({ err: error, redis: link.target }, 'cache L2 (Redis) unavailable: answering from L1 and providers until it is back'),
+    onUp: () => log.info({ redis: link.target }, 'cache L2 (Redis) back: shared cache in use again'),
   });
 }

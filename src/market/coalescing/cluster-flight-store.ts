@@ -1,16 +1,16 @@
-import type { Redis } from 'ioredis';
+import type { RedisCommands, RedisLink } from '../../stores/redis-link.js';
 import { RedisReadiness } from '../../stores/redis-readiness.js';
+import { RedisScript } from '../../stores/redis-script.js';
 import { StoreHealth } from '../../stores/store-health.js';
 import { withDeadline } from '../../stores/lag-proof-deadline.js';
 
-/** What the cluster flight's Redis side needs: the connections, the namespace and the timings. */
+/** What the cluster flight's Redis side needs: the link, the namespace and the timings. */
 export interface FlightStoreOptions {
-  /** Commands (claim, settle, check). */
-  readonly redis: Redis;
-  /** A connection of its own: a subscribed client takes no other commands. */
-  readonly subscriber: Redis;
-  /** Whether `close()` disconnects both clients (they were made for this flight). */
-  readonly ownsRedis?: boolean;
+  /**
+   * The instance's Redis link: claims, settles and checks ride its command connection, wake-ups
+   * its subscriber connection. The flight never closes it (the stores stage does, last).
+   */
+  readonly redis: RedisLink;
   /** Namespace of every key and of the channel (default `mg:flight`). */
   readonly prefix?: string;
   /**
@@ -45,6 +45,12 @@ const DEFAULT_PREFIX = 'mg:flight';
 const DEFAULT_REUSE_MS = 1_000;
 /** How long a flight's Redis command may take before the flight goes on without Redis. */
 const COMMAND_DEADLINE_MS = 500;
+/**
+ * The connection's timeout, a backstop behind the lag-proof deadline: the link's 500 ms default
+ * (a plain timer) would fire on a busy loop before the reply is read. node-redis times a command
+ * out only until it is written, so renew and subscribe get this as a deadline of their own.
+ */
+const BACKSTOP_MS = 5_000;
 /** After a failed or late command, Redis is left alone this long: every miss is fetched at once, alone. */
 const PAUSE_MS = 1_000;
 
@@ -86,10 +92,14 @@ const RENEW_LUA = `for i = 1, #KEYS do
 end
 return 1`;
 
-interface FlightCommands {
-  mgFlightRenew(numberOfKeys: number, ...args: Array<string | number>): Promise<number>;
-  mgFlightClaim(numberOfKeys: number, ...args: Array<string | number>): Promise<ClaimEntry[]>;
-  mgFlightSettle(lock: string, result: string, token: string, payload: string, ttlMs: number, channel: string, id: string): Promise<number>;
+const CLAIM = new RedisScript(CLAIM_LUA);
+const SETTLE = new RedisScript(SETTLE_LUA);
+const RENEW = new RedisScript(RENEW_LUA);
+
+/** The claim script's reply, checked: a reply of another shape is a failed claim, not a guess. */
+function claimEntries(reply: unknown): ClaimEntry[] {
+  if (!Array.isArray(reply) || !reply.every(Array.isArray)) throw new Error('unexpected reply to the flight claim');
+  return reply.map((entry: unknown[]) => [String(entry[0]), String(entry[1] ?? '')]);
 }
 
 /**
@@ -99,7 +109,10 @@ interface FlightCommands {
  * costs one deadline, not one per miss. What it answers `undefined` for, the flight does alone.
  */
 export class FlightStore {
-  private readonly redis: Redis & FlightCommands;
+  /** The link's command connection, with the backstop timeout instead of the link's default. */
+  private readonly commands: RedisCommands;
+  /** The link's subscriber connection, shared with any other part that listens. */
+  private readonly subscriber: RedisCommands;
   private readonly prefix: string;
   private readonly channel: string;
   private readonly keepMs: number;
@@ -110,30 +123,29 @@ export class FlightStore {
   /** Local waiters by flight id, woken by the channel's messages. */
   private readonly waiters = new Map<string, Set<() => void>>();
   private listening = false;
+  /** Whether SUBSCRIBE was ever sent: only then has `close()` a channel to leave. */
+  private subscribeSent = false;
   /** Until when Redis is left alone after a failure (performance.now() time). */
   private pausedUntil = 0;
   private subscribing: Promise<boolean> | undefined;
   private closed = false;
 
   constructor(private readonly options: FlightStoreOptions) {
-    this.redis = options.redis as Redis & FlightCommands;
-    this.redis.defineCommand('mgFlightClaim', { lua: CLAIM_LUA });
-    this.redis.defineCommand('mgFlightSettle', { lua: SETTLE_LUA, numberOfKeys: 2 });
-    this.redis.defineCommand('mgFlightRenew', { lua: RENEW_LUA });
+    this.commands = options.redis.commands.withCommandOptions({ timeout: BACKSTOP_MS }) as RedisCommands;
+    this.subscriber = options.redis.subscriber();
     this.prefix = options.prefix ?? DEFAULT_PREFIX;
     this.channel = `${this.prefix}:done`;
     this.keepMs = options.keepMs ?? options.leaseMs;
     const reuse = options.reuseMs ?? DEFAULT_REUSE_MS;
     this.reuseMs = (scope) => Math.min(typeof reuse === 'number' ? reuse : reuse(scope), this.keepMs);
     const waitMs = options.connectWaitMs ?? 1_000;
-    this.readiness = new RedisReadiness(options.redis, waitMs);
-    this.subscriberReadiness = new RedisReadiness(options.subscriber, waitMs);
+    this.readiness = options.redis.readiness(waitMs);
+    this.subscriberReadiness = new RedisReadiness(this.subscriber, waitMs);
     this.health = new StoreHealth(options.onStoreDown, options.onStoreUp);
-    options.subscriber.on('message', (channel: string, id: string) => {
-      if (channel === this.channel) for (const wake of this.waiters.get(id) ?? []) wake();
-    });
-    // No message can come while the subscription is down: waiters check at once rather than at lease end.
-    options.subscriber.on('close', () => this.wakeAll());
+    // No message can come while the subscription is down: waiters check at once, not at lease end
+    // (node-redis tells a dropped connection as 'error', then reconnects; a closed one as 'end').
+    this.subscriber.on('error', this.wakeAll);
+    this.subscriber.on('end', this.wakeAll);
   }
 
   /** Whether Redis was failing moments ago (it is left alone meanwhile). */
@@ -143,14 +155,15 @@ export class FlightStore {
 
   /** Whether a wake-up can still come: not closed, and the subscription up. */
   get subscribed(): boolean {
-    return !this.closed && this.options.subscriber.status === 'ready';
+    // node-redis is ready again only once it has subscribed again (resubscribing is part of its handshake).
+    return !this.closed && this.subscriber.isReady;
   }
 
   /** Both connections ready and the channel subscribed; the first call waits for them a little. */
   async usable(): Promise<boolean> {
     if (this.closed || this.paused) return false;
-    const ready = (await this.readiness.ready()) && (this.listening ? this.options.subscriber.status === 'ready' : await this.subscribeOnce());
-    if (!ready) this.health.down(new Error(`Redis is not ready (${this.options.redis.status}, subscriber ${this.options.subscriber.status})`));
+    const ready = (await this.readiness.ready()) && (this.listening ? this.subscriber.isReady : await this.subscribeOnce());
+    if (!ready) this.health.down(new Error(`Redis is not ready (${this.readiness.state}, subscriber ${this.subscriberReadiness.state})`));
     return ready;
   }
 
@@ -158,7 +171,8 @@ export class FlightStore {
   async claim(scope: string, keys: readonly string[], token: string): Promise<ClaimEntry[] | undefined> {
     const names = keys.flatMap((key) => [this.lockKey(scope, key), this.resultKey(scope, key)]);
     try {
-      const entries = await withDeadline(this.redis.mgFlightClaim(names.length, ...names, token, this.options.leaseMs, this.keepMs, this.reuseMs(scope)), COMMAND_DEADLINE_MS);
+      const reply = await withDeadline(CLAIM.run(this.commands, names, [token, this.options.leaseMs, this.keepMs, this.reuseMs(scope)]), COMMAND_DEADLINE_MS);
+      const entries = claimEntries(reply);
       this.health.up();
       return entries;
     } catch (error) {
@@ -170,19 +184,17 @@ export class FlightStore {
   /** Extends the locks `token` holds by a lease; a failure is told, never thrown. */
   renew(scope: string, keys: readonly string[], token: string): void {
     const locks = keys.map((key) => this.lockKey(scope, key));
-    this.redis.mgFlightRenew(locks.length, ...locks, token, this.options.leaseMs).catch((error: unknown) => this.fail(error));
+    withDeadline(RENEW.run(this.commands, locks, [token, this.options.leaseMs]), BACKSTOP_MS).catch((error: unknown) => this.fail(error));
   }
 
   /** Per key: keeps its outcome (none for ''), frees the lock if `token` still holds it, wakes its waiters. */
   async settle(scope: string, keys: readonly string[], token: string, payloadOf: (key: string) => string): Promise<void> {
-    const pipeline = this.redis.pipeline() as ReturnType<Redis['pipeline']> & { mgFlightSettle: FlightCommands['mgFlightSettle'] };
-    for (const key of keys) {
-      void pipeline.mgFlightSettle(this.lockKey(scope, key), this.resultKey(scope, key), token, payloadOf(key), this.keepMs, this.channel, this.flightId(scope, key));
-    }
+    // Sent in one tick, so node-redis writes them as one pipeline, as the old client's pipeline() did.
+    const settling = keys.map((key) =>
+      SETTLE.run(this.commands, [this.lockKey(scope, key), this.resultKey(scope, key)], [token, payloadOf(key), this.keepMs, this.channel, this.flightId(scope, key)]),
+    );
     try {
-      const replies = (await withDeadline(pipeline.exec(), COMMAND_DEADLINE_MS)) ?? [];
-      const failed = replies.find(([error]) => error !== null);
-      if (failed) throw failed[0];
+      await withDeadline(Promise.all(settling), COMMAND_DEADLINE_MS);
       this.health.up();
     } catch (error) {
       // The locks run out on their own; waiters then claim the keys.
@@ -193,9 +205,8 @@ export class FlightStore {
   /** The kept outcome of a key and how long its lock has left (negative: none). */
   async check(scope: string, key: string): Promise<{ payload: string | null; leaseLeftMs: number } | undefined> {
     try {
-      const replies = (await withDeadline(this.redis.pipeline().get(this.resultKey(scope, key)).pttl(this.lockKey(scope, key)).exec(), COMMAND_DEADLINE_MS)) ?? [];
-      const [[resultError, payload] = [null, null], [ttlError, ttl] = [null, -2]] = replies;
-      if (resultError || ttlError) throw resultError ?? ttlError;
+      // Both in one tick: one round trip, as a pipeline.
+      const [payload, ttl] = await withDeadline(Promise.all([this.commands.get(this.resultKey(scope, key)), this.commands.pTTL(this.lockKey(scope, key))]), COMMAND_DEADLINE_MS);
       this.health.up();
       return { payload: typeof payload === 'string' ? payload : null, leaseLeftMs: Number(ttl) };
     } catch (error) {
@@ -216,13 +227,22 @@ export class FlightStore {
     };
   }
 
-  /** Wakes every waiter, and disconnects the clients if they were made for this flight. */
-  close(): void {
+  /**
+   * Wakes every waiter and leaves the channel. The link's connections stay open: other parts use
+   * them, and the stores stage closes the link once every part is done.
+   */
+  async close(): Promise<void> {
+    if (this.closed) return;
     this.closed = true;
+    this.subscriber.off('error', this.wakeAll);
+    this.subscriber.off('end', this.wakeAll);
     this.wakeAll();
-    if (!this.options.ownsRedis) return;
-    for (const client of [this.options.redis, this.options.subscriber]) if (client.status !== 'end') client.disconnect();
+    if (this.subscribeSent) await this.unsubscribe();
   }
+
+  private readonly onMessage = (id: string): void => {
+    for (const wake of this.waiters.get(id) ?? []) wake();
+  };
 
   /** A failed or late command: told once, and Redis left alone for a moment. */
   private fail(error: unknown): void {
@@ -230,9 +250,9 @@ export class FlightStore {
     this.health.down(error);
   }
 
-  private wakeAll(): void {
+  private readonly wakeAll = (): void => {
     for (const wakers of this.waiters.values()) for (const wake of wakers) wake();
-  }
+  };
 
   private subscribeOnce(): Promise<boolean> {
     this.subscribing ??= this.subscribe().finally(() => (this.subscribing = undefined));
@@ -241,15 +261,26 @@ export class FlightStore {
 
   private async subscribe(): Promise<boolean> {
     if (!(await this.subscriberReadiness.ready())) return false;
+    this.subscribeSent = true;
     try {
-      // ioredis subscribes again by itself after a reconnect.
-      await this.options.subscriber.subscribe(this.channel);
+      // node-redis subscribes again by itself after a reconnect. Its timeout does not cover
+      // pub/sub commands (they wait for the connection): the backstop is ours.
+      await withDeadline(this.subscriber.subscribe(this.channel, this.onMessage), BACKSTOP_MS);
+      // Closed meanwhile: close() may have left before this listener was in; leave again.
+      if (this.closed) return this.unsubscribe().then(() => false);
       this.listening = true;
       return true;
     } catch (error) {
       this.fail(error);
       return false;
     }
+  }
+
+  /** Removes this flight's listener; node-redis sends UNSUBSCRIBE only when no other listener is left on the channel. */
+  private async unsubscribe(): Promise<void> {
+    if (!this.subscriber.isOpen) return;
+    // At shutdown a Redis that hangs must not hold the stage up: the link's close ends it anyway.
+    await withDeadline(this.subscriber.unsubscribe(this.channel, this.onMessage), COMMAND_DEADLINE_MS).catch(() => undefined);
   }
 
   private lockKey(scope: string, key: string): string {

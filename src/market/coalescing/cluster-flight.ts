@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { RedisLink } from '../../stores/redis-link.js';
 import { FlightStore, type FlightStoreOptions } from './cluster-flight-store.js';
 
 /**
@@ -22,8 +23,6 @@ export interface ClusterFlightOptions extends FlightStoreOptions {
 
 /** Waking this long after a lease runs out leaves Redis the time to have expired it. */
 const LEASE_MARGIN_MS = 20;
-/** The clients' own timeout, a backstop behind the deadline (which is what callers wait for). */
-const CLIENT_COMMAND_TIMEOUT_MS = 5_000;
 /** Rounds of claiming keys whose holder vanished before a caller gives up on the cluster. */
 const MAX_ROUNDS = 3;
 
@@ -107,8 +106,9 @@ export class ClusterFlight {
     return answers;
   }
 
+  /** Wakes every waiter and leaves the channel; the link stays open (the stores stage closes it). */
   async close(): Promise<void> {
-    this.store.close();
+    await this.store.close();
   }
 
   /**
@@ -183,9 +183,9 @@ export class ClusterFlight {
   }
 }
 
-/** What `createClusterFlight` needs: where Redis is, the namespace of the keys, the lease. */
+/** What `createClusterFlight` needs: the instance's Redis link, the namespace of the keys, the lease. */
 export interface ClusterFlightSettings {
-  readonly redisUrl: string;
+  readonly redis: RedisLink;
   /** Namespace of the lock, outcome and channel keys (e.g. `mg:flight`). */
   readonly prefix: string;
   readonly leaseMs: number;
@@ -200,16 +200,14 @@ export interface ClusterFlightLog {
 }
 
 /**
- * The gateway's cluster flight, on two lazy connections of its own (commands, and the
- * subscription), connecting now so the first miss finds the channel subscribed.
+ * The gateway's cluster flight, on the instance's Redis link (its command connection, and its
+ * subscriber connection for the wake-ups), subscribing now so the first miss finds the channel
+ * subscribed. Each command is bounded by the flight's own lag-proof deadline, with the
+ * connection's timeout raised to a backstop behind it (FlightStore).
  */
 export async function createClusterFlight(settings: ClusterFlightSettings, log: ClusterFlightLog): Promise<ClusterFlight> {
-  const { connectLazily } = await import('../../stores/redis-connection.js');
   const flight = new ClusterFlight({
-    // Commands are bounded by the flight's own deadline (lag-proof-deadline.ts); the client's is a backstop.
-    redis: connectLazily(settings.redisUrl, { commandTimeoutMs: CLIENT_COMMAND_TIMEOUT_MS }),
-    subscriber: connectLazily(settings.redisUrl, { commandTimeoutMs: CLIENT_COMMAND_TIMEOUT_MS }),
-    ownsRedis: true,
+    redis: settings.redis,
     prefix: settings.prefix,
     leaseMs: settings.leaseMs,
     reuseMs: settings.reuseMs,

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import type { Quote } from '../../domain/index.js';
 import type { BatchFetcher, BatchResult } from '../adapter.js';
+import { DAY_FIGURES } from '../kit/day-figures.js';
 import { describeIssues } from '../kit/payload.js';
-import { optionalNumber, requiredNumber } from '../parse.js';
+import { optionalNumber } from '../parse.js';
 import type { AlphaVantageCall, AlphaVantageClient } from './client.js';
 import { toQuote } from './quote-model.js';
 import { fromProviderSymbol, toProviderSymbol } from './symbols.js';
@@ -17,13 +18,7 @@ const EnvelopeSchema = z.object({ data: z.array(z.unknown()) });
 const RowSchema = z.object({
   symbol: z.string().min(1),
   timestamp: z.string(),
-  open: optionalNumber,
-  high: optionalNumber,
-  low: optionalNumber,
-  close: requiredNumber,
-  volume: optionalNumber,
-  previous_close: optionalNumber,
-  change: optionalNumber,
+  ...DAY_FIGURES,
   change_percent: optionalNumber,
 });
 

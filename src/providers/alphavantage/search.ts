@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { isValidSymbol, type SearchQuery, type SecurityType, type SymbolMatch } from '../../domain/index.js';
+import { isValidSymbol, type SearchQuery, type SymbolMatch } from '../../domain/index.js';
 import type { QueryFetcher } from '../adapter.js';
+import { securityTypeReader } from '../kit/search.js';
 import { optionalNumber, optionalText } from '../parse.js';
 import { PROVIDER_ID, type AlphaVantageCall, type AlphaVantageClient } from './client.js';
 import { exchangeOfSymbol, fromProviderSymbol } from './symbols.js';
@@ -15,7 +16,7 @@ const MatchSchema = z.object({
   '9. matchScore': optionalNumber,
 });
 
-const TYPE_OF: Readonly<Record<string, SecurityType>> = { equity: 'EQUITY', etf: 'ETF', 'mutual fund': 'FUND' };
+const securityType = securityTypeReader({ EQUITY: ['equity'], ETF: ['etf'], FUND: ['mutual fund'] });
 
 /**
  * Symbol search through SYMBOL_SEARCH, best match first. Alpha Vantage names a region, not an
@@ -42,7 +43,7 @@ export function createSymbolSearchFetcher(client: AlphaVantageClient): QueryFetc
           symbol,
           name: parsed.data['2. name'] ?? '',
           exchange: exchangeOfSymbol(symbol),
-          type: TYPE_OF[(parsed.data['3. type'] ?? '').toLowerCase()] ?? 'OTHER',
+          type: securityType(parsed.data['3. type']),
           source: PROVIDER_ID,
           score: parsed.data['9. matchScore'] ?? 0,
         });

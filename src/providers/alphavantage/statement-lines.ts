@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { BalanceSheet, CashFlowStatement, IncomeStatement } from '../../domain/index.js';
-import { optionalNumber } from '../parse.js';
+import type { BalanceSheet, CashFlowStatement, IncomeStatement, StatementLines } from '../../domain/index.js';
+import { optionalNumbers } from '../parse.js';
 import { outflowOrNull } from './numbers.js';
 
 /**
@@ -9,29 +9,18 @@ import { outflowOrNull } from './numbers.js';
  * or "None"; a line a report lacks is null, never zero.
  */
 
-type Lines<T> = Omit<T, 'type' | 'symbol' | 'fiscalDate' | 'period' | 'fiscalPeriod' | 'currency' | 'source' | 'asOf' | 'stale'>;
-
-const amount = optionalNumber;
-
-export const IncomeReportSchema = z.object({
-  totalRevenue: amount,
-  costOfRevenue: amount,
-  costofGoodsAndServicesSold: amount,
-  grossProfit: amount,
-  operatingExpenses: amount,
-  operatingIncome: amount,
-  interestExpense: amount,
-  incomeBeforeTax: amount,
-  incomeTaxExpense: amount,
-  netIncome: amount,
-  ebitda: amount,
-});
+export const IncomeReportSchema = z.object(
+  optionalNumbers(
+    'totalRevenue', 'costOfRevenue', 'costofGoodsAndServicesSold', 'grossProfit', 'operatingExpenses',
+    'operatingIncome', 'interestExpense', 'incomeBeforeTax', 'incomeTaxExpense', 'netIncome', 'ebitda',
+  ),
+);
 
 /**
  * Alpha Vantage has no per-share figures or share counts in this report (EPS lives in EARNINGS,
  * a call of its own), so those stay null rather than cost a second call from a 25-a-day quota.
  */
-export function incomeLines(report: z.output<typeof IncomeReportSchema>): Lines<IncomeStatement> {
+export function incomeLines(report: z.output<typeof IncomeReportSchema>): StatementLines<IncomeStatement> {
   return {
     revenue: report.totalRevenue,
     // costofGoodsAndServicesSold is goods only for many filers (IBM: 0.4 bn against 27.6 bn cost of revenue).
@@ -50,26 +39,16 @@ export function incomeLines(report: z.output<typeof IncomeReportSchema>): Lines<
   };
 }
 
-export const BalanceReportSchema = z.object({
-  totalAssets: amount,
-  totalCurrentAssets: amount,
-  cashAndCashEquivalentsAtCarryingValue: amount,
-  shortTermInvestments: amount,
-  currentNetReceivables: amount,
-  inventory: amount,
-  totalNonCurrentAssets: amount,
-  totalLiabilities: amount,
-  totalCurrentLiabilities: amount,
-  currentAccountsPayable: amount,
-  shortLongTermDebtTotal: amount,
-  longTermDebtNoncurrent: amount,
-  longTermDebt: amount,
-  totalNonCurrentLiabilities: amount,
-  totalShareholderEquity: amount,
-  retainedEarnings: amount,
-});
+export const BalanceReportSchema = z.object(
+  optionalNumbers(
+    'totalAssets', 'totalCurrentAssets', 'cashAndCashEquivalentsAtCarryingValue', 'shortTermInvestments',
+    'currentNetReceivables', 'inventory', 'totalNonCurrentAssets', 'totalLiabilities', 'totalCurrentLiabilities',
+    'currentAccountsPayable', 'shortLongTermDebtTotal', 'longTermDebtNoncurrent', 'longTermDebt',
+    'totalNonCurrentLiabilities', 'totalShareholderEquity', 'retainedEarnings',
+  ),
+);
 
-export function balanceLines(report: z.output<typeof BalanceReportSchema>): Lines<BalanceSheet> {
+export function balanceLines(report: z.output<typeof BalanceReportSchema>): StatementLines<BalanceSheet> {
   return {
     totalAssets: report.totalAssets,
     totalCurrentAssets: report.totalCurrentAssets,
@@ -90,19 +69,15 @@ export function balanceLines(report: z.output<typeof BalanceReportSchema>): Line
   };
 }
 
-export const CashFlowReportSchema = z.object({
-  operatingCashflow: amount,
-  capitalExpenditures: amount,
-  cashflowFromInvestment: amount,
-  cashflowFromFinancing: amount,
-  dividendPayout: amount,
-  dividendPayoutCommonStock: amount,
-  paymentsForRepurchaseOfCommonStock: amount,
-  paymentsForRepurchaseOfEquity: amount,
-  changeInCashAndCashEquivalents: amount,
-});
+export const CashFlowReportSchema = z.object(
+  optionalNumbers(
+    'operatingCashflow', 'capitalExpenditures', 'cashflowFromInvestment', 'cashflowFromFinancing', 'dividendPayout',
+    'dividendPayoutCommonStock', 'paymentsForRepurchaseOfCommonStock', 'paymentsForRepurchaseOfEquity',
+    'changeInCashAndCashEquivalents',
+  ),
+);
 
-export function cashFlowLines(report: z.output<typeof CashFlowReportSchema>): Lines<CashFlowStatement> {
+export function cashFlowLines(report: z.output<typeof CashFlowReportSchema>): StatementLines<CashFlowStatement> {
   const operatingCashFlow = report.operatingCashflow;
   const capitalExpenditure = outflowOrNull(report.capitalExpenditures);
   return {

@@ -1,9 +1,7 @@
 import { ProviderFailureKind, type CompanyProfile } from '../../domain/index.js';
 import type { BatchFetcher } from '../adapter.js';
-import { parsePayload } from '../kit/payload.js';
-import { oneSymbolPerCall, sideBySide } from '../kit/per-symbol.js';
 import type { RemoteContext } from '../kit/remote-context.js';
-import { PROVIDER_ID, getFinnhub } from './client.js';
+import { PROVIDER_ID, perSymbolFetcher } from './client.js';
 import { ProfileSchema, type FinnhubProfile } from './schemas.js';
 
 /** Finnhub reports market capitalisation in millions of the listing currency. */
@@ -14,13 +12,7 @@ const MILLION = 1_000_000;
  * no description: `finnhubIndustry` is Finnhub's own industry classification.
  */
 export function createProfileFetcher(context: RemoteContext): BatchFetcher<CompanyProfile> {
-  async function fetchOne(symbol: string, signal?: AbortSignal): Promise<CompanyProfile> {
-    const what = `Finnhub profile ${symbol}`;
-    const body = await getFinnhub(context, '/stock/profile2', { symbol }, what, signal);
-    return toProfile(context, symbol, parsePayload(context, ProfileSchema, body, what), what);
-  }
-  // `/stock/profile2` carries one symbol per call.
-  return oneSymbolPerCall(sideBySide, fetchOne);
+  return perSymbolFetcher(context, { path: '/stock/profile2', label: 'profile', schema: ProfileSchema }, toProfile);
 }
 
 function toProfile(context: RemoteContext, symbol: string, raw: FinnhubProfile, what: string): CompanyProfile {

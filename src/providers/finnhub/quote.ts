@@ -1,21 +1,13 @@
 import { ProviderFailureKind, type Quote } from '../../domain/index.js';
 import type { BatchFetcher } from '../adapter.js';
-import { parsePayload } from '../kit/payload.js';
-import { oneSymbolPerCall, sideBySide } from '../kit/per-symbol.js';
 import { dayChange, positiveOrNull } from '../kit/quote-figures.js';
 import type { RemoteContext } from '../kit/remote-context.js';
-import { PROVIDER_ID, getFinnhub } from './client.js';
+import { PROVIDER_ID, perSymbolFetcher } from './client.js';
 import { QuoteSchema, type FinnhubQuote } from './schemas.js';
 
 /** Quotes from `/quote?symbol=`: price, day range, previous close and change; Finnhub sends no volume. */
 export function createQuoteFetcher(context: RemoteContext): BatchFetcher<Quote> {
-  async function fetchOne(symbol: string, signal?: AbortSignal): Promise<Quote> {
-    const what = `Finnhub quote ${symbol}`;
-    const body = await getFinnhub(context, '/quote', { symbol }, what, signal);
-    return toQuote(context, symbol, parsePayload(context, QuoteSchema, body, what), what);
-  }
-  // `/quote` carries one symbol per call.
-  return oneSymbolPerCall(sideBySide, fetchOne);
+  return perSymbolFetcher(context, { path: '/quote', label: 'quote', schema: QuoteSchema }, toQuote);
 }
 
 function toQuote(context: RemoteContext, symbol: string, raw: FinnhubQuote, what: string): Quote {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { optionalNumber, optionalText, requiredNumber, toNumberOrNull } from '../parse.js';
+import { optionalNumber, optionalNumbers, optionalText, optionalTexts, requiredNumber, toNumberOrNull } from '../parse.js';
 
 /**
  * Finnhub's payloads as documented at https://finnhub.io/docs/api (and its published OpenAPI
@@ -11,26 +11,14 @@ import { optionalNumber, optionalText, requiredNumber, toNumberOrNull } from '..
 export const QuoteSchema = z.object({
   // Required: an unknown symbol still answers `c: 0`, so a missing `c` is a malformed answer.
   c: requiredNumber,
-  d: optionalNumber,
-  dp: optionalNumber,
-  h: optionalNumber,
-  l: optionalNumber,
-  o: optionalNumber,
-  pc: optionalNumber,
-  t: optionalNumber,
+  ...optionalNumbers('d', 'dp', 'h', 'l', 'o', 'pc', 't'),
 });
 export type FinnhubQuote = z.infer<typeof QuoteSchema>;
 
 /** `/stock/profile2`: `{}` for a symbol Finnhub does not cover. Money and share counts are in millions. */
 export const ProfileSchema = z.object({
-  name: optionalText,
-  ticker: optionalText,
-  country: optionalText,
-  currency: optionalText,
-  exchange: optionalText,
-  finnhubIndustry: optionalText,
-  marketCapitalization: optionalNumber,
-  shareOutstanding: optionalNumber,
+  ...optionalTexts('name', 'ticker', 'country', 'currency', 'exchange', 'finnhubIndustry'),
+  ...optionalNumbers('marketCapitalization', 'shareOutstanding'),
   weburl: optionalText,
 });
 export type FinnhubProfile = z.infer<typeof ProfileSchema>;
@@ -39,12 +27,7 @@ export type FinnhubProfile = z.infer<typeof ProfileSchema>;
 export const SearchSchema = z.object({
   count: optionalNumber,
   result: z.array(
-    z.object({
-      description: optionalText,
-      displaySymbol: optionalText,
-      symbol: optionalText,
-      type: optionalText,
-    }),
+    z.object(optionalTexts('description', 'displaySymbol', 'symbol', 'type')),
   ),
 });
 export type FinnhubSearch = z.infer<typeof SearchSchema>;

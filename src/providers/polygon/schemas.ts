@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { optionalNumber, optionalText, requiredNumber } from '../parse.js';
+import { optionalNumber, optionalNumbers, optionalText, optionalTexts, requiredNumber } from '../parse.js';
 
 /**
  * Payload schemas written from Polygon's (Massive's) documented responses. Polygon sends real JSON
@@ -13,7 +13,7 @@ const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
 // --- Full market snapshot: GET /v2/snapshot/locale/us/markets/stocks/tickers?tickers=… ---
 
 /** `day`, `prevDay` and `min`: between the 03:30 ET reset and the first trade Polygon sends zeros. */
-const SnapshotBarSchema = z.object({ o: optionalNumber, h: optionalNumber, l: optionalNumber, c: optionalNumber, v: optionalNumber, t: optionalNumber });
+const SnapshotBarSchema = z.object(optionalNumbers('o', 'h', 'l', 'c', 'v', 't'));
 
 export const SnapshotTickerSchema = z.object({
   ticker: z.string().min(1),
@@ -78,10 +78,7 @@ export const TickerDetailsResponseSchema = z.object({
 
 export const TickerEntrySchema = z.object({
   ticker: z.string().min(1),
-  name: optionalText,
-  market: optionalText,
-  type: optionalText,
-  primary_exchange: optionalText,
+  ...optionalTexts('name', 'market', 'type', 'primary_exchange'),
 });
 export type TickerEntry = z.infer<typeof TickerEntrySchema>;
 

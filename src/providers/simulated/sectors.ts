@@ -47,71 +47,38 @@ export interface SectorProfile {
   readonly payoutRatio: number;
 }
 
-export const SECTOR_PROFILES: Readonly<Record<Sector, SectorProfile>> = {
-  'Information Technology': {
-    volatility: 0.32, beta: 1.2, priceToSales: 7, netMargin: 0.2, grossMargin: 0.6, revenueGrowth: 0.1,
-    assetsToRevenue: 1.3, liabilitiesToAssets: 0.55, currentAssetShare: 0.45, inventoryShare: 0.08,
-    currentLiabilityShare: 0.4, debtShare: 0.35, capexToRevenue: 0.05, depreciationToRevenue: 0.05,
-    interestToRevenue: 0.01, payoutRatio: 0.25,
-  },
-  'Communication Services': {
-    volatility: 0.28, beta: 1.0, priceToSales: 4, netMargin: 0.15, grossMargin: 0.55, revenueGrowth: 0.06,
-    assetsToRevenue: 2, liabilitiesToAssets: 0.6, currentAssetShare: 0.25, inventoryShare: 0.02,
-    currentLiabilityShare: 0.3, debtShare: 0.5, capexToRevenue: 0.12, depreciationToRevenue: 0.12,
-    interestToRevenue: 0.03, payoutRatio: 0.3,
-  },
-  'Consumer Discretionary': {
-    volatility: 0.32, beta: 1.1, priceToSales: 2, netMargin: 0.08, grossMargin: 0.38, revenueGrowth: 0.07,
-    assetsToRevenue: 0.8, liabilitiesToAssets: 0.7, currentAssetShare: 0.4, inventoryShare: 0.35,
-    currentLiabilityShare: 0.45, debtShare: 0.45, capexToRevenue: 0.05, depreciationToRevenue: 0.04,
-    interestToRevenue: 0.01, payoutRatio: 0.25,
-  },
-  'Consumer Staples': {
-    volatility: 0.17, beta: 0.6, priceToSales: 1.8, netMargin: 0.08, grossMargin: 0.38, revenueGrowth: 0.04,
-    assetsToRevenue: 0.9, liabilitiesToAssets: 0.7, currentAssetShare: 0.35, inventoryShare: 0.35,
-    currentLiabilityShare: 0.45, debtShare: 0.45, capexToRevenue: 0.04, depreciationToRevenue: 0.03,
-    interestToRevenue: 0.01, payoutRatio: 0.6,
-  },
-  'Health Care': {
-    volatility: 0.24, beta: 0.8, priceToSales: 4, netMargin: 0.14, grossMargin: 0.62, revenueGrowth: 0.06,
-    assetsToRevenue: 1.5, liabilitiesToAssets: 0.6, currentAssetShare: 0.35, inventoryShare: 0.2,
-    currentLiabilityShare: 0.35, debtShare: 0.45, capexToRevenue: 0.04, depreciationToRevenue: 0.05,
-    interestToRevenue: 0.015, payoutRatio: 0.4,
-  },
-  Financials: {
-    volatility: 0.24, beta: 1.1, priceToSales: 3.5, netMargin: 0.22, grossMargin: 0.7, revenueGrowth: 0.06,
-    assetsToRevenue: 8, liabilitiesToAssets: 0.9, currentAssetShare: 0.3, inventoryShare: null,
-    currentLiabilityShare: 0.7, debtShare: 0.15, capexToRevenue: 0.03, depreciationToRevenue: 0.03,
-    interestToRevenue: 0.02, payoutRatio: 0.3,
-  },
-  Industrials: {
-    volatility: 0.26, beta: 1.05, priceToSales: 2.5, netMargin: 0.1, grossMargin: 0.3, revenueGrowth: 0.05,
-    assetsToRevenue: 1.2, liabilitiesToAssets: 0.7, currentAssetShare: 0.4, inventoryShare: 0.3,
-    currentLiabilityShare: 0.4, debtShare: 0.45, capexToRevenue: 0.04, depreciationToRevenue: 0.04,
-    interestToRevenue: 0.015, payoutRatio: 0.35,
-  },
-  Energy: {
-    volatility: 0.3, beta: 0.9, priceToSales: 1.3, netMargin: 0.09, grossMargin: 0.3, revenueGrowth: 0.02,
-    assetsToRevenue: 1.3, liabilitiesToAssets: 0.5, currentAssetShare: 0.25, inventoryShare: 0.2,
-    currentLiabilityShare: 0.35, debtShare: 0.4, capexToRevenue: 0.1, depreciationToRevenue: 0.08,
-    interestToRevenue: 0.01, payoutRatio: 0.45,
-  },
-  Materials: {
-    volatility: 0.28, beta: 1.0, priceToSales: 2.2, netMargin: 0.1, grossMargin: 0.3, revenueGrowth: 0.04,
-    assetsToRevenue: 1.6, liabilitiesToAssets: 0.5, currentAssetShare: 0.3, inventoryShare: 0.3,
-    currentLiabilityShare: 0.35, debtShare: 0.45, capexToRevenue: 0.07, depreciationToRevenue: 0.06,
-    interestToRevenue: 0.015, payoutRatio: 0.4,
-  },
-  Utilities: {
-    volatility: 0.18, beta: 0.5, priceToSales: 2.8, netMargin: 0.13, grossMargin: 0.45, revenueGrowth: 0.04,
-    assetsToRevenue: 4.5, liabilitiesToAssets: 0.72, currentAssetShare: 0.1, inventoryShare: 0.15,
-    currentLiabilityShare: 0.2, debtShare: 0.6, capexToRevenue: 0.3, depreciationToRevenue: 0.13,
-    interestToRevenue: 0.08, payoutRatio: 0.65,
-  },
-  'Real Estate': {
-    volatility: 0.24, beta: 0.9, priceToSales: 8, netMargin: 0.25, grossMargin: 0.65, revenueGrowth: 0.05,
-    assetsToRevenue: 7, liabilitiesToAssets: 0.55, currentAssetShare: 0.05, inventoryShare: null,
-    currentLiabilityShare: 0.15, debtShare: 0.75, capexToRevenue: 0.05, depreciationToRevenue: 0.3,
-    interestToRevenue: 0.12, payoutRatio: 0.9,
-  },
+/** The columns of `SECTOR_ROWS`, in order: one sector's profile is one row of the table. */
+const COLUMNS = [
+  'volatility', 'beta', 'priceToSales', 'netMargin', 'grossMargin', 'revenueGrowth', 'assetsToRevenue', 'liabilitiesToAssets',
+  'currentAssetShare', 'inventoryShare', 'currentLiabilityShare', 'debtShare', 'capexToRevenue', 'depreciationToRevenue',
+  'interestToRevenue', 'payoutRatio',
+] as const satisfies readonly (keyof SectorProfile)[];
+
+/** The cells of a row, each typed as its column's field (a generic, so the mapping keeps the tuple). */
+type Cells<Names extends readonly (keyof SectorProfile)[]> = { readonly [Index in keyof Names]: SectorProfile[Names[Index]] };
+type SectorRow = Cells<typeof COLUMNS>;
+
+/** A table rather than sixteen named fields per sector, so that sectors compare down a column. */
+const SECTOR_ROWS: Readonly<Record<Sector, SectorRow>> = {
+  //                         vol   beta  P/S  net   gross grow  A/R  L/A   curA  inv   curL  debt  capex depr  int    payout
+  'Information Technology': [0.32, 1.2,  7,   0.2,  0.6,  0.1,  1.3, 0.55, 0.45, 0.08, 0.4,  0.35, 0.05, 0.05, 0.01,  0.25],
+  'Communication Services': [0.28, 1.0,  4,   0.15, 0.55, 0.06, 2,   0.6,  0.25, 0.02, 0.3,  0.5,  0.12, 0.12, 0.03,  0.3],
+  'Consumer Discretionary': [0.32, 1.1,  2,   0.08, 0.38, 0.07, 0.8, 0.7,  0.4,  0.35, 0.45, 0.45, 0.05, 0.04, 0.01,  0.25],
+  'Consumer Staples':       [0.17, 0.6,  1.8, 0.08, 0.38, 0.04, 0.9, 0.7,  0.35, 0.35, 0.45, 0.45, 0.04, 0.03, 0.01,  0.6],
+  'Health Care':            [0.24, 0.8,  4,   0.14, 0.62, 0.06, 1.5, 0.6,  0.35, 0.2,  0.35, 0.45, 0.04, 0.05, 0.015, 0.4],
+  Financials:               [0.24, 1.1,  3.5, 0.22, 0.7,  0.06, 8,   0.9,  0.3,  null, 0.7,  0.15, 0.03, 0.03, 0.02,  0.3],
+  Industrials:              [0.26, 1.05, 2.5, 0.1,  0.3,  0.05, 1.2, 0.7,  0.4,  0.3,  0.4,  0.45, 0.04, 0.04, 0.015, 0.35],
+  Energy:                   [0.3,  0.9,  1.3, 0.09, 0.3,  0.02, 1.3, 0.5,  0.25, 0.2,  0.35, 0.4,  0.1,  0.08, 0.01,  0.45],
+  Materials:                [0.28, 1.0,  2.2, 0.1,  0.3,  0.04, 1.6, 0.5,  0.3,  0.3,  0.35, 0.45, 0.07, 0.06, 0.015, 0.4],
+  Utilities:                [0.18, 0.5,  2.8, 0.13, 0.45, 0.04, 4.5, 0.72, 0.1,  0.15, 0.2,  0.6,  0.3,  0.13, 0.08,  0.65],
+  'Real Estate':            [0.24, 0.9,  8,   0.25, 0.65, 0.05, 7,   0.55, 0.05, null, 0.15, 0.75, 0.05, 0.3,  0.12,  0.9],
 };
+
+function profileOf(row: SectorRow): SectorProfile {
+  // fromEntries types its values loosely; each column's cell has that field's type (SectorRow says so).
+  return Object.fromEntries(COLUMNS.map((column, index) => [column, row[index]])) as unknown as SectorProfile;
+}
+
+export const SECTOR_PROFILES: Readonly<Record<Sector, SectorProfile>> = Object.fromEntries(
+  SECTORS.map((sector) => [sector, profileOf(SECTOR_ROWS[sector])]),
+) as Record<Sector, SectorProfile>;

@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { optionalNumber, optionalText, requiredNumber } from '../parse.js';
+import { shapeOf } from '../../domain/index.js';
+import { DAY_FIGURES } from '../kit/day-figures.js';
+import { optionalNumber, optionalNumbers, optionalTexts, requiredNumber } from '../parse.js';
 
 /**
  * Twelve Data's payloads as documented at https://twelvedata.com/docs: prices and volumes are
@@ -8,20 +10,9 @@ import { optionalNumber, optionalText, requiredNumber } from '../parse.js';
 
 /** `/quote`, one instrument (or one entry of a batch answer keyed by symbol). */
 export const QuoteSchema = z.object({
-  symbol: optionalText,
-  exchange: optionalText,
-  currency: optionalText,
-  datetime: optionalText,
-  timestamp: optionalNumber,
-  last_quote_at: optionalNumber,
-  open: optionalNumber,
-  high: optionalNumber,
-  low: optionalNumber,
-  // The price: a quote without it is not a quote.
-  close: requiredNumber,
-  volume: optionalNumber,
-  previous_close: optionalNumber,
-  change: optionalNumber,
+  ...optionalTexts('symbol', 'exchange', 'currency', 'datetime'),
+  ...optionalNumbers('timestamp', 'last_quote_at'),
+  ...DAY_FIGURES,
   percent_change: optionalNumber,
 });
 export type TwelveDataQuote = z.infer<typeof QuoteSchema>;
@@ -34,10 +25,7 @@ export const TimeSeriesSchema = z.object({
   values: z.array(
     z.object({
       datetime: z.string().regex(/^\d{4}-\d{2}-\d{2}/, 'expected a YYYY-MM-DD date'),
-      open: requiredNumber,
-      high: requiredNumber,
-      low: requiredNumber,
-      close: requiredNumber,
+      ...shapeOf(['open', 'high', 'low', 'close'], requiredNumber),
       // Forex pairs and some indices have no volume.
       volume: optionalNumber,
     }),
@@ -48,13 +36,6 @@ export type TwelveDataTimeSeries = z.infer<typeof TimeSeriesSchema>;
 /** `/symbol_search`: `{data: [{symbol, instrument_name, exchange, mic_code, instrument_type, country, currency}]}`. */
 export const SymbolSearchSchema = z.object({
   data: z.array(
-    z.object({
-      symbol: optionalText,
-      instrument_name: optionalText,
-      exchange: optionalText,
-      instrument_type: optionalText,
-      country: optionalText,
-      currency: optionalText,
-    }),
+    z.object(optionalTexts('symbol', 'instrument_name', 'exchange', 'instrument_type', 'country', 'currency')),
   ),
 });

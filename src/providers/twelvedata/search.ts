@@ -1,7 +1,8 @@
-import { isValidSymbol, type SearchQuery, type SecurityType, type SymbolMatch } from '../../domain/index.js';
+import type { SearchQuery, SymbolMatch } from '../../domain/index.js';
 import type { FetchOptions, QueryFetcher } from '../adapter.js';
 import { parsePayload } from '../kit/payload.js';
 import type { RemoteContext } from '../kit/remote-context.js';
+import { distinctMatches, securityTypeReader } from '../kit/search.js';
 import { PROVIDER_ID, getTwelveData } from './client.js';
 import { SymbolSearchSchema } from './schemas.js';
 
@@ -20,46 +21,27 @@ export function createSearchFetcher(context: RemoteContext): QueryFetcher<Search
       const params = { symbol: query.query, outputsize: String(MAX_OUTPUT_SIZE) };
       const { body } = await getTwelveData(context, '/symbol_search', params, what, options?.signal);
       const { data } = parsePayload(context, SymbolSearchSchema, body, what);
-      const matches: SymbolMatch[] = [];
-      const seen = new Set<string>();
-      for (const item of data) {
-        const symbol = item.symbol?.toUpperCase() ?? null;
-        // Pairs ("EUR/USD") and other symbols the gateway cannot address are no use to a client.
-        if (symbol === null || !isValidSymbol(symbol) || seen.has(symbol)) continue;
-        seen.add(symbol);
-        matches.push({
-          symbol,
-          name: item.instrument_name ?? symbol,
-          exchange: item.exchange,
-          type: securityType(item.instrument_type),
-          source: PROVIDER_ID,
-        });
-        if (matches.length >= query.limit) break;
-      }
-      return matches;
+      // Pairs ("EUR/USD") and other symbols the gateway cannot address are no use to a client.
+      return distinctMatches(data, query.limit, (item) => item.symbol, (item, symbol) => ({
+        symbol,
+        name: item.instrument_name ?? symbol,
+        exchange: item.exchange,
+        type: securityType(item.instrument_type),
+        source: PROVIDER_ID,
+      }));
     },
   };
 }
 
-const EQUITY_TYPES = new Set([
-  'common stock',
-  'preferred stock',
-  'reit',
-  'depositary receipt',
-  'american depositary receipt',
-  'global depositary receipt',
-  'limited partnership',
-  'trust',
-]);
-
 /** Twelve Data's `instrument_type` names folded into the domain's few. */
-function securityType(type: string | null): SecurityType {
-  const key = (type ?? '').toLowerCase();
-  if (EQUITY_TYPES.has(key)) return 'EQUITY';
-  if (key === 'etf' || key === 'exchange-traded note') return 'ETF';
-  if (key === 'mutual fund' || key === 'closed-end fund') return 'FUND';
-  if (key === 'index') return 'INDEX';
-  if (key === 'digital currency') return 'CRYPTO';
-  if (key === 'physical currency') return 'FOREX';
-  return 'OTHER';
-}
+const securityType = securityTypeReader({
+  EQUITY: [
+    'common stock', 'preferred stock', 'reit', 'depositary receipt', 'american depositary receipt',
+    'global depositary receipt', 'limited partnership', 'trust',
+  ],
+  ETF: ['etf', 'exchange-traded note'],
+  FUND: ['mutual fund', 'closed-end fund'],
+  INDEX: ['index'],
+  CRYPTO: ['digital currency'],
+  FOREX: ['physical currency'],
+});
