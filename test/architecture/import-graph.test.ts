@@ -23,7 +23,8 @@ const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
   resilience: ['stores'],
   auth: ['config'],
   market: ['providers', 'resilience', 'stores'],
-  streaming: ['providers', 'market'],
+  // Fan-out across instances (streaming/cluster/): leases and per-symbol channels on the instance's Redis link.
+  streaming: ['providers', 'market', 'stores'],
   // The audit trail's types and its per-field scope (the consumer a provider call is billed to).
   graphql: ['market', 'streaming', 'auth', 'observability'],
   server: ['graphql', 'observability', 'auth'],
