@@ -12,6 +12,15 @@ export const ProvenanceSchema = z.object({
 });
 export type Provenance = z.infer<typeof ProvenanceSchema>;
 
+/**
+ * How a live item reached the gateway: over a provider's websocket feed, by polling its REST
+ * quotes, or from the simulated market's ticks. Only live items say it; a quote answered to a
+ * query (and anything the market cache holds) never does, so a cached tick cannot pass itself off
+ * as a live one.
+ */
+export const QuoteFeedSchema = z.enum(['stream', 'poll', 'simulated']);
+export type QuoteFeed = z.infer<typeof QuoteFeedSchema>;
+
 export const QuoteSchema = ProvenanceSchema.extend({
   symbol: z.string().min(1),
   price: z.number().finite().positive(),
@@ -25,5 +34,7 @@ export const QuoteSchema = ProvenanceSchema.extend({
   volume: z.number().int().nonnegative().nullable(),
   /** Time of the last trade or tick the price reflects. */
   timestamp: z.date(),
+  /** Set by live sources only (see QuoteFeedSchema); absent on query answers. */
+  feed: QuoteFeedSchema.optional(),
 });
 export type Quote = z.infer<typeof QuoteSchema>;

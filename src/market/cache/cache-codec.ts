@@ -33,7 +33,9 @@ export type CacheEntry<T = unknown> =
  * cluster flight's outcome): the domain's own schemas.
  */
 export const cacheValueSchemas: Readonly<Record<CacheKind, z.ZodType>> = {
-  quote: QuoteSchema,
+  // Without `feed`, so it is stripped on the way back: a cached quote answers queries, and a tick
+  // that ever reached a store must not come back saying it is live.
+  quote: QuoteSchema.omit({ feed: true }),
   profile: CompanyProfileSchema,
   history: z.array(BarSchema),
   statements: z.array(FinancialStatementSchema),

@@ -50,5 +50,7 @@ export function quoteOfTick(provider: ProviderId, tick: Tick, day: DayFigures): 
     source: provider,
     asOf: timestamp,
     stale: false,
+    // A live item: the client may tell a pushed tick from a polled or simulated one.
+    feed: 'stream',
   };
 }

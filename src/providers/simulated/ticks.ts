@@ -37,7 +37,8 @@ export function createTickSource({ lists, quoteAt, notFound, now, tickMs }: Tick
           onError(error instanceof Error ? error : new Error(String(error)));
           return;
         }
-        onTick(quote);
+        // Marked live here, not in `quoteAt`: the same quote answers queries, which carry no feed.
+        onTick({ ...quote, feed: 'simulated' });
       };
       const first = setTimeout(tick, 0);
       first.unref();
