@@ -1,5 +1,5 @@
 import { Field, Float, InterfaceType, ObjectType } from 'type-graphql';
-import type { FinancialStatement } from '../../domain/index.js';
+import { BALANCE_LINES, CASH_FLOW_LINES, INCOME_LINES, type FinancialStatement } from '../../domain/index.js';
 import { Period } from './enums.js';
 import { DateScalar, DateTimeScalar } from './scalars.js';
 import { FallbackFromField, StaleField } from './provenance.js';
@@ -40,53 +40,43 @@ export abstract class FinancialStatementType {
   fallbackFrom?: string[];
 }
 
-@ObjectType('IncomeStatement', { implements: FinancialStatementType })
-export class IncomeStatementType extends FinancialStatementType {
-  @Field(() => Float, amount) revenue!: number | null;
-  @Field(() => Float, amount) costOfRevenue!: number | null;
-  @Field(() => Float, { ...amount, description: 'Revenue minus cost of revenue.' }) grossProfit!: number | null;
-  @Field(() => Float, amount) operatingExpenses!: number | null;
-  @Field(() => Float, amount) operatingIncome!: number | null;
-  @Field(() => Float, amount) interestExpense!: number | null;
-  @Field(() => Float, amount) incomeBeforeTax!: number | null;
-  @Field(() => Float, amount) incomeTaxExpense!: number | null;
-  @Field(() => Float, amount) netIncome!: number | null;
-  @Field(() => Float, amount) ebitda!: number | null;
-  @Field(() => Float, { ...amount, description: 'Basic earnings per share.' }) eps!: number | null;
-  @Field(() => Float, amount) dilutedEps!: number | null;
-  @Field(() => Float, { ...amount, description: 'Weighted average basic shares outstanding.' }) sharesOutstanding!: number | null;
+/** The lines that need more than their name; a line not listed here has no description. */
+const LINE_DESCRIPTIONS: Readonly<Record<string, string>> = {
+  grossProfit: 'Revenue minus cost of revenue.',
+  eps: 'Basic earnings per share.',
+  sharesOutstanding: 'Weighted average basic shares outstanding.',
+  cash: 'Cash and cash equivalents.',
+  totalDebt: 'Short- plus long-term debt.',
+  totalEquity: "Shareholders' equity: total assets minus total liabilities.",
+  capitalExpenditure: 'Cash spent on property and equipment, as a positive amount.',
+  freeCashFlow: 'Operating cash flow minus capital expenditure.',
+  dividendsPaid: 'Dividends paid, as a positive amount.',
+  shareRepurchases: 'Cash spent buying back shares, as a positive amount.',
+};
+
+/**
+ * Each of `lines` a nullable Float field of `type`, in order: the domain's list of a statement's
+ * lines is the one list both its schema and the GraphQL type are made from. type-graphql reads
+ * field metadata when the schema is built, so fields declared after the class are seen.
+ */
+function amountFields(type: abstract new () => FinancialStatementType, lines: readonly string[]): void {
+  for (const line of lines) {
+    const description = LINE_DESCRIPTIONS[line];
+    Field(() => Float, { ...amount, ...(description === undefined ? {} : { description }) })(type.prototype, line);
+  }
 }
+
+@ObjectType('IncomeStatement', { implements: FinancialStatementType })
+export class IncomeStatementType extends FinancialStatementType {}
+amountFields(IncomeStatementType, INCOME_LINES);
 
 @ObjectType('BalanceSheet', { implements: FinancialStatementType })
-export class BalanceSheetType extends FinancialStatementType {
-  @Field(() => Float, amount) totalAssets!: number | null;
-  @Field(() => Float, amount) totalCurrentAssets!: number | null;
-  @Field(() => Float, { ...amount, description: 'Cash and cash equivalents.' }) cash!: number | null;
-  @Field(() => Float, amount) shortTermInvestments!: number | null;
-  @Field(() => Float, amount) receivables!: number | null;
-  @Field(() => Float, amount) inventory!: number | null;
-  @Field(() => Float, amount) totalNonCurrentAssets!: number | null;
-  @Field(() => Float, amount) totalLiabilities!: number | null;
-  @Field(() => Float, amount) totalCurrentLiabilities!: number | null;
-  @Field(() => Float, amount) accountsPayable!: number | null;
-  @Field(() => Float, { ...amount, description: 'Short- plus long-term debt.' }) totalDebt!: number | null;
-  @Field(() => Float, amount) longTermDebt!: number | null;
-  @Field(() => Float, amount) totalNonCurrentLiabilities!: number | null;
-  @Field(() => Float, { ...amount, description: "Shareholders' equity: total assets minus total liabilities." }) totalEquity!: number | null;
-  @Field(() => Float, amount) retainedEarnings!: number | null;
-}
+export class BalanceSheetType extends FinancialStatementType {}
+amountFields(BalanceSheetType, BALANCE_LINES);
 
 @ObjectType('CashFlowStatement', { implements: FinancialStatementType })
-export class CashFlowStatementType extends FinancialStatementType {
-  @Field(() => Float, amount) operatingCashFlow!: number | null;
-  @Field(() => Float, { ...amount, description: 'Cash spent on property and equipment, as a positive amount.' }) capitalExpenditure!: number | null;
-  @Field(() => Float, { ...amount, description: 'Operating cash flow minus capital expenditure.' }) freeCashFlow!: number | null;
-  @Field(() => Float, amount) investingCashFlow!: number | null;
-  @Field(() => Float, amount) financingCashFlow!: number | null;
-  @Field(() => Float, { ...amount, description: 'Dividends paid, as a positive amount.' }) dividendsPaid!: number | null;
-  @Field(() => Float, { ...amount, description: 'Cash spent buying back shares, as a positive amount.' }) shareRepurchases!: number | null;
-  @Field(() => Float, amount) netChangeInCash!: number | null;
-}
+export class CashFlowStatementType extends FinancialStatementType {}
+amountFields(CashFlowStatementType, CASH_FLOW_LINES);
 
 const typeNameOf: Record<FinancialStatement['type'], string> = {
   INCOME: 'IncomeStatement',
