@@ -157,11 +157,11 @@ describe('the poll source', () => {
     upstream.on({ path: '/stable/quote' }, (request) => ({ json: [rowOf(request.query['symbol'] ?? '')] }));
     // 2/s at 50 %: one call a second, so three symbols a call each go one second apart.
     const { source, clock, calls } = harness(single, { limits: [{ points: 2, per: 'second' as const }] });
-    for (const symbol of ['AAPL', 'MSFT', 'BRK.B']) listen(source, symbol);
+    const [aapl] = ['AAPL', 'MSFT', 'BRK.B'].map((symbol) => listen(source, symbol));
     expect(source.pace).toEqual({ calls: 3, intervalMs: 3_000, gapMs: 1_000 });
     clock.advance(0);
     // The first call answered: its deadline is gone and the gap's timer is the only one left.
-    await vi.waitFor(() => expect(clock.pending).toBe(1));
+    await vi.waitFor(() => expect([aapl?.quotes.length, clock.pending]).toEqual([1, 1]));
     expect(calls).toEqual([['AAPL']]);
     clock.advance(999);
     expect(calls).toHaveLength(1);
