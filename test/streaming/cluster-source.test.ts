@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { Quote } from '../../src/domain/index.js';
-import type { TickSource } from '../../src/providers/adapter.js';
 import type { RedisLink } from '../../src/stores/redis-link.js';
 import { createClusterSource, type ClusterSource } from '../../src/streaming/cluster/cluster-source.js';
 import { flavourOf, redisVersionOf } from '../../src/streaming/cluster/pubsub-flavour.js';
 import { ownRedis, sparePort } from '../cache/redis-server.js';
+import { CountingUpstream, Watcher } from './cluster-fixtures.js';
 import { SHARED_REDIS_URL, openLink, uniquePrefix, useSharedRedis, type Closable } from '../support/shared-redis.js';
 
 /**
@@ -14,79 +13,11 @@ import { SHARED_REDIS_URL, openLink, uniquePrefix, useSharedRedis, type Closable
 
 const LEASE_MS = 400;
 const RETRY_MS = Math.floor(LEASE_MS / 3);
-const TICK_MS = 20;
 const SYMBOLS = Array.from({ length: 20 }, (_, index) => `SYM${index}`);
 
 let prefix = uniquePrefix('cluster-source');
 const opened: Closable[] = [];
 const admin = useSharedRedis(() => prefix, opened);
-
-/** An upstream that ticks every symbol it is asked for, counting starts and running feeds. */
-class CountingUpstream implements TickSource {
-  readonly starts = new Map<string, number>();
-  readonly running = new Map<string, number>();
-  /** Every tick emitted, per symbol (timestamps). */
-  readonly emitted = new Map<string, number[]>();
-
-  start(symbol: string, onTick: (quote: Quote) => void): () => void {
-    this.starts.set(symbol, (this.starts.get(symbol) ?? 0) + 1);
-    this.running.set(symbol, (this.running.get(symbol) ?? 0) + 1);
-    let price = 100;
-    const timer = setInterval(() => {
-      price += 0.01;
-      const now = new Date();
-      this.emitted.set(symbol, [...(this.emitted.get(symbol) ?? []), now.getTime()]);
-      onTick({ symbol, price, change: 0, changePercent: 0, open: null, high: null, low: null, previousClose: null, volume: null, timestamp: now, source: 'fake', asOf: now, stale: false });
-    }, TICK_MS);
-    let stopped = false;
-    return () => {
-      if (stopped) return;
-      stopped = true;
-      clearInterval(timer);
-      this.running.set(symbol, (this.running.get(symbol) ?? 1) - 1);
-    };
-  }
-
-  get totalStarts(): number {
-    return [...this.starts.values()].reduce((sum, count) => sum + count, 0);
-  }
-
-  get totalRunning(): number {
-    return [...this.running.values()].reduce((sum, count) => sum + count, 0);
-  }
-}
-
-/** One watcher: what it received per symbol, any tick older than the one before, any error. */
-class Watcher {
-  readonly received = new Map<string, number[]>();
-  older = 0;
-  readonly errors: Error[] = [];
-  private readonly stops = new Map<string, () => void>();
-
-  constructor(source: ClusterSource, symbols: readonly string[]) {
-    for (const symbol of symbols) {
-      const stop = source.start(
-        symbol,
-        (quote) => {
-          const seen = this.received.get(symbol) ?? [];
-          if (seen.length > 0 && quote.timestamp.getTime() < seen[seen.length - 1]!) this.older += 1;
-          seen.push(quote.timestamp.getTime());
-          this.received.set(symbol, seen);
-        },
-        (error) => this.errors.push(error),
-      );
-      this.stops.set(symbol, stop);
-    }
-  }
-
-  count(symbol: string): number {
-    return this.received.get(symbol)?.length ?? 0;
-  }
-
-  stop(symbol?: string): void {
-    for (const [name, stop] of this.stops) if (symbol === undefined || name === symbol) stop();
-  }
-}
 
 interface Instance {
   readonly name: string;
@@ -100,9 +31,9 @@ interface Instance {
   kill(): Promise<void>;
 }
 
-function instance(name: string, url = SHARED_REDIS_URL): Instance {
+function instance(name: string, url = SHARED_REDIS_URL, upstreamLagMs = 0): Instance {
   const link = openLink(url);
-  const upstream = new CountingUpstream();
+  const upstream = new CountingUpstream(upstreamLagMs);
   const log = { warn: 0, info: 0 };
   const source = createClusterSource({
     link,
@@ -224,6 +155,25 @@ describe('cluster tick source on Redis', () => {
     await expect.poll(() => admin.get(ownerKey), POLL).toBeNull();
     await expect.poll(async () => Object.values(await admin.pubSubShardNumSub(channel)).concat(Object.values(await admin.pubSubNumSub(channel))), POLL).toEqual([0, 0]);
     expect(second.older + first.older).toBe(0);
+  });
+
+  it('a successor whose upstream is behind never shows a watcher an older tick', async () => {
+    prefix = uniquePrefix('cluster-source');
+    const a = instance('a');
+    const watchA = new Watcher(a.source, ['AAPL']);
+    await expect.poll(() => a.source.ownedSymbols(), POLL).toEqual(['AAPL']);
+    // b's upstream stamps its ticks 5 s in the past: once b owns AAPL, its ticks are older than a's were.
+    const b = instance('b', SHARED_REDIS_URL, 5_000);
+    const watchB = new Watcher(b.source, ['AAPL']);
+    await expect.poll(() => watchB.count('AAPL'), POLL).toBeGreaterThan(2);
+    const seen = watchB.count('AAPL');
+
+    await a.kill();
+    await expect.poll(() => b.source.ownedSymbols(), POLL).toEqual(['AAPL']);
+    await expect.poll(() => b.upstream.emitted.get('AAPL')?.length ?? 0, POLL).toBeGreaterThan(10);
+    expect(watchB.older).toBe(0);
+    expect(watchB.count('AAPL')).toBe(seen);
+    expect(watchA.older).toBe(0);
   });
 
   it('closing leaves nothing behind: no feed, no lease, no channel listener', async () => {

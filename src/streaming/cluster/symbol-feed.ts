@@ -48,7 +48,16 @@ export class SymbolFeed {
     // Marked running before start: a source may report an unknown symbol synchronously.
     let stopped = false;
     this.stopLocal = () => (stopped = true);
-    const stop = local.start(this.symbol, to.onTick, to.onError);
+    let stop: () => void;
+    try {
+      stop = local.start(this.symbol, to.onTick, to.onError);
+    } catch (error) {
+      // Started from a lease round or an outage, not from a watcher's call: a throw has no caller
+      // to reach, so it goes to the watchers as the feed's error, as a failing feed's would.
+      this.stopLocal = undefined;
+      to.onError(error instanceof Error ? error : new Error(String(error)));
+      return;
+    }
     if (stopped) stop();
     else this.stopLocal = stop;
   }
