@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+import { HeaderMap, type ApolloServer, type BaseContext, type HTTPGraphQLResponse } from '@apollo/server';
 import { parse } from 'graphql';
 import { subscriptionRootDirectiveError } from '../graphql/limits/subscription-root.js';
 import { BodyError, checkVariables, readBody, requestVariables } from './body.js';
@@ -14,18 +14,11 @@ export function apolloHandler<TContext extends BaseContext>(
 ) {
   /** `context` builds this request's context (it knows who is asking: authentication ran first). */
   return async (request: IncomingMessage, response: ServerResponse, url: URL, context: () => Promise<TContext>): Promise<void> => {
-    const headers = new HeaderMap();
-    for (const [name, value] of Object.entries(request.headers)) {
-      if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
-    }
     const body = request.method === 'POST' ? await readBody(request, options.maxBodyBytes) : undefined;
     // Bounded before Apollo and every plugin get them (see MAX_VARIABLE_DEPTH).
     checkVariables(requestVariables(request.method, body, url.searchParams));
     refuseSubscriptionRootDirectives(request.method === 'POST' ? queryOf(body) : url.searchParams.get('query'));
-    const result = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: request.method ?? 'GET', headers, search: url.search, body },
-      context,
-    });
+    const result = await executeOnApollo(apollo, request, url, body, context);
 
     for (const [name, value] of result.headers) response.setHeader(name, value);
     response.statusCode = result.status ?? 200;
@@ -39,6 +32,27 @@ export function apolloHandler<TContext extends BaseContext>(
     }
     response.end();
   };
+}
+
+/**
+ * One HTTP GraphQL request through Apollo Server and every plugin of the gateway (limits, rights,
+ * response cache, audit), its body already read. `accept` replaces the request's Accept header:
+ * SSE runs queries here as JSON requests, then sends the answer as events (sse.ts).
+ */
+export function executeOnApollo<TContext extends BaseContext>(
+  apollo: ApolloServer<TContext>,
+  request: IncomingMessage,
+  url: URL,
+  body: unknown,
+  context: () => Promise<TContext>,
+  accept?: string,
+): Promise<HTTPGraphQLResponse> {
+  const headers = new HeaderMap();
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+  }
+  if (accept !== undefined) headers.set('accept', accept);
+  return apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest: { method: request.method ?? 'GET', headers, search: url.search, body }, context });
 }
 
 function queryOf(body: unknown): unknown {

@@ -9,7 +9,7 @@ import type { GraphQLContext } from '../graphql/context.js';
 import { createErrorFormatter } from '../graphql/format-error.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
-import { apolloHandler } from './apollo-http.js';
+import { apolloHandler, executeOnApollo } from './apollo-http.js';
 import { sendAuthFailure, type RequestAuthenticator } from './authentication.js';
 import { BodyError, ClientGoneError } from './body.js';
 import { clientAddress } from './client-address.js';
@@ -23,9 +23,11 @@ import { responseCache, type ResponseCacheOptions } from './response-cache/plugi
 import type { PersistedQueryCache } from './response-cache/store.js';
 import { mayIntrospect, operationGate, operationLimits, type OperationCheck, type OperationLimitsOptions } from './limits-plugin.js';
 import { staleAnswers } from './stale-plugin.js';
+import { operationPreparer } from './operation-checks.js';
+import { serveEventStreams, wantsEventStream } from './sse.js';
 import { subscriptionsOverWebSocketOnly } from './subscriptions-over-http.js';
 import { attachWebSocket } from './websocket.js';
-import type { SocketLimits } from './ws-limits.js';
+import { SubscriptionSlots, type SocketLimits } from './ws-limits.js';
 
 export const GRAPHQL_PATH = '/graphql';
 
@@ -154,25 +156,45 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   await apollo.start();
   const handleGraphQL = apolloHandler(apollo, { maxBodyBytes: options.maxBodyBytes });
 
-  const websocket = attachWebSocket({
-    httpServer,
-    path: GRAPHQL_PATH,
+  // One gate and one set of subscription slots for graphql-ws and SSE: a consumer's caps count both.
+  const streaming = {
     schema: options.schema,
     // Introspection, as over HTTP, is the gate's to refuse per profile (INTROSPECTION_PROFILES).
     validationRules: options.limits.validationRules,
     gate: operationGate({ ...options.limits, schema: options.schema, introspection: options.introspection }),
     maxTokens: options.limits.maxTokens,
+  };
+  const slots = options.limits.socket && new SubscriptionSlots(options.limits.socket);
+  const hidesSuggestions = (consumer: Consumer): boolean =>
+    !mayIntrospect({ introspection: options.introspection, introspectionProfiles: options.limits.introspectionProfiles }, consumer);
+  const websocket = attachWebSocket({
+    httpServer,
+    path: GRAPHQL_PATH,
+    ...streaming,
     trustedProxyHops: options.trustedProxyHops,
     allowsOrigin: (request) => cors.allows(request),
     context: options.context,
     authenticator: options.authenticator,
     formatError,
-    hidesSuggestions: (consumer) => !mayIntrospect({ introspection: options.introspection, introspectionProfiles: options.limits.introspectionProfiles }, consumer),
+    hidesSuggestions,
     onConnectionRefused: (error) => countRefusal({ ...error.details, code: error.code }),
-    ...(options.limits.socket ? { socketLimits: options.limits.socket } : {}),
+    ...(options.limits.socket && slots ? { socketLimits: options.limits.socket, slots } : {}),
     onFlood: () => countRefusal({ code: 'RATE_LIMITED', budget: 'socketMessages' }),
     ...(options.onRefused ? { onRefused: options.onRefused } : {}),
     logger,
+  });
+
+  // Subscriptions over Server-Sent Events on the same path, for clients whose proxies break WebSockets (sse.ts).
+  const eventStreams = serveEventStreams({
+    schema: options.schema,
+    prepare: operationPreparer(streaming),
+    slots,
+    context: options.context,
+    formatError,
+    hidesSuggestions,
+    onRefused: options.onRefused,
+    maxBodyBytes: options.maxBodyBytes,
+    runOnApollo: (request, url, body, consumer) => executeOnApollo(apollo, request, url, body, async () => options.context(consumer), 'application/json'),
   });
 
   httpServer.on('request', (request: IncomingMessage, response: ServerResponse) => {
@@ -200,11 +222,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         // Before credentials: a browser sends none in a preflight, and must be able to read a 401.
         if (request.method === 'OPTIONS') return cors.preflight(request, response);
         cors.decorate(request, response);
+        const eventStream = wantsEventStream(request);
         // Pages and how-to answers before credentials: they are the same for everyone.
-        if (request.method === 'GET' && pages.answerGet(request, response, url)) return;
+        if (request.method === 'GET' && !eventStream && pages.answerGet(request, response, url)) return;
         let consumer: Consumer;
+        let expiresAt: number | undefined;
         try {
-          ({ consumer } = await options.authenticator.fromHeaders(request.headersDistinct));
+          ({ consumer, expiresAt } = await options.authenticator.fromHeaders(request.headersDistinct));
         } catch (error) {
           if (!(error instanceof MarketError)) throw error;
           countRefusal({ ...error.details, code: error.code });
@@ -213,6 +237,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         // Only anonymous callers are told apart by address (their budgets); the rest by their id.
         const caller: Consumer = consumer.anonymous ? { ...consumer, clientAddress: clientAddress(request, options.trustedProxyHops) } : consumer;
         try {
+          if (eventStream) return await eventStreams.serve(request, response, url, caller, expiresAt);
           return await handleGraphQL(request, response, url, async () => options.context(caller));
         } catch (error) {
           // A body over the limit is refused before Apollo sees it: reported here, answered by route's caller.
@@ -264,7 +289,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     stop() {
       stopping ??= (async () => {
         lifecycle = 'stopping';
-        await websocket.close(options.shutdownGraceMs);
+        await Promise.all([websocket.close(options.shutdownGraceMs), eventStreams.close(options.shutdownGraceMs)]);
         await apollo.stop();
       })();
       return stopping;

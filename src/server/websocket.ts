@@ -1,17 +1,6 @@
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Duplex } from 'node:stream';
-import {
-  GraphQLError,
-  getOperationAST,
-  getVariableValues,
-  parse,
-  specifiedRules,
-  validate,
-  type GraphQLFormattedError,
-  type ExecutionArgs,
-  type GraphQLSchema,
-  type ValidationRule,
-} from 'graphql';
+import type { ExecutionArgs, GraphQLError, GraphQLFormattedError, GraphQLSchema, ValidationRule } from 'graphql';
 import type { SubscribePayload } from 'graphql-ws';
 import { WebSocketServer } from 'ws';
 import { MarketError, type Consumer } from '../domain/index.js';
@@ -21,11 +10,10 @@ import { clientAddress } from './client-address.js';
 import type { RefusalListener } from './refusal-audit-plugin.js';
 import { wholeRequestRefusal } from './refusals.js';
 import type { OperationGate } from './limits-plugin.js';
-import { isTokenLimitError, tokenLimitError } from '../graphql/limits/tokens.js';
 import { withoutSuggestions } from '../graphql/suggestions.js';
 import { floodClose, MessageRate, SubscriptionSlots, type SocketLimits } from './ws-limits.js';
 import { serveGraphQLWs } from './ws-transport.js';
-import { subscriptionRootDirectiveError } from '../graphql/limits/subscription-root.js';
+import { operationPreparer, withoutHttp } from './operation-checks.js';
 
 export interface WebSocketOptions<TContext> {
   readonly httpServer: HttpServer;
@@ -56,6 +44,11 @@ export interface WebSocketOptions<TContext> {
   readonly onRefused?: RefusalListener;
   /** Subscriptions per connection and per consumer, and messages per connection (ws-limits.ts); unbounded when absent. */
   readonly socketLimits?: SocketLimits;
+  /**
+   * The subscription slots to take from, when shared with another transport (SSE): a consumer's
+   * cap counts its subscriptions over both. Built from `socketLimits` when absent.
+   */
+  readonly slots?: SubscriptionSlots;
   /** A connection closed for sending too many messages (metrics). */
   readonly onFlood?: () => void;
   readonly logger: Logger;
@@ -92,7 +85,6 @@ export function attachWebSocket<TContext>(options: WebSocketOptions<TContext>): 
     }
     wss.handleUpgrade(request, socket, head, (client) => wss.emit('connection', client, request));
   });
-  const rules = [...specifiedRules, ...options.validationRules];
   const format = (errors: readonly GraphQLError[], consumer: Consumer | undefined): GraphQLFormattedError[] => {
     const formatted = errors.map((error) => options.formatError(error.toJSON(), error));
     // No consumer cannot happen after onConnect; if it did, showing no names is the safe side.
@@ -104,50 +96,13 @@ export function attachWebSocket<TContext>(options: WebSocketOptions<TContext>): 
   const consumers = new WeakMap<object, Consumer>();
   const expiries = new WeakMap<object, NodeJS.Timeout>();
   const limits = options.socketLimits;
-  const slots = limits && new SubscriptionSlots(limits);
+  const slots = options.slots ?? (limits && new SubscriptionSlots(limits));
 
-  /**
-   * A subscribe checked as an HTTP operation would be: parse, validate, the limits and budgets of
-   * the gate. The GraphQL errors that refuse it, or what graphql-ws executes.
-   */
+  /** A subscribe checked as an HTTP operation would be (operation-checks.ts); `http` is for HTTP responses. */
+  const checks = operationPreparer(options);
   const prepare = async (consumer: Consumer | undefined, payload: SubscribePayload): Promise<GraphQLError[] | ExecutionArgs> => {
-    // The same codes Apollo Server gives these mistakes over HTTP; uncoded, the formatter
-    // would report them as INTERNAL_SERVER_ERROR and log them as bugs.
-    let document;
-    try {
-      document = parse(payload.query, options.maxTokens === undefined ? {} : { maxTokens: options.maxTokens });
-    } catch (error) {
-      if (options.maxTokens !== undefined && error instanceof Error && isTokenLimitError(error, options.maxTokens)) {
-        const refusal = tokenLimitError(options.maxTokens);
-        return [new GraphQLError(refusal.message, { extensions: refusal.extensions })];
-      }
-      return [withCode(error instanceof GraphQLError ? error : new GraphQLError('Query could not be parsed.'), 'GRAPHQL_PARSE_FAILED')];
-    }
-    // Before `validate`, which graphql-js 16 makes throw on this case (see subscription-root.ts).
-    const rootDirectives = subscriptionRootDirectiveError(document);
-    if (rootDirectives) return [withCode(new GraphQLError(rootDirectives), 'GRAPHQL_VALIDATION_FAILED')];
-    const errors = validate(options.schema, document, rules);
-    if (errors.length > 0) return errors.map((error) => withCode(error, 'GRAPHQL_VALIDATION_FAILED'));
-    const operation = getOperationAST(document, payload.operationName);
-    if (!operation) return [withCode(new GraphQLError('Could not tell which operation to run: name one with operationName.'), 'OPERATION_RESOLUTION_FAILURE')];
-    const variables = getVariableValues(options.schema, operation.variableDefinitions ?? [], payload.variables ?? {}, { maxErrors: 50 });
-    if (variables.errors) return variables.errors.map((error) => withCode(error, 'BAD_USER_INPUT'));
-    if (options.gate && consumer) {
-      try {
-        await options.gate(consumer, document, operation, payload.variables ?? {});
-      } catch (error) {
-        if (!(error instanceof GraphQLError)) throw error;
-        // `http` (status, Retry-After) is for HTTP responses; a WebSocket client reads the rest.
-        const { http: _http, ...extensions } = error.extensions;
-        return [new GraphQLError(error.message, { nodes: error.nodes, originalError: error.originalError, extensions })];
-      }
-    }
-    return {
-      schema: options.schema,
-      document,
-      operationName: payload.operationName ?? null,
-      variableValues: payload.variables ?? null,
-    };
+    const prepared = await checks(consumer, payload);
+    return Array.isArray(prepared) ? prepared.map(withoutHttp) : prepared;
   };
 
   const disposable = serveGraphQLWs<Record<string, unknown> | undefined>(
@@ -231,15 +186,4 @@ export function attachWebSocket<TContext>(options: WebSocketOptions<TContext>): 
       return wss.clients.size;
     },
   };
-}
-
-function withCode(error: GraphQLError, code: string): GraphQLError {
-  return new GraphQLError(error.message, {
-    nodes: error.nodes,
-    source: error.source,
-    positions: error.positions,
-    path: error.path,
-    originalError: error.originalError,
-    extensions: { ...error.extensions, code },
-  });
 }
