@@ -3,7 +3,7 @@ import { ProviderError, ProviderFailureKind, type Quote } from '../../src/domain
 import type { BatchFetcher } from '../../src/providers/adapter.js';
 import { createFmpProvider } from '../../src/providers/fmp/index.js';
 import type { PollDone, PollSchedule } from '../../src/streaming/sources/poll-events.js';
-import { checkedShare, DEFAULT_POLL_SHARE, pollPace } from '../../src/streaming/sources/poll-pacing.js';
+import { checkedShare, DEFAULT_POLL_SHARE, pollPace, type PollQuota } from '../../src/streaming/sources/poll-pacing.js';
 import { createPollSource, type PollSource } from '../../src/streaming/sources/poll-source.js';
 import { ManualClock } from '../support/fake-streams/manual-clock.js';
 import { fixture, startFakeUpstream, type FakeUpstream, type Reply } from '../support/fake-upstream.js';
@@ -57,7 +57,7 @@ interface Harness {
   pollAfter(ms: number): Promise<PollDone>;
 }
 
-function harness(fetcher: BatchFetcher<Quote>, quota = { limits: [{ points: 60, per: 'minute' as const }] }): Harness {
+function harness(fetcher: BatchFetcher<Quote>, quota: PollQuota = { limits: [{ points: 60, per: 'minute' }] }): Harness {
   const clock = new ManualClock();
   const calls: string[][] = [];
   const counted: BatchFetcher<Quote> = {
