@@ -63,10 +63,15 @@ export function newRoute(symbol: string, watcher: Watcher, candidates: number, r
   };
 }
 
-/** Cancels every timer of a route (grace, outage, each lane's retry and recovery). */
-export function clearTimers(route: Route): void {
+/** The serving feed is up again, or the symbol has moved: its grace is over. */
+export function cancelGrace(route: Route): void {
   route.grace?.timer.cancel();
   route.grace = undefined;
+}
+
+/** Cancels every timer of a route (grace, outage, each lane's retry and recovery). */
+export function clearTimers(route: Route): void {
+  cancelGrace(route);
   route.outageTimer?.cancel();
   route.outageTimer = undefined;
   for (const target of route.lanes) {

@@ -3,7 +3,7 @@ import { ErrorCode, MarketError, ProviderError, ProviderFailureKind, type Provid
 import type { TickSource } from '../../providers/adapter.js';
 import { systemStreamClock, type StreamClock, type StreamTimer } from '../../providers/kit/stream-clock.js';
 import { RoutedSourceEvents, type MoveReason } from './routed-events.js';
-import { clearTimers, codeOf, isNotFound, newRoute, type Lane, type Route, type Run, type Watcher } from './routed-route.js';
+import { cancelGrace, clearTimers, codeOf, isNotFound, newRoute, type Lane, type Route, type Run, type Watcher } from './routed-route.js';
 import type { SourceHealth, SourceHealthChange } from './routed-health.js';
 
 /** One stream source of the chain. */
@@ -118,8 +118,7 @@ export function createRoutedSource(options: RoutedSourceOptions): RoutedSource {
     route.active = index;
     route.served = index;
     route.unservedSince = undefined;
-    route.grace?.timer.cancel();
-    route.grace = undefined;
+    cancelGrace(route);
     route.outageTimer?.cancel();
     route.outageTimer = undefined;
     if (from !== undefined && from !== index) events.emitMoved({ symbol: route.symbol, from: label(from), to: label(index), reason, detail });
@@ -139,8 +138,7 @@ export function createRoutedSource(options: RoutedSourceOptions): RoutedSource {
     }
     if (route.active !== undefined) route.served = route.active;
     route.active = undefined;
-    route.grace?.timer.cancel();
-    route.grace = undefined;
+    cancelGrace(route);
     reconcile(route);
     // Starting the probes may have settled the symbol or brought a tick; else count to an outage.
     if (route.final || route.outage || route.outageTimer || route.active !== undefined) return;
@@ -246,8 +244,7 @@ export function createRoutedSource(options: RoutedSourceOptions): RoutedSource {
         }, graceMs);
         route.grace = { timer, since };
       } else if (index === route.active) {
-        route.grace?.timer.cancel();
-        route.grace = undefined;
+        cancelGrace(route);
       } else if (route.active === undefined) select(route, 'restored', change.reason);
       else if (index < route.active) {
         reconcile(route);
