@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ALL_RIGHTS, type Consumer, type Quote } from '../../src/domain/index.js';
 import { createContext } from '../../src/graphql/context.js';
 import { createSchema } from '../../src/graphql/schema.js';
+import { decodeEntry, encodeEntry } from '../../src/market/cache/cache-codec.js';
 import type { MarketService } from '../../src/market/service.js';
 import { ProviderRegistry } from '../../src/market/routing/registry.js';
 import type { BatchFetcher, TickSource } from '../../src/providers/adapter.js';
@@ -88,6 +89,13 @@ describe('Quote.feed', () => {
     };
     const tick = () => push?.(quoteOfTick('fmp', { symbol: 'AAPL', price: 233, timestamp: snapshot.timestamp.getTime() + 1_000 }, day));
     expect(await firstItems(source, snapshot, 2, tick)).toEqual([null, 'STREAM']);
+  });
+
+  it('is dropped from a quote read back from the shared cache', async () => {
+    const tick: Quote = { ...(await restQuote()), feed: 'stream' };
+    const back = decodeEntry<Quote>('quote', encodeEntry('quote', { storedAt: 1, value: tick }));
+    expect(back?.value).toEqual({ ...tick, feed: undefined });
+    expect(back?.value && 'feed' in back.value).toBe(false);
   });
 
   it('is null on a query answer, even one made of a live tick', async () => {

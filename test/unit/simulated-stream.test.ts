@@ -31,13 +31,15 @@ describe('simulated market: live ticks', () => {
     const stop = market.stream.start('AAPL', (quote) => ticks.push(quote), (error) => errors.push(error));
     vi.advanceTimersByTime(0);
     expect(ticks).toHaveLength(1);
-    expect(ticks[0]).toEqual(market.quoteAt('AAPL', START));
+    // A tick is the quote at its time, marked as a live item of the simulated market (a query's quote is not).
+    expect(ticks[0]).toEqual({ ...market.quoteAt('AAPL', START), feed: 'simulated' });
+    expect(market.quoteAt('AAPL', START).feed).toBeUndefined();
     advance(5_000);
     expect(ticks.length).toBeGreaterThanOrEqual(20);
     expect(errors).toEqual([]);
     for (const tick of ticks) {
       QuoteSchema.parse(tick);
-      expect(tick).toEqual(market.quoteAt('AAPL', tick.timestamp.getTime()));
+      expect(tick).toEqual({ ...market.quoteAt('AAPL', tick.timestamp.getTime()), feed: 'simulated' });
     }
     // The price really moves from tick to tick.
     const changes = ticks.filter((tick, i) => i > 0 && tick.price !== ticks[i - 1]?.price).length;
