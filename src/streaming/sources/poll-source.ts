@@ -112,13 +112,13 @@ export function createPollSource(options: PollSourceOptions): PollSource {
     try {
       for (let from = 0; from < asked.length && !controller.signal.aborted; from += size) {
         const chunk = asked.slice(from, from + size);
-        if (calls > 0 && pace.gapMs > 0) await wait(clock, pace.gapMs, controller.signal);
-        if (controller.signal.aborted) break;
         if (clock.now() < notBefore) {
           // Rate limited earlier in this poll: the rest is not asked, and hears why.
           symbols.failed(chunk, symbols.lastRateLimit);
           continue;
         }
+        if (calls > 0 && pace.gapMs > 0) await wait(clock, pace.gapMs, controller.signal);
+        if (controller.signal.aborted) break;
         calls += 1;
         const result = await fetchChunk(chunk, controller.signal);
         if (controller.signal.aborted || closed) break;
