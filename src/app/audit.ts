@@ -3,7 +3,7 @@ import type { RightsEnforcement } from '../graphql/rights/enforce.js';
 import type { Denial } from '../graphql/rights/required.js';
 import { forbiddenOperationCheck } from '../graphql/rights/request-mode.js';
 import type { ProviderCallEvent } from '../market/service.js';
-import { AuditTrail, auditScope } from '../observability/audit.js';
+import { AuditTrail } from '../observability/audit.js';
 import type { Logger } from '../observability/logger.js';
 import type { ServerOptions } from '../server/http-server.js';
 import type { RefusalListener } from '../server/refusal-audit-plugin.js';
@@ -41,16 +41,16 @@ export function createAppAudit(config: Pick<Config, 'audit' | 'rights'>, logger:
       onAdminAction: ({ consumer, right, path }) =>
         audit.record({ time: new Date(), kind: 'ADMIN_ACTION', consumer: consumer.id, profile: consumer.profile, allowed: true, right, path }),
     },
-    onProviderCall(event) {
-      const scope = auditScope.getStore();
-      if (!scope) return;
+    onProviderCall({ caller, ...event }) {
+      // The gateway's own calls (background refreshes, retries) are no consumer's to audit.
+      if (!caller) return;
       audit.record({
         time: new Date(),
         kind: 'PROVIDER_CALL',
-        consumer: scope.consumer.id,
-        profile: scope.consumer.profile,
+        consumer: caller.consumer.id,
+        profile: caller.consumer.profile,
         allowed: true,
-        path: scope.path,
+        path: caller.path,
         provider: event.provider,
         capability: event.capability,
         outcome: event.outcome,

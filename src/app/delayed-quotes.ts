@@ -1,5 +1,5 @@
 import type { Config } from '../config/index.js';
-import type { Clock, MarketError, Quote } from '../domain/index.js';
+import type { Caller, Clock, MarketError, Quote } from '../domain/index.js';
 import { DelayedQuotes } from '../market/delayed-quotes.js';
 import type { MarketService } from '../market/service.js';
 import type { ProviderAdapter } from '../providers/adapter.js';
@@ -19,19 +19,19 @@ export function createDelayedQuotes(
     readonly clock: Clock;
     readonly emitProviderCall: ProviderCallListener;
     /** Asked before delayed quotes price the past, as the market service asks before a provider call. */
-    readonly refuseProviderCall: () => Promise<MarketError | undefined>;
+    readonly refuseProviderCall: (caller: Caller) => Promise<MarketError | undefined>;
   },
 ): DelayedQuotes {
   const lead = parts.adapters.find((adapter) => adapter.id === config.providers[0]);
   const quoteAt = lead && hasQuoteAt(lead) ? lead.quoteAt : undefined;
   return new DelayedQuotes({
-    current: (symbols) => parts.market.getQuotes(symbols),
+    current: (symbols, caller) => parts.market.getQuotes(symbols, caller),
     now: parts.clock,
     // A price of the past is reused as long as a current quote is cached, and, like one, costs no call meanwhile.
     reuseMs: config.cache.ttlMs.quote,
     refuseCall: parts.refuseProviderCall,
     ...(lead && quoteAt
-      ? { quoteAt, onPriced: ({ items, durationMs }) => parts.emitProviderCall({ provider: lead.id, capability: 'quote', items, durationMs, outcome: 'ok' }) }
+      ? { quoteAt, onPriced: ({ items, durationMs, caller }) => parts.emitProviderCall({ caller, provider: lead.id, capability: 'quote', items, durationMs, outcome: 'ok' }) }
       : {}),
   });
 }

@@ -1,9 +1,9 @@
 import { limitsOf, type LimitSettings } from '../config/limits.js';
-import { ErrorCode, MarketError } from '../domain/index.js';
+import { ErrorCode, MarketError, type Caller } from '../domain/index.js';
 import { aliasLimitRule } from '../graphql/limits/aliases.js';
 import { depthLimitRule } from '../graphql/limits/depth.js';
 import type { RedisLink } from '../stores/redis-link.js';
-import { auditScope } from '../observability/audit.js';
+import type { ProviderCallEvent } from '../market/service.js';
 import type { Logger } from '../observability/logger.js';
 import { ConsumerThrottle } from '../resilience/consumer-throttle.js';
 import type { ServerOptions } from '../server/http-server.js';
@@ -11,23 +11,22 @@ import type { ServerOptions } from '../server/http-server.js';
 export interface AppLimits {
   /** What the server applies to every operation. */
   readonly server: ServerOptions['limits'];
-  /** Charges a provider call to the consumer whose operation made it (none outside an operation). */
-  onProviderCall(): void;
+  /** Charges a provider call to the consumer it was made for (none for the gateway's own calls). */
+  onProviderCall(event: ProviderCallEvent): void;
   /**
-   * Asked where a provider call would be made for a read (a cache miss): the RATE_LIMITED error of
-   * that read when the consumer whose operation asks has spent its provider calls; none outside
-   * an operation (background refreshes) or while calls are left.
+   * Asked where a provider call would be made for a caller's read (a cache miss): the RATE_LIMITED
+   * error of that read when the caller's consumer has spent its provider calls; none while calls
+   * are left.
    */
-  refuseProviderCall(): Promise<MarketError | undefined>;
+  refuseProviderCall(caller: Caller): Promise<MarketError | undefined>;
   close(): Promise<void>;
 }
 
 /**
  * Part of the composition root: the abuse limits and the per-consumer throttle, built from the
- * LIMIT_* / THROTTLE_* settings. Provider calls are charged to, and refused for, the consumer
- * found in the audit scope (src/observability/audit.ts), which the rights enforcement opens around
- * every governed field and which follows a DataLoader batch into the market service; background
- * refreshes run outside any operation and are charged to no one.
+ * LIMIT_* / THROTTLE_* settings. Provider calls are charged to, and refused for, the consumer of
+ * the read's caller (handed down from the resolver with each read: src/graphql/caller.ts);
+ * background refreshes have no caller and are charged to no one.
  */
 export function createAppLimits(
   settings: LimitSettings,
@@ -56,13 +55,10 @@ export function createAppLimits(
         messageBurst: settings.socketMessages.burst,
       },
     },
-    onProviderCall() {
-      const scope = auditScope.getStore();
-      if (scope) throttle.chargeProviderCall(scope.consumer);
+    onProviderCall(event) {
+      if (event.caller) throttle.chargeProviderCall(event.caller.consumer);
     },
-    async refuseProviderCall() {
-      const consumer = auditScope.getStore()?.consumer;
-      if (!consumer) return undefined;
+    async refuseProviderCall({ consumer }) {
       // A budget store that fails refuses nothing: no read fails because Redis does.
       const verdict = await throttle.providerCallAllowed(consumer).catch(() => ({ allowed: true }) as const);
       if (verdict.allowed) return undefined;

@@ -77,7 +77,7 @@ export async function marketStage(
   const limits = createAppLimits(config.limits, { link: redis, prefix: config.redisKeys.throttle }, logger);
   const audit = createAppAudit(config, logger, redis);
   const providerCalls = new ProviderCalls();
-  providerCalls.subscribe(() => limits.onProviderCall());
+  providerCalls.subscribe((event) => limits.onProviderCall(event));
   providerCalls.subscribe((event) => audit.onProviderCall(event));
   providerCalls.subscribe((event) => {
     metrics.providerRequests.inc({ provider: event.provider, capability: event.capability, status: event.outcome });
@@ -95,7 +95,7 @@ export async function marketStage(
     onStaleServed: ({ kind }) => metrics.staleServed.inc({ kind }),
     onProviderCall: providerCalls.emit,
     // A spent provider-call budget refuses the reads that would call a provider, not the cached ones.
-    refuseProviderCall: () => limits.refuseProviderCall(),
+    refuseProviderCall: (caller) => limits.refuseProviderCall(caller),
     onCacheError: (error) => logger.warn({ err: error }, 'cache write failed'),
     refreshes: deadLetters,
   });
@@ -105,7 +105,7 @@ export async function marketStage(
     market,
     clock,
     emitProviderCall: providerCalls.emit,
-    refuseProviderCall: () => limits.refuseProviderCall(),
+    refuseProviderCall: (caller) => limits.refuseProviderCall(caller),
   });
 
   return {

@@ -7,8 +7,8 @@ export type ProviderCallListener = (event: ProviderCallEvent) => void;
  * the callers only emit, and the throttle, the audit trail, the metrics and provider health
  * subscribe. A new observer is one `subscribe` in the composition root, not one more callback
  * threaded through the market service. Listeners run synchronously, in the order they subscribed,
- * on the caller's stack (so the audit scope of the request that made the call is still current);
- * each only counts or queues, so none may throw or wait.
+ * on the caller's stack; each event names who the call was for (`caller`), so no listener looks
+ * for it elsewhere. Each only counts or queues, so none may throw or wait.
  */
 export class ProviderCalls {
   private readonly listeners: ProviderCallListener[] = [];

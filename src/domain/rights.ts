@@ -59,3 +59,15 @@ export const ANONYMOUS_PUBLIC: Consumer = Object.freeze({
 export function rightsScope(consumer: Consumer): string {
   return [...consumer.rights].sort().join(',');
 }
+
+/**
+ * Who a read is for, carried explicitly from the GraphQL field that asked down to the provider
+ * call it causes: the consumer is charged for the call (provider-call budget) and the call is
+ * audited for it under `path`. Absent for the gateway's own work (background refreshes,
+ * dead-letter retries, a live feed's baseline), which no consumer pays for.
+ */
+export interface Caller {
+  readonly consumer: Consumer;
+  /** The GraphQL field path that asked, e.g. `quotes.3.company.financials`. */
+  readonly path: string;
+}

@@ -48,7 +48,7 @@ function delayedOf(dependencies: ContextDependencies): DelayedQuotes {
   let delayed = defaultDelayed.get(dependencies.market);
   if (!delayed) {
     const market = dependencies.market;
-    delayed = new DelayedQuotes({ current: (symbols) => market.getQuotes(symbols) });
+    delayed = new DelayedQuotes({ current: (symbols, caller) => market.getQuotes(symbols, caller) });
     defaultDelayed.set(market, delayed);
   }
   return delayed;

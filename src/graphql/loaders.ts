@@ -1,7 +1,7 @@
-import DataLoader from 'dataloader';
 import type { CompanyProfile, FinancialStatement, Quote, StatementQuery } from '../domain/index.js';
 import type { DelayedQuote, DelayedQuotes } from '../market/delayed-quotes.js';
 import type { MarketService } from '../market/service.js';
+import { CallerLoader } from './caller-loader.js';
 import { toGraphQLError } from './errors.js';
 
 /**
@@ -10,14 +10,15 @@ import { toGraphQLError } from './errors.js';
  * which then asks each provider once for the whole batch.
  *
  * Per-request, not process-wide: a loader memoises for its lifetime, and freshness across
- * requests is the market cache's job, not DataLoader's.
+ * requests is the market cache's job, not DataLoader's. Each load names its caller (the consumer
+ * and field), and a batch is read for the caller of its first load (caller-loader.ts).
  */
 export interface Loaders {
-  readonly quote: DataLoader<string, Quote, string>;
+  readonly quote: CallerLoader<string, Quote, string>;
   /** Quotes at least 15 minutes old, for consumers without QUOTES_REALTIME: one batch, one call, as `quote`. */
-  readonly delayedQuote: DataLoader<string, DelayedQuote, string>;
-  readonly profile: DataLoader<string, CompanyProfile, string>;
-  readonly statements: DataLoader<StatementQuery, FinancialStatement[], string>;
+  readonly delayedQuote: CallerLoader<string, DelayedQuote, string>;
+  readonly profile: CallerLoader<string, CompanyProfile, string>;
+  readonly statements: CallerLoader<StatementQuery, FinancialStatement[], string>;
 }
 
 /** Symbols are compared in canonical form so `aapl` and `AAPL` share one slot of the batch. */
@@ -25,13 +26,13 @@ const symbolKey = (symbol: string): string => symbol.trim().toUpperCase();
 
 export function createLoaders(market: MarketService, delayed: DelayedQuotes): Loaders {
   return {
-    delayedQuote: new DataLoader<string, DelayedQuote, string>(async (symbols) => (await delayed.get(symbols)).map(asLoaderValue), { cacheKeyFn: symbolKey }),
-    quote: new DataLoader<string, Quote, string>(async (symbols) => (await market.getQuotes(symbols)).map(asLoaderValue), { cacheKeyFn: symbolKey }),
-    profile: new DataLoader<string, CompanyProfile, string>(async (symbols) => (await market.getProfiles(symbols)).map(asLoaderValue), { cacheKeyFn: symbolKey }),
-    statements: new DataLoader<StatementQuery, FinancialStatement[], string>(
-      (queries) =>
+    delayedQuote: new CallerLoader<string, DelayedQuote, string>(async (symbols, caller) => (await delayed.get(symbols, caller)).map(asLoaderValue), { cacheKeyFn: symbolKey }),
+    quote: new CallerLoader<string, Quote, string>(async (symbols, caller) => (await market.getQuotes(symbols, caller)).map(asLoaderValue), { cacheKeyFn: symbolKey }),
+    profile: new CallerLoader<string, CompanyProfile, string>(async (symbols, caller) => (await market.getProfiles(symbols, caller)).map(asLoaderValue), { cacheKeyFn: symbolKey }),
+    statements: new CallerLoader<StatementQuery, FinancialStatement[], string>(
+      (queries, caller) =>
         Promise.all(
-          queries.map((query) => market.getStatements(query).catch((error: unknown) => toGraphQLError(error))),
+          queries.map((query) => market.getStatements(query, caller).catch((error: unknown) => toGraphQLError(error))),
         ),
       { cacheKeyFn: (query) => `${symbolKey(query.symbol)}:${query.statement}:${query.period}:${query.limit}` },
     ),

@@ -1,4 +1,4 @@
-import { ErrorCode, MarketError, parseSymbol, toClientError, type Quote } from '../domain/index.js';
+import { ErrorCode, MarketError, parseSymbol, toClientError, type Caller, type Quote } from '../domain/index.js';
 import { noteFetchedAt } from './cache/fetched-at.js';
 
 /** How old a delayed quote is at least: the exchanges' usual delay for non-professional display. */
@@ -11,15 +11,15 @@ export interface DelayedQuote extends Quote {
 }
 
 export interface DelayedQuotesOptions {
-  /** Current quotes, one entry per symbol (the market service: cache, single flight, chain). */
-  readonly current: (symbols: readonly string[]) => Promise<Array<Quote | MarketError>>;
+  /** Current quotes, one entry per symbol (the market service: cache, single flight, chain), read for `caller`. */
+  readonly current: (symbols: readonly string[], caller: Caller | undefined) => Promise<Array<Quote | MarketError>>;
   /**
    * The quote at any past instant, from a provider that can price one (the simulated market).
    * When given, delayed quotes are computed as of now − delay and cost no other call.
    */
   readonly quoteAt?: (symbol: string, timeMs: number) => Quote;
-  /** Told of each batch priced by `quoteAt`: a provider call like any other, for metrics and audit. */
-  readonly onPriced?: (event: { readonly items: number; readonly durationMs: number }) => void;
+  /** Told of each batch priced by `quoteAt`: a provider call like any other, for metrics and audit, made for `caller`. */
+  readonly onPriced?: (event: { readonly items: number; readonly durationMs: number; readonly caller: Caller | undefined }) => void;
   /**
    * How long a price of the past from `quoteAt` is served again (the quote TTL, CACHE_TTL_QUOTES):
    * within it a read is a cache hit, which makes no provider call. Default 0: every read prices.
@@ -27,9 +27,10 @@ export interface DelayedQuotesOptions {
   readonly reuseMs?: number;
   /**
    * Asked before `quoteAt` prices symbols not priced within `reuseMs`: an error refuses that
-   * pricing, and those symbols answer it (the consumer's spent provider-call budget).
+   * pricing, and those symbols answer it (the consumer's spent provider-call budget). Not asked
+   * for a read without a caller.
    */
-  readonly refuseCall?: () => Promise<MarketError | undefined>;
+  readonly refuseCall?: (caller: Caller) => Promise<MarketError | undefined>;
   readonly delayMs?: number;
   /** Symbols whose recent quotes are remembered; the least recently asked are forgotten first. */
   readonly maxSymbols?: number;
@@ -71,11 +72,11 @@ export class DelayedQuotes {
     return Math.round(this.delayMs / 60_000);
   }
 
-  async get(symbols: readonly string[]): Promise<Array<DelayedQuote | MarketError>> {
+  async get(symbols: readonly string[], caller?: Caller): Promise<Array<DelayedQuote | MarketError>> {
     const now = this.now();
     const quoteAt = this.options.quoteAt;
-    if (quoteAt) return this.priceAsOf(quoteAt, symbols, now);
-    const current = await this.options.current(symbols);
+    if (quoteAt) return this.priceAsOf(quoteAt, symbols, now, caller);
+    const current = await this.options.current(symbols, caller);
     return current.map((quote) => (quote instanceof MarketError ? quote : (this.aged(quote, now) ?? this.notHeldYet(quote, now))));
   }
 
@@ -94,7 +95,12 @@ export class DelayedQuotes {
   }
 
   /** Prices each symbol as of now − delay, reusing a price made within `reuseMs` (a hit: no call). */
-  private async priceAsOf(quoteAt: (symbol: string, timeMs: number) => Quote, inputs: readonly string[], now: number): Promise<Array<DelayedQuote | MarketError>> {
+  private async priceAsOf(
+    quoteAt: (symbol: string, timeMs: number) => Quote,
+    inputs: readonly string[],
+    now: number,
+    caller: Caller | undefined,
+  ): Promise<Array<DelayedQuote | MarketError>> {
     const wall = Date.now();
     const reuseMs = this.options.reuseMs ?? 0;
     const answers = new Array<DelayedQuote | MarketError>(inputs.length);
@@ -111,7 +117,7 @@ export class DelayedQuotes {
       }
     });
     if (misses.length === 0) return answers;
-    const priced = await this.priceMisses(quoteAt, misses.map(({ symbol }) => symbol), now, wall);
+    const priced = await this.priceMisses(quoteAt, misses.map(({ symbol }) => symbol), now, wall, caller);
     misses.forEach(({ index }, position) => {
       const quote = priced[position] as Quote | MarketError;
       answers[index] = quote instanceof MarketError ? quote : { ...quote, delayMinutes: minutesBetween(quote, now) };
@@ -125,14 +131,20 @@ export class DelayedQuotes {
    * and without this every read of a herd arriving meanwhile would price, and be charged a call.
    * A read that joined a pricing whose own reader was refused asks for itself.
    */
-  private async priceMisses(quoteAt: (symbol: string, timeMs: number) => Quote, symbols: readonly string[], now: number, wall: number): Promise<Array<Quote | MarketError>> {
+  private async priceMisses(
+    quoteAt: (symbol: string, timeMs: number) => Quote,
+    symbols: readonly string[],
+    now: number,
+    wall: number,
+    caller: Caller | undefined,
+  ): Promise<Array<Quote | MarketError>> {
     const own = [...new Set(symbols.filter((symbol) => !this.pricing.has(symbol)))];
     let refusal: MarketError | undefined;
     if (own.length > 0) {
       const run = (async () => {
         // A check that fails is no refusal: a read never fails for the budget store.
-        refusal = await this.options.refuseCall?.().catch(() => undefined);
-        return refusal ? undefined : this.priceNow(quoteAt, own, now, wall);
+        refusal = caller && (await this.options.refuseCall?.(caller).catch(() => undefined));
+        return refusal ? undefined : this.priceNow(quoteAt, own, now, wall, caller);
       })();
       for (const symbol of own) {
         const one = run.then((priced) => priced?.get(symbol));
@@ -145,13 +157,19 @@ export class DelayedQuotes {
         const priced = await this.pricing.get(symbol);
         if (priced !== undefined) return priced;
         if (refusal && own.includes(symbol)) return refusal;
-        return (await this.priceMisses(quoteAt, [symbol], now, wall))[0] as Quote | MarketError;
+        return (await this.priceMisses(quoteAt, [symbol], now, wall, caller))[0] as Quote | MarketError;
       }),
     );
   }
 
   /** One provider call: prices `symbols` as of now − delay, keeps each price for `reuseMs`. */
-  private priceNow(quoteAt: (symbol: string, timeMs: number) => Quote, symbols: readonly string[], now: number, wall: number): Map<string, Quote | MarketError> {
+  private priceNow(
+    quoteAt: (symbol: string, timeMs: number) => Quote,
+    symbols: readonly string[],
+    now: number,
+    wall: number,
+    caller: Caller | undefined,
+  ): Map<string, Quote | MarketError> {
     const started = performance.now();
     const priced = new Map<string, Quote | MarketError>();
     for (const symbol of symbols) {
@@ -163,7 +181,7 @@ export class DelayedQuotes {
         priced.set(symbol, toClientError(error));
       }
     }
-    this.options.onPriced?.({ items: symbols.length, durationMs: performance.now() - started });
+    this.options.onPriced?.({ items: symbols.length, durationMs: performance.now() - started, caller });
     return priced;
   }
 

@@ -1,4 +1,3 @@
-import { AsyncResource } from 'node:async_hooks';
 import { ErrorCode, MarketError, toClientError, type CacheKind } from '../domain/index.js';
 import type { CacheLookup } from './cache/cache.js';
 import { noteFetchedAt } from './cache/fetched-at.js';
@@ -55,13 +54,6 @@ export class Freshness implements ChainMemory {
   };
 
   private readonly revalidations = new Revalidations();
-  /**
-   * The async context the service was built in, outside any request. Background work (a refresh
-   * of a read inside the revalidation window, a dead-letter retry) runs in it: started from a
-   * request, it would otherwise inherit that request's async-local state, and its provider calls
-   * would be charged to, and audited for, the consumer who happened to read the key.
-   */
-  private readonly outsideRequests = new AsyncResource('MarketServiceBackground');
 
   /** `revalidate` reads a key again in the background, through the read path (reads.ts). */
   constructor(
@@ -91,7 +83,7 @@ export class Freshness implements ChainMemory {
   private clientAnswerFromCache<T>(kind: CacheKind, key: string, query: unknown, found: CacheLookup<T> | undefined): Settled<T> | undefined {
     if (found?.state !== 'stale') return freshAnswer(kind, found);
     const failed = this.revalidations.failedFor(kind, key, found.storedAt);
-    this.revalidations.start(kind, key, found.storedAt, () => this.outsideRequests.runInAsyncScope(() => this.refreshInBackground(kind, key, query)));
+    this.revalidations.start(kind, key, found.storedAt, () => this.refreshInBackground(kind, key, query));
     // Noted like a fresh hit, so the response cache sees it is past its freshness and keeps it not at all.
     if (!failed) return { answer: noteFetchedAt(found.value, kind, found.storedAt) };
     this.options.onStaleServed?.({ kind, key });
@@ -137,8 +129,8 @@ export class Freshness implements ChainMemory {
   /** The refresh is the first provider's to owe: the one asked first, whose failure it is. */
   private scheduleRefresh(kind: CacheKind, key: string, query: unknown, error: unknown): void {
     const provider = this.options.refreshes && this.options.registry.chain(kind)[0]?.id;
-    // Its retries run on timers: outside the request, or they would be charged to its consumer.
-    if (provider) this.outsideRequests.runInAsyncScope(() => this.options.refreshes?.schedule({ provider, capability: kind, key, query, error: error ?? noProvider(kind) }));
+    // Its retries are the gateway's own reads (no caller): no consumer is charged for them.
+    if (provider) this.options.refreshes?.schedule({ provider, capability: kind, key, query, error: error ?? noProvider(kind) });
   }
 
   /** What the cache still keeps of the key past its freshness (the last-resort window), if anything. */

@@ -1,4 +1,4 @@
-import { ProviderError, ProviderFailureKind, toClientError, type CacheKind, type MarketError } from '../domain/index.js';
+import { ProviderError, ProviderFailureKind, toClientError, type CacheKind, type Caller, type MarketError } from '../domain/index.js';
 import type { BatchFetcher, ProviderAdapter } from '../providers/adapter.js';
 import { ChainBudget } from './budget.js';
 import { chunk, mapBounded } from './chunks.js';
@@ -40,9 +40,9 @@ export class ProviderChain {
   /**
    * Asks each provider of the chain in turn, within the chain's latency budget, for the symbols
    * the previous ones could not answer, split to the provider's `batchSize`, at most
-   * `batchConcurrency` chunks at once. One outcome per symbol.
+   * `batchConcurrency` chunks at once. One outcome per symbol. Every call is reported for `caller`.
    */
-  async batch<K extends BatchKind>(kind: K, symbols: readonly string[]): Promise<Map<string, ChainOutcome<ValueOf<K>>>> {
+  async batch<K extends BatchKind>(kind: K, symbols: readonly string[], caller: Caller | undefined): Promise<Map<string, ChainOutcome<ValueOf<K>>>> {
     const outcomes = new Map<string, ChainOutcome<ValueOf<K>>>();
     let remaining = [...symbols];
     const lastErrors = new Map<string, unknown>();
@@ -55,7 +55,7 @@ export class ProviderChain {
       const signal = budget.signalFor(chain.length - position);
       const chunks = chunk(remaining, fetcher.batchSize);
       const concurrency = this.options.batchConcurrency?.(adapter.id) ?? DEFAULT_BATCH_CONCURRENCY;
-      const results = await mapBounded(chunks, concurrency, (part) => this.callBatch(adapter, kind, fetcher, part, signal));
+      const results = await mapBounded(chunks, concurrency, (part) => this.callBatch(adapter, kind, fetcher, part, signal, caller));
       const unanswered: string[] = [];
       chunks.forEach((part, chunkIndex) => {
         const result = results[chunkIndex];
@@ -82,7 +82,7 @@ export class ProviderChain {
   }
 
   /** One trip down the chain for a query; `subject` names what a NOT_FOUND is about, in our words rather than the provider's. */
-  async query<K extends QueryKind>(kind: K, key: string, query: QueryOf<K>, subject: string | undefined): Promise<ChainOutcome<ValueOf<K>>> {
+  async query<K extends QueryKind>(kind: K, key: string, query: QueryOf<K>, subject: string | undefined, caller: Caller | undefined): Promise<ChainOutcome<ValueOf<K>>> {
     let lastError: unknown = noProvider(kind);
     const failed: string[] = [];
     const chain = this.options.registry.chain(kind);
@@ -94,11 +94,11 @@ export class ProviderChain {
       const started = performance.now();
       try {
         const value = await fetcher.fetch(query, { signal });
-        this.report(adapter, kind, 1, started, 'ok');
+        this.report(caller, adapter, kind, 1, started, 'ok');
         this.options.memory.remember(kind, key, value);
         return { value: withFallbackFrom(value, failed) };
       } catch (error) {
-        this.report(adapter, kind, 1, started, error instanceof ProviderError ? error.kind : 'ERROR');
+        this.report(caller, adapter, kind, 1, started, error instanceof ProviderError ? error.kind : 'ERROR');
         if (isFinalFailure(error)) return { notFound: this.notFoundHere(kind, key, subject ? notFound(kind, subject) : toClientError(error)) };
         lastError = budgetAware(error, adapter.id, signal);
         failed.push(adapter.id);
@@ -113,14 +113,15 @@ export class ProviderChain {
     fetcher: BatchFetcher<T>,
     symbols: readonly string[],
     signal: AbortSignal,
+    caller: Caller | undefined,
   ): Promise<ReadonlyMap<string, T | Error> | Error> {
     const started = performance.now();
     try {
       const result = await fetcher.fetch(symbols, { signal });
-      this.report(adapter, kind, symbols.length, started, 'ok');
+      this.report(caller, adapter, kind, symbols.length, started, 'ok');
       return result;
     } catch (error) {
-      this.report(adapter, kind, symbols.length, started, error instanceof ProviderError ? error.kind : 'ERROR');
+      this.report(caller, adapter, kind, symbols.length, started, error instanceof ProviderError ? error.kind : 'ERROR');
       return budgetAware(error, adapter.id, signal);
     }
   }
@@ -131,8 +132,8 @@ export class ProviderChain {
     return error;
   }
 
-  private report(adapter: ProviderAdapter, capability: string, items: number, started: number, outcome: ProviderCallEvent['outcome']): void {
-    this.options.onProviderCall?.({ provider: adapter.id, capability, items, durationMs: performance.now() - started, outcome });
+  private report(caller: Caller | undefined, adapter: ProviderAdapter, capability: string, items: number, started: number, outcome: ProviderCallEvent['outcome']): void {
+    this.options.onProviderCall?.({ caller, provider: adapter.id, capability, items, durationMs: performance.now() - started, outcome });
   }
 }
 

@@ -1,4 +1,4 @@
-import type { CacheKind } from '../domain/index.js';
+import type { CacheKind, Caller } from '../domain/index.js';
 import type { MarketCache } from './cache/cache.js';
 import type { Coalescing } from './coalescing/coalescing.js';
 import type { ReadFreshness } from './freshness.js';
@@ -34,31 +34,32 @@ export class Reads {
 
   /**
    * Each symbol's answer: symbols already being fetched join that fetch; the rest go out together
-   * as one batch, so concurrent requests never fetch a symbol twice.
+   * as one batch, so concurrent requests never fetch a symbol twice. The calls a fetch makes are
+   * `caller`'s: a read that joins a fetch already running costs its own caller nothing.
    */
-  fetchBatch<K extends BatchKind>(kind: K, symbols: readonly string[]): Promise<Map<string, Settled<ValueOf<K>>>> {
-    return this.parts.flights.coalesce(kind, symbols, (owned) => this.parts.chain.batch(kind, owned), (symbol, outcome) => this.settle(kind, symbol, symbol, outcome));
+  fetchBatch<K extends BatchKind>(kind: K, symbols: readonly string[], caller: Caller | undefined): Promise<Map<string, Settled<ValueOf<K>>>> {
+    return this.parts.flights.coalesce(kind, symbols, (owned) => this.parts.chain.batch(kind, owned, caller), (symbol, outcome) => this.settle(kind, symbol, symbol, outcome));
   }
 
   /** One symbol's answer, as `fetchBatch` gives it. */
-  fetchSymbol<K extends BatchKind>(kind: K, symbol: string): Promise<Settled<ValueOf<K>>> {
-    return this.parts.flights.coalesceOne(kind, symbol, (owned) => this.parts.chain.batch(kind, owned), (_, outcome) => this.settle(kind, symbol, symbol, outcome));
+  fetchSymbol<K extends BatchKind>(kind: K, symbol: string, caller: Caller | undefined): Promise<Settled<ValueOf<K>>> {
+    return this.parts.flights.coalesceOne(kind, symbol, (owned) => this.parts.chain.batch(kind, owned, caller), (_, outcome) => this.settle(kind, symbol, symbol, outcome));
   }
 
   /** A query's answer from its flight; `subject` names what a NOT_FOUND is about. */
-  fetchQuery<K extends QueryKind>(kind: K, key: string, query: QueryOf<K>, subject: string | undefined): Promise<Settled<ValueOf<K>>> {
+  fetchQuery<K extends QueryKind>(kind: K, key: string, query: QueryOf<K>, subject: string | undefined, caller: Caller | undefined): Promise<Settled<ValueOf<K>>> {
     return this.parts.flights.coalesceOne(
       kind,
       key,
-      async () => new Map([[key, await this.parts.chain.query(kind, key, query, subject)]]),
+      async () => new Map([[key, await this.parts.chain.query(kind, key, query, subject, caller)]]),
       (_, outcome) => this.settle(kind, key, query, outcome),
     );
   }
 
   /** A query read whole: what the cache answers, else its flight. */
-  async answerQuery<K extends QueryKind>(kind: K, key: string, query: QueryOf<K>, subject: string | undefined): Promise<Settled<ValueOf<K>>> {
+  async answerQuery<K extends QueryKind>(kind: K, key: string, query: QueryOf<K>, subject: string | undefined, caller: Caller | undefined): Promise<Settled<ValueOf<K>>> {
     const [cached] = await this.lookup(kind, [key], () => query);
-    return cached ?? this.fetchQuery(kind, key, query, subject);
+    return cached ?? this.fetchQuery(kind, key, query, subject, caller);
   }
 
   /** The answer for an outcome: the value or the NOT_FOUND as they are; for no answer, this reader's last resort. */

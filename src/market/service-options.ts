@@ -1,4 +1,4 @@
-import type { MarketError, ProviderFailureKind, ProviderId } from '../domain/index.js';
+import type { Caller, MarketError, ProviderFailureKind, ProviderId } from '../domain/index.js';
 import type { RefreshRequest } from '../resilience/dead-letters.js';
 import type { CacheKind, MarketCache } from './cache/cache.js';
 import type { ClusterFlight } from './coalescing/cluster-flight.js';
@@ -23,6 +23,8 @@ export interface RefreshWork {
 
 /** What a provider call made by the service reports, for metrics and audit. */
 export interface ProviderCallEvent {
+  /** Who the call was made for; absent for the gateway's own work (see `Caller`). */
+  readonly caller?: Caller | undefined;
   readonly provider: string;
   readonly capability: string;
   readonly items: number;
@@ -54,6 +56,7 @@ export interface MarketServiceOptions {
    * Asked before a client's read calls a provider (a miss no running fetch can answer), never for
    * a cache hit or a background refresh: an error refuses the call, and each such read answers it
    * (a consumer's spent provider-call budget) while the reads the cache answered are served.
+   * `caller` is who the read is for; a read without one (the gateway's own) is never refused.
    */
-  readonly refuseProviderCall?: () => Promise<MarketError | undefined>;
+  readonly refuseProviderCall?: (caller: Caller) => Promise<MarketError | undefined>;
 }

@@ -7,6 +7,7 @@ import {
   toClientError,
   type Bar,
   type CacheKind,
+  type Caller,
   type CompanyProfile,
   type EconomicSeries,
   type EconomicSeriesQuery,
@@ -38,6 +39,10 @@ export type { MarketServiceOptions, ProviderCallEvent, RefreshScheduler, Refresh
  * `reads` for clients and `refreshes` for background work, told apart only by their freshness
  * (freshness.ts); `Coalescing` (coalescing.ts) is every flight, in process and across instances;
  * `ProviderChain` (provider-chain.ts) asks the providers.
+ *
+ * Every client read takes its `Caller` (the consumer and the field that asked): the provider calls
+ * it causes are refused when the caller's budget is spent, and reported for it (audit, budgets).
+ * Background work (refreshes, dead-letter retries) has no caller and is nobody's to pay for.
  */
 export class MarketService {
   private readonly flights: Coalescing;
@@ -52,35 +57,35 @@ export class MarketService {
     this.refreshes = new Reads({ cache: options.cache, chain, flights: this.flights, freshness: freshness.forRefreshes });
   }
 
-  getQuotes(symbols: readonly string[]): Promise<Array<Quote | MarketError>> {
-    return this.getBatched('quote', symbols);
+  getQuotes(symbols: readonly string[], caller?: Caller): Promise<Array<Quote | MarketError>> {
+    return this.getBatched('quote', symbols, caller);
   }
 
-  getProfiles(symbols: readonly string[]): Promise<Array<CompanyProfile | MarketError>> {
-    return this.getBatched('profile', symbols);
+  getProfiles(symbols: readonly string[], caller?: Caller): Promise<Array<CompanyProfile | MarketError>> {
+    return this.getBatched('profile', symbols, caller);
   }
 
-  async getHistory(query: HistoryQuery): Promise<Bar[]> {
+  async getHistory(query: HistoryQuery, caller?: Caller): Promise<Bar[]> {
     const symbol = parseSymbol(query.symbol);
     const normalised = { ...query, symbol };
-    return this.getQuery('history', `${symbol}:${query.from}:${query.to}:${query.interval}`, normalised, symbol);
+    return this.getQuery('history', `${symbol}:${query.from}:${query.to}:${query.interval}`, normalised, caller, symbol);
   }
 
-  async getStatements(query: StatementQuery): Promise<FinancialStatement[]> {
+  async getStatements(query: StatementQuery, caller?: Caller): Promise<FinancialStatement[]> {
     const symbol = parseSymbol(query.symbol);
     const normalised = { ...query, symbol };
-    return this.getQuery('statements', `${symbol}:${query.statement}:${query.period}:${query.limit}`, normalised, symbol);
+    return this.getQuery('statements', `${symbol}:${query.statement}:${query.period}:${query.limit}`, normalised, caller, symbol);
   }
 
-  async search(query: SearchQuery): Promise<SymbolMatch[]> {
+  async search(query: SearchQuery, caller?: Caller): Promise<SymbolMatch[]> {
     const text = parseSearchText(query.query);
-    return this.getQuery('search', `${text.toLowerCase()}:${query.limit}`, { query: text, limit: query.limit });
+    return this.getQuery('search', `${text.toLowerCase()}:${query.limit}`, { query: text, limit: query.limit }, caller);
   }
 
-  async getEconomicSeries(query: EconomicSeriesQuery): Promise<EconomicSeries> {
+  async getEconomicSeries(query: EconomicSeriesQuery, caller?: Caller): Promise<EconomicSeries> {
     const id = parseSeriesId(query.id);
     const normalised = { id, ...(query.from ? { from: query.from } : {}), ...(query.to ? { to: query.to } : {}) };
-    return this.getQuery('economicSeries', `${id}:${query.from ?? ''}:${query.to ?? ''}`, normalised, id);
+    return this.getQuery('economicSeries', `${id}:${query.from ?? ''}:${query.to ?? ''}`, normalised, caller, id);
   }
 
   /**
@@ -94,7 +99,7 @@ export class MarketService {
     let settled: Settled<unknown>;
     if (isBatchKind(work.capability)) {
       const hit = await this.options.cache.get(work.capability, work.key);
-      settled = hit ? { answer: hit.value } : await this.refreshes.fetchSymbol(work.capability, work.key);
+      settled = hit ? { answer: hit.value } : await this.refreshes.fetchSymbol(work.capability, work.key, undefined);
     } else if (isQueryKind(work.capability)) {
       settled = await this.refreshQuery(work.capability, work.key, work.query, undefined);
     } else {
@@ -116,7 +121,7 @@ export class MarketService {
     return this.options.refreshes?.replay(provider === undefined ? enabled : [provider]) ?? 0;
   }
 
-  private async getBatched<K extends BatchKind>(kind: K, inputs: readonly string[]): Promise<Array<ValueOf<K> | MarketError>> {
+  private async getBatched<K extends BatchKind>(kind: K, inputs: readonly string[], caller: Caller | undefined): Promise<Array<ValueOf<K> | MarketError>> {
     const answers = new Array<ValueOf<K> | MarketError>(inputs.length);
     const wanted = new Map<string, number[]>();
     inputs.forEach((input, index) => {
@@ -138,37 +143,43 @@ export class MarketService {
     });
 
     if (misses.length > 0) {
-      const refusal = await this.callRefusal(kind, misses);
+      const refusal = await this.callRefusal(kind, misses, caller);
       // Refused: a miss that joins a fetch already running still costs no call.
       const fetchable = refusal ? misses.filter((symbol) => this.flights.isRunning(kind, symbol)) : misses;
       if (refusal) {
         const joined = new Set(fetchable);
         for (const symbol of misses) if (!joined.has(symbol)) for (const index of wanted.get(symbol) ?? []) answers[index] = refusal;
       }
-      const fetched = await this.reads.fetchBatch(kind, fetchable);
+      const fetched = await this.reads.fetchBatch(kind, fetchable, caller);
       for (const [symbol, settled] of fetched) for (const index of wanted.get(symbol) ?? []) answers[index] = settled.answer;
     }
     return answers;
   }
 
   /** `subject` names what a NOT_FOUND is about, in our words rather than the provider's. */
-  private async getQuery<K extends QueryKind>(kind: K, key: string, query: QueryOf<K>, subject?: string): Promise<ValueOf<K>> {
+  private async getQuery<K extends QueryKind>(kind: K, key: string, query: QueryOf<K>, caller: Caller | undefined, subject?: string): Promise<ValueOf<K>> {
     const [cached] = await this.reads.lookup(kind, [key], () => query);
-    const { answer } = cached ?? (await this.fetchUnlessRefused(kind, key, query, subject));
+    const { answer } = cached ?? (await this.fetchUnlessRefused(kind, key, query, subject, caller));
     if (answer instanceof MarketError) throw answer;
     return answer;
   }
 
-  private async fetchUnlessRefused<K extends QueryKind>(kind: K, key: string, query: QueryOf<K>, subject: string | undefined): Promise<Settled<ValueOf<K>>> {
-    const refusal = await this.callRefusal(kind, [key]);
+  private async fetchUnlessRefused<K extends QueryKind>(
+    kind: K,
+    key: string,
+    query: QueryOf<K>,
+    subject: string | undefined,
+    caller: Caller | undefined,
+  ): Promise<Settled<ValueOf<K>>> {
+    const refusal = await this.callRefusal(kind, [key], caller);
     if (refusal && !this.flights.isRunning(kind, key)) return { answer: refusal };
-    return this.reads.fetchQuery(kind, key, query, subject);
+    return this.reads.fetchQuery(kind, key, query, subject, caller);
   }
 
-  /** Why the provider calls these keys would need are refused; nothing when each can join a flight running. */
-  private async callRefusal(kind: CacheKind, keys: readonly string[]): Promise<MarketError | undefined> {
-    if (!this.options.refuseProviderCall || keys.every((key) => this.flights.isRunning(kind, key))) return undefined;
-    return this.options.refuseProviderCall();
+  /** Why the provider calls these keys would need are refused; nothing when each can join a flight running, or without a caller. */
+  private async callRefusal(kind: CacheKind, keys: readonly string[], caller: Caller | undefined): Promise<MarketError | undefined> {
+    if (!caller || !this.options.refuseProviderCall || keys.every((key) => this.flights.isRunning(kind, key))) return undefined;
+    return this.options.refuseProviderCall(caller);
   }
 
   /**
@@ -176,7 +187,7 @@ export class MarketService {
    * reads, so it joins a fetch already running and a success stores the fresh value.
    */
   private revalidate(kind: CacheKind, key: string, query: unknown): Promise<Settled<unknown>> {
-    if (isBatchKind(kind)) return this.refreshes.fetchSymbol(kind, key);
+    if (isBatchKind(kind)) return this.refreshes.fetchSymbol(kind, key, undefined);
     return this.refreshQuery(kind, key, query, subjectOf(kind, query));
   }
 
@@ -185,6 +196,6 @@ export class MarketService {
    * bookkeeping or a dead-letter job, but it is the one the key's client read was made with.
    */
   private refreshQuery(kind: QueryKind, key: string, query: unknown, subject: string | undefined): Promise<Settled<unknown>> {
-    return this.refreshes.answerQuery(kind, key, query as QueryOf<QueryKind>, subject);
+    return this.refreshes.answerQuery(kind, key, query as QueryOf<QueryKind>, subject, undefined);
   }
 }

@@ -1,5 +1,4 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
-import type { Consumer, Right } from '../domain/index.js';
+import type { Right } from '../domain/index.js';
 import type { RedisLink } from '../stores/redis-link.js';
 import type { RedisReadiness } from '../stores/redis-readiness.js';
 import type { Logger } from './logger.js';
@@ -32,20 +31,6 @@ export interface AuditEntry {
   /** What refused a whole request (refusals): the limit (`maxDepth`, `costBudget`, …) or spent budget (`requests`, `providerCalls`). */
   readonly limit?: string;
 }
-
-/** Who the code running now works for: set around each governed resolver (src/graphql/rights). */
-export interface AuditScope {
-  readonly consumer: Consumer;
-  readonly path: string;
-}
-
-/**
- * Carries the asking consumer down into loader batches and the market service, which know nothing
- * of GraphQL. A DataLoader batch runs in the scope of the load that opened it, so a provider call
- * is recorded for the consumer (and field) whose request triggered it; another request joining the
- * same in-flight call costs no call, so it gets no entry.
- */
-export const auditScope = new AsyncLocalStorage<AuditScope>();
 
 export interface AuditTrailOptions {
   readonly logger: Logger;

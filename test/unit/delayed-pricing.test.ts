@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCode, MarketError, type Quote } from '../../src/domain/index.js';
+import { ErrorCode, MarketError, type Caller, type Quote } from '../../src/domain/index.js';
 import { DelayedQuotes, QUOTE_DELAY_MS, type DelayedQuote } from '../../src/market/delayed-quotes.js';
 import { fetchedAt } from '../../src/market/cache/fetched-at.js';
 import { createSimulatedProvider } from '../../src/providers/simulated/index.js';
@@ -15,6 +15,8 @@ import { createSimulatedProvider } from '../../src/providers/simulated/index.js'
 const START = Date.parse('2026-12-02T15:00:00Z'); // a Wednesday: the simulated market is open
 const market = createSimulatedProvider({ seed: 7, tickMs: 1_000 });
 const refused = new MarketError(ErrorCode.RATE_LIMITED, 'Too many provider calls.', { budget: 'providerCalls', retryAfter: 30, limit: 2 });
+/** Who the reads are for: the budget checked is this consumer's. */
+const READER: Caller = { consumer: { id: 'reader', profile: 'basic', rights: new Set(['QUOTES_DELAYED']), anonymous: false }, path: 'quote' };
 /** A budget check that answers after a turn of the event loop, as one made in Redis does. */
 const later = <T>(value: T) => new Promise<T>((resolve) => setImmediate(() => resolve(value)));
 
@@ -34,13 +36,13 @@ function pricing(refuse: () => Promise<MarketError | undefined> = async () => un
 describe('delayed quotes priced by the simulated market', () => {
   it('prices a herd of concurrent reads once, and serves reads within the quote freshness as cache hits', async () => {
     const { delayed, calls } = pricing(() => later(undefined));
-    const herd = await Promise.all(Array.from({ length: 50 }, () => delayed.get(['AAPL'])));
+    const herd = await Promise.all(Array.from({ length: 50 }, () => delayed.get(['AAPL'], READER)));
     expect(calls).toEqual([1]);
     const first = herd[0]?.[0] as DelayedQuote;
     expect(first).toMatchObject({ ...market.quoteAt('AAPL', START - QUOTE_DELAY_MS), delayMinutes: 15 });
     for (const [answer] of herd) expect(answer).toEqual(first);
 
-    const [again] = await delayed.get(['AAPL']);
+    const [again] = await delayed.get(['AAPL'], READER);
     expect(calls).toEqual([1]);
     expect(again).toEqual(first);
     // A hit is noted like a market-cache hit, so the response cache keeps it no longer than its freshness.
@@ -50,18 +52,30 @@ describe('delayed quotes priced by the simulated market', () => {
   it('refuses only the symbols a pricing would be needed for when the call is refused', async () => {
     let budgetLeft = true;
     const { delayed, calls } = pricing(async () => (budgetLeft ? undefined : refused));
-    await delayed.get(['AAPL']);
+    await delayed.get(['AAPL'], READER);
     budgetLeft = false;
-    const [cached, uncached] = await delayed.get(['AAPL', 'MSFT']);
+    const [cached, uncached] = await delayed.get(['AAPL', 'MSFT'], READER);
     expect(cached).toMatchObject({ symbol: 'AAPL', delayMinutes: 15 });
     expect(uncached).toBe(refused);
     expect(calls).toEqual([1]);
   });
 
+  it('never refuses a read without a caller (the gateway itself), and charges a pricing to the caller that made it', async () => {
+    const priced: Array<Caller | undefined> = [];
+    const delayed = new DelayedQuotes({ now: () => START, current: async () => [], quoteAt: market.quoteAt, onPriced: ({ caller }) => priced.push(caller), refuseCall: async () => refused });
+    const [own] = await delayed.get(['AAPL']);
+    expect(own).toMatchObject({ symbol: 'AAPL', delayMinutes: 15 });
+    expect(await delayed.get(['MSFT'], READER)).toEqual([refused]);
+    expect(priced).toEqual([undefined]);
+    const charged = new DelayedQuotes({ now: () => START, current: async () => [], quoteAt: market.quoteAt, onPriced: ({ caller }) => priced.push(caller) });
+    await charged.get(['AAPL'], READER);
+    expect(priced).toEqual([undefined, READER]);
+  });
+
   it('lets a read that joined a refused pricing ask for itself', async () => {
     const verdicts = [refused, undefined];
     const { delayed, calls } = pricing(() => later(verdicts.shift()));
-    const [spent, other] = await Promise.all([delayed.get(['NVDA']), delayed.get(['NVDA'])]);
+    const [spent, other] = await Promise.all([delayed.get(['NVDA'], READER), delayed.get(['NVDA'], READER)]);
     expect(spent).toEqual([refused]);
     expect(other?.[0]).toMatchObject({ symbol: 'NVDA', delayMinutes: 15 });
     expect(calls).toEqual([1]);

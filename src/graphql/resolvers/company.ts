@@ -1,6 +1,7 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, Ctx, Directive, FieldResolver, Info, Query, Resolver, Root } from 'type-graphql';
 import type { CompanyProfile, FinancialStatement, Quote } from '../../domain/index.js';
+import { callerOf } from '../caller.js';
 import type { GraphQLContext } from '../context.js';
 import { CompanyType } from '../types/company.js';
 import { trackStale } from '../stale.js';
@@ -15,8 +16,8 @@ import { entitledQuotes } from './quote.js';
 export class CompanyResolver {
   @Directive(requiresRight('COMPANY'))
   @Query(() => CompanyType, { nullable: true, description: 'Company profile for a symbol.' })
-  company(@Arg('symbol', () => String) symbol: string, @Ctx() { loaders, stale }: GraphQLContext, @Info() info: GraphQLResolveInfo): Promise<CompanyProfile> {
-    return trackStale(stale, info, loaders.profile.load(symbol));
+  company(@Arg('symbol', () => String) symbol: string, @Ctx() { loaders, stale, consumer }: GraphQLContext, @Info() info: GraphQLResolveInfo): Promise<CompanyProfile> {
+    return trackStale(stale, info, loaders.profile.load(symbol, callerOf({ consumer }, info)));
   }
 
   @Directive(requiresRight('QUOTES_DELAYED'))
@@ -25,7 +26,7 @@ export class CompanyResolver {
     description: 'Latest quote of this company: realtime with the QUOTES_REALTIME right, otherwise at least 15 minutes old.',
   })
   quote(@Root() company: CompanyProfile, @Ctx() context: GraphQLContext, @Info() info: GraphQLResolveInfo): Promise<Quote> {
-    return trackStale(context.stale, info, entitledQuotes(context).load(company.symbol));
+    return trackStale(context.stale, info, entitledQuotes(context).load(company.symbol, callerOf(context, info)));
   }
 
   @Directive(requiresRight('FUNDAMENTALS'))
@@ -33,9 +34,9 @@ export class CompanyResolver {
   financials(
     @Root() company: CompanyProfile,
     @Args(() => StatementArgs) args: StatementArgs,
-    @Ctx() { loaders, stale }: GraphQLContext,
+    @Ctx() { loaders, stale, consumer }: GraphQLContext,
     @Info() info: GraphQLResolveInfo,
   ): Promise<FinancialStatement[]> {
-    return trackStale(stale, info, loaders.statements.load(statementQuery(company.symbol, args)));
+    return trackStale(stale, info, loaders.statements.load(statementQuery(company.symbol, args), callerOf({ consumer }, info)));
   }
 }

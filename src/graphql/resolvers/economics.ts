@@ -1,6 +1,7 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { Args, Ctx, Directive, Info, Query, Resolver } from 'type-graphql';
 import type { EconomicSeries } from '../../domain/index.js';
+import { callerOf } from '../caller.js';
 import type { GraphQLContext } from '../context.js';
 import { badInput, guard } from '../errors.js';
 import { requiresRight } from '../rights/directive.js';
@@ -18,14 +19,14 @@ export class EconomicsResolver {
   })
   economicSeries(
     @Args(() => EconomicSeriesArgs) { id, from, to }: EconomicSeriesArgs,
-    @Ctx() { market, stale }: GraphQLContext,
+    @Ctx() { market, stale, consumer }: GraphQLContext,
     @Info() info: GraphQLResolveInfo,
   ): Promise<EconomicSeries> {
     if (from && to && from.getTime() > to.getTime()) throw badInput('`from` must not be after `to`.');
     return trackStale(
       stale,
       info,
-      guard(() => market.getEconomicSeries({ id, ...(from ? { from: isoDate(from) } : {}), ...(to ? { to: isoDate(to) } : {}) })),
+      guard(() => market.getEconomicSeries({ id, ...(from ? { from: isoDate(from) } : {}), ...(to ? { to: isoDate(to) } : {}) }, callerOf({ consumer }, info))),
     );
   }
 }

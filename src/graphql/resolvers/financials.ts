@@ -1,6 +1,7 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { Args, Ctx, Directive, Info, Query, Resolver } from 'type-graphql';
 import type { FinancialStatement, StatementQuery } from '../../domain/index.js';
+import { callerOf } from '../caller.js';
 import type { GraphQLContext } from '../context.js';
 import { badInput } from '../errors.js';
 import { requiresRight } from '../rights/directive.js';
@@ -26,9 +27,9 @@ export class FinancialsResolver {
   @Query(() => [FinancialStatementType], { nullable: true, description: 'Reported financial statements of a company, newest first.' })
   financials(
     @Args(() => FinancialsArgs) args: FinancialsArgs,
-    @Ctx() { loaders, stale }: GraphQLContext,
+    @Ctx() { loaders, stale, consumer }: GraphQLContext,
     @Info() info: GraphQLResolveInfo,
   ): Promise<FinancialStatement[]> {
-    return trackStale(stale, info, loaders.statements.load(statementQuery(args.symbol, args)));
+    return trackStale(stale, info, loaders.statements.load(statementQuery(args.symbol, args), callerOf({ consumer }, info)));
   }
 }

@@ -1,6 +1,7 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { Args, Ctx, Directive, Info, Query, Resolver } from 'type-graphql';
 import type { Bar } from '../../domain/index.js';
+import { callerOf } from '../caller.js';
 import type { GraphQLContext } from '../context.js';
 import { badInput, guard } from '../errors.js';
 import { requiresRight } from '../rights/directive.js';
@@ -21,7 +22,7 @@ export class HistoryResolver {
   })
   priceHistory(
     @Args(() => HistoryArgs) { symbol, from, to, interval }: HistoryArgs,
-    @Ctx() { market, stale, now }: GraphQLContext,
+    @Ctx() { market, stale, now, consumer }: GraphQLContext,
     @Info() info: GraphQLResolveInfo,
   ): Promise<Bar[]> {
     const end = to ?? new Date(now());
@@ -30,7 +31,7 @@ export class HistoryResolver {
     if (end.getTime() - start.getTime() > MAX_RANGE_YEARS * 366 * DAY_MS) {
       throw badInput(`A price history spans at most ${MAX_RANGE_YEARS} years.`, { maxYears: MAX_RANGE_YEARS });
     }
-    return trackStale(stale, info, guard(() => market.getHistory({ symbol, from: isoDate(start), to: isoDate(end), interval: interval ?? 'DAY' })));
+    return trackStale(stale, info, guard(() => market.getHistory({ symbol, from: isoDate(start), to: isoDate(end), interval: interval ?? 'DAY' }, callerOf({ consumer }, info))));
   }
 }
 

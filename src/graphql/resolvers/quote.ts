@@ -1,8 +1,9 @@
-import type DataLoader from 'dataloader';
+import type { CallerLoader } from '../caller-loader.js';
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Ctx, Directive, FieldResolver, Info, Int, Query, Resolver, Root } from 'type-graphql';
 import type { CompanyProfile, Quote } from '../../domain/index.js';
 import type { DelayedQuote } from '../../market/delayed-quotes.js';
+import { callerOf } from '../caller.js';
 import type { GraphQLContext } from '../context.js';
 import { badInput } from '../errors.js';
 import { requiresRight } from '../rights/directive.js';
@@ -17,7 +18,7 @@ export const MAX_SYMBOLS_PER_LIST = 200;
  * The quotes a consumer is entitled to: realtime with QUOTES_REALTIME, otherwise at least 15
  * minutes old. Either way one loader, so one batch and one provider call per request.
  */
-export function entitledQuotes({ consumer, loaders }: GraphQLContext): DataLoader<string, Quote, string> {
+export function entitledQuotes({ consumer, loaders }: GraphQLContext): CallerLoader<string, Quote, string> {
   return consumer.rights.has('QUOTES_REALTIME') ? loaders.quote : loaders.delayedQuote;
 }
 
@@ -34,7 +35,7 @@ export class QuoteResolver {
   @Directive(requiresRight('QUOTES_DELAYED'))
   @Query(() => QuoteType, { nullable: true, description: `Latest quote for one symbol. ${ENTITLED}` })
   quote(@Arg('symbol', () => String) symbol: string, @Ctx() context: GraphQLContext, @Info() info: GraphQLResolveInfo): Promise<Quote> {
-    return trackStale(context.stale, info, entitledQuotes(context).load(symbol));
+    return trackStale(context.stale, info, entitledQuotes(context).load(symbol, callerOf(context, info)));
   }
 
   @Directive(requiresRight('QUOTES_DELAYED'))
@@ -44,7 +45,7 @@ export class QuoteResolver {
   })
   async quotes(@Arg('symbols', () => [String]) symbols: string[], @Ctx() context: GraphQLContext, @Info() info: GraphQLResolveInfo): Promise<Array<Quote | Error>> {
     checkListLength(symbols);
-    return trackStaleItems(context.stale, info, entitledQuotes(context).loadMany(symbols));
+    return trackStaleItems(context.stale, info, entitledQuotes(context).loadMany(symbols, callerOf(context, info)));
   }
 
   @Directive(requiresRight('QUOTES_REALTIME'))
@@ -52,8 +53,8 @@ export class QuoteResolver {
     nullable: true,
     description: 'Realtime quote for one symbol: FORBIDDEN without the QUOTES_REALTIME right, never a delayed one in its place.',
   })
-  realtimeQuote(@Arg('symbol', () => String) symbol: string, @Ctx() { loaders, stale }: GraphQLContext, @Info() info: GraphQLResolveInfo): Promise<Quote> {
-    return trackStale(stale, info, loaders.quote.load(symbol));
+  realtimeQuote(@Arg('symbol', () => String) symbol: string, @Ctx() { loaders, stale, consumer }: GraphQLContext, @Info() info: GraphQLResolveInfo): Promise<Quote> {
+    return trackStale(stale, info, loaders.quote.load(symbol, callerOf({ consumer }, info)));
   }
 
   @Directive(requiresRight('QUOTES_REALTIME'))
@@ -61,9 +62,9 @@ export class QuoteResolver {
     nullable: 'itemsAndList',
     description: `Realtime quotes for up to ${MAX_SYMBOLS_PER_LIST} symbols, in the order asked, as \`quotes\`: FORBIDDEN without the QUOTES_REALTIME right.`,
   })
-  async realtimeQuotes(@Arg('symbols', () => [String]) symbols: string[], @Ctx() { loaders, stale }: GraphQLContext, @Info() info: GraphQLResolveInfo): Promise<Array<Quote | Error>> {
+  async realtimeQuotes(@Arg('symbols', () => [String]) symbols: string[], @Ctx() { loaders, stale, consumer }: GraphQLContext, @Info() info: GraphQLResolveInfo): Promise<Array<Quote | Error>> {
     checkListLength(symbols);
-    return trackStaleItems(stale, info, loaders.quote.loadMany(symbols));
+    return trackStaleItems(stale, info, loaders.quote.loadMany(symbols, callerOf({ consumer }, info)));
   }
 
   @FieldResolver(() => Boolean, { description: 'True when this quote is held back by at least 15 minutes (the consumer lacks QUOTES_REALTIME).' })
@@ -78,7 +79,7 @@ export class QuoteResolver {
 
   @Directive(requiresRight('COMPANY'))
   @FieldResolver(() => CompanyType, { nullable: true, description: 'Profile of the company behind this symbol.' })
-  company(@Root() quote: Quote, @Ctx() { loaders, stale }: GraphQLContext, @Info() info: GraphQLResolveInfo): Promise<CompanyProfile> {
-    return trackStale(stale, info, loaders.profile.load(quote.symbol));
+  company(@Root() quote: Quote, @Ctx() { loaders, stale, consumer }: GraphQLContext, @Info() info: GraphQLResolveInfo): Promise<CompanyProfile> {
+    return trackStale(stale, info, loaders.profile.load(quote.symbol, callerOf({ consumer }, info)));
   }
 }

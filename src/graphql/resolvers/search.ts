@@ -1,6 +1,7 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { Args, Ctx, Directive, FieldResolver, Info, Query, Resolver, Root } from 'type-graphql';
 import type { CompanyProfile, SymbolMatch } from '../../domain/index.js';
+import { callerOf } from '../caller.js';
 import type { GraphQLContext } from '../context.js';
 import { badInput, guard } from '../errors.js';
 import { requiresRight } from '../rights/directive.js';
@@ -20,19 +21,19 @@ export class SearchResolver {
   })
   search(
     @Args(() => SearchArgs) { query, limit: limitArg }: SearchArgs,
-    @Ctx() { market, stale }: GraphQLContext,
+    @Ctx() { market, stale, consumer }: GraphQLContext,
     @Info() info: GraphQLResolveInfo,
   ): Promise<SymbolMatch[]> {
     const limit = limitArg ?? 10;
     if (limit < 1 || limit > MAX_SEARCH_RESULTS) {
       throw badInput(`limit must be between 1 and ${MAX_SEARCH_RESULTS}; got ${limit}.`, { min: 1, max: MAX_SEARCH_RESULTS });
     }
-    return trackStale(stale, info, guard(() => market.search({ query, limit })));
+    return trackStale(stale, info, guard(() => market.search({ query, limit }, callerOf({ consumer }, info))));
   }
 
   @Directive(requiresRight('COMPANY'))
   @FieldResolver(() => CompanyType, { nullable: true, description: 'Profile of the matched company.' })
-  company(@Root() match: SymbolMatch, @Ctx() { loaders, stale }: GraphQLContext, @Info() info: GraphQLResolveInfo): Promise<CompanyProfile> {
-    return trackStale(stale, info, loaders.profile.load(match.symbol));
+  company(@Root() match: SymbolMatch, @Ctx() { loaders, stale, consumer }: GraphQLContext, @Info() info: GraphQLResolveInfo): Promise<CompanyProfile> {
+    return trackStale(stale, info, loaders.profile.load(match.symbol, callerOf({ consumer }, info)));
   }
 }

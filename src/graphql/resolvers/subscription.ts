@@ -5,7 +5,8 @@ import type { StreamItem } from '../../streaming/hub.js';
 import type { GraphQLContext } from '../context.js';
 import { badInput, toGraphQLError } from '../errors.js';
 import { requiresRight } from '../rights/directive.js';
-import { forbidden, pathOf } from '../rights/enforce.js';
+import { callerOf, pathOf } from '../caller.js';
+import { forbidden } from '../rights/enforce.js';
 import { QuoteType } from '../types/quote.js';
 import { MAX_SYMBOLS_PER_LIST } from './quote.js';
 
@@ -37,7 +38,7 @@ async function subscribeToQuotes({ args, context, info }: SubscribeResolverData<
   }
   // Asked before the snapshot: with nothing to stream there is no subscription, and no provider call is owed.
   if (!context.hub.canStream) throw toGraphQLError(new MarketError(ErrorCode.PROVIDER_UNAVAILABLE, 'No enabled provider can stream live quotes.'));
-  const snapshot = await context.market.getQuotes(symbols);
+  const snapshot = await context.market.getQuotes(symbols, callerOf(context, info));
   const failure = snapshot.find((item) => item instanceof MarketError);
   if (failure) throw toGraphQLError(failure);
   const quotes = snapshot as Quote[];

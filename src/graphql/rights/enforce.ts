@@ -2,14 +2,13 @@ import { MapperKind, mapSchema } from '@graphql-tools/utils';
 import {
   defaultFieldResolver,
   GraphQLError,
-  responsePathAsArray,
   type GraphQLFieldConfig,
   type GraphQLFieldResolver,
   type GraphQLResolveInfo,
   type GraphQLSchema,
 } from 'graphql';
 import { ErrorCode, type Consumer, type Right } from '../../domain/index.js';
-import { auditScope, type AuditScope } from '../../observability/audit.js';
+import { pathOf } from '../caller.js';
 import type { GraphQLContext } from '../context.js';
 import { operationRefusal } from './request-mode.js';
 import { requiredRights, type Denial } from './required.js';
@@ -33,22 +32,6 @@ export interface RightsEnforcement {
   readonly onAdminAction?: (action: AdminAction) => void;
 }
 
-export function pathOf(info: GraphQLResolveInfo): string {
-  return responsePathAsArray(info.path).join('.');
-}
-
-/** The audit scope of one field: its path is worked out only if a provider call is recorded under it. */
-class FieldScope implements AuditScope {
-  constructor(
-    readonly consumer: Consumer,
-    private readonly info: GraphQLResolveInfo,
-  ) {}
-
-  get path(): string {
-    return pathOf(this.info);
-  }
-}
-
 /** The error a client sees for a denied field: at the field's path, naming the missing right. */
 export function forbidden(consumer: Consumer, right: Right, field: string): GraphQLError {
   const who = consumer.anonymous ? 'Callers without credentials' : `Profile "${consumer.profile}"`;
@@ -61,8 +44,9 @@ export function forbidden(consumer: Consumer, right: Right, field: string): Grap
  * Wraps the resolver (and subscribe function) of every field that carries `@requiresRight`, or
  * whose type does, so the right is checked before anything runs: a denied field resolves to an
  * error (null at its path, siblings unaffected) and its resolver, loader and provider are never
- * reached. An allowed field runs inside the audit scope, so any provider call it causes is
- * recorded for its consumer. Fields without the directive are left untouched: no cost on them.
+ * reached. An allowed field runs as it is; the provider calls it causes are its caller's, which
+ * the resolver hands to the market itself (graphql/caller.ts). Fields without the directive are
+ * left untouched: no cost on them.
  */
 export function enforceRights(schema: GraphQLSchema, options: RightsEnforcement = {}): GraphQLSchema {
   const mutationType = schema.getMutationType()?.name;
@@ -82,31 +66,27 @@ export function enforceRights(schema: GraphQLSchema, options: RightsEnforcement 
         }
         if (isAdminAction) options.onAdminAction?.({ consumer, right: rights[0]!, field, path: pathOf(info) });
       };
-      const admit = (context: GraphQLContext, info: GraphQLResolveInfo): AuditScope => {
-        check(context.consumer, info);
-        return new FieldScope(context.consumer, info);
-      };
-
       const guarded: GraphQLFieldConfig<unknown, GraphQLContext> = { ...fieldConfig };
-      const resolve = fieldConfig.resolve;
-      // A field read off its parent (the default resolver) can call no provider: check, no scope.
-      guarded.resolve = resolve
-        ? (source, args, context, info) => auditScope.run(admit(context, info), resolve, source, args, context, info)
-        : (source, args, context, info) => {
-            check(context.consumer, info);
-            return defaultFieldResolver(source, args, context, info);
-          };
+      const resolve = fieldConfig.resolve ?? defaultFieldResolver;
+      guarded.resolve = (source, args, context, info) => {
+        check(context.consumer, info);
+        return resolve(source, args, context, info);
+      };
       const subscribe = fieldConfig.subscribe;
       if (subscribe && options.denial === 'request') {
         guarded.subscribe = (source, args, context, info) => {
           const consumer = (context as GraphQLContext).consumer;
           const refusal = operationRefusal(info.schema, info.operation, info.fragments, info.variableValues, consumer, options.onDenied);
           if (refusal) throw refusal;
-          return auditScope.run(admit(context as GraphQLContext, info), () => subscribe(source, args, context, info));
+          check((context as GraphQLContext).consumer, info);
+          return subscribe(source, args, context, info);
         };
       } else if (subscribe) {
         // The check runs on subscribe, so a denied subscription starts no feed.
-        guarded.subscribe = (source, args, context, info) => auditScope.run(admit(context as GraphQLContext, info), () => subscribe(source, args, context, info));
+        guarded.subscribe = (source, args, context, info) => {
+          check((context as GraphQLContext).consumer, info);
+          return subscribe(source, args, context, info);
+        };
       }
       return guarded;
     },
