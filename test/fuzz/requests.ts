@@ -137,9 +137,19 @@ export function send(url: string, fuzz: FuzzRequest, timeoutMs: number): Promise
   return new Promise((resolve, reject) => {
     const outgoing = request(target, { method, headers: { ...fuzz.headers, ...(body === undefined ? {} : { 'content-length': Buffer.byteLength(body) }) }, signal: AbortSignal.timeout(timeoutMs) }, (response) => {
       let text = '';
-      response.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, contentType: String(response.headers['content-type'] ?? ''), body: text, ms: performance.now() - started }));
-      response.on('error', reject);
+      const contentType = String(response.headers['content-type'] ?? '');
+      const answer = (): HttpAnswer => ({ status: response.statusCode ?? 0, contentType, body: text, ms: performance.now() - started });
+      // A subscription over SSE streams until the client leaves: its first whole event is the answer.
+      const streaming = contentType.startsWith('text/event-stream');
+      response.setEncoding('utf8').on('data', (chunk: string) => {
+        text += chunk;
+        if (streaming && text.includes('\n\n')) {
+          resolve(answer());
+          response.destroy();
+        }
+      });
+      response.on('end', () => resolve(answer()));
+      response.on('error', (error) => (streaming && text.includes('\n\n') ? undefined : reject(error)));
     });
     outgoing.on('error', reject);
     outgoing.end(body);
