@@ -7,6 +7,8 @@ import type { DeadLetterJob } from '../resilience/dead-letters.js';
 import { QuoteHub } from '../streaming/hub.js';
 import { createAppAudit, type AppAudit } from './audit.js';
 import { createDelayedQuotes } from './delayed-quotes.js';
+import { observeLiveQuotes } from './live-quote-metrics.js';
+import { createLiveQuoteSources } from './live-quotes.js';
 import { createAppLimits, type AppLimits } from './limits.js';
 import type { ObservabilityParts } from './observability.js';
 import { ProviderCalls } from './provider-calls.js';
@@ -24,7 +26,7 @@ export interface MarketParts {
   close(): Promise<void>;
 }
 
-type MarketSettings = Pick<Config, 'deadLetters' | 'redisKeys' | 'limits' | 'resilience' | 'remote' | 'audit' | 'rights' | 'providers' | 'cache'>;
+type MarketSettings = Pick<Config, 'deadLetters' | 'redisKeys' | 'limits' | 'resilience' | 'remote' | 'audit' | 'rights' | 'providers' | 'cache' | 'streaming'>;
 
 export async function marketStage(
   config: MarketSettings,
@@ -59,8 +61,10 @@ export async function marketStage(
     deadLetters,
     onBreakerReset: ({ provider, previous }) => logger.warn({ provider, previous }, `circuit breaker of ${provider} reset by hand`),
   });
+  // Live quotes: the stream chain (feeds, then polling, per provider) with failover, fanned out across instances with Redis.
+  const live = createLiveQuoteSources(config, { adapters, registry, redis, logger });
   const hub = new QuoteHub({
-    source: registry.chain('stream')[0]?.stream,
+    source: observeLiveQuotes(live, metrics.registry),
     onFeedChange: (event) => logger.debug(event, event.active ? 'live feed started' : 'live feed stopped'),
   });
   const cache = cacheTiers.market;
@@ -116,6 +120,9 @@ export async function marketStage(
     audit,
     limits,
     async close() {
+      // The hub first: its feeds stop (and the cluster's leases go) before their sources close.
+      hub.close();
+      await live.close();
       await limits.close();
       await audit.close();
       await deadLetters.close();

@@ -22,8 +22,8 @@ export const redisKeyEnv = {
    * With REDIS_URL: the root of every key the gateway writes, so several deployments can share one
    * Redis. Key families: `<prefix>:cache` (shared cache, persisted queries and responses, and
    * single-flight under `<prefix>:cache:flight`), `<prefix>:quota` (API key quotas and rests),
-   * `<prefix>:throttle` (consumer budgets), `<prefix>:dlq` (parked dead letters) and the audit
-   * stream `<prefix>:audit`. Default `mg`, with the audit stream at its old `marketgraph:audit`
+   * `<prefix>:throttle` (consumer budgets), `<prefix>:dlq` (parked dead letters), `<prefix>:stream`
+   * (live-quote feed owners and tick channels) and the audit stream `<prefix>:audit`. Default `mg`, with the audit stream at its old `marketgraph:audit`
    * while this is unset, so a deployment that sets nothing keeps its keys where they were.
    */
   REDIS_PREFIX: keyPrefix.optional(),
@@ -58,6 +58,8 @@ export interface RedisKeys {
   readonly deadLetters: string;
   /** The audit trail's stream. */
   readonly auditStream: string;
+  /** Live quotes across instances: owner leases `<streams>:owner:<SYMBOL>`, tick channels `<streams>:ticks:<SYMBOL>`. */
+  readonly streams: string;
 }
 
 export function redisKeys(env: RedisKeyEnv): RedisKeys {
@@ -71,6 +73,7 @@ export function redisKeys(env: RedisKeyEnv): RedisKeys {
     quota: `${root}:quota`,
     throttle: `${root}:throttle`,
     deadLetters: `${root}:dlq`,
+    streams: `${root}:stream`,
     auditStream: env.AUDIT_STREAM_KEY ?? (env.REDIS_PREFIX === undefined ? UNPREFIXED_AUDIT_STREAM_KEY : `${root}:audit`),
   };
 }

@@ -15,6 +15,7 @@ import {
 import { auditSettings, rightsEnv, rightsSettings, type AuditSettings, type RightsSettings } from './rights.js';
 import { serverEnv, serverFeatureEnv, serverSettings, type LogLevel, type ServerSettings } from './server.js';
 import { clockSettings, simulatedEnv, simulatedSettings, type ClockSettings, type SimulatedSettings } from './simulated.js';
+import { streamingEnv, streamingSettings, type StreamingSettings } from './streaming.js';
 
 export type { CacheKindMs } from './cache.js';
 export type { RemoteProviderSettings } from './providers.js';
@@ -32,6 +33,7 @@ export const EnvSchema = z.object({
   ...cacheEnv,
   ...resilienceEnv,
   ...simulatedEnv,
+  ...streamingEnv,
   ...serverFeatureEnv,
   ...rightsEnv,
   ...limitsEnv,
@@ -58,6 +60,8 @@ export interface Config {
   readonly fmp: ProviderSettings['fmp'];
   readonly cache: CacheSettings;
   readonly simulated: SimulatedSettings;
+  /** Live quotes: stream failover, polling, feed ownership across instances (src/streaming). */
+  readonly streaming: StreamingSettings;
   /** Whole responses of market-data queries answered from the shared store. */
   readonly responseCache: { readonly enabled: boolean };
   /** Automatic persisted queries: query texts by hash in the shared store. */
@@ -90,6 +94,7 @@ export function toConfig(env: Env): Config {
     fmp,
     cache: cacheSettings(env, keys.cache),
     simulated: simulatedSettings(env),
+    streaming: streamingSettings(env),
     clock: clockSettings(env),
     responseCache: { enabled: env.RESPONSE_CACHE },
     persistedQueries: { enabled: env.APQ, ttlSeconds: env.APQ_TTL },

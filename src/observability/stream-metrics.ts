@@ -1,0 +1,83 @@
+import { Counter, Gauge, type Registry } from 'prom-client';
+
+/** What `stream_upstream_connections` reads at scrape time: connections per provider and state. */
+export interface ConnectionReading {
+  readonly provider: string;
+  readonly state: string;
+  readonly connections: number;
+}
+
+/** What the symbol gauges read at scrape time. */
+export interface SymbolReading {
+  readonly provider: string;
+  readonly symbols: number;
+}
+
+export interface StreamMetricProbes {
+  readonly connections?: () => readonly ConnectionReading[];
+  readonly upstreamSymbols?: () => readonly SymbolReading[];
+  /** Symbols whose upstream this instance owns (with Redis); undefined without Redis. */
+  readonly ownedSymbols?: () => number;
+}
+
+/**
+ * Live-quote metrics, on the gateway's registry. The counters are moved by the feeds' own events
+ * (the stream kit, the router, the cluster source), subscribed to in the composition root, never
+ * by calls sprinkled through the feeds; the gauges read their figures at scrape time.
+ */
+export interface StreamMetrics {
+  readonly ticksReceived: Counter<'provider' | 'feed'>;
+  readonly frames: Counter<'provider'>;
+  readonly malformedFrames: Counter<'provider'>;
+  readonly reconnects: Counter<'provider'>;
+  readonly authRefusals: Counter<'provider'>;
+  readonly symbolMoves: Counter<'from' | 'to' | 'reason'>;
+  readonly symbolsUnavailable: Counter;
+  readonly clusterFallbacks: Counter<'to'>;
+}
+
+export function createStreamMetrics(registry: Registry, probes: StreamMetricProbes): StreamMetrics {
+  const counter = <Label extends string>(name: string, help: string, labelNames: readonly Label[]): Counter<Label> =>
+    new Counter({ name, help, labelNames, registers: [registry] });
+  new Gauge({
+    name: 'stream_upstream_connections',
+    help: 'Upstream websocket connections of the providers feeds, by provider and state (connecting, open, authenticated, reconnecting, refused, closed).',
+    labelNames: ['provider', 'state'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const reading of probes.connections?.() ?? []) this.set({ provider: reading.provider, state: reading.state }, reading.connections);
+    },
+  });
+  new Gauge({
+    name: 'stream_upstream_symbols',
+    help: 'Symbols subscribed upstream on the providers websocket feeds, by provider.',
+    labelNames: ['provider'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const reading of probes.upstreamSymbols?.() ?? []) this.set({ provider: reading.provider }, reading.symbols);
+    },
+  });
+  if (probes.ownedSymbols) {
+    const owned = probes.ownedSymbols;
+    new Gauge({
+      name: 'stream_owned_symbols',
+      help: 'Symbols whose one upstream subscription in the cluster this instance owns (with REDIS_URL).',
+      registers: [registry],
+      collect() {
+        this.set(owned());
+      },
+    });
+  }
+  return {
+    ticksReceived: counter('stream_ticks_received_total', 'Live quotes reaching this instance for its watchers, by the provider they came from and how (stream, poll, simulated).', ['provider', 'feed']),
+    frames: counter('stream_upstream_frames_total', 'Frames received on the providers websocket feeds.', ['provider']),
+    malformedFrames: counter('stream_malformed_frames_total', 'Frames of a provider feed that could not be read, skipped.', ['provider']),
+    reconnects: counter('stream_reconnects_total', 'Reconnections of a provider feed (dropped, silent or failed connections).', ['provider']),
+    authRefusals: counter('stream_auth_refusals_total', 'API keys a provider feed refused.', ['provider']),
+    symbolMoves: counter('stream_symbol_moves_total', 'Watched symbols moved from one source of the stream chain to another, by reason (failed, feed-down, preferred, restored).', ['from', 'to', 'reason']),
+    symbolsUnavailable: counter('stream_symbols_unavailable_total', 'Times a watched symbol had no source of the stream chain left (its watchers were told once).', []),
+    clusterFallbacks: counter('stream_cluster_mode_changes_total', 'Switches of this instance between cluster fan-out and feeding its own watchers while Redis is away.', ['to']),
+  };
+}
