@@ -11,6 +11,7 @@ describe('REDIS_PREFIX', () => {
       quota: 'mg:quota',
       throttle: 'mg:throttle',
       deadLetters: 'mg:dlq',
+      streams: 'mg:stream',
       auditStream: 'marketgraph:audit',
     });
     expect(config.cache.redis.prefix).toBe('mg:cache');
@@ -26,6 +27,7 @@ describe('REDIS_PREFIX', () => {
       quota: 'mgtest:run-1:quota',
       throttle: 'mgtest:run-1:throttle',
       deadLetters: 'mgtest:run-1:dlq',
+      streams: 'mgtest:run-1:stream',
       auditStream: 'mgtest:run-1:audit',
     });
     expect(config.cache.redis.prefix).toBe('mgtest:run-1:cache');
