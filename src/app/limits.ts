@@ -7,6 +7,7 @@ import type { ProviderCallEvent } from '../market/service.js';
 import type { Logger } from '../observability/logger.js';
 import { ConsumerThrottle } from '../resilience/consumer-throttle.js';
 import type { ServerOptions } from '../server/http-server.js';
+import { StreamSymbols } from '../server/ws-limits.js';
 
 export interface AppLimits {
   /** What the server applies to every operation. */
@@ -19,6 +20,8 @@ export interface AppLimits {
    * are left.
    */
   refuseProviderCall(caller: Caller): Promise<MarketError | undefined>;
+  /** Symbols per consumer over its subscriptions (LIMIT_STREAM_SYMBOLS_PER_CONSUMER), one for every context of this instance. */
+  readonly streamSymbols: StreamSymbols;
   close(): Promise<void>;
 }
 
@@ -55,6 +58,7 @@ export function createAppLimits(
         messageBurst: settings.socketMessages.burst,
       },
     },
+    streamSymbols: new StreamSymbols((profile) => limitsOf(settings, profile).streamSymbolsPerConsumer),
     onProviderCall(event) {
       if (event.caller) throttle.chargeProviderCall(event.caller.consumer);
     },

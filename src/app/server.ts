@@ -21,7 +21,7 @@ export async function serverStage(
     port: config.server.port,
     host: config.server.host,
     schema,
-    context: (consumer) => createContext({ market, providers: registry, hub, delayedQuotes, audit: audit.audit, clock }, consumer),
+    context: (consumer) => createContext({ market, providers: registry, hub, delayedQuotes, audit: audit.audit, clock, streamSymbols: limits.streamSymbols }, consumer),
     authenticator,
     introspection: config.server.introspection,
     sandbox: config.server.sandbox,

@@ -18,6 +18,13 @@ export interface ProfileLimits {
   readonly costBudget: number;
   /** Subscriptions a consumer may hold open at once on one gateway instance, over all its connections. */
   readonly subscriptionsPerConsumer: number;
+  /**
+   * Distinct symbols a consumer may watch at once on one gateway instance, over all its open
+   * subscriptions and both transports: what each watched symbol costs (a feed, a conflation slot
+   * per watcher) grows with it, and a subscription cap alone would let a consumer watch
+   * subscriptionsPerConsumer × maxSymbolsPerList symbols.
+   */
+  readonly streamSymbolsPerConsumer: number;
 }
 
 export interface LimitSettings {
@@ -45,11 +52,11 @@ export interface LimitSettings {
 
 /** The built-in profiles' budgets: the anonymous public lowest, operators highest. */
 export const DEFAULT_PROFILE_LIMITS: Readonly<Record<string, ProfileLimits>> = {
-  public: { requestsPerMinute: 600, providerCallsPerMinute: 120, costBudget: 1_000, subscriptionsPerConsumer: 10 },
-  basic: { requestsPerMinute: 1_200, providerCallsPerMinute: 300, costBudget: 5_000, subscriptionsPerConsumer: 25 },
-  pro: { requestsPerMinute: 6_000, providerCallsPerMinute: 1_200, costBudget: 20_000, subscriptionsPerConsumer: 200 },
-  enterprise: { requestsPerMinute: 30_000, providerCallsPerMinute: 6_000, costBudget: 100_000, subscriptionsPerConsumer: 1_000 },
-  admin: { requestsPerMinute: 60_000, providerCallsPerMinute: 12_000, costBudget: 100_000, subscriptionsPerConsumer: 1_000 },
+  public: { requestsPerMinute: 600, providerCallsPerMinute: 120, costBudget: 1_000, subscriptionsPerConsumer: 10, streamSymbolsPerConsumer: 50 },
+  basic: { requestsPerMinute: 1_200, providerCallsPerMinute: 300, costBudget: 5_000, subscriptionsPerConsumer: 25, streamSymbolsPerConsumer: 200 },
+  pro: { requestsPerMinute: 6_000, providerCallsPerMinute: 1_200, costBudget: 20_000, subscriptionsPerConsumer: 200, streamSymbolsPerConsumer: 1_000 },
+  enterprise: { requestsPerMinute: 30_000, providerCallsPerMinute: 6_000, costBudget: 100_000, subscriptionsPerConsumer: 1_000, streamSymbolsPerConsumer: 10_000 },
+  admin: { requestsPerMinute: 60_000, providerCallsPerMinute: 12_000, costBudget: 100_000, subscriptionsPerConsumer: 1_000, streamSymbolsPerConsumer: 10_000 },
 };
 
 /** Largest `symbols:` list: the schema promises 200 (`quotes`), so the setting can only tighten it. */
@@ -86,14 +93,15 @@ export const profileList = z.string().transform((text) => new Set(text.split(','
 
 type Overrides = Readonly<Record<string, number>> | undefined;
 
-/** The defaults with the THROTTLE_* / LIMIT_COST_BUDGET / LIMIT_SUBSCRIPTIONS_PER_CONSUMER overrides applied, per profile. */
+/** The defaults with the THROTTLE_* / LIMIT_COST_BUDGET / LIMIT_SUBSCRIPTIONS_PER_CONSUMER / LIMIT_STREAM_SYMBOLS_PER_CONSUMER overrides applied, per profile. */
 export function profileLimits(overrides: {
   readonly requestsPerMinute: Overrides;
   readonly providerCallsPerMinute: Overrides;
   readonly costBudget: Overrides;
   readonly subscriptionsPerConsumer?: Overrides;
+  readonly streamSymbolsPerConsumer?: Overrides;
 }): Pick<LimitSettings, 'profiles' | 'otherProfiles'> {
-  const fields = ['requestsPerMinute', 'providerCallsPerMinute', 'costBudget', 'subscriptionsPerConsumer'] as const;
+  const fields = ['requestsPerMinute', 'providerCallsPerMinute', 'costBudget', 'subscriptionsPerConsumer', 'streamSymbolsPerConsumer'] as const;
   const names = new Set([...Object.keys(DEFAULT_PROFILE_LIMITS), ...fields.flatMap((field) => Object.keys(overrides[field] ?? {}))]);
   names.delete('*');
   const base = DEFAULT_PROFILE_LIMITS['public'] as ProfileLimits;
@@ -133,6 +141,8 @@ const limitsEnvSchema = z.object({
   LIMIT_SUBSCRIPTIONS_PER_SOCKET: integer(1, 100_000).default(100),
   /** Subscriptions a consumer may hold open at once on one instance, by profile: `public=10,pro=200`. */
   LIMIT_SUBSCRIPTIONS_PER_CONSUMER: perProfile(1_000_000).optional(),
+  /** Distinct symbols a consumer may watch at once over its open subscriptions on one instance, by profile: `public=20,pro=500`. */
+  LIMIT_STREAM_SYMBOLS_PER_CONSUMER: perProfile(10_000_000).optional(),
   /** graphql-ws messages (pings included) per second per connection, sustained; past it and the burst, the connection is closed with 4429. */
   LIMIT_WS_MESSAGES_PER_SECOND: integer(1, 1_000_000).default(50),
   /** graphql-ws messages a connection may send at once above the sustained rate (a client subscribing to many things at connect). */
@@ -156,6 +166,7 @@ export function limitSettings(env: z.infer<typeof limitsEnvSchema>): LimitSettin
       providerCallsPerMinute: env.THROTTLE_PROVIDER_CALLS_PER_MIN,
       costBudget: env.LIMIT_COST_BUDGET,
       subscriptionsPerConsumer: env.LIMIT_SUBSCRIPTIONS_PER_CONSUMER,
+      streamSymbolsPerConsumer: env.LIMIT_STREAM_SYMBOLS_PER_CONSUMER,
     }),
   };
 }

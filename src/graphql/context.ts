@@ -7,6 +7,15 @@ import type { QuoteHub } from '../streaming/hub.js';
 import { createLoaders, type Loaders } from './loaders.js';
 import { StaleTracker } from './stale.js';
 
+/**
+ * The symbols a consumer may watch at once over its open subscriptions (server/ws-limits.ts,
+ * LIMIT_STREAM_SYMBOLS_PER_CONSUMER). A subscription takes its symbols before it starts and calls
+ * the answer when its stream ends; past the cap, `take` throws the RATE_LIMITED refusal.
+ */
+export interface StreamSymbolBudget {
+  take(consumer: Consumer, symbols: readonly string[]): () => void;
+}
+
 /** What every resolver may reach. Built once per HTTP request or per subscription. */
 export interface GraphQLContext {
   readonly loaders: Loaders;
@@ -26,6 +35,8 @@ export interface GraphQLContext {
   readonly audit?: AuditTrail;
   /** "Now" for market data (SIMULATED_NOW or the system clock): defaults such as a history's end. */
   readonly now: Clock;
+  /** Symbols per consumer over its subscriptions; unbounded when absent (tests, no limits). */
+  readonly streamSymbols?: StreamSymbolBudget;
 }
 
 /** The long-lived parts the per-request context is built from. */
@@ -38,6 +49,8 @@ export interface ContextDependencies {
   readonly audit?: AuditTrail;
   /** Default: the system clock. */
   readonly clock?: Clock;
+  /** One per instance, shared by every context: the cap counts all of a consumer's subscriptions. */
+  readonly streamSymbols?: StreamSymbolBudget;
 }
 
 /** Delayed quotes remember recent quotes, so contexts of one market share one. */

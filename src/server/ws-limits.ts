@@ -1,5 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { ErrorCode, type Consumer } from '../domain/index.js';
+import type { StreamSymbolBudget } from '../graphql/context.js';
 import type { MessageGate } from './ws-transport.js';
 
 /** What one graphql-ws connection, and one consumer over all of its connections, may hold and send. */
@@ -149,7 +150,58 @@ export class SubscriptionSlots {
   }
 }
 
+/**
+ * The distinct symbols each consumer watches in this instance, over all its open subscriptions and
+ * both transports (LIMIT_STREAM_SYMBOLS_PER_CONSUMER). Taken by the subscription resolver once its
+ * symbols are parsed (the transports' slots are taken before the document is, so they cannot know
+ * them), given back when the subscription's stream ends: completed, failed, or its client gone
+ * (both transports return the stream then, as they must to stop its feeds). A symbol watched by
+ * two subscriptions of one consumer counts once: the cap is on what a consumer watches, the number
+ * of subscriptions has its own cap. Per instance, as the subscription slots are.
+ */
+export class StreamSymbols implements StreamSymbolBudget {
+  /** Per holder, how many of its open subscriptions watch each symbol. */
+  private readonly perHolder = new Map<string, Map<string, number>>();
+
+  constructor(private readonly limitOf: (profile: string) => number) {}
+
+  take(consumer: Consumer, symbols: readonly string[]): () => void {
+    const holder = holderOf(consumer);
+    const held = this.perHolder.get(holder) ?? new Map<string, number>();
+    const wanted = [...new Set(symbols)];
+    const total = held.size + wanted.filter((symbol) => !held.has(symbol)).length;
+    const limit = this.limitOf(consumer.profile);
+    if (total > limit) {
+      const who = consumer.anonymous ? 'A caller without credentials' : `A consumer of the "${consumer.profile}" profile`;
+      throw refusal(
+        `${who} may watch at most ${limit} symbols at once over its subscriptions; this one would make ${total}. Complete a subscription or ask for fewer symbols.`,
+        'streamSymbolsPerConsumer',
+        limit,
+      );
+    }
+    for (const symbol of wanted) held.set(symbol, (held.get(symbol) ?? 0) + 1);
+    this.perHolder.set(holder, held);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      for (const symbol of wanted) {
+        const count = (held.get(symbol) ?? 1) - 1;
+        if (count > 0) held.set(symbol, count);
+        else held.delete(symbol);
+      }
+      // An empty entry is dropped, so consumers who come and go leave nothing behind.
+      if (held.size === 0 && this.perHolder.get(holder) === held) this.perHolder.delete(holder);
+    };
+  }
+
+  /** The distinct symbols `consumer` watches now (metrics, tests). */
+  watched(consumer: Consumer): number {
+    return this.perHolder.get(holderOf(consumer))?.size ?? 0;
+  }
+}
+
 /** A subscribe refused for a cap: RATE_LIMITED naming the cap, as budgets are named; the connection stays open. */
-function refusal(message: string, budget: 'subscriptionsPerSocket' | 'subscriptionsPerConsumer', limit: number): GraphQLError {
+function refusal(message: string, budget: 'subscriptionsPerSocket' | 'subscriptionsPerConsumer' | 'streamSymbolsPerConsumer', limit: number): GraphQLError {
   return new GraphQLError(message, { extensions: { code: ErrorCode.RATE_LIMITED, budget, limit } });
 }

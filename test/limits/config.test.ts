@@ -15,6 +15,7 @@ describe('limit settings', () => {
       expect(order[index]!.providerCallsPerMinute).toBeGreaterThanOrEqual(order[index - 1]!.providerCallsPerMinute);
       expect(order[index]!.costBudget).toBeGreaterThanOrEqual(order[index - 1]!.costBudget);
       expect(order[index]!.subscriptionsPerConsumer).toBeGreaterThanOrEqual(order[index - 1]!.subscriptionsPerConsumer);
+      expect(order[index]!.streamSymbolsPerConsumer).toBeGreaterThanOrEqual(order[index - 1]!.streamSymbolsPerConsumer);
     }
     // graphql-ws: subscriptions per connection, and messages per connection (pings included).
     expect(limits).toMatchObject({ subscriptionsPerSocket: 100, socketMessages: { perSecond: 50, burst: 200 } });
@@ -28,6 +29,7 @@ describe('limit settings', () => {
       THROTTLE_PROVIDER_CALLS_PER_MIN: 'pro=5',
       LIMIT_COST_BUDGET: 'partner=9000',
       LIMIT_SUBSCRIPTIONS_PER_CONSUMER: 'pro=3',
+      LIMIT_STREAM_SYMBOLS_PER_CONSUMER: 'pro=30,*=8',
       LIMIT_SUBSCRIPTIONS_PER_SOCKET: '7',
       LIMIT_WS_MESSAGES_PER_SECOND: '5',
       LIMIT_WS_MESSAGE_BURST: '9',
@@ -35,8 +37,10 @@ describe('limit settings', () => {
       LIMIT_MAX_DEPTH: '6',
     });
     expect(limitsOf(limits, 'public')).toMatchObject({ requestsPerMinute: 10, costBudget: 1_000 });
-    expect(limitsOf(limits, 'partner')).toEqual({ requestsPerMinute: 700, providerCallsPerMinute: 120, costBudget: 9_000, subscriptionsPerConsumer: 10 });
-    expect(limitsOf(limits, 'pro')).toMatchObject({ requestsPerMinute: 6_000, providerCallsPerMinute: 5, subscriptionsPerConsumer: 3 });
+    expect(limitsOf(limits, 'partner')).toEqual({ requestsPerMinute: 700, providerCallsPerMinute: 120, costBudget: 9_000, subscriptionsPerConsumer: 10, streamSymbolsPerConsumer: 8 });
+    expect(limitsOf(limits, 'pro')).toMatchObject({ requestsPerMinute: 6_000, providerCallsPerMinute: 5, subscriptionsPerConsumer: 3, streamSymbolsPerConsumer: 30 });
+    // Built-in profiles not named keep their own default.
+    expect(limitsOf(limits, 'basic').streamSymbolsPerConsumer).toBe(200);
     expect(limits).toMatchObject({ subscriptionsPerSocket: 7, socketMessages: { perSecond: 5, burst: 9 } });
     expect(limitsOf(limits, 'someone-else').requestsPerMinute).toBe(50);
     expect([...limits.introspectionProfiles]).toEqual(['admin', 'partner']);
@@ -51,6 +55,7 @@ describe('limit settings', () => {
     ['LIMIT_MAX_SYMBOLS', '201'],
     ['LIMIT_MAX_DEPTH', '0'],
     ['LIMIT_SUBSCRIPTIONS_PER_CONSUMER', 'pro=0'],
+    ['LIMIT_STREAM_SYMBOLS_PER_CONSUMER', 'pro=0'],
     ['LIMIT_SUBSCRIPTIONS_PER_SOCKET', '0'],
     ['LIMIT_WS_MESSAGES_PER_SECOND', 'fast'],
   ])('refuses %s=%s, naming it', (name, value) => {
