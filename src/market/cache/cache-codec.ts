@@ -10,6 +10,7 @@ import {
   QuoteSchema,
   SymbolMatchSchema,
 } from '../../domain/index.js';
+import { parseTrusted } from '../trusted-json.js';
 
 // The cache's kinds are the domain's (domain/cache-kind.ts); re-exported for the cache's users.
 export { CACHE_KINDS, type CacheKind };
@@ -114,16 +115,10 @@ export function encodeEntry(kind: CacheKind, entry: CacheEntry): string {
  * entry is never served; the caller drops it and the key is fetched again.
  */
 export function decodeEntry<T>(kind: CacheKind, text: string): CacheEntry<T> | undefined {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text, revive);
-  } catch {
-    return undefined;
-  }
-  const envelope = EnvelopeSchema.safeParse(raw);
-  if (!envelope.success || envelope.data.kind !== kind) return undefined;
-  const { storedAt, notFound } = envelope.data;
+  const envelope = parseTrusted(text, EnvelopeSchema, revive);
+  if (!envelope || envelope.kind !== kind) return undefined;
+  const { storedAt, notFound } = envelope;
   if (notFound) return { storedAt, notFound: { message: notFound.message, details: notFound.details } };
-  const value = cacheValueSchemas[kind].safeParse(envelope.data.value);
+  const value = cacheValueSchemas[kind].safeParse(envelope.value);
   return value.success ? { storedAt, value: value.data as T } : undefined;
 }

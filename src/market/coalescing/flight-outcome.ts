@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ErrorCode, MarketError, toClientError, type PublicDetails } from '../../domain/index.js';
 import type { CacheKind } from '../cache/cache.js';
 import { cacheValueSchemas, publicDetailsSchema } from '../cache/cache-codec.js';
+import { parseTrusted } from '../trusted-json.js';
 
 /**
  * A flight's outcome as it travels from the instance that fetched it to the instances that waited
@@ -34,21 +35,15 @@ export function encodeOutcome(answer: unknown, failure: unknown): string | undef
 
 /** The outcome, or undefined when the payload is not one this instance can trust. */
 export function decodeOutcome(kind: CacheKind, payload: string): SharedOutcome | undefined {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(payload, revivingDates);
-  } catch {
-    return undefined;
-  }
-  const wire = WireSchema.safeParse(parsed);
-  if (!wire.success) return undefined;
-  if ('error' in wire.data) {
-    const { code, message, details } = wire.data.error;
-    return { error: new MarketError(code, message, details as PublicDetails), final: wire.data.final };
+  const wire = parseTrusted(payload, WireSchema, revivingDates);
+  if (!wire) return undefined;
+  if ('error' in wire) {
+    const { code, message, details } = wire.error;
+    return { error: new MarketError(code, message, details as PublicDetails), final: wire.final };
   }
   // Validated, but the received object itself is answered: the schemas would strip fields they do not list.
-  if (!cacheValueSchemas[kind].safeParse(wire.data.value).success) return undefined;
-  return { value: wire.data.value, ...(wire.data.fallbackFrom ? { fallbackFrom: wire.data.fallbackFrom } : {}) };
+  if (!cacheValueSchemas[kind].safeParse(wire.value).success) return undefined;
+  return { value: wire.value, ...(wire.fallbackFrom ? { fallbackFrom: wire.fallbackFrom } : {}) };
 }
 
 const WireSchema = z.union([
