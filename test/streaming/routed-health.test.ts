@@ -1,7 +1,7 @@
 import { EventEmitter } from 'cockatiel';
 import { describe, expect, it } from 'vitest';
 import type { BreakerState } from '../../src/market/routing/provider-health.js';
-import { StreamEvents, type StreamState } from '../../src/providers/kit/stream-events.js';
+import { createStreamEvents, type StreamEvents, type StreamState } from '../../src/providers/kit/stream-events.js';
 import { anyDown, breakerHealth, streamSourceHealth, type SourceHealthChange } from '../../src/streaming/sources/routed-health.js';
 import { ManualHealth } from '../support/fake-streams/tick-source.js';
 
@@ -13,7 +13,7 @@ function connectionDriver(events: StreamEvents): (connection: string, from: Stre
 
 describe('streamSourceHealth', () => {
   it('is down from a loss until the connection is authenticated again, not while it first dials', () => {
-    const events = new StreamEvents();
+    const events = createStreamEvents();
     const health = streamSourceHealth(events);
     const changes: SourceHealthChange[] = [];
     health.onChange((change) => changes.push(change));
@@ -43,7 +43,7 @@ describe('streamSourceHealth', () => {
   });
 
   it('stays up while another connection of the source is authenticated', () => {
-    const events = new StreamEvents();
+    const events = createStreamEvents();
     const health = streamSourceHealth(events);
     const move = connectionDriver(events);
     move('finnhub#1', 'open', 'authenticated');

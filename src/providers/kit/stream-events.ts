@@ -1,4 +1,4 @@
-import { EventEmitter, type Event } from 'cockatiel';
+import { eventHub, type EventHub } from './event-hub.js';
 
 /**
  * What an upstream stream connection tells the world, as typed events in the manner of cockatiel's
@@ -66,49 +66,24 @@ export interface StreamSymbols extends StreamConnectionRef {
   readonly symbols: number;
 }
 
-/** The emitters of one stream source, shared by all of its connections. */
-export class StreamEvents {
-  private readonly state = new EventEmitter<StreamStateChange>();
-  private readonly frame = new EventEmitter<StreamFrame>();
-  private readonly malformed = new EventEmitter<StreamMalformedFrame>();
-  private readonly reconnect = new EventEmitter<StreamReconnect>();
-  private readonly refused = new EventEmitter<StreamAuthRefused>();
-  private readonly symbols = new EventEmitter<StreamSymbols>();
-
+/** What a stream source tells, one per field: `on<Name>` to listen, `emit<Name>` to tell (kit/event-hub.ts). */
+export interface StreamEventMap {
   /** A connection moved from one state to another. */
-  readonly onStateChange: Event<StreamStateChange> = this.state.addListener;
+  readonly stateChange: StreamStateChange;
   /** A frame arrived (before parsing: heartbeats and garbage count too). */
-  readonly onFrame: Event<StreamFrame> = this.frame.addListener;
+  readonly frame: StreamFrame;
   /** A frame was skipped: not JSON, or not in the provider's documented format. */
-  readonly onMalformedFrame: Event<StreamMalformedFrame> = this.malformed.addListener;
+  readonly malformedFrame: StreamMalformedFrame;
   /** A reconnect was scheduled. */
-  readonly onReconnect: Event<StreamReconnect> = this.reconnect.addListener;
+  readonly reconnect: StreamReconnect;
   /** The provider refused a key; the key is marked and its connection waits. */
-  readonly onAuthRefused: Event<StreamAuthRefused> = this.refused.addListener;
+  readonly authRefused: StreamAuthRefused;
   /** The number of symbols a connection carries changed. */
-  readonly onSymbolsChange: Event<StreamSymbols> = this.symbols.addListener;
+  readonly symbolsChange: StreamSymbols;
+}
 
-  emitStateChange(event: StreamStateChange): void {
-    this.state.emit(event);
-  }
+export type StreamEvents = EventHub<StreamEventMap>;
 
-  emitFrame(event: StreamFrame): void {
-    this.frame.emit(event);
-  }
-
-  emitMalformed(event: StreamMalformedFrame): void {
-    this.malformed.emit(event);
-  }
-
-  emitReconnect(event: StreamReconnect): void {
-    this.reconnect.emit(event);
-  }
-
-  emitAuthRefused(event: StreamAuthRefused): void {
-    this.refused.emit(event);
-  }
-
-  emitSymbols(event: StreamSymbols): void {
-    this.symbols.emit(event);
-  }
+export function createStreamEvents(): StreamEvents {
+  return eventHub<StreamEventMap>({ stateChange: true, frame: true, malformedFrame: true, reconnect: true, authRefused: true, symbolsChange: true });
 }

@@ -179,7 +179,7 @@ export class StreamSocket {
         return;
       case 'malformed':
         this.malformed += 1;
-        this.options.events.emitMalformed({ ...this.ref(), reason: this.redactor.text(message.reason).slice(0, 200), total: this.malformed });
+        this.options.events.emitMalformedFrame({ ...this.ref(), reason: this.redactor.text(message.reason).slice(0, 200), total: this.malformed });
         return;
       case 'control':
         return;
@@ -270,7 +270,7 @@ export class StreamSocket {
   }
 
   private announceSymbols(): void {
-    this.options.events.emitSymbols({ ...this.ref(), symbols: this.wanted.size });
+    this.options.events.emitSymbolsChange({ ...this.ref(), symbols: this.wanted.size });
   }
 
   private ref(): { provider: string; connection: string } {

@@ -2,7 +2,7 @@ import { ErrorCode, MarketError, ProviderError, ProviderFailureKind, type Provid
 import type { TickSource } from '../adapter.js';
 import type { KeySource } from '../keys.js';
 import { systemStreamClock, type StreamClock, type StreamTimer } from './stream-clock.js';
-import { StreamEvents } from './stream-events.js';
+import { createStreamEvents, type StreamEvents } from './stream-events.js';
 import { newestPerSymbol, type StreamProtocol, type Tick } from './stream-protocol.js';
 import { dayFiguresOf, quoteOfTick, type DayFigures } from './stream-quote.js';
 import { StreamSocket } from './stream-socket.js';
@@ -82,7 +82,7 @@ interface Watched {
 export function createStreamSource(options: StreamSourceOptions): StreamSource {
   const clock = options.clock ?? systemStreamClock;
   const cap = Math.max(1, options.symbolCap ?? options.defaultSymbolCap);
-  const events = new StreamEvents();
+  const events = createStreamEvents();
   const watched = new Map<string, Watched>();
   const sockets: Array<StreamSocket | undefined> = options.keys.map(() => undefined);
 

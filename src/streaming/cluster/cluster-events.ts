@@ -1,4 +1,4 @@
-import { EventEmitter, type Event } from 'cockatiel';
+import { eventHub, type EventHub } from '../../providers/kit/event-hub.js';
 
 /**
  * What the cluster fan-out tells the world, as typed events in the manner of the stream kit's
@@ -42,42 +42,22 @@ export interface ClusterPubSubChosen {
   readonly redisVersion: string;
 }
 
-/** The emitters of one cluster source. */
-export class ClusterEvents {
-  private readonly owner = new EventEmitter<ClusterOwnership>();
-  private readonly ended = new EventEmitter<ClusterOwnershipEnded>();
-  private readonly local = new EventEmitter<ClusterModeChange>();
-  private readonly cluster = new EventEmitter<ClusterModeChange>();
-  private readonly pubSub = new EventEmitter<ClusterPubSubChosen>();
-
+/** What a cluster source tells, one per field: `on<Name>` to listen, `emit<Name>` to tell (kit/event-hub.ts). */
+export interface ClusterEventMap {
   /** This instance took a symbol's lease and started its upstream feed. */
-  readonly onBecameOwner: Event<ClusterOwnership> = this.owner.addListener;
+  readonly becameOwner: ClusterOwnership;
   /** This instance stopped owning a symbol (see OwnershipEndReason). */
-  readonly onOwnershipEnded: Event<ClusterOwnershipEnded> = this.ended.addListener;
+  readonly ownershipEnded: ClusterOwnershipEnded;
   /** Redis went away: every watched symbol is fed from this instance's own upstream. */
-  readonly onFellBackToLocal: Event<ClusterModeChange> = this.local.addListener;
+  readonly fellBackToLocal: ClusterModeChange;
   /** Redis is back: ticks come from the channels again, one upstream per symbol in the cluster. */
-  readonly onBackToCluster: Event<ClusterModeChange> = this.cluster.addListener;
+  readonly backToCluster: ClusterModeChange;
   /** The pub/sub commands were chosen (once per link, from the server's version). */
-  readonly onPubSubChosen: Event<ClusterPubSubChosen> = this.pubSub.addListener;
+  readonly pubSubChosen: ClusterPubSubChosen;
+}
 
-  emitBecameOwner(event: ClusterOwnership): void {
-    this.owner.emit(event);
-  }
+export type ClusterEvents = EventHub<ClusterEventMap>;
 
-  emitOwnershipEnded(event: ClusterOwnershipEnded): void {
-    this.ended.emit(event);
-  }
-
-  emitFellBackToLocal(event: ClusterModeChange): void {
-    this.local.emit(event);
-  }
-
-  emitBackToCluster(event: ClusterModeChange): void {
-    this.cluster.emit(event);
-  }
-
-  emitPubSubChosen(event: ClusterPubSubChosen): void {
-    this.pubSub.emit(event);
-  }
+export function createClusterEvents(): ClusterEvents {
+  return eventHub<ClusterEventMap>({ becameOwner: true, ownershipEnded: true, fellBackToLocal: true, backToCluster: true, pubSubChosen: true });
 }

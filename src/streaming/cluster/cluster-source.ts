@@ -6,7 +6,7 @@ import type { RedisLink } from '../../stores/redis-link.js';
 import { StoreHealth } from '../../stores/store-health.js';
 import type { StoreLog } from '../../stores/store-log.js';
 import { ClusterBus } from './cluster-bus.js';
-import { ClusterEvents, type ClusterMode } from './cluster-events.js';
+import { createClusterEvents, type ClusterEvents, type ClusterMode } from './cluster-events.js';
 import { SymbolFeed } from './symbol-feed.js';
 import { decodeItem, encodeError, encodeTick } from './tick-wire.js';
 
@@ -58,7 +58,7 @@ export function createClusterSource(options: ClusterSourceOptions): ClusterSourc
 }
 
 class FannedOutSource implements ClusterSource {
-  readonly events = new ClusterEvents();
+  readonly events = createClusterEvents();
   private readonly bus: ClusterBus;
   private readonly clock: StreamClock;
   private readonly retryMs: number;

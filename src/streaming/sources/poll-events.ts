@@ -1,4 +1,4 @@
-import { EventEmitter, type Event } from 'cockatiel';
+import { eventHub, type EventHub } from '../../providers/kit/event-hub.js';
 import type { Quote } from '../../domain/index.js';
 
 /**
@@ -49,35 +49,20 @@ export interface PollFailure extends PollRef {
   readonly retryAfterMs: number | undefined;
 }
 
-/** The emitters of one polling feed. */
-export class PollEvents {
-  private readonly schedule = new EventEmitter<PollSchedule>();
-  private readonly poll = new EventEmitter<PollDone>();
-  private readonly changed = new EventEmitter<PollChanged>();
-  private readonly failure = new EventEmitter<PollFailure>();
-
+/** What a polling feed tells, one per field: `on<Name>` to listen, `emit<Name>` to tell (kit/event-hub.ts). */
+export interface PollEventMap {
   /** The interval was recomputed (or the feed went idle). */
-  readonly onSchedule: Event<PollSchedule> = this.schedule.addListener;
+  readonly schedule: PollSchedule;
   /** A poll ended, whatever its calls answered. */
-  readonly onPoll: Event<PollDone> = this.poll.addListener;
+  readonly poll: PollDone;
   /** A changed quote was delivered. */
-  readonly onChanged: Event<PollChanged> = this.changed.addListener;
+  readonly changed: PollChanged;
   /** A call failed (every failure, not only the first of an outage that watchers hear about). */
-  readonly onFailure: Event<PollFailure> = this.failure.addListener;
+  readonly failure: PollFailure;
+}
 
-  emitSchedule(event: PollSchedule): void {
-    this.schedule.emit(event);
-  }
+export type PollEvents = EventHub<PollEventMap>;
 
-  emitPoll(event: PollDone): void {
-    this.poll.emit(event);
-  }
-
-  emitChanged(event: PollChanged): void {
-    this.changed.emit(event);
-  }
-
-  emitFailure(event: PollFailure): void {
-    this.failure.emit(event);
-  }
+export function createPollEvents(): PollEvents {
+  return eventHub<PollEventMap>({ schedule: true, poll: true, changed: true, failure: true });
 }

@@ -1,7 +1,7 @@
 import { MarketError, ProviderError, ProviderFailureKind, type ProviderId, type Quote } from '../../domain/index.js';
 import type { BatchFetcher, BatchResult, TickSource } from '../../providers/adapter.js';
 import { systemStreamClock, type StreamClock, type StreamTimer } from '../../providers/kit/stream-clock.js';
-import { PollEvents } from './poll-events.js';
+import { createPollEvents, type PollEvents } from './poll-events.js';
 import { checkedShare, DEFAULT_POLL_FLOOR_MS, pollPace, type PollPace, type PollQuota } from './poll-pacing.js';
 import { isRateLimited, PollSymbols } from './poll-symbols.js';
 
@@ -52,7 +52,7 @@ export function createPollSource(options: PollSourceOptions): PollSource {
   const floorMs = Math.max(1, options.floorMs ?? DEFAULT_POLL_FLOOR_MS);
   const timeoutMs = options.timeoutMs ?? 10_000;
   const provider = options.provider;
-  const events = new PollEvents();
+  const events = createPollEvents();
   const symbols = new PollSymbols(provider, events);
 
   let closed = false;

@@ -1,4 +1,4 @@
-import { EventEmitter, type Event } from 'cockatiel';
+import { eventHub, type EventHub } from '../../providers/kit/event-hub.js';
 
 /**
  * What the routed source (routed-source.ts) tells the world, as typed events in the manner of the
@@ -40,28 +40,18 @@ export interface SymbolRecovered {
   readonly outageMs: number;
 }
 
-/** The emitters of one routed source. */
-export class RoutedSourceEvents {
-  private readonly moved = new EventEmitter<SymbolMoved>();
-  private readonly unavailable = new EventEmitter<SymbolUnavailable>();
-  private readonly recovered = new EventEmitter<SymbolRecovered>();
-
+/** What a routed source tells, one per field: `on<Name>` to listen, `emit<Name>` to tell (kit/event-hub.ts). */
+export interface RoutedEventMap {
   /** A symbol changed candidate; its watchers see only the `source` of the next tick change. */
-  readonly onMoved: Event<SymbolMoved> = this.moved.addListener;
+  readonly moved: SymbolMoved;
   /** No candidate could serve a symbol for the grace: its watchers were sent one error. */
-  readonly onUnavailable: Event<SymbolUnavailable> = this.unavailable.addListener;
+  readonly unavailable: SymbolUnavailable;
   /** The first tick after an outage reached the symbol's watchers. */
-  readonly onRecovered: Event<SymbolRecovered> = this.recovered.addListener;
+  readonly recovered: SymbolRecovered;
+}
 
-  emitMoved(event: SymbolMoved): void {
-    this.moved.emit(event);
-  }
+export type RoutedSourceEvents = EventHub<RoutedEventMap>;
 
-  emitUnavailable(event: SymbolUnavailable): void {
-    this.unavailable.emit(event);
-  }
-
-  emitRecovered(event: SymbolRecovered): void {
-    this.recovered.emit(event);
-  }
+export function createRoutedEvents(): RoutedSourceEvents {
+  return eventHub<RoutedEventMap>({ moved: true, unavailable: true, recovered: true });
 }

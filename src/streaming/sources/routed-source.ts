@@ -2,7 +2,7 @@ import type { IDisposable } from 'cockatiel';
 import { ErrorCode, MarketError, ProviderError, ProviderFailureKind, type ProviderId, type Quote } from '../../domain/index.js';
 import type { TickSource } from '../../providers/adapter.js';
 import { systemStreamClock, type StreamClock, type StreamTimer } from '../../providers/kit/stream-clock.js';
-import { RoutedSourceEvents, type MoveReason } from './routed-events.js';
+import { createRoutedEvents, type MoveReason, type RoutedSourceEvents } from './routed-events.js';
 import { cancelGrace, clearTimers, codeOf, isNotFound, newRoute, type Lane, type Route, type Run, type Watcher } from './routed-route.js';
 import type { SourceHealth, SourceHealthChange } from './routed-health.js';
 
@@ -63,7 +63,7 @@ export function createRoutedSource(options: RoutedSourceOptions): RoutedSource {
   const recoverMs = options.recoverMs ?? 10_000;
   const retryBaseMs = options.retryBaseMs ?? 5_000;
   const retryMaxMs = Math.max(retryBaseMs, options.retryMaxMs ?? 120_000);
-  const events = new RoutedSourceEvents();
+  const events = createRoutedEvents();
   const routes = new Map<string, Route>();
   // Health is listened to only while a symbol is watched, so an idle router holds no listener.
   let healthSubscriptions: IDisposable[] = [];
