@@ -38,7 +38,7 @@ export interface FanoutClient {
   readonly client: Client;
   /** Newest `feed: STREAM` tick per symbol (its timestamp in ms). */
   readonly newestTick: Map<string, number>;
-  /** Items that break the contract: not from Finnhub, or not STREAM after the symbol's first item (the snapshot). */
+  /** Items that break the contract: not from Finnhub, not STREAM after the symbol's first item (the snapshot), older than a tick before. */
   readonly unexpected: string[];
   /** Errors inside `next` payloads. */
   readonly resultErrors: unknown[];
@@ -63,8 +63,8 @@ export interface Fanout {
   close(): Promise<void>;
 }
 
-/** Starts the fakes and two gateways on `REDIS_PREFIX` = a fresh unique prefix. */
-export async function startFanout(tag: string): Promise<Fanout> {
+/** Starts the fakes and two gateways on `REDIS_PREFIX` = a fresh unique prefix, with STREAM_LEASE_MS = `leaseMs`. */
+export async function startFanout(tag: string, leaseMs = LEASE_MS): Promise<Fanout> {
   const prefix = uniquePrefix(tag);
   const upstream = await startFakeUpstream();
   // One recorded Finnhub quote answers for every symbol: the stream needs a previous close per symbol, not distinct ones.
@@ -103,7 +103,7 @@ export async function startFanout(tag: string): Promise<Fanout> {
     FINNHUB_QUOTA: '100000/min',
     REDIS_URL: SHARED_REDIS_URL,
     REDIS_PREFIX: prefix,
-    STREAM_LEASE_MS: String(LEASE_MS),
+    STREAM_LEASE_MS: String(leaseMs),
     AUTH_API_KEYS: apiKeyEntry(API_KEY, 'fanout-pro', 'pro'),
     // One consumer holds all 100 subscriptions (pro's default cap is 200; counted across instances or not, 1000 is room).
     LIMIT_SUBSCRIPTIONS_PER_CONSUMER: 'pro=1000',
@@ -165,7 +165,10 @@ function openClient(gateway: SpawnedGateway, name: string): FanoutClient {
         if (item.source !== 'finnhub' || (!first && item.feed !== 'STREAM')) entry.unexpected.push(`${item.symbol} ${item.source} ${String(item.feed)}`);
         if (item.feed !== 'STREAM') return;
         const at = Date.parse(item.timestamp);
-        if (at > (entry.newestTick.get(item.symbol) ?? Number.NEGATIVE_INFINITY)) entry.newestTick.set(item.symbol, at);
+        const newest = entry.newestTick.get(item.symbol) ?? Number.NEGATIVE_INFINITY;
+        // Whichever instance's feed it came through, a symbol's ticks never go back in time.
+        if (at < newest) entry.unexpected.push(`${item.symbol} went back from ${newest} to ${at}`);
+        else entry.newestTick.set(item.symbol, at);
       },
       error: (error) => {
         entry.failure = error;

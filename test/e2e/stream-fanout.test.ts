@@ -42,6 +42,12 @@ const sorted = (symbols: readonly string[]): string[] => [...symbols].sort();
 const NOT_YET = Number.NEGATIVE_INFINITY;
 /** How long 100 clients may take to see a round of trades on a loaded 2-core machine. */
 const DELIVERY_MS = 60_000;
+/**
+ * The handover test's lease. Leases are renewed every third of it, so a lease left to expire
+ * outlives its owner's last renewal by at least two thirds of it: a handover within that can only
+ * come from a release. Rounds (and so takeovers) also come every third: 10 s, well inside 20 s.
+ */
+const HANDOVER_LEASE_MS = 30_000;
 
 /**
  * Both gateways watching every symbol, served from one upstream connection: the first gateway's
@@ -136,5 +142,35 @@ describe('live quotes across two gateways on one Redis (issue 14)', () => {
     expect(sorted([...unsubscribed, ...feed.subscriptions(connection)])).toEqual(sorted(SYMBOLS));
     await expect.poll(async () => [...(await owners(admin, prefix)).values()].filter((token) => token !== null), { timeout: 10_000 }).toEqual([]);
     expect(feed.connections).toHaveLength(1);
+  }, 240_000);
+
+  it("hands the upstream to the other gateway without waiting out the lease when the owner's last client leaves", async () => {
+    // A lease longer than the wait for the handover below: only a release, not an expiry, can explain it.
+    const current = await startFanout('fanout-handover', HANDOVER_LEASE_MS);
+    fanout = current;
+    const { feed, prefix } = current;
+    await bothWatching(current);
+    const owner = ownerOf(current, await owners(admin, prefix));
+    if (!owner) throw new Error('no single gateway holds every lease');
+    const other = current.gateways.find((gateway) => gateway !== owner) as SpawnedGateway;
+    const otherClients = current.clients.get(other) ?? [];
+
+    // The owner frees its leases on the way out, so the other takes them at its next lease round.
+    const before = current.lastRound();
+    for (const entry of current.clients.get(owner) ?? []) entry.unsubscribe();
+    await expect
+      .poll(
+        () => {
+          const reopened = feed.connections[1];
+          return reopened && !reopened.closed ? feed.subscriptions(reopened).size : 0;
+        },
+        { timeout: (HANDOVER_LEASE_MS * 2) / 3, interval: 50 },
+      )
+      .toBe(SYMBOLS.length);
+    expect(feed.connections[0]?.closed).toBe(true);
+    await expect.poll(async () => ownerOf(current, await owners(admin, prefix)), { timeout: 10_000 }).toBe(other);
+    await expect.poll(() => lagging(current, otherClients, before), { timeout: DELIVERY_MS, interval: 100 }).toBe('');
+    expect(trouble(otherClients)).toEqual([]);
+    expect(feed.connections).toHaveLength(2);
   }, 240_000);
 });
