@@ -1,6 +1,6 @@
 import type { ProviderAdapter } from '../adapter.js';
-import { createRemoteContext, remoteAdapter } from '../kit/remote-context.js';
-import { remoteStream, withStream, type StreamSettings } from '../kit/stream-adapter.js';
+import { streamingAdapter, type StreamSettings } from '../kit/stream-adapter.js';
+import type { RemoteContext } from '../kit/remote-context.js';
 import type { RemoteAdapterSettings } from '../remote.js';
 import { PROVIDER } from './client.js';
 import { createProfileFetcher } from './profile.js';
@@ -21,13 +21,11 @@ export interface FinnhubOptions {
  * one WebSocket per key (`stream.ts`) where `wsUrl` is set.
  */
 export function createFinnhubProvider(settings: RemoteAdapterSettings & StreamSettings, options: FinnhubOptions = {}): ProviderAdapter {
-  const context = createRemoteContext(PROVIDER, settings, options.now);
-  const quote = createQuoteFetcher(context);
-  const adapter = remoteAdapter(context, {
-    quote,
+  const fetchers = (context: RemoteContext) => ({
+    quote: createQuoteFetcher(context),
     profile: createProfileFetcher(context),
     statements: createStatementsFetcher(context),
     search: createSearchFetcher(context),
   });
-  return withStream(adapter, remoteStream(context, settings, finnhubStream, quote));
+  return streamingAdapter(PROVIDER, settings, finnhubStream, fetchers, options.now);
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { optionalNumber } from '../parse.js';
 import type { ProviderStream } from '../kit/stream-adapter.js';
-import { epochMs, type StreamMessage, type StreamProtocol, type Tick } from '../kit/stream-protocol.js';
+import { epochMs, readItems, type StreamMessage, type StreamProtocol, type Tick } from '../kit/stream-protocol.js';
 
 /**
  * FMP's stock WebSocket (https://site.financialmodelingprep.com/developer/docs/websocket-api;
@@ -35,24 +35,11 @@ export const fmpProtocol: StreamProtocol = {
     } catch {
       return [{ kind: 'malformed', reason: 'not JSON' }];
     }
-    const items = Array.isArray(json) ? json : [json];
-    const messages: StreamMessage[] = [];
-    const ticks: Tick[] = [];
-    let malformed: string | undefined;
-    for (const item of items) {
-      const parsed = ItemSchema.safeParse(item);
-      if (!parsed.success) {
-        malformed ??= parsed.error.issues[0]?.message ?? 'invalid message';
-        continue;
-      }
-      const value = parsed.data;
-      if ('event' in value) messages.push(eventMessage(value));
-      else if (value.type === 'T' && value.lp !== null) ticks.push({ symbol: value.s.toUpperCase(), price: value.lp, timestamp: epochMs(value.t) });
-      else messages.push({ kind: 'control' });
-    }
-    if (ticks.length > 0) messages.push({ kind: 'ticks', ticks });
-    if (malformed !== undefined) messages.push({ kind: 'malformed', reason: malformed });
-    return messages;
+    return readItems(Array.isArray(json) ? json : [json], ItemSchema, (value): Tick | StreamMessage => {
+      if ('event' in value) return eventMessage(value);
+      if (value.type === 'T' && value.lp !== null) return { symbol: value.s.toUpperCase(), price: value.lp, timestamp: epochMs(value.t) };
+      return { kind: 'control' };
+    });
   },
 };
 

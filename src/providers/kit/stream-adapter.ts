@@ -1,7 +1,7 @@
 import type { Quote } from '../../domain/index.js';
 import type { BatchFetcher, ProviderAdapter } from '../adapter.js';
 import type { RemoteAdapterSettings } from '../remote.js';
-import type { RemoteContext } from './remote-context.js';
+import { createRemoteContext, remoteAdapter, type ProviderIdentity, type RemoteCapabilities, type RemoteContext } from './remote-context.js';
 import type { StreamProtocol } from './stream-protocol.js';
 import { createStreamSource, type StreamSource, type StreamTuning } from './stream-source.js';
 
@@ -67,4 +67,20 @@ export function withStream(adapter: ProviderAdapter, stream: StreamSource | unde
       await adapter.close?.();
     },
   };
+}
+
+/**
+ * A remote adapter with a live feed, in one step: the REST context, the fetchers made on it, and
+ * the feed read against the quote fetcher (each symbol's baseline), closed with the adapter.
+ */
+export function streamingAdapter(
+  provider: ProviderIdentity,
+  settings: RemoteAdapterSettings & StreamSettings,
+  feed: ProviderStream,
+  fetchers: (context: RemoteContext) => RemoteCapabilities & { readonly quote: BatchFetcher<Quote> },
+  now?: () => number,
+): ProviderAdapter {
+  const context = createRemoteContext(provider, settings, now);
+  const capabilities = fetchers(context);
+  return withStream(remoteAdapter(context, capabilities), remoteStream(context, settings, feed, capabilities.quote));
 }

@@ -71,6 +71,30 @@ export function readFrame<S extends z.ZodType>(schema: S, frame: string): { read
 }
 
 /**
+ * A frame of several items (Polygon's event arrays, FMP's batches): each read with `schema`, then
+ * by `read` into a tick or a message. One bad item does not sink its neighbours: they are read,
+ * and the frame is counted malformed once, naming the first problem.
+ */
+export function readItems<S extends z.ZodType>(items: readonly unknown[], schema: S, read: (item: z.output<S>) => Tick | StreamMessage): StreamMessage[] {
+  const messages: StreamMessage[] = [];
+  const ticks: Tick[] = [];
+  let malformed: string | undefined;
+  for (const item of items) {
+    const parsed = schema.safeParse(item);
+    if (!parsed.success) {
+      malformed ??= describeIssues(parsed.error, 1);
+      continue;
+    }
+    const outcome = read(parsed.data);
+    if ('kind' in outcome) messages.push(outcome);
+    else ticks.push(outcome);
+  }
+  if (ticks.length > 0) messages.push({ kind: 'ticks', ticks });
+  if (malformed !== undefined) messages.push({ kind: 'malformed', reason: malformed });
+  return messages;
+}
+
+/**
  * Epoch milliseconds from a provider's timestamp, whatever its unit: seconds (Twelve Data),
  * milliseconds (Finnhub, Polygon) or nanoseconds (FMP's samples). Read by magnitude, which is
  * unambiguous for any instant between 1973 and 5138.

@@ -1,6 +1,6 @@
 import type { ProviderAdapter } from '../adapter.js';
-import { createRemoteContext, remoteAdapter } from '../kit/remote-context.js';
-import { remoteStream, withStream, type StreamSettings } from '../kit/stream-adapter.js';
+import type { RemoteContext } from '../kit/remote-context.js';
+import { streamingAdapter, type StreamSettings } from '../kit/stream-adapter.js';
 import type { RemoteAdapterSettings } from '../remote.js';
 import { PROVIDER } from './client.js';
 import { createHistoryFetcher } from './history.js';
@@ -29,14 +29,12 @@ export interface PolygonOptions {
  *               `wsUrl` is set; the feeds are a separate product on paid plans
  */
 export function createPolygonProvider(settings: RemoteAdapterSettings & StreamSettings, options: PolygonOptions = {}): ProviderAdapter {
-  const context = createRemoteContext(PROVIDER, settings, options.now);
-  const quote = createQuoteFetcher(context);
-  const adapter = remoteAdapter(context, {
-    quote,
+  const fetchers = (context: RemoteContext) => ({
+    quote: createQuoteFetcher(context),
     history: createHistoryFetcher(context),
     profile: createProfileFetcher(context),
     statements: createStatementsFetcher(context),
     search: createSearchFetcher(context),
   });
-  return withStream(adapter, remoteStream(context, settings, polygonStream, quote));
+  return streamingAdapter(PROVIDER, settings, polygonStream, fetchers, options.now);
 }

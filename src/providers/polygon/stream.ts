@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { optionalNumber, requiredNumber } from '../parse.js';
 import type { ProviderStream } from '../kit/stream-adapter.js';
-import { epochMs, type StreamMessage, type StreamProtocol, type Tick } from '../kit/stream-protocol.js';
+import { epochMs, readItems, type StreamMessage, type StreamProtocol, type Tick } from '../kit/stream-protocol.js';
 
 /**
  * Polygon's (Massive's) stocks feed (https://massive.com/docs/websocket/stocks/trades and
@@ -55,26 +55,12 @@ export const polygonProtocol: StreamProtocol = {
       return [{ kind: 'malformed', reason: 'not JSON' }];
     }
     if (!Array.isArray(json)) return [{ kind: 'malformed', reason: 'expected an array of events' }];
-    const messages: StreamMessage[] = [];
-    const ticks: Tick[] = [];
-    let malformed: string | undefined;
-    // One bad event does not sink its neighbours: they are read, the frame is counted malformed once.
-    for (const item of json) {
-      const parsed = EventSchema.safeParse(item);
-      if (!parsed.success) {
-        malformed ??= parsed.error.issues[0]?.message ?? 'invalid event';
-        continue;
-      }
-      const event = parsed.data;
-      if ('sym' in event && event.ev === 'T' && 'p' in event) ticks.push({ symbol: event.sym.toUpperCase(), price: event.p, timestamp: epochMs(event.t) });
-      else if ('sym' in event && 'c' in event) {
-        ticks.push({ symbol: event.sym.toUpperCase(), price: event.c, timestamp: epochMs(event.e), dayVolume: event.av, open: event.op });
-      } else if ('status' in event) messages.push(statusMessage(event.status, event.message ?? ''));
-      else messages.push({ kind: 'control' });
-    }
-    if (ticks.length > 0) messages.push({ kind: 'ticks', ticks });
-    if (malformed !== undefined) messages.push({ kind: 'malformed', reason: malformed });
-    return messages;
+    return readItems(json, EventSchema, (event): Tick | StreamMessage => {
+      if ('sym' in event && event.ev === 'T' && 'p' in event) return { symbol: event.sym.toUpperCase(), price: event.p, timestamp: epochMs(event.t) };
+      if ('sym' in event && 'c' in event) return { symbol: event.sym.toUpperCase(), price: event.c, timestamp: epochMs(event.e), dayVolume: event.av, open: event.op };
+      if ('status' in event) return statusMessage(event.status, event.message ?? '');
+      return { kind: 'control' };
+    });
   },
 };
 

@@ -1,6 +1,6 @@
 import type { ProviderAdapter } from '../adapter.js';
-import { createRemoteContext, remoteAdapter } from '../kit/remote-context.js';
-import { remoteStream, withStream, type StreamSettings } from '../kit/stream-adapter.js';
+import type { RemoteContext } from '../kit/remote-context.js';
+import { streamingAdapter, type StreamSettings } from '../kit/stream-adapter.js';
 import type { RemoteAdapterSettings } from '../remote.js';
 import { PROVIDER } from './client.js';
 import { createHistoryFetcher } from './history.js';
@@ -21,12 +21,6 @@ export interface TwelveDataOptions {
  * `wsUrl` is set.
  */
 export function createTwelveDataProvider(settings: RemoteAdapterSettings & StreamSettings, options: TwelveDataOptions = {}): ProviderAdapter {
-  const context = createRemoteContext(PROVIDER, settings, options.now);
-  const quote = createQuoteFetcher(context);
-  const adapter = remoteAdapter(context, {
-    quote,
-    history: createHistoryFetcher(context),
-    search: createSearchFetcher(context),
-  });
-  return withStream(adapter, remoteStream(context, settings, twelveDataStream, quote));
+  const fetchers = (context: RemoteContext) => ({ quote: createQuoteFetcher(context), history: createHistoryFetcher(context), search: createSearchFetcher(context) });
+  return streamingAdapter(PROVIDER, settings, twelveDataStream, fetchers, options.now);
 }
