@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { optionalNumber, requiredNumber } from '../parse.js';
 import type { ProviderStream } from '../kit/stream-adapter.js';
-import { epochMs, readFrame, type StreamMessage, type StreamProtocol } from '../kit/stream-protocol.js';
+import { epochMs, keyInQuery, readFrame, type StreamMessage, type StreamProtocol } from '../kit/stream-protocol.js';
 
 /**
  * Finnhub's trades feed (https://finnhub.io/docs/api/websocket-trades):
@@ -31,11 +31,7 @@ const FrameSchema = z.discriminatedUnion('type', [
 ]);
 
 export const finnhubProtocol: StreamProtocol = {
-  url(base, key) {
-    const url = new URL(base);
-    url.searchParams.set('token', key);
-    return url.toString();
-  },
+  url: keyInQuery('token'),
   authentication: 'url',
   greeting: () => [],
   subscribe: (symbols) => symbols.map((symbol) => JSON.stringify({ type: 'subscribe', symbol })),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { optionalNumber } from '../parse.js';
 import type { ProviderStream } from '../kit/stream-adapter.js';
-import { epochMs, readItems, type StreamMessage, type StreamProtocol, type Tick } from '../kit/stream-protocol.js';
+import { epochMs, readFrame, readItems, type StreamMessage, type StreamProtocol, type Tick } from '../kit/stream-protocol.js';
 
 /**
  * FMP's stock WebSocket (https://site.financialmodelingprep.com/developer/docs/websocket-api;
@@ -29,12 +29,9 @@ export const fmpProtocol: StreamProtocol = {
   subscribe: (symbols) => [JSON.stringify({ event: 'subscribe', data: { ticker: symbols.map((symbol) => symbol.toLowerCase()) } })],
   unsubscribe: (symbols) => [JSON.stringify({ event: 'unsubscribe', data: { ticker: symbols.map((symbol) => symbol.toLowerCase()) } })],
   parse(frame): StreamMessage[] {
-    let json: unknown;
-    try {
-      json = JSON.parse(frame);
-    } catch {
-      return [{ kind: 'malformed', reason: 'not JSON' }];
-    }
+    const read = readFrame(z.unknown(), frame);
+    if (!read.ok) return [read.message];
+    const json = read.value;
     return readItems(Array.isArray(json) ? json : [json], ItemSchema, (value): Tick | StreamMessage => {
       if ('event' in value) return eventMessage(value);
       if (value.type === 'T' && value.lp !== null) return { symbol: value.s.toUpperCase(), price: value.lp, timestamp: epochMs(value.t) };

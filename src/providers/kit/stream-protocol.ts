@@ -70,6 +70,15 @@ export function readFrame<S extends z.ZodType>(schema: S, frame: string): { read
   return { ok: true, value: parsed.data };
 }
 
+/** A feed URL that carries the key as the query parameter `name` (Finnhub's `token`, Twelve Data's `apikey`). */
+export function keyInQuery(name: string): (base: string, key: string) => string {
+  return (base, key) => {
+    const url = new URL(base);
+    url.searchParams.set(name, key);
+    return url.toString();
+  };
+}
+
 /**
  * A frame of several items (Polygon's event arrays, FMP's batches): each read with `schema`, then
  * by `read` into a tick or a message. One bad item does not sink its neighbours: they are read,

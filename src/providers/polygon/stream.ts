@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { optionalNumber, requiredNumber } from '../parse.js';
 import type { ProviderStream } from '../kit/stream-adapter.js';
-import { epochMs, readItems, type StreamMessage, type StreamProtocol, type Tick } from '../kit/stream-protocol.js';
+import { epochMs, readFrame, readItems, type StreamMessage, type StreamProtocol, type Tick } from '../kit/stream-protocol.js';
 
 /**
  * Polygon's (Massive's) stocks feed (https://massive.com/docs/websocket/stocks/trades and
@@ -48,12 +48,9 @@ export const polygonProtocol: StreamProtocol = {
   subscribe: (symbols) => [JSON.stringify({ action: 'subscribe', params: channels(symbols) })],
   unsubscribe: (symbols) => [JSON.stringify({ action: 'unsubscribe', params: channels(symbols) })],
   parse(frame): StreamMessage[] {
-    let json: unknown;
-    try {
-      json = JSON.parse(frame);
-    } catch {
-      return [{ kind: 'malformed', reason: 'not JSON' }];
-    }
+    const read = readFrame(z.unknown(), frame);
+    if (!read.ok) return [read.message];
+    const json = read.value;
     if (!Array.isArray(json)) return [{ kind: 'malformed', reason: 'expected an array of events' }];
     return readItems(json, EventSchema, (event): Tick | StreamMessage => {
       if ('sym' in event && event.ev === 'T' && 'p' in event) return { symbol: event.sym.toUpperCase(), price: event.p, timestamp: epochMs(event.t) };

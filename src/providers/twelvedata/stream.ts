@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { optionalNumber, requiredNumber } from '../parse.js';
 import type { ProviderStream } from '../kit/stream-adapter.js';
-import { epochMs, readFrame, type StreamMessage, type StreamProtocol } from '../kit/stream-protocol.js';
+import { epochMs, keyInQuery, readFrame, type StreamMessage, type StreamProtocol } from '../kit/stream-protocol.js';
 
 /**
  * Twelve Data's real-time prices (https://twelvedata.com/docs#real-time-price-websocket; the
@@ -38,11 +38,7 @@ const FrameSchema = z.discriminatedUnion('event', [
 const KEY_WORDS = /api ?key|apikey|unauthori[sz]ed|invalid key/i;
 
 export const twelveDataProtocol: StreamProtocol = {
-  url(base, key) {
-    const url = new URL(base);
-    url.searchParams.set('apikey', key);
-    return url.toString();
-  },
+  url: keyInQuery('apikey'),
   authentication: 'url',
   greeting: () => [],
   subscribe: (symbols) => [JSON.stringify({ action: 'subscribe', params: { symbols: symbols.join(',') } })],
