@@ -37,6 +37,12 @@ export interface QueryFetcher<Q, T> {
   fetch(query: Q, options?: FetchOptions): Promise<T>;
 }
 
+/** One watcher of a symbol's feed: what a TickSource's `start` is given, kept by the sources that fan out. */
+export interface TickWatcher {
+  readonly onTick: (quote: Quote) => void;
+  readonly onError: (error: Error) => void;
+}
+
 /** A live price feed for one symbol; `start` returns the function that stops it. */
 export interface TickSource {
   start(symbol: string, onTick: (quote: Quote) => void, onError: (error: Error) => void): () => void;

@@ -1,5 +1,5 @@
 import { ErrorCode, MarketError, ProviderError, ProviderFailureKind, type ProviderId, type Quote } from '../../domain/index.js';
-import type { TickSource } from '../adapter.js';
+import type { TickSource, TickWatcher } from '../adapter.js';
 import type { KeySource } from '../keys.js';
 import { systemStreamClock, type StreamClock, type StreamTimer } from './stream-clock.js';
 import { createStreamEvents, type StreamEvents } from './stream-events.js';
@@ -53,14 +53,9 @@ export interface StreamSource extends TickSource {
   close(): void;
 }
 
-interface Watcher {
-  readonly onTick: (quote: Quote) => void;
-  readonly onError: (error: Error) => void;
-}
-
 interface Watched {
   readonly symbol: string;
-  readonly watchers: Set<Watcher>;
+  readonly watchers: Set<TickWatcher>;
   socket: StreamSocket | undefined;
   day: DayFigures | undefined;
   /** The newest tick that came before the day's figures did. */
@@ -223,7 +218,7 @@ export function createStreamSource(options: StreamSourceOptions): StreamSource {
   return {
     events,
     start(symbol, onTick, onError) {
-      const watcher: Watcher = { onTick, onError };
+      const watcher: TickWatcher = { onTick, onError };
       let entry = watched.get(symbol);
       if (entry) {
         entry.watchers.add(watcher);

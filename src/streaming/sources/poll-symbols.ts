@@ -1,5 +1,5 @@
 import { ErrorCode, MarketError, ProviderError, ProviderFailureKind, type ProviderId, type Quote } from '../../domain/index.js';
-import type { BatchResult } from '../../providers/adapter.js';
+import type { BatchResult, TickWatcher } from '../../providers/adapter.js';
 import type { PollEvents } from './poll-events.js';
 
 /**
@@ -8,10 +8,8 @@ import type { PollEvents } from './poll-events.js';
  * they are told once, not once a poll). The timers are poll-source.ts's.
  */
 
-export interface PollWatcher {
-  readonly onTick: (quote: Quote) => void;
-  readonly onError: (error: Error) => void;
-}
+/** A watcher of one symbol of the polling feed. */
+export type PollWatcher = TickWatcher;
 
 interface Entry {
   readonly symbol: string;

@@ -1,12 +1,11 @@
 import { ErrorCode, MarketError, ProviderError, ProviderFailureKind, type Quote } from '../../domain/index.js';
+import type { TickWatcher } from '../../providers/adapter.js';
 import type { StreamTimer } from '../../providers/kit/stream-clock.js';
 
 /** The state the routed source (routed-source.ts) keeps per watched symbol, and its plain helpers. */
 
-export interface Watcher {
-  readonly onTick: (quote: Quote) => void;
-  readonly onError: (error: Error) => void;
-}
+/** A watcher of one routed symbol. */
+export type Watcher = TickWatcher;
 
 /** One start of a candidate's feed for a symbol; callbacks of an older run are ignored. */
 export interface Run {
