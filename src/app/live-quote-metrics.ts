@@ -1,6 +1,7 @@
 import type { Registry } from 'prom-client';
 import type { Quote } from '../domain/index.js';
-import { createStreamMetrics, type ConnectionReading, type StreamMetrics, type SymbolReading } from '../observability/stream-metrics.js';
+import { createDeliveryMetrics, createStreamMetrics, type ConnectionReading, type StreamMetrics, type SymbolReading } from '../observability/stream-metrics.js';
+import type { DeliveryEvents } from '../server/delivery.js';
 import type { TickSource } from '../providers/adapter.js';
 import type { LiveQuoteSources } from './live-quotes.js';
 
@@ -41,6 +42,17 @@ export function observeLiveQuotes(sources: LiveQuoteSources, registry: Registry)
   sources.cluster?.events.onFellBackToLocal(() => metrics.clusterFallbacks.inc({ to: 'local' }));
   sources.cluster?.events.onBackToCluster(() => metrics.clusterFallbacks.inc({ to: 'cluster' }));
   return sources.source && countingTicks(sources.source, metrics);
+}
+
+/** Delivery metrics wired to the transports' events: items written, conflated, slow consumers closed, tick-to-client latency. */
+export function observeDelivery(events: DeliveryEvents, registry: Registry): void {
+  const metrics = createDeliveryMetrics(registry);
+  events.onDelivered(({ transport, latencyMs }) => {
+    metrics.delivered.inc({ transport });
+    if (latencyMs !== undefined) metrics.latency.observe({ transport }, latencyMs / 1000);
+  });
+  events.onConflated(({ transport }) => metrics.conflated.inc({ transport }));
+  events.onSlowClosed(({ transport }) => metrics.slowClosed.inc({ transport }));
 }
 
 /** The source as it is, counting each tick by where it came from and how. */

@@ -1,11 +1,13 @@
 import type { Config } from '../config/index.js';
 import { createContext } from '../graphql/context.js';
+import { DeliveryEvents } from '../server/delivery.js';
 import { startServer, type RunningServer } from '../server/http-server.js';
 import type { GraphQLParts } from './graphql.js';
 import type { MarketParts } from './market.js';
 import type { ObservabilityParts } from './observability.js';
 import { responseCaching } from './response-cache.js';
 import type { StoreParts } from './stores.js';
+import { observeDelivery } from './live-quote-metrics.js';
 
 type ServerSettings = Pick<Config, 'server' | 'limits' | 'responseCache' | 'persistedQueries' | 'cache' | 'redisUrl'>;
 
@@ -17,6 +19,9 @@ export async function serverStage(
   { market, registry, hub, delayedQuotes, audit, limits }: MarketParts,
   { schema, authenticator }: GraphQLParts,
 ): Promise<RunningServer> {
+  // The transports tell what reaches clients; metrics listen (live-quote-metrics.ts).
+  const deliveryEvents = new DeliveryEvents();
+  observeDelivery(deliveryEvents, metrics.registry);
   const server = await startServer({
     port: config.server.port,
     host: config.server.host,
@@ -31,6 +36,7 @@ export async function serverStage(
     corsOrigins: config.server.corsOrigins,
     publicOrigin: config.server.publicOrigin,
     maxBodyBytes: config.limits.maxBodyBytes,
+    delivery: { ...config.server.backpressure, events: deliveryEvents },
     limits: limits.server,
     // Persisted queries and whole responses in the same cache tiers as market data.
     ...responseCaching(config, cacheTiers.createKeyvStore, logger, metrics),

@@ -56,6 +56,18 @@ const serverFeatureEnvSchema = z.object({
   SANDBOX: boolean.optional(),
   /** How long in-flight requests may run after SIGTERM before sockets are closed. */
   SHUTDOWN_GRACE_MS: integer(0, 120_000).default(10_000),
+  /**
+   * Bytes queued on a graphql-ws socket (past what the kernel took) above which its subscriptions
+   * read nothing more until it drains back: each symbol's newest item waits in the hub instead.
+   */
+  WS_HIGH_WATER_BYTES: integer(1_024, 64 * 1024 * 1024).default(64 * 1024),
+  /**
+   * How long a subscriber may stay above the mark (SSE: one event not taken by the socket) before
+   * it is closed: graphql-ws with 4508, SSE by ending the response. 0: never.
+   */
+  STREAM_SLOW_CLOSE_MS: integer(0, 600_000).default(10_000),
+  /** permessage-deflate on graphql-ws sockets: off unless set (a zlib context per socket, CPU per message). */
+  WS_PERMESSAGE_DEFLATE: boolean.default(false),
 });
 
 export const serverEnv = serverEnvSchema.shape;
@@ -77,6 +89,8 @@ export interface ServerSettings {
   readonly corsOrigins: readonly string[];
   /** PUBLIC_ORIGIN, normalised; absent: same-origin pages are told by the Host they sent. */
   readonly publicOrigin: string | undefined;
+  /** WS_HIGH_WATER_BYTES, STREAM_SLOW_CLOSE_MS, WS_PERMESSAGE_DEFLATE: slow subscribers (src/server/delivery.ts). */
+  readonly backpressure: { readonly highWaterBytes: number; readonly slowCloseMs: number; readonly perMessageDeflate: boolean };
 }
 
 export function serverSettings(env: ServerEnv): ServerSettings {
@@ -91,5 +105,6 @@ export function serverSettings(env: ServerEnv): ServerSettings {
     trustedProxyHops: env.TRUST_PROXY_HOPS,
     corsOrigins: env.CORS_ORIGINS ?? (production ? [] : DEVELOPMENT_ORIGINS),
     publicOrigin: env.PUBLIC_ORIGIN,
+    backpressure: { highWaterBytes: env.WS_HIGH_WATER_BYTES, slowCloseMs: env.STREAM_SLOW_CLOSE_MS, perMessageDeflate: env.WS_PERMESSAGE_DEFLATE },
   };
 }

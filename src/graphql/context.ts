@@ -3,7 +3,7 @@ import { DelayedQuotes } from '../market/delayed-quotes.js';
 import type { MarketService } from '../market/service.js';
 import type { AuditTrail } from '../observability/audit.js';
 import type { ProviderRegistry } from '../market/routing/registry.js';
-import type { QuoteHub } from '../streaming/hub.js';
+import type { QuoteHub, WatchTap } from '../streaming/hub.js';
 import { createLoaders, type Loaders } from './loaders.js';
 import { StaleTracker } from './stale.js';
 
@@ -35,6 +35,8 @@ export interface GraphQLContext {
   readonly audit?: AuditTrail;
   /** "Now" for market data (SIMULATED_NOW or the system clock): defaults such as a history's end. */
   readonly now: Clock;
+  /** On a subscription: what its transport learns from the hub (conflated and read items, for delivery metrics). */
+  readonly tap?: WatchTap;
   /** Symbols per consumer over its subscriptions; unbounded when absent (tests, no limits). */
   readonly streamSymbols?: StreamSymbolBudget;
 }

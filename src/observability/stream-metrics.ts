@@ -1,4 +1,4 @@
-import { Counter, Gauge, type Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
 /** What `stream_upstream_connections` reads at scrape time: connections per provider and state. */
 export interface ConnectionReading {
@@ -79,5 +79,42 @@ export function createStreamMetrics(registry: Registry, probes: StreamMetricProb
     symbolMoves: counter('stream_symbol_moves_total', 'Watched symbols moved from one source of the stream chain to another, by reason (failed, feed-down, preferred, restored).', ['from', 'to', 'reason']),
     symbolsUnavailable: counter('stream_symbols_unavailable_total', 'Times a watched symbol had no source of the stream chain left (its watchers were told once).', []),
     clusterFallbacks: counter('stream_cluster_mode_changes_total', 'Switches of this instance between cluster fan-out and feeding its own watchers while Redis is away.', ['to']),
+  };
+}
+
+/**
+ * What reaches the clients of live quotes, by transport (`graphql-ws`, `sse`), moved by the
+ * transports' delivery events (server/delivery.ts) as the composition root subscribes them.
+ */
+export interface DeliveryMetrics {
+  readonly delivered: Counter<'transport'>;
+  readonly conflated: Counter<'transport'>;
+  readonly slowClosed: Counter<'transport'>;
+  readonly latency: Histogram<'transport'>;
+}
+
+export function createDeliveryMetrics(registry: Registry): DeliveryMetrics {
+  return {
+    delivered: new Counter({ name: 'stream_items_delivered_total', help: 'Subscription items (ticks, snapshots, per-symbol errors) written to a client socket, by transport.', labelNames: ['transport'], registers: [registry] }),
+    conflated: new Counter({
+      name: 'stream_items_conflated_total',
+      help: 'Items replaced by a newer one of the same symbol before their subscriber read them (a slow reader, a socket above its high-water mark, a throttleMs), by transport.',
+      labelNames: ['transport'],
+      registers: [registry],
+    }),
+    slowClosed: new Counter({
+      name: 'stream_slow_consumers_closed_total',
+      help: 'Subscribers closed for not draining their socket within STREAM_SLOW_CLOSE_MS (graphql-ws: close code 4508), by transport.',
+      labelNames: ['transport'],
+      registers: [registry],
+    }),
+    latency: new Histogram({
+      name: 'stream_tick_to_client_seconds',
+      help: 'From a tick entering this instance\'s hub to its message written to the client socket, by transport.',
+      labelNames: ['transport'],
+      // Ticks are meant to reach clients within tens of milliseconds; the tail shows a loaded instance.
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [registry],
+    }),
   };
 }

@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import type { Registry } from 'prom-client';
 
 export type Lifecycle = 'starting' | 'ready' | 'stopping';
 
@@ -13,6 +14,13 @@ export function sendHealth(response: ServerResponse): void {
 /** `/readyz`: 200 only between start-up and the first shutdown signal, so balancers drain us. */
 export function sendReadiness(response: ServerResponse, lifecycle: Lifecycle, detail: ReadinessDetail): void {
   sendJson(response, lifecycle === 'ready' ? 200 : 503, { status: lifecycle, ...detail });
+}
+
+/** `/metrics`: the registry's text, never cached. */
+export async function sendMetrics(response: ServerResponse, registry: Registry): Promise<void> {
+  const text = await registry.metrics();
+  response.writeHead(200, { 'content-type': registry.contentType, 'cache-control': 'no-store' });
+  response.end(text);
 }
 
 export function sendJson(response: ServerResponse, status: number, body: unknown): void {

@@ -14,7 +14,7 @@ import { sendAuthFailure, type RequestAuthenticator } from './authentication.js'
 import { BodyError, ClientGoneError } from './body.js';
 import { clientAddress } from './client-address.js';
 import { CorsPolicy } from './cors.js';
-import { sendHealth, sendJson, sendReadiness, type Lifecycle, type ReadinessDetail } from './health.js';
+import { sendHealth, sendJson, sendMetrics, sendReadiness, type Lifecycle, type ReadinessDetail } from './health.js';
 import { operationObserver } from './operation-plugin.js';
 import { BrowserPages, CONSOLE_PATH, sandboxWithFallback } from './pages/index.js';
 import { refusalReporter, type RefusalListener } from './refusal-audit-plugin.js';
@@ -27,6 +27,7 @@ import { operationPreparer } from './operation-checks.js';
 import { serveEventStreams, wantsEventStream } from './sse.js';
 import { subscriptionsOverWebSocketOnly } from './subscriptions-over-http.js';
 import { attachWebSocket } from './websocket.js';
+import type { Delivery } from './delivery.js';
 import { SubscriptionSlots, type SocketLimits } from './ws-limits.js';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -65,6 +66,8 @@ export interface ServerOptions {
     /** Subscriptions per connection and consumer, messages per connection (graphql-ws; ws-limits.ts). */
     readonly socket?: SocketLimits;
   };
+  /** graphql-ws and SSE: backpressure on slow subscribers, permessage-deflate, delivery events (delivery.ts). */
+  readonly delivery?: Delivery;
   /** Automatic persisted queries in the shared store (`false`: off). */
   readonly persistedQueries: { readonly cache: PersistedQueryCache; readonly ttlSeconds: number } | false;
   /** The whole-response cache; off when absent. */
@@ -163,6 +166,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     validationRules: options.limits.validationRules,
     gate: operationGate({ ...options.limits, schema: options.schema, introspection: options.introspection }),
     maxTokens: options.limits.maxTokens,
+    delivery: options.delivery,
   };
   const slots = options.limits.socket && new SubscriptionSlots(options.limits.socket);
   const hidesSuggestions = (consumer: Consumer): boolean =>
@@ -189,6 +193,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     schema: options.schema,
     prepare: operationPreparer(streaming),
     slots,
+    delivery: options.delivery,
     context: options.context,
     formatError,
     hidesSuggestions,
@@ -250,12 +255,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         return sendHealth(response);
       case '/readyz':
         return sendReadiness(response, lifecycle, lifecycle === 'ready' ? options.readiness() : {});
-      case '/metrics': {
-        const text = await metrics.registry.metrics();
-        response.writeHead(200, { 'content-type': metrics.registry.contentType, 'cache-control': 'no-store' });
-        response.end(text);
-        return;
-      }
+      case '/metrics':
+        return sendMetrics(response, metrics.registry);
       case CONSOLE_PATH:
         if (options.sandbox) {
           if (request.method === 'GET') return pages.sendConsole(request, response);
@@ -263,8 +264,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         }
         return sendJson(response, 404, { error: `Nothing at ${url.pathname}: the console is off (SANDBOX). GraphQL is at ${GRAPHQL_PATH}.` });
       case '/':
-        response.writeHead(302, { location: GRAPHQL_PATH });
-        response.end();
+        response.writeHead(302, { location: GRAPHQL_PATH }).end();
         return;
       default:
         sendJson(response, 404, { error: `Nothing at ${url.pathname}. GraphQL is at ${GRAPHQL_PATH}.` });

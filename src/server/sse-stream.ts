@@ -108,25 +108,49 @@ export function pacedStream<T>(inner: AsyncIterator<T>, options: PacedStreamOpti
   return stream;
 }
 
+export interface EventWriting {
+  /** Each chunk once the socket took it (delivery metrics). */
+  readonly onWritten?: (() => void) | undefined;
+  /**
+   * A chunk the socket has not taken within this long (the kernel's buffer full: the client
+   * reads slower than its items come) ends the response; 0 or absent: never.
+   */
+  readonly slowCloseMs?: number | undefined;
+  /** Told when the response is ended for that (metrics). */
+  readonly onSlowClose?: (() => void) | undefined;
+}
+
 /**
  * Writes the chunks of an SSE body to `response`, one at a time, each once the previous one was
  * handed to the socket (the write callback), telling `gate` when it waits for more. Stops when
  * the body ends or the client goes; a client going ends the body (graphql-sse then ends the
- * operation: its feeds are released).
+ * operation: its feeds are released). A chunk left queued past `slowCloseMs` cuts the response.
  */
-export async function writeEventStream(body: AsyncGenerator<string, void, undefined>, response: ServerResponse, gate: WriteGate): Promise<void> {
+export async function writeEventStream(body: AsyncGenerator<string, void, undefined>, response: ServerResponse, gate: WriteGate, writing: EventWriting = {}): Promise<void> {
   const leave = (): void => void body.return(undefined);
   response.once('close', leave);
+  const slowCloseMs = writing.slowCloseMs ?? 0;
   try {
     gate.idle();
     for await (const chunk of body) {
       gate.writing();
+      let stall: NodeJS.Timeout | undefined;
       const written = await new Promise<boolean>((resolve) => {
         // The response's 'close' may come after its socket stopped taking writes.
         if (!response.writable || response.destroyed) return resolve(false);
         response.write(chunk, (error) => resolve(!error));
+        // Left queued (the socket took it all at once otherwise): the client has this long to make room.
+        if (slowCloseMs > 0 && response.writableLength > 0) {
+          stall = setTimeout(() => {
+            writing.onSlowClose?.();
+            response.destroy();
+            resolve(false);
+          }, slowCloseMs);
+        }
       });
+      clearTimeout(stall);
       if (!written) break;
+      writing.onWritten?.();
       gate.idle();
     }
   } finally {

@@ -10,6 +10,7 @@ import type { RefusalListener } from './refusal-audit-plugin.js';
 import { wholeRequestRefusal } from './refusals.js';
 import { pacedStream, writeEventStream, WriteGate, type OperationStream } from './sse-stream.js';
 import type { OpenSubscriptions, SubscriptionSlots } from './ws-limits.js';
+import { withTap, type Delivery, type DeliveryTap } from './delivery.js';
 
 export interface EventStreamOptions<TContext> {
   readonly schema: GraphQLSchema;
@@ -25,6 +26,8 @@ export interface EventStreamOptions<TContext> {
   readonly maxBodyBytes: number;
   /** A query or mutation asked for over SSE, run as a JSON request through Apollo and every plugin (the HTTP path). */
   readonly runOnApollo: (request: IncomingMessage, url: URL, body: unknown, consumer: Consumer) => Promise<HTTPGraphQLResponse>;
+  /** The delivery events (metrics) and the slow-consumer close (delivery.ts); absent: neither. */
+  readonly delivery?: Delivery | undefined;
 }
 
 export interface EventStreams {
@@ -56,6 +59,8 @@ interface StreamRequest {
   /** Its one subscription, as SubscriptionSlots sees a connection. */
   readonly slot: OpenSubscriptions & { readonly subscriptions: Record<string, true> };
   stream?: OperationStream<ExecutionResult>;
+  /** The subscription's delivery tap, told as each event is written. */
+  tap?: DeliveryTap;
   /** Answered by Apollo, whose errors are already formatted. */
   viaApollo?: boolean;
 }
@@ -126,7 +131,8 @@ export function serveEventStreams<TContext>(options: EventStreamOptions<TContext
       try {
         const prepared = await options.prepare(state.consumer, params);
         if (Array.isArray(prepared)) return refuse(prepared, state, params.operationName);
-        const result = await subscribe({ ...prepared, contextValue: options.context(state.consumer) });
+        state.tap = options.delivery?.events.tap('sse');
+        const result = await subscribe({ ...prepared, contextValue: withTap(options.context(state.consumer), state.tap) });
         // No source stream (a right missing, a bad or unknown symbol): refused like a limit.
         if (!(Symbol.asyncIterator in result)) return refuse(result.errors ?? [], state, params.operationName);
         state.stream = pacedStream<ExecutionResult>(result, { gate: state.gate, expiresAt: state.expiresAt, expired: () => ({ errors: [expiredToken()] }) });
@@ -174,7 +180,12 @@ export function serveEventStreams<TContext>(options: EventStreamOptions<TContext
       }
       // Proxies that buffer (nginx) would hold the events back; this asks them not to.
       response.writeHead(init.status, { ...init.headers, 'x-accel-buffering': 'no' });
-      const writing = writeEventStream(answer, response, state.gate).finally(() => {
+      const delivery = options.delivery;
+      const writing = writeEventStream(answer, response, state.gate, {
+        onWritten: () => state.tap?.written(),
+        slowCloseMs: delivery?.slowCloseMs,
+        onSlowClose: () => delivery?.events.emitSlowClosed('sse'),
+      }).finally(() => {
         open.delete(state);
         release(state);
       });

@@ -13,6 +13,7 @@ import type { OperationGate } from './limits-plugin.js';
 import { withoutSuggestions } from '../graphql/suggestions.js';
 import { floodClose, MessageRate, SubscriptionSlots, type SocketLimits } from './ws-limits.js';
 import { serveGraphQLWs } from './ws-transport.js';
+import { slowConsumerClose, withTap, type Delivery, type DeliveryTap } from './delivery.js';
 import { operationPreparer, withoutHttp } from './operation-checks.js';
 
 export interface WebSocketOptions<TContext> {
@@ -51,6 +52,12 @@ export interface WebSocketOptions<TContext> {
   readonly slots?: SubscriptionSlots;
   /** A connection closed for sending too many messages (metrics). */
   readonly onFlood?: () => void;
+  /**
+   * Backpressure (the high-water mark, the close of a slow consumer), permessage-deflate, and the
+   * delivery events metrics read (delivery.ts). Absent: each subscription waits for each of its
+   * messages to be written, nothing is closed for being slow, no compression.
+   */
+  readonly delivery?: Delivery | undefined;
   readonly logger: Logger;
 }
 
@@ -71,7 +78,9 @@ export interface WebSocketEndpoint {
 export function attachWebSocket<TContext>(options: WebSocketOptions<TContext>): WebSocketEndpoint {
   // noServer: attached with `server:`, ws re-emits the HTTP server's own errors (a port in use)
   // as WebSocket errors, and graphql-ws prints them as its internal errors.
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
+  const delivery = options.delivery;
+  // ws servers do not compress unless told; said here, since a compressing socket costs a zlib context (≈ 300 KB at ws's defaults).
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024, perMessageDeflate: delivery?.perMessageDeflate ?? false });
   options.httpServer.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     if (new URL(request.url ?? '/', 'http://gateway.invalid').pathname !== options.path) {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
@@ -95,6 +104,8 @@ export function attachWebSocket<TContext>(options: WebSocketOptions<TContext>): 
   /** Who each acknowledged connection is; graphql-ws hands the same ctx to onConnect and context. */
   const consumers = new WeakMap<object, Consumer>();
   const expiries = new WeakMap<object, NodeJS.Timeout>();
+  /** Per socket, the delivery tap of each subscription by id, told when its `next` messages are written. */
+  const taps = new WeakMap<object, Map<string, DeliveryTap>>();
   const limits = options.socketLimits;
   const slots = options.slots ?? (limits && new SubscriptionSlots(limits));
 
@@ -135,12 +146,20 @@ export function attachWebSocket<TContext>(options: WebSocketOptions<TContext>): 
         slots?.releaseAll(ctx);
       },
       // Every end of an admitted subscription (completed by either side, failed, its socket closed) passes here.
-      onComplete: (ctx, id) => slots?.release(ctx, id),
-      context: (ctx) => {
+      onComplete: (ctx, id) => {
+        slots?.release(ctx, id);
+        taps.get(ctx.extra.socket)?.delete(id);
+      },
+      context: (ctx, id) => {
         const consumer = consumers.get(ctx);
         // Subscriptions only run after onConnect acknowledged the connection, which set it.
         if (!consumer) throw new Error('subscription on a connection that never authenticated');
-        return options.context(consumer) as Record<string, unknown>;
+        const tap = delivery?.events.tap('graphql-ws');
+        if (tap) {
+          const socketTaps = taps.get(ctx.extra.socket) ?? new Map<string, DeliveryTap>();
+          taps.set(ctx.extra.socket, socketTaps.set(id, tap));
+        }
+        return withTap(options.context(consumer), tap) as Record<string, unknown>;
       },
       onSubscribe: async (ctx, id, payload) => {
         // A slot first, before any work on the document: a cap reached costs the server nothing more.
@@ -167,6 +186,15 @@ export function attachWebSocket<TContext>(options: WebSocketOptions<TContext>): 
       gateFor: () => (limits ? new MessageRate(limits.messagesPerSecond, limits.messageBurst) : { take: () => true }),
       floodClose: limits ? floodClose(limits) : { code: 4429, reason: 'Too many messages' },
       ...(options.onFlood ? { onFlood: options.onFlood } : {}),
+      ...(delivery
+        ? {
+            backpressure: { ...delivery, close: slowConsumerClose, onSlowClose: () => delivery.events.emitSlowClosed('graphql-ws') },
+            onWritten: (socket: object, message: string) => {
+              const id = nextMessageId(message);
+              if (id !== undefined) taps.get(socket)?.get(id)?.written();
+            },
+          }
+        : {}),
       onInternalError: (error) => options.logger.error({ err: error }, 'graphql-ws message handling failed'),
     },
   );
@@ -186,4 +214,12 @@ export function attachWebSocket<TContext>(options: WebSocketOptions<TContext>): 
       return wss.clients.size;
     },
   };
+}
+
+/** graphql-ws writes `next` messages as `{"id":…,"type":"next","payload":…}`: the id of one, or undefined for any other message. */
+const NEXT_MESSAGE = /^\{"id":("(?:[^"\\]|\\.)*"),"type":"next"/;
+
+function nextMessageId(message: string): string | undefined {
+  const match = NEXT_MESSAGE.exec(message);
+  return match?.[1] === undefined ? undefined : (JSON.parse(match[1]) as string);
 }

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { CloseCode, handleProtocols, makeServer, type ServerOptions } from 'graphql-ws';
 import type { WebSocket, WebSocketServer } from 'ws';
+import { SocketDrain, type DrainOptions } from './socket-drain.js';
 
 /** What each graphql-ws context carries of its connection (as graphql-ws's own `use/ws` glue gives it). */
 export interface SocketExtra {
@@ -28,6 +29,10 @@ export interface TransportOptions {
   readonly onInternalError: (error: unknown) => void;
   /** WebSocket-level pings to spot dead peers (default 12 s, graphql-ws's own default). */
   readonly keepAliveMs?: number;
+  /** How a connection that reads slowly is held back and, in the end, closed (socket-drain.ts); unbounded when absent. */
+  readonly backpressure?: DrainOptions;
+  /** Each message once the socket has taken it (written to the kernel): delivery metrics. */
+  readonly onWritten?: (socket: WebSocket, message: string) => void;
 }
 
 /** How long a connection closed for flooding may take to answer our close frame before it is cut. */
@@ -68,13 +73,25 @@ export function serveGraphQLWs<P extends Record<string, unknown> | undefined>(
 
     const gate = transport.gateFor();
     let flooded = false;
+    // graphql-ws reads a subscription's next item once `send` resolves: with a drain, as soon as
+    // the socket is below its high-water mark (so a fast client is never held to one message in
+    // flight), else only once the message was written.
+    const drain = transport.backpressure && new SocketDrain(socket, transport.backpressure);
+    const onWritten = transport.onWritten;
     const closed = server.opened(
       {
         protocol: socket.protocol,
         send: (data) =>
           new Promise<void>((resolve, reject) => {
             if (socket.readyState !== socket.OPEN) return resolve();
-            socket.send(data, (error) => (error ? reject(error) : resolve()));
+            socket.send(data, (error) => {
+              if (!error) onWritten?.(socket, data);
+              if (drain) drain.written();
+              else if (error) reject(error);
+              else resolve();
+            });
+            // A write that fails closes the socket, which ends every subscription of it.
+            if (drain) resolve(drain.ready());
           }),
         close: (code, reason) => socket.close(code, reason),
         onMessage: (handle) =>
@@ -96,6 +113,7 @@ export function serveGraphQLWs<P extends Record<string, unknown> | undefined>(
     );
 
     socket.once('close', (code: number, reason: Buffer) => {
+      drain?.dispose();
       clearTimeout(pongWait);
       clearInterval(pingInterval);
       closed(code, String(reason)).catch(transport.onInternalError);
