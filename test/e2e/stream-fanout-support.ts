@@ -20,8 +20,6 @@ import { SHARED_REDIS_URL, uniquePrefix, type AdminRedis } from '../support/shar
 /** The 20 symbols every client watches. */
 export const SYMBOLS = ['AAPL', 'MSFT', 'NVDA', 'AMZN', 'GOOGL', 'META', 'TSLA', 'AVGO', 'JPM', 'V', 'WMT', 'XOM', 'UNH', 'MA', 'PG', 'JNJ', 'HD', 'COST', 'ORCL', 'NFLX'];
 export const CLIENTS_PER_GATEWAY = 50;
-/** Short, so a crashed owner's leases run out soon; renewed every third of it. */
-export const LEASE_MS = 1_500;
 
 const FINNHUB_KEY = 'fanout-finnhub-key-not-a-secret';
 const API_KEY = 'mg_test_fanout_pro_not_a_secret';
@@ -64,7 +62,7 @@ export interface Fanout {
 }
 
 /** Starts the fakes and two gateways on `REDIS_PREFIX` = a fresh unique prefix, with STREAM_LEASE_MS = `leaseMs`. */
-export async function startFanout(tag: string, leaseMs = LEASE_MS): Promise<Fanout> {
+export async function startFanout(tag: string, leaseMs: number): Promise<Fanout> {
   const prefix = uniquePrefix(tag);
   const upstream = await startFakeUpstream();
   // One recorded Finnhub quote answers for every symbol: the stream needs a previous close per symbol, not distinct ones.
