@@ -1,7 +1,7 @@
-import { Arg, Directive, Root, Subscription, Resolver, type SubscribeResolverData } from 'type-graphql';
+import { Arg, Directive, Int, Root, Subscription, Resolver, type SubscribeResolverData } from 'type-graphql';
 import { ErrorCode, MarketError, parseSymbol, type Quote } from '../../domain/index.js';
 import type { DelayedQuote } from '../../market/delayed-quotes.js';
-import type { StreamItem } from '../../streaming/hub.js';
+import type { StreamItem, WatchOptions } from '../../streaming/hub.js';
 import type { GraphQLContext } from '../context.js';
 import { badInput, toGraphQLError } from '../errors.js';
 import { requiresRight } from '../rights/directive.js';
@@ -12,6 +12,8 @@ import { MAX_SYMBOLS_PER_LIST } from './quote.js';
 
 interface QuotesArgs {
   readonly symbols: string[];
+  /** At most one item per symbol per this many ms (`throttleMs`); absent or null: every tick. */
+  readonly throttleMs?: number | null | undefined;
 }
 
 /**
@@ -30,6 +32,7 @@ async function subscribeToQuotes({ args, context, info }: SubscribeResolverData<
   if (inputs.length > MAX_SYMBOLS_PER_LIST) {
     throw badInput(`At most ${MAX_SYMBOLS_PER_LIST} symbols per subscription; got ${inputs.length}.`, { limit: MAX_SYMBOLS_PER_LIST });
   }
+  checkThrottle(args.throttleMs);
   let symbols: string[];
   try {
     symbols = [...new Set(inputs.map(parseSymbol))];
@@ -42,9 +45,11 @@ async function subscribeToQuotes({ args, context, info }: SubscribeResolverData<
   const failure = snapshot.find((item) => item instanceof MarketError);
   if (failure) throw toGraphQLError(failure);
   const quotes = snapshot as Quote[];
-  if (!context.consumer.rights.has('QUOTES_REALTIME')) return startingOnRead(() => delayedStream(context, symbols, quotes));
+  // The transport's tap (delivery metrics) and the client's throttle go with the watch.
+  const watching: WatchOptions = { tap: context.tap, throttleMs: args.throttleMs ?? undefined };
+  if (!context.consumer.rights.has('QUOTES_REALTIME')) return startingOnRead(() => delayedStream(context, symbols, quotes, watching));
   const current = new Map(symbols.map((symbol, index) => [symbol, quotes[index] as Quote]));
-  return startingOnRead(() => context.hub.watch(symbols, current));
+  return startingOnRead(() => context.hub.watch(symbols, current, watching));
 }
 
 /**
@@ -54,7 +59,7 @@ async function subscribeToQuotes({ args, context, info }: SubscribeResolverData<
  * keep the rhythm of the feed but never show a price younger than the delay. A delayed quote
  * already sent is not sent again.
  */
-function delayedStream(context: GraphQLContext, symbols: readonly string[], snapshot: readonly Quote[]): AsyncIterableIterator<StreamItem> {
+function delayedStream(context: GraphQLContext, symbols: readonly string[], snapshot: readonly Quote[], watching: WatchOptions): AsyncIterableIterator<StreamItem> {
   const shown = new Map<string, number>();
   const show = (symbol: string, tick: Quote): DelayedQuote | undefined => {
     const item = context.delayed.fromLive(tick);
@@ -67,7 +72,7 @@ function delayedStream(context: GraphQLContext, symbols: readonly string[], snap
     const item = show(symbol, snapshot[index] as Quote);
     if (item) current.set(symbol, item);
   });
-  return context.hub.watch(symbols, current, (item) => (item instanceof Error ? item : show(item.symbol, item)));
+  return context.hub.watch(symbols, current, { ...watching, view: (item) => (item instanceof Error ? item : show(item.symbol, item)) });
 }
 
 /**
@@ -82,6 +87,17 @@ function checkQuoteRights(context: GraphQLContext, path: string): void {
   if (consumer.rights.has('QUOTES_REALTIME') || consumer.rights.has('QUOTES_DELAYED')) return;
   context.audit?.record({ time: new Date(), kind: 'DENIED', consumer: consumer.id, profile: consumer.profile, allowed: false, right: 'QUOTES_DELAYED', path });
   throw forbidden(consumer, 'QUOTES_DELAYED', 'Subscription.quotes');
+}
+
+/** The most `throttleMs` may ask for: beyond a minute a client wants a query, not a stream. */
+export const MAX_THROTTLE_MS = 60_000;
+
+/** `throttleMs` is a whole number of ms in [0, MAX_THROTTLE_MS] (0: every tick); anything else is BAD_USER_INPUT. */
+function checkThrottle(throttleMs: number | null | undefined): void {
+  if (throttleMs === null || throttleMs === undefined) return;
+  if (!Number.isInteger(throttleMs) || throttleMs < 0 || throttleMs > MAX_THROTTLE_MS) {
+    throw badInput(`throttleMs must be a whole number of milliseconds from 0 to ${MAX_THROTTLE_MS}; got ${throttleMs}.`, { limit: MAX_THROTTLE_MS });
+  }
 }
 
 /**
@@ -129,7 +145,12 @@ export class QuoteSubscriptionResolver {
       "Per symbol, an item's `timestamp` is never earlier than the previous item's. " +
       'Needs STREAMING, and QUOTES_DELAYED or QUOTES_REALTIME. Realtime with QUOTES_REALTIME; otherwise each item is the quote at least 15 minutes old at that moment (`delayed: true`), as `quotes` answers it.',
   })
-  quotes(@Arg('symbols', () => [String]) _symbols: string[], @Root() item: StreamItem): Quote {
+  quotes(
+    @Arg('symbols', () => [String]) _symbols: string[],
+    @Arg('throttleMs', () => Int, { nullable: true, description: `At most one item per symbol per this many milliseconds (0 to ${MAX_THROTTLE_MS}): the newest tick waiting when the time comes, older ones skipped. Absent: every tick.` })
+    _throttleMs: number | null | undefined,
+    @Root() item: StreamItem,
+  ): Quote {
     if (item instanceof Error) throw toGraphQLError(item);
     return item;
   }
