@@ -1,0 +1,252 @@
+// Live-quote fan-out (issue 14): two gateway instances on one Redis (a REDIS_PREFIX of the run's
+// own, removed after), a fake Finnhub feed ticking every one of SYMBOLS symbols TICKS_PER_SECOND
+// times a second, SOCKETS graphql-ws sockets × SUBS one-symbol subscriptions split across the two
+// instances, ticking for BENCH_SECONDS. Reports tick-to-client latency (p50/p99, measured by the
+// clients against the `t` the fake put in each trade: one machine, one clock), RSS growth per
+// subscription, CPU, the symbols subscribed upstream (must equal SYMBOLS: one upstream
+// subscription per symbol across the cluster) and the items conflated; then, in the same run, a
+// bare `ws` server broadcasting the same frames to the same clients (bench/support/bare-fanout.mjs),
+// and the ratios. Targets: p99 ≤ 50 ms, ≤ 15 KB of RSS per subscription.
+//
+//   npm run build && node bench/stream-fanout.mjs
+//   BENCH_SECONDS=20 BENCH_SOCKETS=2000 BENCH_SUBS=5 BENCH_SYMBOLS=500 node bench/stream-fanout.mjs
+//   BENCH_HEAP_SNAPSHOT=1 …   also writes a heap snapshot of each gateway at the end (./bench-heap-*)
+import { fork, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createClient } from '@redis/client';
+import WebSocket from 'ws';
+
+const seconds = Number(process.env.BENCH_SECONDS ?? 60);
+const socketsWanted = Number(process.env.BENCH_SOCKETS ?? 2_000);
+const subsPerSocket = Number(process.env.BENCH_SUBS ?? 5);
+const symbolCount = Number(process.env.BENCH_SYMBOLS ?? 500);
+const ticksPerSecond = Number(process.env.BENCH_TICKS_PER_SECOND ?? 4);
+const redisUrl = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const heapSnapshot = process.env.BENCH_HEAP_SNAPSHOT === '1';
+const main = fileURLToPath(new URL('../dist/bundle/main.js', import.meta.url));
+const support = (name) => fileURLToPath(new URL(`./support/${name}`, import.meta.url));
+const prefix = `mgbench:stream-fanout:${process.pid}:${Date.now().toString(36)}`;
+const symbols = Array.from({ length: symbolCount }, (_, index) => `S${String(index).padStart(3, '0')}`.replace(/^S/, 'FX'));
+const subscriptions = socketsWanted * subsPerSocket;
+// Finnhub carries 50 symbols per key: enough keys for every symbol on either instance.
+const keys = Array.from({ length: Math.ceil(symbolCount / 50) + 2 }, (_, index) => `bench-finnhub-key-${index}`);
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const cpuSeconds = async (pid) => {
+  const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+};
+const rssMb = async (pid) => Number(/VmRSS:\s+(\d+)/.exec(await readFile(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
+const round = (value, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
+const percentile = (sorted, fraction) => (sorted.length === 0 ? Number.NaN : sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)]);
+
+/** A helper process (bench/support) that says its port once it listens. */
+function startHelper(file) {
+  const child = fork(support(file), { env: { PATH: process.env.PATH ?? '', TICKS_PER_SECOND: String(ticksPerSecond) }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  return new Promise((resolve, reject) => {
+    child.once('message', ({ port }) => resolve({ child, port }));
+    child.once('exit', (code) => reject(new Error(`${file} exited with ${code}`)));
+  });
+}
+
+async function startGateway(upstreamPort, cwd) {
+  const probe = (await import('node:net')).createServer();
+  await new Promise((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const port = probe.address().port;
+  await new Promise((resolve) => probe.close(resolve));
+  const child = spawn(process.execPath, [...(heapSnapshot ? ['--heapsnapshot-signal=SIGUSR2'] : []), main], {
+    cwd,
+    env: {
+      PATH: process.env.PATH ?? '',
+      NODE_ENV: 'production',
+      LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      PROVIDERS: 'finnhub',
+      FINNHUB_API_KEY: keys.join(','),
+      FINNHUB_BASE_URL: `http://127.0.0.1:${upstreamPort}`,
+      FINNHUB_WS_URL: `ws://127.0.0.1:${upstreamPort}`,
+      FINNHUB_QUOTA: '1000000/min',
+      REDIS_URL: redisUrl,
+      REDIS_PREFIX: prefix,
+      // Anonymous clients with the rights and room a fan-out bench needs, so it measures streaming, not refusals.
+      AUTH_PROFILES: JSON.stringify({ bench: ['STREAMING', 'QUOTES_REALTIME', 'QUOTES_DELAYED'] }),
+      AUTH_ANONYMOUS_PROFILE: 'bench',
+      THROTTLE_REQUESTS_PER_MIN: '*=100000000',
+      THROTTLE_PROVIDER_CALLS_PER_MIN: '*=100000000',
+      LIMIT_COST_BUDGET: '*=100000000',
+      LIMIT_SUBSCRIPTIONS_PER_CONSUMER: '*=1000000',
+      LIMIT_STREAM_SYMBOLS_PER_CONSUMER: '*=1000000',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  child.once('exit', (code, signal) => code && console.error(`gateway exited with ${code ?? signal}`));
+  for (let tries = 0; ; tries++) {
+    if (await fetch(`http://127.0.0.1:${port}/readyz`).then((response) => response.ok, () => false)) break;
+    if (tries > 2_000) throw new Error('gateway not ready');
+    await sleep(10);
+  }
+  return { child, port, origin: `http://127.0.0.1:${port}` };
+}
+
+async function metricSum(origin, name) {
+  const text = await (await fetch(`${origin}/metrics`)).text();
+  let sum = 0;
+  for (const line of text.split('\n')) if (line.startsWith(`${name}{`) || line.startsWith(`${name} `)) sum += Number(line.slice(line.lastIndexOf(' ') + 1));
+  return sum;
+}
+
+/**
+ * The clients: `socketsWanted` sockets, opened a batch at a time, each asking for its symbols with
+ * `subscribe(socket, symbolsOfSocket)`; every message with a timestamp is timed on arrival, once
+ * `recording` is on (after the snapshots, which carry the REST quote's time).
+ */
+async function openClients(urlOf, onOpen) {
+  const state = { recording: false, latencies: [], messages: 0, sockets: [], closed: 0 };
+  const TIMESTAMP = /"timestamp":"([^"]+)"/;
+  const open = (index) =>
+    new Promise((resolve, reject) => {
+      const socket = new WebSocket(urlOf(index), 'graphql-transport-ws', { perMessageDeflate: false });
+      socket.once('error', reject);
+      socket.once('close', () => (state.closed += 1));
+      socket.on('message', (data) => {
+        const text = String(data);
+        state.messages += 1;
+        if (state.recording) {
+          const match = TIMESTAMP.exec(text);
+          if (match) state.latencies.push(Date.now() - Date.parse(match[1]));
+        }
+        if (text.startsWith('{"type":"connection_ack"')) resolve();
+      });
+      socket.once('open', () => onOpen(socket, index, resolve));
+      state.sockets.push(socket);
+    });
+  for (let start = 0; start < socketsWanted; start += 100) {
+    await Promise.all(Array.from({ length: Math.min(100, socketsWanted - start) }, (_, offset) => open(start + offset)));
+  }
+  return state;
+}
+
+const symbolsOfSocket = (index) => Array.from({ length: subsPerSocket }, (_, k) => symbols[(index * subsPerSocket + k) % symbols.length]);
+
+/** Ticks flow for `seconds`: latency recorded, CPU and RSS read at both ends. */
+async function measure(clients, pids) {
+  await sleep(2_000);
+  const rssLoaded = [];
+  const cpuBefore = await Promise.all(pids.map(cpuSeconds));
+  const startedAt = performance.now();
+  const messagesBefore = clients.messages;
+  clients.recording = true;
+  await sleep(seconds * 1_000);
+  clients.recording = false;
+  const wall = (performance.now() - startedAt) / 1_000;
+  const cpuAfter = await Promise.all(pids.map(cpuSeconds));
+  for (const pid of pids) rssLoaded.push(await rssMb(pid));
+  const sorted = Float64Array.from(clients.latencies).sort();
+  return {
+    p50Ms: percentile(sorted, 0.5),
+    p99Ms: percentile(sorted, 0.99),
+    maxMs: sorted.at(-1),
+    itemsPerSecond: Math.round((clients.messages - messagesBefore) / wall),
+    cpuCores: round(cpuAfter.reduce((sum, cpu, index) => sum + cpu - cpuBefore[index], 0) / wall),
+    rssLoaded,
+  };
+}
+
+// ——— the gateways ———
+const upstream = await startHelper('fanout-upstream.mjs');
+const cwd = heapSnapshot ? process.cwd() : mkdtempSync(join(tmpdir(), 'mg-fanout-'));
+const gateways = [await startGateway(upstream.port, cwd), await startGateway(upstream.port, cwd)];
+await sleep(1_000);
+const gatewayIdleRss = await Promise.all(gateways.map((gateway) => rssMb(gateway.child.pid)));
+const QUERY = 'subscription ($s: [String!]!) { quotes(symbols: $s) { symbol price timestamp source } }';
+const gatewayClients = await openClients(
+  (index) => `ws://127.0.0.1:${gateways[index % 2].port}/graphql`,
+  (socket, index) => {
+    socket.send(JSON.stringify({ type: 'connection_init', payload: {} }));
+    // Subscribes once acknowledged: graphql-ws closes a socket that subscribes before.
+    socket.once('message', () => symbolsOfSocket(index).forEach((symbol, k) => socket.send(JSON.stringify({ id: String(k), type: 'subscribe', payload: { query: QUERY, variables: { s: [symbol] } } }))));
+  },
+);
+const gatewayFigures = await measure(gatewayClients, gateways.map((gateway) => gateway.child.pid));
+const upstreamStats = await (await fetch(`http://127.0.0.1:${upstream.port}/stats`)).json();
+const conflated = (await Promise.all(gateways.map((gateway) => metricSum(gateway.origin, 'stream_items_conflated_total')))).reduce((a, b) => a + b, 0);
+const slowClosed = (await Promise.all(gateways.map((gateway) => metricSum(gateway.origin, 'stream_slow_consumers_closed_total')))).reduce((a, b) => a + b, 0);
+if (heapSnapshot) {
+  for (const gateway of gateways) gateway.child.kill('SIGUSR2');
+  await sleep(20_000);
+}
+for (const socket of gatewayClients.sockets) socket.terminate();
+await Promise.all(gateways.map((gateway) => new Promise((resolve) => (gateway.child.once('exit', resolve), gateway.child.kill('SIGTERM')))));
+upstream.child.kill();
+
+// ——— the baseline: a bare ws server, the same clients ———
+const bare = await startHelper('bare-fanout.mjs');
+await sleep(500);
+const bareIdleRss = await rssMb(bare.child.pid);
+const bareClients = await openClients(
+  () => `ws://127.0.0.1:${bare.port}`,
+  (socket, index, ready) => {
+    socket.send(JSON.stringify({ symbols: symbolsOfSocket(index) }));
+    ready();
+  },
+);
+const bareFigures = await measure(bareClients, [bare.child.pid]);
+for (const socket of bareClients.sockets) socket.terminate();
+bare.child.kill();
+
+const redis = createClient({ url: redisUrl });
+await redis.connect();
+let removedKeys = 0;
+for await (const batch of redis.scanIterator({ MATCH: `${prefix}*`, COUNT: 1000 })) if (batch.length > 0) removedKeys += await redis.del(batch);
+redis.destroy();
+
+const perSubscriptionKb = (loaded, idle) => round(((loaded - idle) * 1024) / subscriptions, 1);
+const gatewayRssGrowth = gatewayFigures.rssLoaded.reduce((sum, rss, index) => sum + rss - gatewayIdleRss[index], 0);
+const figures = {
+  seconds,
+  sockets: socketsWanted,
+  subscriptions,
+  symbols: symbolCount,
+  ticksPerSymbolPerSecond: ticksPerSecond,
+  upstreamSymbolsSubscribed: upstreamStats.symbols,
+  upstreamSubscribeMessages: upstreamStats.subscribeMessages,
+  upstreamConnections: upstreamStats.connections,
+  gateway: {
+    p50Ms: gatewayFigures.p50Ms,
+    p99Ms: gatewayFigures.p99Ms,
+    maxMs: gatewayFigures.maxMs,
+    itemsPerSecond: gatewayFigures.itemsPerSecond,
+    cpuCores: gatewayFigures.cpuCores,
+    idleRssMb: gatewayIdleRss.map((rss) => round(rss, 0)),
+    loadedRssMb: gatewayFigures.rssLoaded.map((rss) => round(rss, 0)),
+    rssPerSubscriptionKb: round((gatewayRssGrowth * 1024) / subscriptions, 1),
+    conflatedItems: conflated,
+    slowConsumersClosed: slowClosed,
+    socketsClosed: gatewayClients.closed,
+  },
+  bare: {
+    p50Ms: bareFigures.p50Ms,
+    p99Ms: bareFigures.p99Ms,
+    maxMs: bareFigures.maxMs,
+    itemsPerSecond: bareFigures.itemsPerSecond,
+    cpuCores: bareFigures.cpuCores,
+    rssPerSubscriptionKb: perSubscriptionKb(bareFigures.rssLoaded[0], bareIdleRss),
+  },
+  redisKeysRemoved: removedKeys,
+};
+figures.ratios = {
+  p99: round(figures.gateway.p99Ms / Math.max(1, figures.bare.p99Ms)),
+  cpu: round(figures.gateway.cpuCores / Math.max(0.01, figures.bare.cpuCores)),
+  rssPerSubscription: round(figures.gateway.rssPerSubscriptionKb / Math.max(0.1, figures.bare.rssPerSubscriptionKb)),
+};
+console.log(JSON.stringify(figures, null, 2));
+console.log(
+  `gateway p50/p99 ${figures.gateway.p50Ms}/${figures.gateway.p99Ms} ms (target p99 ≤ 50), ${figures.gateway.rssPerSubscriptionKb} KB RSS per subscription (target ≤ 15), ` +
+    `${figures.upstreamSymbolsSubscribed}/${symbolCount} symbols upstream; bare ws p50/p99 ${figures.bare.p50Ms}/${figures.bare.p99Ms} ms, ${figures.bare.rssPerSubscriptionKb} KB per subscription`,
+);
+process.exit(0);
