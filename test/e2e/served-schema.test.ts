@@ -25,7 +25,7 @@ describe('the schema a running gateway serves', () => {
     const response = await fetch(gateway.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: getIntrospectionQuery({ descriptions: true, specifiedByUrl: true }) }),
+      body: JSON.stringify({ query: getIntrospectionQuery({ descriptions: true, specifiedByUrl: true, directiveIsRepeatable: true }) }),
     });
     expect(response.status).toBe(200);
     const { data } = (await response.json()) as { data: IntrospectionQuery };

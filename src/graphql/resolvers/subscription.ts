@@ -25,20 +25,27 @@ interface QuotesArgs {
  * A consumer without QUOTES_REALTIME gets what `quotes` answers it over HTTP: delayed quotes
  * (`delayedStream`), never a live price.
  */
-async function subscribeToQuotes({ args, context, info }: SubscribeResolverData<unknown, QuotesArgs, GraphQLContext>): Promise<AsyncIterable<StreamItem>> {
-  checkQuoteRights(context, pathOf(info));
-  const { symbols: inputs } = args;
+async function subscribeToQuotes(data: SubscribeResolverData<unknown, QuotesArgs, GraphQLContext>): Promise<AsyncIterable<StreamItem>> {
+  checkQuoteRights(data.context, pathOf(data.info));
+  const { symbols: inputs } = data.args;
   if (inputs.length === 0) throw badInput('Name at least one symbol.');
   if (inputs.length > MAX_SYMBOLS_PER_LIST) {
     throw badInput(`At most ${MAX_SYMBOLS_PER_LIST} symbols per subscription; got ${inputs.length}.`, { limit: MAX_SYMBOLS_PER_LIST });
   }
-  checkThrottle(args.throttleMs);
+  checkThrottle(data.args.throttleMs);
   let symbols: string[];
   try {
     symbols = [...new Set(inputs.map(parseSymbol))];
   } catch (error) {
     throw toGraphQLError(error);
   }
+  // Taken before the snapshot, so a consumer past its cap costs no provider call; given back when the stream ends.
+  const release = data.context.streamSymbols?.take(data.context.consumer, symbols);
+  return release ? releasedAtEnd(() => openQuotes(data, symbols), release) : openQuotes(data, symbols);
+}
+
+/** The snapshot, then the live or delayed stream of `symbols`, validated. */
+async function openQuotes({ args, context, info }: SubscribeResolverData<unknown, QuotesArgs, GraphQLContext>, symbols: string[]): Promise<AsyncIterable<StreamItem>> {
   // Asked before the snapshot: with nothing to stream there is no subscription, and no provider call is owed.
   if (!context.hub.canStream) throw toGraphQLError(new MarketError(ErrorCode.PROVIDER_UNAVAILABLE, 'No enabled provider can stream live quotes.'));
   const snapshot = await context.market.getQuotes(symbols, callerOf(context, info));
@@ -87,6 +94,44 @@ function checkQuoteRights(context: GraphQLContext, path: string): void {
   if (consumer.rights.has('QUOTES_REALTIME') || consumer.rights.has('QUOTES_DELAYED')) return;
   context.audit?.record({ time: new Date(), kind: 'DENIED', consumer: consumer.id, profile: consumer.profile, allowed: false, right: 'QUOTES_DELAYED', path });
   throw forbidden(consumer, 'QUOTES_DELAYED', 'Subscription.quotes');
+}
+
+/**
+ * The stream `open` answers, with `release` called once when it ends: returned (the client
+ * completed it, or left: both transports return a stream whose client is gone), run to its end,
+ * failed, or never opened because `open` failed.
+ */
+async function releasedAtEnd(open: () => Promise<AsyncIterable<StreamItem>>, release: () => void): Promise<AsyncIterable<StreamItem>> {
+  let source: AsyncIterator<StreamItem>;
+  try {
+    source = (await open())[Symbol.asyncIterator]();
+  } catch (error) {
+    release();
+    throw error;
+  }
+  const ended = <T>(result: IteratorResult<T>): IteratorResult<T> => {
+    if (result.done) release();
+    return result;
+  };
+  const iterator: AsyncIterableIterator<StreamItem> = {
+    next: () => source.next().then(ended, (error: unknown) => {
+      release();
+      throw error;
+    }),
+    async return() {
+      release();
+      return ended((await source.return?.()) ?? { value: undefined, done: true });
+    },
+    async throw(error?: unknown) {
+      release();
+      if (source.throw) return ended(await source.throw(error));
+      throw error;
+    },
+    [Symbol.asyncIterator]() {
+      return iterator;
+    },
+  };
+  return iterator;
 }
 
 /** The most `throttleMs` may ask for: beyond a minute a client wants a query, not a stream. */
@@ -143,9 +188,30 @@ export class QuoteSubscriptionResolver {
     description:
       'Live quotes for the given symbols: the current quote of each at once, then every tick. A slow client receives the latest quote per symbol, never a backlog. ' +
       "Per symbol, an item's `timestamp` is never earlier than the previous item's. " +
-      'Needs STREAMING, and QUOTES_DELAYED or QUOTES_REALTIME. Realtime with QUOTES_REALTIME; otherwise each item is the quote at least 15 minutes old at that moment (`delayed: true`), as `quotes` answers it.',
+      'Needs STREAMING, and QUOTES_DELAYED or QUOTES_REALTIME. Realtime with QUOTES_REALTIME; otherwise each item is the quote at least 15 minutes old at that moment (`delayed: true`), as `quotes` answers it. ' +
+      'To be refused (FORBIDDEN) rather than served delayed items, subscribe to `realtimeQuotes`.',
   })
   quotes(
+    @Arg('symbols', () => [String]) _symbols: string[],
+    @Arg('throttleMs', () => Int, { nullable: true, description: `At most one item per symbol per this many milliseconds (0 to ${MAX_THROTTLE_MS}): the newest tick waiting when the time comes, older ones skipped. Absent: every tick.` })
+    _throttleMs: number | null | undefined,
+    @Root() item: StreamItem,
+  ): Quote {
+    if (item instanceof Error) throw toGraphQLError(item);
+    return item;
+  }
+
+  // Mirrors the `realtimeQuotes` query: a client that must not show a delayed price asks for this
+  // and is refused, rather than handed delayed items it would have to notice. The same stream as
+  // `quotes` for a consumer with both rights (subscribeToQuotes picks realtime by the right).
+  @Directive(requiresRight('STREAMING'))
+  @Directive(requiresRight('QUOTES_REALTIME'))
+  @Subscription(() => QuoteType, {
+    subscribe: subscribeToQuotes,
+    description:
+      'Realtime live quotes for the given symbols, as `quotes` streams them to a consumer with QUOTES_REALTIME: FORBIDDEN without STREAMING or QUOTES_REALTIME, never a delayed item in their place.',
+  })
+  realtimeQuotes(
     @Arg('symbols', () => [String]) _symbols: string[],
     @Arg('throttleMs', () => Int, { nullable: true, description: `At most one item per symbol per this many milliseconds (0 to ${MAX_THROTTLE_MS}): the newest tick waiting when the time comes, older ones skipped. Absent: every tick.` })
     _throttleMs: number | null | undefined,

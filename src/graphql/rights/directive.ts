@@ -44,9 +44,11 @@ export function withRightsDirective(schema: GraphQLSchema): GraphQLSchema {
   const directive = new GraphQLDirective({
     name: REQUIRES_RIGHT,
     description:
-      'The right a consumer needs for this field (on an object type: for every field of it). Without it the field is null with a FORBIDDEN error ' +
+      'A right a consumer needs for this field (on an object type: for every field of it); a field naming several needs each. Without it the field is null with a FORBIDDEN error ' +
       '(`extensions.right` names the right) and its resolver, hence any provider call, never runs.',
     locations: [DirectiveLocation.FIELD_DEFINITION, DirectiveLocation.OBJECT],
+    // A field may need two rights (Subscription.realtimeQuotes: STREAMING and QUOTES_REALTIME); it needs every one it names.
+    isRepeatable: true,
     args: { right: { type: new GraphQLNonNull(rightType) } },
   });
   const config = schema.toConfig();
