@@ -1,4 +1,4 @@
-import { Arg, Directive, Int, Root, Subscription, Resolver, type SubscribeResolverData } from 'type-graphql';
+import { Args, ArgsType, Directive, Field, Int, Root, Subscription, Resolver, type SubscribeResolverData } from 'type-graphql';
 import { ErrorCode, MarketError, parseSymbol, type Quote } from '../../domain/index.js';
 import type { DelayedQuote } from '../../market/delayed-quotes.js';
 import type { StreamItem, WatchOptions } from '../../streaming/hub.js';
@@ -179,6 +179,25 @@ function startingOnRead(startLive: () => AsyncIterableIterator<StreamItem>): Asy
   return iterator;
 }
 
+/** The arguments of both live-quote fields, as a class so the schema lists them in reading order. */
+@ArgsType()
+class LiveQuotesArgs {
+  @Field(() => [String])
+  symbols!: string[];
+
+  @Field(() => Int, {
+    nullable: true,
+    description: `At most one item per symbol per this many milliseconds (0 to ${MAX_THROTTLE_MS}): the newest tick waiting when the time comes, older ones skipped. Absent: every tick.`,
+  })
+  throttleMs?: number | null;
+}
+
+/** A stream item as the client gets it: the quote, or the error about its symbol (the stream goes on). */
+function itemOf(item: StreamItem): Quote {
+  if (item instanceof Error) throw toGraphQLError(item);
+  return item;
+}
+
 @Resolver()
 export class QuoteSubscriptionResolver {
   // STREAMING here; the quote rights, which are either of two, in `checkQuoteRights`.
@@ -192,13 +211,10 @@ export class QuoteSubscriptionResolver {
       'To be refused (FORBIDDEN) rather than served delayed items, subscribe to `realtimeQuotes`.',
   })
   quotes(
-    @Arg('symbols', () => [String]) _symbols: string[],
-    @Arg('throttleMs', () => Int, { nullable: true, description: `At most one item per symbol per this many milliseconds (0 to ${MAX_THROTTLE_MS}): the newest tick waiting when the time comes, older ones skipped. Absent: every tick.` })
-    _throttleMs: number | null | undefined,
+    @Args(() => LiveQuotesArgs) _args: LiveQuotesArgs,
     @Root() item: StreamItem,
   ): Quote {
-    if (item instanceof Error) throw toGraphQLError(item);
-    return item;
+    return itemOf(item);
   }
 
   // Mirrors the `realtimeQuotes` query: a client that must not show a delayed price asks for this
@@ -212,12 +228,9 @@ export class QuoteSubscriptionResolver {
       'Realtime live quotes for the given symbols, as `quotes` streams them to a consumer with QUOTES_REALTIME: FORBIDDEN without STREAMING or QUOTES_REALTIME, never a delayed item in their place.',
   })
   realtimeQuotes(
-    @Arg('symbols', () => [String]) _symbols: string[],
-    @Arg('throttleMs', () => Int, { nullable: true, description: `At most one item per symbol per this many milliseconds (0 to ${MAX_THROTTLE_MS}): the newest tick waiting when the time comes, older ones skipped. Absent: every tick.` })
-    _throttleMs: number | null | undefined,
+    @Args(() => LiveQuotesArgs) _args: LiveQuotesArgs,
     @Root() item: StreamItem,
   ): Quote {
-    if (item instanceof Error) throw toGraphQLError(item);
-    return item;
+    return itemOf(item);
   }
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { optionalNumber, requiredNumber } from '../parse.js';
 import type { ProviderStream } from '../kit/stream-adapter.js';
-import { epochMs, keyInQuery, readFrame, type StreamMessage, type StreamProtocol } from '../kit/stream-protocol.js';
+import { epochMs, keyInQuery, messagesOf, type StreamMessage, type StreamProtocol } from '../kit/stream-protocol.js';
 
 /**
  * Finnhub's trades feed (https://finnhub.io/docs/api/websocket-trades):
@@ -36,10 +36,7 @@ export const finnhubProtocol: StreamProtocol = {
   greeting: () => [],
   subscribe: (symbols) => symbols.map((symbol) => JSON.stringify({ type: 'subscribe', symbol })),
   unsubscribe: (symbols) => symbols.map((symbol) => JSON.stringify({ type: 'unsubscribe', symbol })),
-  parse(frame): StreamMessage[] {
-    const read = readFrame(FrameSchema, frame);
-    if (!read.ok) return [read.message];
-    const message = read.value;
+  parse: messagesOf(FrameSchema, (message): StreamMessage[] => {
     switch (message.type) {
       case 'trade':
         return [{ kind: 'ticks', ticks: message.data.map((trade) => ({ symbol: trade.s.toUpperCase(), price: trade.p, timestamp: epochMs(trade.t) })) }];
@@ -49,7 +46,7 @@ export const finnhubProtocol: StreamProtocol = {
         // Finnhub names no symbol in its errors ("Subscribing to too many symbols"), so none can be failed alone.
         return [{ kind: 'control' }];
     }
-  },
+  }),
 };
 
 export const finnhubStream: ProviderStream = { protocol: finnhubProtocol, defaultSymbolCap: 50 };

@@ -70,6 +70,14 @@ export function readFrame<S extends z.ZodType>(schema: S, frame: string): { read
   return { ok: true, value: parsed.data };
 }
 
+/** A protocol's `parse` where a frame is one JSON message of `schema`: what `read` makes of it, or the malformed message. */
+export function messagesOf<S extends z.ZodType>(schema: S, read: (message: z.output<S>) => StreamMessage[]): (frame: string) => StreamMessage[] {
+  return (frame) => {
+    const parsed = readFrame(schema, frame);
+    return parsed.ok ? read(parsed.value) : [parsed.message];
+  };
+}
+
 /** A feed URL that carries the key as the query parameter `name` (Finnhub's `token`, Twelve Data's `apikey`). */
 export function keyInQuery(name: string): (base: string, key: string) => string {
   return (base, key) => {

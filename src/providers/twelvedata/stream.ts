@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { optionalNumber, requiredNumber } from '../parse.js';
 import type { ProviderStream } from '../kit/stream-adapter.js';
-import { epochMs, keyInQuery, readFrame, type StreamMessage, type StreamProtocol } from '../kit/stream-protocol.js';
+import { epochMs, keyInQuery, messagesOf, type StreamMessage, type StreamProtocol } from '../kit/stream-protocol.js';
 
 /**
  * Twelve Data's real-time prices (https://twelvedata.com/docs#real-time-price-websocket; the
@@ -44,10 +44,7 @@ export const twelveDataProtocol: StreamProtocol = {
   subscribe: (symbols) => [JSON.stringify({ action: 'subscribe', params: { symbols: symbols.join(',') } })],
   unsubscribe: (symbols) => [JSON.stringify({ action: 'unsubscribe', params: { symbols: symbols.join(',') } })],
   heartbeat: { everyMs: 10_000, frame: JSON.stringify({ action: 'heartbeat' }) },
-  parse(frame): StreamMessage[] {
-    const read = readFrame(FrameSchema, frame);
-    if (!read.ok) return [read.message];
-    const message = read.value;
+  parse: messagesOf(FrameSchema, (message): StreamMessage[] => {
     switch (message.event) {
       case 'price':
         return [{ kind: 'ticks', ticks: [{ symbol: message.symbol.toUpperCase(), price: message.price, timestamp: epochMs(message.timestamp), dayVolume: message.day_volume }] }];
@@ -62,7 +59,7 @@ export const twelveDataProtocol: StreamProtocol = {
       default:
         return [{ kind: 'control' }];
     }
-  },
+  }),
 };
 
 export const twelveDataStream: ProviderStream = { protocol: twelveDataProtocol, defaultSymbolCap: 8 };
