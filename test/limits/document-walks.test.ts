@@ -62,7 +62,7 @@ describe('walks over a document of fragments each spreading the next twice', () 
   it('the rights walk (RIGHTS_DENIAL=request) reads each fragment once, and still finds the denial at the bottom', () => {
     const visits = SIZES.map((n) => {
       const { document, operation, reads } = counted(fragmentChain(n));
-      const denied = forbiddenSelections(schema, operation, fragmentsOf(document), {}, ANONYMOUS_PUBLIC);
+      const denied = forbiddenSelections({ schema, operation, fragments: fragmentsOf(document), variables: {} }, ANONYMOUS_PUBLIC);
       expect(denied).toEqual([{ field: 'Query.priceHistory', path: 'priceHistory', right: 'HISTORY' }]);
       return reads();
     });
@@ -77,7 +77,7 @@ describe('walks over a document of fragments each spreading the next twice', () 
     for (let i = 0; i < n - 1; i++) fragments.push(`fragment F${i} on Quote { a: company { quote { ...F${i + 1} } } b: company { quote { ...F${i + 1} } } }`);
     fragments.push(`fragment F${n - 1} on Quote { company { financials(statement: INCOME) { fiscalDate } } }`);
     const { document, operation, reads } = counted(`query A { quote(symbol: "AAPL") { ...F0 } } ${fragments.join(' ')}`);
-    const denied = forbiddenSelections(schema, operation, fragmentsOf(document), {}, ANONYMOUS_PUBLIC);
+    const denied = forbiddenSelections({ schema, operation, fragments: fragmentsOf(document), variables: {} }, ANONYMOUS_PUBLIC);
     expect(denied).toHaveLength(MAX_LISTED_DENIALS);
     expect(denied[0]).toEqual({ field: 'Company.financials', path: `quote.${'a.quote.'.repeat(n - 1)}company.financials`, right: 'FUNDAMENTALS' });
     expect(reads()).toBe(n);

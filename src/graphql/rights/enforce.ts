@@ -76,7 +76,7 @@ export function enforceRights(schema: GraphQLSchema, options: RightsEnforcement 
       if (subscribe && options.denial === 'request') {
         guarded.subscribe = (source, args, context, info) => {
           const consumer = (context as GraphQLContext).consumer;
-          const refusal = operationRefusal(info.schema, info.operation, info.fragments, info.variableValues, consumer, options.onDenied);
+          const refusal = operationRefusal({ schema: info.schema, operation: info.operation, fragments: info.fragments, variables: info.variableValues }, consumer, options.onDenied);
           if (refusal) throw refusal;
           check((context as GraphQLContext).consumer, info);
           return subscribe(source, args, context, info);

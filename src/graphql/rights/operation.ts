@@ -31,6 +31,14 @@ export interface ForbiddenSelection {
  */
 export const MAX_LISTED_DENIALS = 100;
 
+/** An operation as it will run: its schema, its definition, the document's fragments and the variables coerced. */
+export interface SelectedOperation {
+  readonly schema: GraphQLSchema;
+  readonly operation: OperationDefinitionNode;
+  readonly fragments: Readonly<Record<string, FragmentDefinitionNode>>;
+  readonly variables: Readonly<Record<string, unknown>>;
+}
+
 /**
  * Every field an operation selects that `consumer` lacks a right for (at most MAX_LISTED_DENIALS),
  * found before execution, for RIGHTS_DENIAL=request. Fragments are followed, @skip/@include
@@ -43,13 +51,7 @@ export const MAX_LISTED_DENIALS = 100;
  * spread. A walk that re-entered each spread took 2^n steps for n fragments each spreading the
  * next twice: 23 of them, 940 bytes, held the event loop for 10 s.
  */
-export function forbiddenSelections(
-  schema: GraphQLSchema,
-  operation: OperationDefinitionNode,
-  fragments: Readonly<Record<string, FragmentDefinitionNode>>,
-  variables: Readonly<Record<string, unknown>>,
-  consumer: Consumer,
-): ForbiddenSelection[] {
+export function forbiddenSelections({ schema, operation, fragments, variables }: SelectedOperation, consumer: Consumer): ForbiddenSelection[] {
   const root = schema.getRootType(operation.operation);
   if (!root) return [];
   const included = (node: { readonly directives?: readonly unknown[] }): boolean => {

@@ -1,24 +1,17 @@
 import type { GraphQLRequestContextDidResolveOperation } from '@apollo/server';
-import { getVariableValues, GraphQLError, Kind, type FragmentDefinitionNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import { getVariableValues, GraphQLError, Kind, type FragmentDefinitionNode } from 'graphql';
 import { ErrorCode, type Consumer } from '../../domain/index.js';
 import type { GraphQLContext } from '../context.js';
 import type { Denial } from './required.js';
-import { forbiddenSelections } from './operation.js';
+import { forbiddenSelections, type SelectedOperation } from './operation.js';
 
 /**
  * RIGHTS_DENIAL=request: an operation selecting any field its consumer lacks the right for is
  * refused whole, before anything runs, with one FORBIDDEN error listing every such field
  * (`extensions.denied`) and naming the first missing right (`extensions.right`).
  */
-export function operationRefusal(
-  schema: GraphQLSchema,
-  operation: OperationDefinitionNode,
-  fragments: Readonly<Record<string, FragmentDefinitionNode>>,
-  variables: Readonly<Record<string, unknown>>,
-  consumer: Consumer,
-  onDenied?: (denial: Denial) => void,
-): GraphQLError | undefined {
-  const denied = forbiddenSelections(schema, operation, fragments, variables, consumer);
+export function operationRefusal(selected: SelectedOperation, consumer: Consumer, onDenied?: (denial: Denial) => void): GraphQLError | undefined {
+  const denied = forbiddenSelections(selected, consumer);
   const first = denied[0];
   if (!first) return undefined;
   for (const selection of denied) onDenied?.({ consumer, ...selection });
@@ -54,7 +47,7 @@ export function forbiddenOperationCheck(onDenied?: (denial: Denial) => void): (r
     for (const definition of document.definitions) {
       if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[definition.name.value] = definition;
     }
-    const refusal = operationRefusal(schema, operation, fragments, coerced.coerced, contextValue.consumer, onDenied);
+    const refusal = operationRefusal({ schema, operation, fragments, variables: coerced.coerced }, contextValue.consumer, onDenied);
     if (refusal) throw refusal;
   };
 }
