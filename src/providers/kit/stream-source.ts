@@ -1,6 +1,7 @@
 import { ErrorCode, MarketError, ProviderError, ProviderFailureKind, type ProviderId, type Quote } from '../../domain/index.js';
 import type { TickSource, TickWatcher } from '../adapter.js';
 import type { KeySource } from '../keys.js';
+import { BaselineGate } from './stream-baselines.js';
 import { systemStreamClock, type StreamClock, type StreamTimer } from './stream-clock.js';
 import { createStreamEvents, type StreamEvents } from './stream-events.js';
 import { newestPerSymbol, type StreamProtocol, type Tick } from './stream-protocol.js';
@@ -23,6 +24,8 @@ export interface StreamTuning {
   readonly refusalRestMs?: number;
   /** A baseline (the REST quote a tick is read against) that failed is asked again after this. Default 30 s. */
   readonly baselineRetryMs?: number;
+  /** Baselines asked at once; after a RATE_LIMITED one, none until its retryAfter (see stream-baselines.ts). Default 4. */
+  readonly baselineConcurrency?: number;
   /** Timers and "now"; default the process clock. Tests drive it by hand. */
   readonly clock?: StreamClock;
   /** Jitter; default Math.random. */
@@ -80,6 +83,8 @@ export function createStreamSource(options: StreamSourceOptions): StreamSource {
   const events = createStreamEvents();
   const watched = new Map<string, Watched>();
   const sockets: Array<StreamSocket | undefined> = options.keys.map(() => undefined);
+  const random = options.random ?? Math.random;
+  const baselines = new BaselineGate({ baseline: options.baseline, clock, concurrency: options.baselineConcurrency ?? 4, restMs: options.baselineRetryMs ?? 30_000 });
 
   const socketFor = (index: number): StreamSocket => {
     const known = sockets[index];
@@ -93,7 +98,7 @@ export function createStreamSource(options: StreamSourceOptions): StreamSource {
       protocol: options.protocol,
       events,
       clock,
-      random: options.random ?? Math.random,
+      random,
       backoff: { baseMs: options.backoffBaseMs ?? 500, maxMs: options.backoffMaxMs ?? 30_000 },
       silenceMs: options.silenceMs ?? 30_000,
       handshakeTimeoutMs: options.handshakeTimeoutMs ?? 10_000,
@@ -164,18 +169,21 @@ export function createStreamSource(options: StreamSourceOptions): StreamSource {
   };
 
   const fetchBaseline = (entry: Watched): void => {
-    options.baseline(entry.symbol).then(
-      (quote) => {
-        if (watched.get(entry.symbol) !== entry) return;
-        const day = dayFiguresOf(quote);
-        if (!day) return retryBaseline(entry);
-        entry.day = day;
-        const held = entry.held;
-        entry.held = undefined;
-        if (held) emit(entry, held);
-      },
-      (error: unknown) => {
-        if (watched.get(entry.symbol) !== entry) return;
+    baselines.ask(
+      entry.symbol,
+      () => watched.get(entry.symbol) === entry,
+      (outcome) => {
+        if (outcome === 'dropped' || watched.get(entry.symbol) !== entry) return;
+        if ('quote' in outcome) {
+          const day = dayFiguresOf(outcome.quote);
+          if (!day) return retryBaseline(entry);
+          entry.day = day;
+          const held = entry.held;
+          entry.held = undefined;
+          if (held) emit(entry, held);
+          return;
+        }
+        const error = outcome.error;
         if (error instanceof ProviderError && error.kind === ProviderFailureKind.NOT_FOUND) {
           // Unknown to the provider: free its slot on the connection, and say so once.
           entry.socket?.unwatch(entry.symbol);
@@ -189,10 +197,15 @@ export function createStreamSource(options: StreamSourceOptions): StreamSource {
   };
 
   const retryBaseline = (entry: Watched): void => {
-    entry.retry = clock.setTimer(() => {
-      entry.retry = undefined;
-      if (watched.get(entry.symbol) === entry && !entry.day) fetchBaseline(entry);
-    }, options.baselineRetryMs ?? 30_000);
+    // Jittered over the second half of the period: symbols refused together do not come back together.
+    const periodMs = options.baselineRetryMs ?? 30_000;
+    entry.retry = clock.setTimer(
+      () => {
+        entry.retry = undefined;
+        if (watched.get(entry.symbol) === entry && !entry.day) fetchBaseline(entry);
+      },
+      periodMs / 2 + random() * (periodMs / 2),
+    );
   };
 
   const deliver = (socket: StreamSocket, ticks: readonly Tick[]): void => {
@@ -249,6 +262,7 @@ export function createStreamSource(options: StreamSourceOptions): StreamSource {
       };
     },
     close() {
+      baselines.close();
       for (const entry of watched.values()) entry.retry?.cancel();
       watched.clear();
       for (const socket of sockets) socket?.close();
