@@ -1,5 +1,6 @@
 import { ErrorCode, MarketError, ProviderError, ProviderFailureKind, toClientError, type Quote } from '../domain/index.js';
 import type { TickSource } from '../providers/adapter.js';
+import { Watch, type Feed, type FeedHost } from './watch.js';
 
 /** One item of a live stream: a quote, or an error about one symbol that leaves the stream open. */
 export type StreamItem = Quote | MarketError;
@@ -36,37 +37,32 @@ export interface QuoteHubOptions {
   readonly now?: () => number;
 }
 
-/** `receivedAt`: when the item entered the hub, told beside it so the Quote type stays the domain's. */
-type Listener = (item: StreamItem, receivedAt: number) => void;
-
-/** One symbol's newest unread item. */
-interface Pending {
-  item: StreamItem;
-  receivedAt: number | undefined;
-}
-
-interface Feed {
-  readonly stop: () => void;
-  readonly listeners: Set<Listener>;
-}
-
 /**
  * Live quotes, independent of any transport. One upstream feed per symbol however many clients
  * watch it; the feed stops when its last watcher leaves.
  *
  * Each watcher keeps only the newest item per symbol until it reads: a slow client gets the
  * latest price, not a growing backlog of old ones, so memory stays bounded whatever the tick rate.
- * Per watcher and symbol, timestamps never go backwards.
+ * Per watcher and symbol, timestamps never go backwards. A watcher is one object (watch.ts: its
+ * unread items, newest timestamps, the iterator) and one entry in each of its symbols' feeds, so
+ * what it holds is a few hundred bytes plus one unread item per symbol, whatever the tick rate.
  */
 export class QuoteHub {
   private readonly feeds = new Map<string, Feed>();
-  /** How to end each open watch, for `close()`. */
-  private readonly openWatches = new Set<() => void>();
+  /** Every open watch, for `close()`. */
+  private readonly openWatches = new Set<Watch>();
 
   private readonly now: () => number;
+  /** What watches call back into; built once per hub, so a watch carries no closures of its own. */
+  private readonly host: FeedHost;
 
   constructor(private readonly options: QuoteHubOptions) {
     this.now = options.now ?? (() => performance.now());
+    this.host = {
+      join: (symbol, watch) => this.join(symbol, watch),
+      leave: (symbol, feed, watch) => this.leave(symbol, feed, watch),
+      ended: (watch) => this.openWatches.delete(watch),
+    };
   }
 
   get canStream(): boolean {
@@ -96,169 +92,60 @@ export class QuoteHub {
    * that many ms (the newest waiting); `options.tap` is told of each replaced and each read item.
    */
   watch(symbols: readonly string[], current: ReadonlyMap<string, Quote> = new Map(), options: WatchOptions = {}): AsyncIterableIterator<StreamItem> {
-    const source = this.options.source;
-    if (!source) throw new MarketError(ErrorCode.PROVIDER_UNAVAILABLE, 'No enabled provider can stream live quotes.');
-    const { view, tap } = options;
-    const throttleMs = options.throttleMs ?? 0;
-    const now = this.now;
-
-    const pending = new Map<string, Pending>();
-    /** Per symbol, the timestamp of the newest quote queued or served. */
-    const newest = new Map<string, number>();
-    /** With a throttle: per symbol, when its last item was read. */
-    const readAt = throttleMs > 0 ? new Map<string, number>() : undefined;
-    // Every read waiting for an item; all are woken and each looks again, so none is forgotten.
-    const waiting: Array<() => void> = [];
-    const wakeAll = (): void => {
-      for (const resolve of waiting.splice(0)) resolve();
-    };
-    const offer = (symbol: string, item: StreamItem, receivedAt: number | undefined): void => {
-      if (!(item instanceof Error)) {
-        const at = item.timestamp.getTime();
-        if (at < (newest.get(symbol) ?? Number.NEGATIVE_INFINITY)) return;
-        newest.set(symbol, at);
-      }
-      const unread = pending.get(symbol);
-      if (unread) tap?.conflated();
-      // Re-inserting moves the symbol to the back, so symbols are served in order of arrival.
-      pending.delete(symbol);
-      pending.set(symbol, { item, receivedAt });
-      wakeAll();
-    };
-    const unique = [...new Set(symbols)];
-    for (const symbol of unique) {
-      const quote = current.get(symbol);
-      if (quote) offer(symbol, quote, undefined);
-    }
-    let done = false;
-    const seen: (symbol: string, item: StreamItem, receivedAt: number) => void = view
-      ? (symbol, item, receivedAt) => {
-          const shown = view(item);
-          if (shown !== undefined) offer(symbol, shown, receivedAt);
-        }
-      : offer;
-    const detachers = unique.map((symbol) => this.attach(source, symbol, (item, receivedAt) => seen(symbol, item, receivedAt)));
-
-    const finish = (): IteratorResult<StreamItem> => {
-      if (!done) {
-        done = true;
-        clearTimeout(timer);
-        this.openWatches.delete(finish);
-        for (const detach of detachers) detach();
-        pending.clear();
-        wakeAll();
-      }
-      return { value: undefined, done: true };
-    };
-
-    this.openWatches.add(finish);
-
-    // One timer per throttled watcher at most, moved earlier when a symbol comes free sooner.
-    let timer: NodeJS.Timeout | undefined;
-    let timerDue = Number.POSITIVE_INFINITY;
-    const wakeIn = (ms: number): void => {
-      const due = now() + ms;
-      if (timer && timerDue <= due) return;
-      clearTimeout(timer);
-      timerDue = due;
-      timer = setTimeout(() => {
-        timer = undefined;
-        timerDue = Number.POSITIVE_INFINITY;
-        wakeAll();
-      }, Math.ceil(ms));
-    };
-
-    /** The first unread item its throttle lets out now (errors always pass), or how long until one may go. */
-    const take = (): Pending | number => {
-      if (!readAt) {
-        const first = pending.entries().next();
-        if (first.done) return Number.POSITIVE_INFINITY;
-        pending.delete(first.value[0]);
-        return first.value[1];
-      }
-      const at = now();
-      let wait = Number.POSITIVE_INFINITY;
-      for (const [symbol, entry] of pending) {
-        const free = entry.item instanceof Error ? at : (readAt.get(symbol) ?? Number.NEGATIVE_INFINITY) + throttleMs;
-        if (free <= at) {
-          pending.delete(symbol);
-          if (!(entry.item instanceof Error)) readAt.set(symbol, at);
-          return entry;
-        }
-        wait = Math.min(wait, free - at);
-      }
-      return wait;
-    };
-
-    const iterator: AsyncIterableIterator<StreamItem> = {
-      next: async () => {
-        while (!done) {
-          const taken = take();
-          if (typeof taken !== 'number') {
-            tap?.read(taken.receivedAt);
-            return { value: taken.item, done: false };
-          }
-          // Held back by the throttle only: woken when the first symbol is free again, or by a new item.
-          if (taken !== Number.POSITIVE_INFINITY) wakeIn(taken);
-          await new Promise<void>((resolve) => waiting.push(resolve));
-        }
-        return { value: undefined, done: true };
-      },
-      return: async () => finish(),
-      throw: async (error?: unknown) => {
-        finish();
-        throw error;
-      },
-      [Symbol.asyncIterator]() {
-        return iterator;
-      },
-    };
-    return iterator;
+    if (!this.options.source) throw new MarketError(ErrorCode.PROVIDER_UNAVAILABLE, 'No enabled provider can stream live quotes.');
+    const watch = new Watch(this.host, this.now, symbols, current, options);
+    this.openWatches.add(watch);
+    return watch;
   }
 
   /** Stops every feed and ends every watch: a pending read returns done. Used at shutdown. */
   close(): void {
-    for (const finish of [...this.openWatches]) finish();
+    for (const watch of [...this.openWatches]) watch.end();
     for (const [symbol, feed] of this.feeds) {
       feed.stop();
-      feed.listeners.clear();
+      feed.watches.clear();
       this.feeds.delete(symbol);
     }
   }
 
-  private attach(source: TickSource, symbol: string, listener: Listener): () => void {
-    let feed = this.feeds.get(symbol);
-    if (feed) feed.listeners.add(listener);
-    else {
-      // Listen before starting: a source may report an unknown symbol synchronously.
-      const listeners = new Set<Listener>([listener]);
-      const started: Feed = { listeners, stop: () => undefined };
-      this.feeds.set(symbol, started);
-      const stop = source.start(
-        symbol,
-        (quote) => {
-          // Stamped once as it enters, for every watcher: the start of tick-to-client latency.
-          const receivedAt = this.now();
-          listeners.forEach((notify) => notify(quote, receivedAt));
-        },
-        (error) => {
-          const receivedAt = this.now();
-          listeners.forEach((notify) => notify(feedError(symbol, error), receivedAt));
-        },
-      );
-      feed = { listeners, stop };
-      this.feeds.set(symbol, feed);
-      this.options.onFeedChange?.({ symbol, active: true, feeds: this.feeds.size });
+  /** Adds `watch` to the feed of `symbol`, started if it is the first. */
+  private join(symbol: string, watch: Watch): Feed {
+    const source = this.options.source;
+    if (!source) throw new MarketError(ErrorCode.PROVIDER_UNAVAILABLE, 'No enabled provider can stream live quotes.');
+    const running = this.feeds.get(symbol);
+    if (running) {
+      running.watches.add(watch);
+      return running;
     }
-    const owned = feed;
-    return () => {
-      owned.listeners.delete(listener);
-      if (owned.listeners.size === 0 && this.feeds.get(symbol) === owned) {
-        owned.stop();
-        this.feeds.delete(symbol);
-        this.options.onFeedChange?.({ symbol, active: false, feeds: this.feeds.size });
-      }
-    };
+    // Listen before starting: a source may report an unknown symbol synchronously.
+    const watches = new Set<Watch>([watch]);
+    this.feeds.set(symbol, { watches, stop: () => undefined });
+    const stop = source.start(
+      symbol,
+      (quote) => {
+        // Stamped once as it enters, for every watcher: the start of tick-to-client latency.
+        const receivedAt = this.now();
+        watches.forEach((each) => each.deliver(symbol, quote, receivedAt));
+      },
+      (error) => {
+        const receivedAt = this.now();
+        watches.forEach((each) => each.deliver(symbol, feedError(symbol, error), receivedAt));
+      },
+    );
+    const feed: Feed = { watches, stop };
+    this.feeds.set(symbol, feed);
+    this.options.onFeedChange?.({ symbol, active: true, feeds: this.feeds.size });
+    return feed;
+  }
+
+  /** Takes `watch` off `feed`; the feed stops with its last watcher (unless `close()` already dropped it). */
+  private leave(symbol: string, feed: Feed, watch: Watch): void {
+    feed.watches.delete(watch);
+    if (feed.watches.size === 0 && this.feeds.get(symbol) === feed) {
+      feed.stop();
+      this.feeds.delete(symbol);
+      this.options.onFeedChange?.({ symbol, active: false, feeds: this.feeds.size });
+    }
   }
 }
 

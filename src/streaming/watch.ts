@@ -1,0 +1,171 @@
+import type { Quote } from '../domain/index.js';
+import type { StreamItem, WatchOptions, WatchTap } from './hub.js';
+
+/** One symbol's upstream feed in the hub, shared by every watch of the symbol. */
+export interface Feed {
+  readonly stop: () => void;
+  readonly watches: Set<Watch>;
+}
+
+/** What a watch asks of its hub: to join a symbol's feed (started on the first), leave it, and be forgotten. */
+export interface FeedHost {
+  join(symbol: string, watch: Watch): Feed;
+  leave(symbol: string, feed: Feed, watch: Watch): void;
+  ended(watch: Watch): void;
+}
+
+/** One symbol's newest unread item. */
+interface Pending {
+  item: StreamItem;
+  receivedAt: number | undefined;
+}
+
+/**
+ * One watcher of the hub (QuoteHub.watch has the rules): the newest unread item per symbol, and
+ * the iterator the transport reads. A class rather than closures: a subscription holds one of
+ * these for its whole life, and a dozen closures with their contexts were ≈ 1 KB of it.
+ */
+export class Watch implements AsyncIterableIterator<StreamItem> {
+  private readonly pending = new Map<string, Pending>();
+  /** Per symbol, the timestamp of the newest quote queued or served. */
+  private readonly newest = new Map<string, number>();
+  /** With a throttle: per symbol, when its last item was read. */
+  private readonly readAt: Map<string, number> | undefined;
+  private readonly view: WatchOptions['view'];
+  private readonly tap: WatchTap | undefined;
+  private readonly throttleMs: number;
+  private readonly symbols: readonly string[];
+  private readonly feeds: readonly Feed[];
+  // Every read waiting for an item; all are woken and each looks again, so none is forgotten.
+  private waiting: Array<() => void> = [];
+  private done = false;
+  // One timer per throttled watcher at most, moved earlier when a symbol comes free sooner.
+  private timer: NodeJS.Timeout | undefined;
+  private timerDue = Number.POSITIVE_INFINITY;
+
+  constructor(
+    private readonly host: FeedHost,
+    private readonly now: () => number,
+    symbols: readonly string[],
+    current: ReadonlyMap<string, Quote>,
+    options: WatchOptions,
+  ) {
+    this.view = options.view;
+    this.tap = options.tap;
+    this.throttleMs = options.throttleMs ?? 0;
+    this.readAt = this.throttleMs > 0 ? new Map<string, number>() : undefined;
+    this.symbols = [...new Set(symbols)];
+    for (const symbol of this.symbols) {
+      const quote = current.get(symbol);
+      if (quote) this.offer(symbol, quote, undefined);
+    }
+    this.feeds = this.symbols.map((symbol) => host.join(symbol, this));
+  }
+
+  /** A live item of `symbol`, as its feed brings it: what this watcher sees of it goes in. */
+  deliver(symbol: string, item: StreamItem, receivedAt: number): void {
+    if (!this.view) return this.offer(symbol, item, receivedAt);
+    const shown = this.view(item);
+    if (shown !== undefined) this.offer(symbol, shown, receivedAt);
+  }
+
+  /** Ends the watch now: feeds released, a pending read returns done. */
+  end(): void {
+    if (this.done) return;
+    this.done = true;
+    clearTimeout(this.timer);
+    this.host.ended(this);
+    this.symbols.forEach((symbol, index) => this.host.leave(symbol, this.feeds[index] as Feed, this));
+    this.pending.clear();
+    this.wakeAll();
+  }
+
+  async next(): Promise<IteratorResult<StreamItem>> {
+    while (!this.done) {
+      const taken = this.take();
+      if (typeof taken !== 'number') {
+        this.tap?.read(taken.receivedAt);
+        return { value: taken.item, done: false };
+      }
+      // Held back by the throttle only: woken when the first symbol is free again, or by a new item.
+      if (taken !== Number.POSITIVE_INFINITY) this.wakeIn(taken);
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+    }
+    return { value: undefined, done: true };
+  }
+
+  async return(): Promise<IteratorResult<StreamItem>> {
+    this.end();
+    return { value: undefined, done: true };
+  }
+
+  async throw(error?: unknown): Promise<IteratorResult<StreamItem>> {
+    this.end();
+    throw error;
+  }
+
+  [Symbol.asyncIterator](): AsyncIterableIterator<StreamItem> {
+    return this;
+  }
+
+  private offer(symbol: string, item: StreamItem, receivedAt: number | undefined): void {
+    if (!(item instanceof Error)) {
+      const at = item.timestamp.getTime();
+      if (at < (this.newest.get(symbol) ?? Number.NEGATIVE_INFINITY)) return;
+      this.newest.set(symbol, at);
+    }
+    const unread = this.pending.get(symbol);
+    if (unread) this.tap?.conflated();
+    // Re-inserting moves the symbol to the back, so symbols are served in order of arrival; the
+    // replaced entry is reused (nothing else holds it), one allocation fewer per conflated tick.
+    this.pending.delete(symbol);
+    if (unread) {
+      unread.item = item;
+      unread.receivedAt = receivedAt;
+      this.pending.set(symbol, unread);
+    } else this.pending.set(symbol, { item, receivedAt });
+    this.wakeAll();
+  }
+
+  private wakeAll(): void {
+    if (this.waiting.length === 0) return;
+    const waiting = this.waiting;
+    this.waiting = [];
+    for (const resolve of waiting) resolve();
+  }
+
+  private wakeIn(ms: number): void {
+    const due = this.now() + ms;
+    if (this.timer && this.timerDue <= due) return;
+    clearTimeout(this.timer);
+    this.timerDue = due;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.timerDue = Number.POSITIVE_INFINITY;
+      this.wakeAll();
+    }, Math.ceil(ms));
+  }
+
+  /** The first unread item its throttle lets out now (errors always pass), or how long until one may go. */
+  private take(): Pending | number {
+    const readAt = this.readAt;
+    if (!readAt) {
+      const first = this.pending.entries().next();
+      if (first.done) return Number.POSITIVE_INFINITY;
+      this.pending.delete(first.value[0]);
+      return first.value[1];
+    }
+    const at = this.now();
+    let wait = Number.POSITIVE_INFINITY;
+    for (const [symbol, entry] of this.pending) {
+      const free = entry.item instanceof Error ? at : (readAt.get(symbol) ?? Number.NEGATIVE_INFINITY) + this.throttleMs;
+      if (free <= at) {
+        this.pending.delete(symbol);
+        if (!(entry.item instanceof Error)) readAt.set(symbol, at);
+        return entry;
+      }
+      wait = Math.min(wait, free - at);
+    }
+    return wait;
+  }
+}
