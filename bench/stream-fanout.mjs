@@ -11,8 +11,9 @@
 //   npm run build && node bench/stream-fanout.mjs
 //   BENCH_SECONDS=20 BENCH_SOCKETS=2000 BENCH_SUBS=5 BENCH_SYMBOLS=500 node bench/stream-fanout.mjs
 //   BENCH_HEAP_SNAPSHOT=1 …   also writes a heap snapshot of each gateway at the end (./bench-heap-*)
+//   BENCH_CPU_PROFILE=1 …     runs each gateway under --cpu-prof, profiles in ./bench-cpu/ (summarize: node bench/support/cpu-summary.mjs FILE)
 import { fork, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, openSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,6 +28,8 @@ const symbolCount = Number(process.env.BENCH_SYMBOLS ?? 500);
 const ticksPerSecond = Number(process.env.BENCH_TICKS_PER_SECOND ?? 4);
 const redisUrl = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const heapSnapshot = process.env.BENCH_HEAP_SNAPSHOT === '1';
+const cpuProfile = process.env.BENCH_CPU_PROFILE === '1';
+const cpuProfileDir = join(process.cwd(), 'bench-cpu');
 const main = fileURLToPath(new URL('../dist/bundle/main.js', import.meta.url));
 const support = (name) => fileURLToPath(new URL(`./support/${name}`, import.meta.url));
 const prefix = `mgbench:stream-fanout:${process.pid}:${Date.now().toString(36)}`;
@@ -58,7 +61,8 @@ async function startGateway(upstreamPort, cwd) {
   await new Promise((resolve) => probe.listen(0, '127.0.0.1', resolve));
   const port = probe.address().port;
   await new Promise((resolve) => probe.close(resolve));
-  const child = spawn(process.execPath, [...(heapSnapshot ? ['--heapsnapshot-signal=SIGUSR2'] : []), main], {
+  const nodeFlags = [...(heapSnapshot ? ['--heapsnapshot-signal=SIGUSR2'] : []), ...(cpuProfile ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : [])];
+  const child = spawn(process.execPath, [...nodeFlags, main], {
     cwd,
     env: {
       PATH: process.env.PATH ?? '',
@@ -70,7 +74,15 @@ async function startGateway(upstreamPort, cwd) {
       FINNHUB_API_KEY: keys.join(','),
       FINNHUB_BASE_URL: `http://127.0.0.1:${upstreamPort}`,
       FINNHUB_WS_URL: `ws://127.0.0.1:${upstreamPort}`,
+      // The fake has no quota: a real deployment sets its plan's ("60/min,30/s" free; keys × that).
       FINNHUB_QUOTA: '1000000/min',
+      // Each new subscription's snapshot is one REST quote per symbol (Finnhub answers one symbol a
+      // call), and a batch of 100 sockets asks up to 500 cold symbols at once: with the default
+      // bulkhead (10 in flight + 100 queued) the rest are refused PROVIDER_UNAVAILABLE, those
+      // subscriptions end, and symbols nobody else watches never reach the upstream (the 383/500
+      // of the first runs). A real deployment sizes the queue to its subscribe bursts the same way.
+      FINNHUB_BULKHEAD_CONCURRENCY: '50',
+      FINNHUB_BULKHEAD_QUEUE: '10000',
       REDIS_URL: redisUrl,
       REDIS_PREFIX: prefix,
       // Anonymous clients with the rights and room a fan-out bench needs, so it measures streaming, not refusals.
@@ -82,7 +94,8 @@ async function startGateway(upstreamPort, cwd) {
       LIMIT_SUBSCRIPTIONS_PER_CONSUMER: '*=1000000',
       LIMIT_STREAM_SYMBOLS_PER_CONSUMER: '*=1000000',
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    // With BENCH_LOG_LEVEL, each gateway's log goes to a file of the run (./bench-gateway-<port>.log).
+    stdio: ['ignore', process.env.BENCH_LOG_LEVEL ? openSync(join(process.cwd(), `bench-gateway-${port}.log`), 'w') : 'ignore', 'inherit'],
   });
   child.once('exit', (code, signal) => code && console.error(`gateway exited with ${code ?? signal}`));
   for (let tries = 0; ; tries++) {
@@ -106,16 +119,25 @@ async function metricSum(origin, name) {
  * `recording` is on (after the snapshots, which carry the REST quote's time).
  */
 async function openClients(urlOf, onOpen) {
-  const state = { recording: false, latencies: [], messages: 0, sockets: [], closed: 0 };
+  const state = { recording: false, latencies: [], messages: 0, sockets: [], closed: 0, refused: 0, firstRefusal: undefined };
   const TIMESTAMP = /"timestamp":"([^"]+)"/;
   const open = (index) =>
     new Promise((resolve, reject) => {
       const socket = new WebSocket(urlOf(index), 'graphql-transport-ws', { perMessageDeflate: false });
       socket.once('error', reject);
-      socket.once('close', () => (state.closed += 1));
+      socket.once('close', () => {
+        state.closed += 1;
+        // Closed before its ack (an init timeout on a starved gateway): counted, never waited for forever.
+        resolve();
+      });
       socket.on('message', (data) => {
         const text = String(data);
         state.messages += 1;
+        // A subscription refused (its snapshot failed): it ends, and its symbol may never be watched.
+        if (text.startsWith('{"type":"error"') || (text.startsWith('{"type":"next"') && text.includes('"errors"'))) {
+          state.refused += 1;
+          state.firstRefusal ??= text.slice(0, 300);
+        }
         if (state.recording) {
           const match = TIMESTAMP.exec(text);
           if (match) state.latencies.push(Date.now() - Date.parse(match[1]));
@@ -125,17 +147,24 @@ async function openClients(urlOf, onOpen) {
       socket.once('open', () => onOpen(socket, index, resolve));
       state.sockets.push(socket);
     });
+  const began = performance.now();
   for (let start = 0; start < socketsWanted; start += 100) {
     await Promise.all(Array.from({ length: Math.min(100, socketsWanted - start) }, (_, offset) => open(start + offset)));
+    if ((start / 100) % 5 === 4) console.error(`  ${start + 100} sockets open after ${Math.round(performance.now() - began)} ms (${state.refused} subscriptions refused)`);
   }
   return state;
 }
 
-const symbolsOfSocket = (index) => Array.from({ length: subsPerSocket }, (_, k) => symbols[(index * subsPerSocket + k) % symbols.length]);
+// Socket i goes to gateway i % 2 and sockets 2j and 2j+1 watch the same symbols, so both
+// instances watch every symbol and the cluster must keep one upstream subscription per symbol
+// between them (with `index * subs` the two instances watched disjoint halves and no lease was
+// ever contested).
+const symbolsOfSocket = (index) => Array.from({ length: subsPerSocket }, (_, k) => symbols[(Math.floor(index / 2) * subsPerSocket + k) % symbols.length]);
 
 /** Ticks flow for `seconds`: latency recorded, CPU and RSS read at both ends. */
 async function measure(clients, pids) {
   await sleep(2_000);
+  console.error(`  measuring for ${seconds} s`);
   const rssLoaded = [];
   const cpuBefore = await Promise.all(pids.map(cpuSeconds));
   const startedAt = performance.now();
@@ -153,6 +182,8 @@ async function measure(clients, pids) {
     maxMs: sorted.at(-1),
     itemsPerSecond: Math.round((clients.messages - messagesBefore) / wall),
     cpuCores: round(cpuAfter.reduce((sum, cpu, index) => sum + cpu - cpuBefore[index], 0) / wall),
+    // CPU per item a client received: steadier than latency when the machine is shared.
+    cpuUsPerItem: round((cpuAfter.reduce((sum, cpu, index) => sum + cpu - cpuBefore[index], 0) * 1e6) / Math.max(1, clients.messages - messagesBefore), 1),
     rssLoaded,
   };
 }
@@ -175,6 +206,9 @@ const gatewayClients = await openClients(
 const gatewayFigures = await measure(gatewayClients, gateways.map((gateway) => gateway.child.pid));
 const upstreamStats = await (await fetch(`http://127.0.0.1:${upstream.port}/stats`)).json();
 const conflated = (await Promise.all(gateways.map((gateway) => metricSum(gateway.origin, 'stream_items_conflated_total')))).reduce((a, b) => a + b, 0);
+// Per gateway, what its own metrics say of the upstream: tells a lease split from a cap or a failover.
+const streamMetrics = ['stream_owned_symbols', 'stream_upstream_symbols', 'stream_upstream_connections', 'stream_symbol_moves_total', 'stream_symbols_unavailable_total', 'stream_cluster_mode_changes_total', 'stream_upstream_feeds'];
+const perGateway = await Promise.all(gateways.map(async (gateway) => Object.fromEntries(await Promise.all(streamMetrics.map(async (name) => [name, await metricSum(gateway.origin, name)])))));
 const slowClosed = (await Promise.all(gateways.map((gateway) => metricSum(gateway.origin, 'stream_slow_consumers_closed_total')))).reduce((a, b) => a + b, 0);
 if (heapSnapshot) {
   for (const gateway of gateways) gateway.child.kill('SIGUSR2');
@@ -216,12 +250,16 @@ const figures = {
   upstreamSymbolsSubscribed: upstreamStats.symbols,
   upstreamSubscribeMessages: upstreamStats.subscribeMessages,
   upstreamConnections: upstreamStats.connections,
+  subscriptionsRefused: gatewayClients.refused,
+  firstRefusal: gatewayClients.firstRefusal,
+  perGateway,
   gateway: {
     p50Ms: gatewayFigures.p50Ms,
     p99Ms: gatewayFigures.p99Ms,
     maxMs: gatewayFigures.maxMs,
     itemsPerSecond: gatewayFigures.itemsPerSecond,
     cpuCores: gatewayFigures.cpuCores,
+    cpuUsPerItem: gatewayFigures.cpuUsPerItem,
     idleRssMb: gatewayIdleRss.map((rss) => round(rss, 0)),
     loadedRssMb: gatewayFigures.rssLoaded.map((rss) => round(rss, 0)),
     rssPerSubscriptionKb: round((gatewayRssGrowth * 1024) / subscriptions, 1),
@@ -235,6 +273,7 @@ const figures = {
     maxMs: bareFigures.maxMs,
     itemsPerSecond: bareFigures.itemsPerSecond,
     cpuCores: bareFigures.cpuCores,
+    cpuUsPerItem: bareFigures.cpuUsPerItem,
     rssPerSubscriptionKb: perSubscriptionKb(bareFigures.rssLoaded[0], bareIdleRss),
   },
   redisKeysRemoved: removedKeys,
@@ -246,7 +285,12 @@ figures.ratios = {
 };
 console.log(JSON.stringify(figures, null, 2));
 console.log(
-  `gateway p50/p99 ${figures.gateway.p50Ms}/${figures.gateway.p99Ms} ms (target p99 ≤ 50), ${figures.gateway.rssPerSubscriptionKb} KB RSS per subscription (target ≤ 15), ` +
-    `${figures.upstreamSymbolsSubscribed}/${symbolCount} symbols upstream; bare ws p50/p99 ${figures.bare.p50Ms}/${figures.bare.p99Ms} ms, ${figures.bare.rssPerSubscriptionKb} KB per subscription`,
+  `gateway p50/p99 ${figures.gateway.p50Ms}/${figures.gateway.p99Ms} ms (target p99 ≤ 50), ${figures.gateway.cpuUsPerItem} µs CPU per item, ${figures.gateway.rssPerSubscriptionKb} KB RSS per subscription (target ≤ 15), ` +
+    `${figures.upstreamSymbolsSubscribed}/${symbolCount} symbols upstream; bare ws p50/p99 ${figures.bare.p50Ms}/${figures.bare.p99Ms} ms, ${figures.bare.cpuUsPerItem} µs CPU per item, ${figures.bare.rssPerSubscriptionKb} KB per subscription`,
 );
+// One upstream subscription per symbol across the cluster (issue 14): anything else is a failed run.
+if (figures.upstreamSymbolsSubscribed !== symbolCount) {
+  console.error(`FAIL: ${figures.upstreamSymbolsSubscribed} of ${symbolCount} symbols subscribed upstream (${figures.subscriptionsRefused} subscriptions refused)`);
+  process.exit(1);
+}
 process.exit(0);
