@@ -45,7 +45,7 @@ export interface QuoteHubOptions {
  * latest price, not a growing backlog of old ones, so memory stays bounded whatever the tick rate.
  * Per watcher and symbol, timestamps never go backwards. A watcher is one object (watch.ts: its
  * unread items, newest timestamps, the iterator) and one entry in each of its symbols' feeds, so
- * what it holds is a few hundred bytes plus one unread item per symbol, whatever the tick rate.
+ * what it holds is under 1 KB plus one unread item per symbol, whatever the tick rate.
  */
 export class QuoteHub {
   private readonly feeds = new Map<string, Feed>();
