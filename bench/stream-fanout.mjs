@@ -107,7 +107,9 @@ async function startGateway(upstreamPort, cwd) {
 }
 
 async function metricSum(origin, name) {
-  const text = await (await fetch(`${origin}/metrics`)).text();
+  // A starved gateway may not answer its scrape: the figure is NaN then, and the run goes on.
+  const text = await fetch(`${origin}/metrics`, { signal: AbortSignal.timeout(30_000) }).then((response) => response.text(), () => '');
+  if (text === '') return Number.NaN;
   let sum = 0;
   for (const line of text.split('\n')) if (line.startsWith(`${name}{`) || line.startsWith(`${name} `)) sum += Number(line.slice(line.lastIndexOf(' ') + 1));
   return sum;
