@@ -1,5 +1,5 @@
 import type { Quote } from '../domain/index.js';
-import type { StreamItem, WatchOptions, WatchTap } from './hub.js';
+import type { StreamItem, WatchOptions, WatchTap } from './watch-types.js';
 
 /** One symbol's upstream feed in the hub, shared by every watch of the symbol. */
 export interface Feed {

@@ -1,0 +1,27 @@
+import type { MarketError, Quote } from '../domain/index.js';
+
+/** One item of a live stream: a quote, or an error about one symbol that leaves the stream open. */
+export type StreamItem = Quote | MarketError;
+
+/**
+ * What a transport learns from one watcher, and gives it: the hub reports, the transport (which
+ * knows when an item reached its client) turns the reports into its own events.
+ */
+export interface WatchTap {
+  /** An unread item was replaced by a newer one of the same symbol (latest-value-wins, or a throttle). */
+  conflated(): void;
+  /**
+   * An item was handed to the reader: `receivedAt` is when the tick entered the hub
+   * (`performance.now()`), undefined for an item that did not come from upstream (the snapshot).
+   */
+  read(receivedAt: number | undefined): void;
+}
+
+/** How one watcher reads, beside what it watches. */
+export interface WatchOptions {
+  /** What this watcher sees of each live item (a delayed stream, the quote of 15 minutes ago), or nothing. */
+  readonly view?: ((item: StreamItem) => StreamItem | undefined) | undefined;
+  /** At most one item per symbol per this many ms; newer ones replace the waiting one. 0 or absent: no cap. */
+  readonly throttleMs?: number | undefined;
+  readonly tap?: WatchTap | undefined;
+}
