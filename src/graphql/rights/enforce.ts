@@ -3,7 +3,6 @@ import {
   defaultFieldResolver,
   GraphQLError,
   type GraphQLFieldConfig,
-  type GraphQLFieldResolver,
   type GraphQLResolveInfo,
   type GraphQLSchema,
 } from 'graphql';

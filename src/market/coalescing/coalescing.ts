@@ -1,5 +1,4 @@
 import type { CacheKind } from '../../domain/index.js';
-import type { ClusterFlight } from './cluster-flight.js';
 import { decodeOutcome, encodeOutcome } from './flight-outcome.js';
 import { noProvider, type ValueOf } from '../kinds.js';
 import type { ChainMemory } from '../provider-chain.js';

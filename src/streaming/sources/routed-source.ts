@@ -1,7 +1,7 @@
 import type { IDisposable } from 'cockatiel';
-import { ErrorCode, MarketError, ProviderError, ProviderFailureKind, type ProviderId, type Quote } from '../../domain/index.js';
+import { ErrorCode, MarketError, type ProviderId, type Quote } from '../../domain/index.js';
 import type { TickSource } from '../../providers/adapter.js';
-import { systemStreamClock, type StreamClock, type StreamTimer } from '../../providers/kit/stream-clock.js';
+import { systemStreamClock, type StreamClock } from '../../providers/kit/stream-clock.js';
 import { createRoutedEvents, type MoveReason, type RoutedSourceEvents } from './routed-events.js';
 import { cancelGrace, clearTimers, codeOf, isNotFound, newRoute, type Lane, type Route, type Run, type Watcher } from './routed-route.js';
 import type { SourceHealth, SourceHealthChange } from './routed-health.js';
