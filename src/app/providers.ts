@@ -67,7 +67,7 @@ async function createRemoteAdapter(
   const { createKeyPool } = await import('./key-pools.js');
   const remote = config.remote[id];
   const keySource = createKeyPool({ provider: id, keys: remote.keys, quota: remote.quota, redis, redisPrefix: config.redisKeys.quota }, logger);
-  const settings = { ...remote, keySource };
+  const settings = { ...remote, keySource, ...(remote.wsSymbolCap === undefined ? {} : { stream: { symbolCap: remote.wsSymbolCap } }) };
   const adapter = await (async (): Promise<ProviderAdapter> => {
     switch (id) {
       case 'alphavantage':

@@ -84,6 +84,17 @@ const streamEnv = Object.fromEntries(STREAMING_PROVIDERS.map((id) => [`${envPref
   z.ZodOptional<typeof wsUrl>
 >;
 
+/**
+ * `<NAME>_WS_SYMBOLS`: the most symbols one feed connection (one key) carries, as the plan allows
+ * (1–100000). Unset: the provider's documented cap (Finnhub 50, Twelve Data 8, Polygon and FMP
+ * 1,000). Beyond every key's cap a symbol goes to the next source of the stream chain.
+ */
+const symbolCap = integer(1, 100_000);
+const streamCapEnv = Object.fromEntries(STREAMING_PROVIDERS.map((id) => [`${envPrefix[id]}_WS_SYMBOLS`, symbolCap.optional()])) as Record<
+  `${string}_WS_SYMBOLS`,
+  z.ZodOptional<typeof symbolCap>
+>;
+
 const providerList = z
   .string()
   .transform((value) => value.split(',').map((item) => item.trim().toLowerCase()).filter(Boolean))
@@ -104,7 +115,7 @@ const providerSwitchEnvSchema = z.object({
 });
 
 /** PROVIDERS, every `<NAME>_…` setting, then ALPHAVANTAGE_PREMIUM and the FMP_* switches. */
-export const providerEnv = { ...chainEnvSchema.shape, ...remoteProviderEnv, ...streamEnv, ...providerSwitchEnvSchema.shape };
+export const providerEnv = { ...chainEnvSchema.shape, ...remoteProviderEnv, ...streamEnv, ...streamCapEnv, ...providerSwitchEnvSchema.shape };
 type ProvidersEnv = z.infer<typeof chainEnvSchema> & z.infer<typeof providerSwitchEnvSchema> & ResilienceEnv;
 
 export interface RemoteProviderSettings {
@@ -117,6 +128,8 @@ export interface RemoteProviderSettings {
   readonly policy: ProviderPolicy;
   /** The live feed's URL (`<NAME>_WS_URL`); undefined where the provider has none or it is off (see `streamEnv`). */
   readonly wsUrl: string | undefined;
+  /** Symbols per feed connection (`<NAME>_WS_SYMBOLS`); undefined: the provider's documented cap. */
+  readonly wsSymbolCap: number | undefined;
 }
 
 export interface ProviderSettings {
@@ -156,6 +169,7 @@ export function providerSettings(env: ProvidersEnv): ProviderSettings {
         quota: own[`${envPrefix[id]}_QUOTA`] ?? defaultQuota(id),
         policy: providerPolicy(env, envPrefix[id]),
         wsUrl: streamUrl(id, own),
+        wsSymbolCap: own[`${envPrefix[id]}_WS_SYMBOLS`],
       },
     ]),
   ) as unknown as Record<RemoteProviderId, RemoteProviderSettings>;

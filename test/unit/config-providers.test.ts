@@ -16,6 +16,16 @@ describe('provider settings', () => {
     expect(config.remote.fred.timeoutMs).toBe(10_000);
   });
 
+  it('turns each feed on at its documented URL unless the REST base points elsewhere, and takes a symbol cap per connection', () => {
+    const config = loadConfig({ FINNHUB_BASE_URL: 'http://127.0.0.1:9999', POLYGON_WS_SYMBOLS: '25' });
+    expect(config.remote.polygon.wsUrl).toBe('wss://socket.polygon.io/stocks');
+    expect(config.remote.finnhub.wsUrl).toBeUndefined();
+    expect(loadConfig({ FINNHUB_BASE_URL: 'http://127.0.0.1:9999', FINNHUB_WS_URL: 'ws://127.0.0.1:9998' }).remote.finnhub.wsUrl).toBe('ws://127.0.0.1:9998');
+    expect(config.remote.polygon.wsSymbolCap).toBe(25);
+    expect(config.remote.finnhub.wsSymbolCap).toBeUndefined();
+    expect(() => loadConfig({ FINNHUB_WS_SYMBOLS: '0' })).toThrowError(ConfigError);
+  });
+
   it('takes PROVIDERS as the chain when given, and may leave the simulated market out', () => {
     const config = loadConfig({ PROVIDERS: 'polygon,fmp', FMP_API_KEY: 'a', POLYGON_API_KEY: 'p' });
     expect(config.providers).toEqual(['polygon', 'fmp']);
