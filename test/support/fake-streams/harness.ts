@@ -3,6 +3,7 @@ import type { KeySource } from '../../../src/providers/keys.js';
 import type { ProviderStream } from '../../../src/providers/kit/stream-adapter.js';
 import type { StreamAuthRefused, StreamMalformedFrame, StreamReconnect, StreamStateChange } from '../../../src/providers/kit/stream-events.js';
 import { createStreamSource, type StreamSource, type StreamTuning } from '../../../src/providers/kit/stream-source.js';
+import { afterEach } from 'vitest';
 import type { ManualClock } from './manual-clock.js';
 
 /** What one watcher of a symbol saw, and how to stop watching. */
@@ -93,4 +94,21 @@ export function sourceOn(
     clock,
     random: () => 0.5,
   });
+}
+
+/** The fake upstream and the stream source of the running test: each test sets them, and both are closed after it (the source first). */
+export interface StreamUnderTest<Fake> {
+  upstream: Fake | undefined;
+  source: StreamSource | undefined;
+}
+
+export function streamUnderTest<Fake extends { close(): Promise<unknown> }>(): StreamUnderTest<Fake> {
+  const current: StreamUnderTest<Fake> = { upstream: undefined, source: undefined };
+  afterEach(async () => {
+    current.source?.close();
+    current.source = undefined;
+    await current.upstream?.close();
+    current.upstream = undefined;
+  });
+  return current;
 }
