@@ -1,9 +1,10 @@
 import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { HTTPGraphQLResponse } from '@apollo/server';
-import { GraphQLError, getOperationAST, parse, subscribe, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import { GraphQLError, getOperationAST, parse, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { createHandler, type ExecutionResult, type Response as SseResponse } from 'graphql-sse';
 import { ErrorCode, type Consumer } from '../domain/index.js';
 import { withoutSuggestions } from '../graphql/suggestions.js';
+import { subscribeSharingResults } from '../graphql/shared-results.js';
 import { checkVariables, readBody, requestVariables } from './body.js';
 import { withoutHttp, type OperationPreparer } from './operation-checks.js';
 import type { RefusalListener } from './refusal-audit-plugin.js';
@@ -132,7 +133,7 @@ export function serveEventStreams<TContext>(options: EventStreamOptions<TContext
         const prepared = await options.prepare(state.consumer, params);
         if (Array.isArray(prepared)) return refuse(prepared, state, params.operationName);
         state.tap = options.delivery?.events.tap('sse');
-        const result = await subscribe({ ...prepared, contextValue: withTap(options.context(state.consumer), state.tap) });
+        const result = await subscribeSharingResults({ ...prepared, contextValue: withTap(options.context(state.consumer), state.tap) });
         // No source stream (a right missing, a bad or unknown symbol): refused like a limit.
         if (!(Symbol.asyncIterator in result)) return refuse(result.errors ?? [], state, params.operationName);
         state.stream = pacedStream<ExecutionResult>(result, { gate: state.gate, expiresAt: state.expiresAt, expired: () => ({ errors: [expiredToken()] }) });

@@ -15,6 +15,7 @@ import { floodClose, MessageRate, SubscriptionSlots, type SocketLimits } from '.
 import { serveGraphQLWs } from './ws-transport.js';
 import { slowConsumerClose, withTap, type Delivery, type DeliveryTap } from './delivery.js';
 import { operationPreparer, withoutHttp } from './operation-checks.js';
+import { subscribeSharingResults } from '../graphql/shared-results.js';
 
 export interface WebSocketOptions<TContext> {
   readonly httpServer: HttpServer;
@@ -119,6 +120,8 @@ export function attachWebSocket<TContext>(options: WebSocketOptions<TContext>): 
   const disposable = serveGraphQLWs<Record<string, unknown> | undefined>(
     {
       schema: options.schema,
+      // Subscribers of one tick asking the same thing share its execution (shared-results.ts).
+      subscribe: subscribeSharingResults,
       onConnect: async (ctx) => {
         try {
           const { consumer, expiresAt } = await options.authenticator.fromConnectionParams(ctx.connectionParams);

@@ -1,6 +1,6 @@
 import type { CallerLoader } from '../caller-loader.js';
 import type { GraphQLResolveInfo } from 'graphql';
-import { Arg, Ctx, Directive, FieldResolver, Info, Int, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, Directive, Extensions, FieldResolver, Info, Int, Query, Resolver, Root } from 'type-graphql';
 import type { CompanyProfile, Quote } from '../../domain/index.js';
 import type { DelayedQuote } from '../../market/delayed-quotes.js';
 import { callerOf } from '../caller.js';
@@ -9,6 +9,7 @@ import { badInput } from '../errors.js';
 import { requiresRight } from '../rights/directive.js';
 import { trackStale, trackStaleItems } from '../stale.js';
 import { CompanyType } from '../types/company.js';
+import { PER_CALLER } from '../types/field-marks.js';
 import { QuoteType } from '../types/quote.js';
 
 /** Longest list `quotes(symbols:)` accepts; beyond it a client should page. */
@@ -78,6 +79,8 @@ export class QuoteResolver {
   }
 
   @Directive(requiresRight('COMPANY'))
+  // Its provider call is the caller's (quota, audit), so a live item selecting it is executed per subscriber.
+  @Extensions(PER_CALLER)
   @FieldResolver(() => CompanyType, { nullable: true, description: 'Profile of the company behind this symbol.' })
   company(@Root() quote: Quote, @Ctx() { loaders, stale, consumer }: GraphQLContext, @Info() info: GraphQLResolveInfo): Promise<CompanyProfile> {
     return trackStale(stale, info, loaders.profile.load(quote.symbol, callerOf({ consumer }, info)));

@@ -1,0 +1,105 @@
+import { createSourceEventStream, execute, type ExecutionArgs, type ExecutionResult } from 'graphql';
+import { rightsScope } from '../domain/index.js';
+import type { GraphQLContext } from './context.js';
+import { sharesResults } from './shared-selection.js';
+
+/**
+ * graphql-js's `subscribe`, except that subscribers of the same stream item share its execution.
+ *
+ * graphql-js executes the selection once per item per subscriber. The hub hands every watcher of a
+ * symbol the same Quote object, so ten subscribers of AAPL asking the same thing executed the same
+ * selection on the same object ten times per tick: 17% of a loaded gateway's CPU, plus the garbage.
+ * Here the first subscriber to read an item executes it and the others of the same scope take its
+ * result. The scope is everything the result may depend on: the document (shared by query text),
+ * the operation, the variables and the consumer's rights (a field's `@requiresRight` check reads
+ * nothing else). Only documents whose every selected field depends on nothing more share
+ * (shared-selection.ts: no `age`, no `company`), and only results without errors: an error is
+ * worded for its consumer and a denial is audited per consumer, so those execute per subscriber.
+ *
+ * Each subscription's items are executed one after the other, as graphql-js does; an item's shared
+ * result lives as long as the item (a WeakMap on it), so nothing here outlives the ticks in flight.
+ */
+export async function subscribeSharingResults(args: ExecutionArgs): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
+  const source = await createSourceEventStream(args);
+  if (!(Symbol.asyncIterator in source)) return source;
+  return new SharedResultStream(source[Symbol.asyncIterator](), args, shareScope(args));
+}
+
+/** The scope whose subscribers may share a result of `args`, or undefined when each executes its own. */
+function shareScope(args: ExecutionArgs): string | undefined {
+  const consumer = (args.contextValue as Partial<GraphQLContext> | undefined)?.consumer;
+  if (!consumer || !sharesResults(args.schema, args.document, args.operationName)) return undefined;
+  let documentId = documentIds.get(args.document);
+  if (documentId === undefined) documentIds.set(args.document, (documentId = nextDocumentId++));
+  return `${documentId}\n${args.operationName ?? ''}\n${JSON.stringify(args.variableValues ?? {})}\n${rightsScope(consumer)}`;
+}
+
+/** A number per document, for scopes: two documents of one query text are one object (operation-checks.ts). */
+const documentIds = new WeakMap<object, number>();
+let nextDocumentId = 0;
+
+/** Per item, by scope: the result executed for it, or its execution under way. */
+const sharedResults = new WeakMap<object, Map<string, Promise<ExecutionResult> | ExecutionResult>>();
+
+function resultFor(args: ExecutionArgs, item: unknown, scope: string | undefined): Promise<ExecutionResult> | ExecutionResult {
+  if (scope === undefined || typeof item !== 'object' || item === null) return execute({ ...args, rootValue: item });
+  let byScope = sharedResults.get(item);
+  const shared = byScope?.get(scope);
+  if (shared !== undefined) return 'then' in shared ? shared.then((result) => (result.errors ? execute({ ...args, rootValue: item }) : result)) : shared;
+  const own = execute({ ...args, rootValue: item });
+  if (!byScope) sharedResults.set(item, (byScope = new Map()));
+  const scopes = byScope;
+  if (!('then' in own)) {
+    if (!own.errors) scopes.set(scope, own);
+    return own;
+  }
+  const settled = own.then((result) => {
+    // Settled: later readers take the value itself; an error result is not theirs to take.
+    if (result.errors) scopes.delete(scope);
+    else scopes.set(scope, result);
+    return result;
+  });
+  scopes.set(scope, settled);
+  return settled;
+}
+
+const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
+
+/**
+ * The subscription's results: each source item executed (or its shared result taken). A class, as
+ * the hub's Watch is, so a subscription holds one object rather than a generator and its closures.
+ * `return()` goes straight to the source, which ends a pending read at once.
+ */
+class SharedResultStream implements AsyncIterableIterator<ExecutionResult> {
+  constructor(
+    private readonly source: AsyncIterator<unknown>,
+    private readonly args: ExecutionArgs,
+    private readonly scope: string | undefined,
+  ) {}
+
+  async next(): Promise<IteratorResult<ExecutionResult>> {
+    const step = await this.source.next();
+    if (step.done) return DONE;
+    try {
+      return { value: await resultFor(this.args, step.value, this.scope), done: false };
+    } catch (error) {
+      // As graphql-js's mapAsyncIterator: a failed execution ends the source before the error goes on.
+      await this.source.return?.();
+      throw error;
+    }
+  }
+
+  async return(): Promise<IteratorResult<ExecutionResult>> {
+    await this.source.return?.();
+    return DONE;
+  }
+
+  async throw(error?: unknown): Promise<IteratorResult<ExecutionResult>> {
+    await this.source.return?.();
+    throw error;
+  }
+
+  [Symbol.asyncIterator](): AsyncIterableIterator<ExecutionResult> {
+    return this;
+  }
+}

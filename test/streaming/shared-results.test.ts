@@ -1,0 +1,143 @@
+import { parse, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ALL_RIGHTS, MarketError, ErrorCode, type Consumer, type Quote, type Right } from '../../src/domain/index.js';
+import { createContext } from '../../src/graphql/context.js';
+import { createSchema } from '../../src/graphql/schema.js';
+import { subscribeSharingResults } from '../../src/graphql/shared-results.js';
+import type { MarketService } from '../../src/market/service.js';
+import { ProviderRegistry } from '../../src/market/routing/registry.js';
+import type { TickSource } from '../../src/providers/adapter.js';
+import { QuoteHub } from '../../src/streaming/hub.js';
+
+/**
+ * Subscribers of one tick share its execution when nothing in their selection depends on who they
+ * are beyond their rights: the same result object for all of them. Every other case (other rights,
+ * a time-of-answer or per-caller field, an error) executes per subscriber, as graphql-js would.
+ */
+
+const T0 = Date.UTC(2026, 0, 5, 15, 0, 0);
+const quoteAt = (price: number, at: number): Quote => ({
+  symbol: 'AAPL', price, change: 1, changePercent: 0.5, open: null, high: null, low: null, previousClose: null, volume: null,
+  timestamp: new Date(at), source: 'simulated', asOf: new Date(at), stale: false, feed: 'simulated',
+});
+
+const consumer = (id: string, rights: readonly Right[]): Consumer => ({ id, profile: id, rights: new Set(rights), anonymous: false });
+const everything = consumer('operator', ALL_RIGHTS);
+const realtime = consumer('streamer', ['STREAMING', 'QUOTES_REALTIME']);
+
+/** A tick source the test drives: `tick` pushes one quote to every watcher of its symbol. */
+class ManualTicks implements TickSource {
+  private readonly listeners = new Map<string, { onTick: (quote: Quote) => void; onError: (error: Error) => void }>();
+  start(symbol: string, onTick: (quote: Quote) => void, onError: (error: Error) => void): () => void {
+    this.listeners.set(symbol, { onTick, onError });
+    return () => this.listeners.delete(symbol);
+  }
+  tick(quote: Quote): void {
+    this.listeners.get(quote.symbol)?.onTick(quote);
+  }
+  fail(symbol: string, error: Error): void {
+    this.listeners.get(symbol)?.onError(error);
+  }
+}
+
+let schema: GraphQLSchema;
+let ticks: ManualTicks;
+let hub: QuoteHub;
+const open: Array<AsyncIterator<ExecutionResult>> = [];
+
+beforeAll(async () => {
+  schema = await createSchema();
+});
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((stream) => stream.return?.()));
+  hub.close();
+});
+
+function start(): void {
+  ticks = new ManualTicks();
+  hub = new QuoteHub({ source: ticks });
+}
+
+/** A subscription of `who` to AAPL with `document`, its snapshot (the first item) already read. */
+async function subscriber(document: DocumentNode, who: Consumer): Promise<AsyncIterator<ExecutionResult>> {
+  const market = { getQuotes: async (symbols: readonly string[]) => symbols.map(() => quoteAt(100, T0)) } as unknown as MarketService;
+  const contextValue = createContext({ market, providers: new ProviderRegistry([]), hub }, who);
+  const stream = await subscribeSharingResults({ schema, document, variableValues: { s: ['AAPL'] }, contextValue });
+  if (!(Symbol.asyncIterator in stream)) throw new Error(`refused: ${JSON.stringify(stream.errors)}`);
+  const iterator = stream[Symbol.asyncIterator]();
+  open.push(iterator);
+  await iterator.next();
+  return iterator;
+}
+
+/** The next result of each subscriber after one tick. */
+async function afterTick(subscribers: ReadonlyArray<AsyncIterator<ExecutionResult>>, push: () => void): Promise<ExecutionResult[]> {
+  const reads = subscribers.map((each) => each.next());
+  push();
+  return (await Promise.all(reads)).map((step) => step.value as ExecutionResult);
+}
+
+const PRICES = parse('subscription ($s: [String!]!) { quotes(symbols: $s) { symbol price timestamp source feed } }');
+
+describe('results shared per tick', () => {
+  it('hands subscribers of one document, variables and rights the same result of each tick', async () => {
+    start();
+    const subscribers = [await subscriber(PRICES, everything), await subscriber(PRICES, everything), await subscriber(PRICES, consumer('other-operator', ALL_RIGHTS))];
+    const [first, ...rest] = await afterTick(subscribers, () => ticks.tick(quoteAt(101, T0 + 1_000)));
+    expect(first).toEqual({ data: { quotes: { symbol: 'AAPL', price: 101, timestamp: new Date(T0 + 1_000), source: 'simulated', feed: 'SIMULATED' } } });
+    for (const result of rest) expect(result).toBe(first);
+    // The next tick is executed anew, once.
+    const [next, ...others] = await afterTick(subscribers, () => ticks.tick(quoteAt(102, T0 + 2_000)));
+    expect(next?.data).toMatchObject({ quotes: { price: 102 } });
+    for (const result of others) expect(result).toBe(next);
+  });
+
+  it('executes per subscriber for other rights: the same data, each its own result', async () => {
+    start();
+    const subscribers = [await subscriber(PRICES, everything), await subscriber(PRICES, realtime)];
+    const [first, second] = await afterTick(subscribers, () => ticks.tick(quoteAt(101, T0 + 1_000)));
+    expect(second).toEqual(first);
+    expect(second).not.toBe(first);
+  });
+
+  it('executes per subscriber a selection with a field answered at the moment (age) or per caller (company)', async () => {
+    for (const query of ['{ symbol price age }', '{ symbol company { name } }']) {
+      start();
+      const document = parse(`subscription ($s: [String!]!) { quotes(symbols: $s) ${query} }`);
+      const subscribers = [await subscriber(document, everything), await subscriber(document, everything)];
+      const [first, second] = await afterTick(subscribers, () => ticks.tick(quoteAt(101, T0 + 1_000)));
+      expect(first?.data, query).toMatchObject({ quotes: { symbol: 'AAPL' } });
+      expect(second, query).not.toBe(first);
+      await Promise.all(open.splice(0).map((stream) => stream.return?.()));
+      hub.close();
+    }
+  });
+
+  it('shares a selection reached through fragments when every field in them may be shared', async () => {
+    start();
+    const document = parse('subscription ($s: [String!]!) { quotes(symbols: $s) { ...Price ... on Quote { source } } } fragment Price on Quote { symbol price }');
+    const subscribers = [await subscriber(document, everything), await subscriber(document, everything)];
+    const [first, second] = await afterTick(subscribers, () => ticks.tick(quoteAt(101, T0 + 1_000)));
+    expect(first?.data).toEqual({ quotes: { symbol: 'AAPL', price: 101, source: 'simulated' } });
+    expect(second).toBe(first);
+  });
+
+  it('gives each subscriber its own error for a failed symbol, and the stream goes on', async () => {
+    start();
+    const subscribers = [await subscriber(PRICES, everything), await subscriber(PRICES, realtime)];
+    const failed = await afterTick(subscribers, () => ticks.fail('AAPL', new MarketError(ErrorCode.RATE_LIMITED, 'Quota spent.', { symbol: 'AAPL' })));
+    for (const result of failed) expect(result.errors?.map((error) => error.extensions['code'])).toEqual(['RATE_LIMITED']);
+    expect(failed[1]).not.toBe(failed[0]);
+    const [after] = await afterTick(subscribers, () => ticks.tick(quoteAt(103, T0 + 3_000)));
+    expect(after?.data).toMatchObject({ quotes: { price: 103 } });
+  });
+
+  it('releases the feed when a subscriber returns, a pending read included', async () => {
+    start();
+    const only = await subscriber(PRICES, everything);
+    const pending = only.next();
+    await only.return?.();
+    expect(await pending).toEqual({ done: true, value: undefined });
+    expect(hub.activeFeeds).toBe(0);
+  });
+});
