@@ -64,6 +64,7 @@ function resultFor(args: ExecutionArgs, item: unknown, scope: string | undefined
 }
 
 const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
+const asStep = (value: ExecutionResult): IteratorYieldResult<ExecutionResult> => ({ value, done: false });
 
 /**
  * The subscription's results: each source item executed (or its shared result taken). A class, as
@@ -77,16 +78,25 @@ class SharedResultStream implements AsyncIterableIterator<ExecutionResult> {
     private readonly scope: string | undefined,
   ) {}
 
-  async next(): Promise<IteratorResult<ExecutionResult>> {
-    const step = await this.source.next();
-    if (step.done) return DONE;
-    try {
-      return { value: await resultFor(this.args, step.value, this.scope), done: false };
-    } catch (error) {
-      // As graphql-js's mapAsyncIterator: a failed execution ends the source before the error goes on.
-      await this.source.return?.();
-      throw error;
-    }
+  // Not `async`: a shared result is at hand as the source's item is, so the step resolves with it
+  // rather than behind two more awaits (per item per subscriber, the path this file exists for).
+  next(): Promise<IteratorResult<ExecutionResult>> {
+    return this.source.next().then((step) => {
+      if (step.done) return DONE;
+      let result: Promise<ExecutionResult> | ExecutionResult;
+      try {
+        result = resultFor(this.args, step.value, this.scope);
+      } catch (error) {
+        return this.failed(error);
+      }
+      return 'then' in result ? result.then(asStep, (error: unknown) => this.failed(error)) : asStep(result);
+    });
+  }
+
+  /** As graphql-js's mapAsyncIterator: a failed execution ends the source before the error goes on. */
+  private async failed(error: unknown): Promise<never> {
+    await this.source.return?.();
+    throw error;
   }
 
   async return(): Promise<IteratorResult<ExecutionResult>> {

@@ -10,6 +10,9 @@ export interface DrainOptions {
   readonly onSlowClose?: () => void;
 }
 
+/** One settled promise for every answer of "go on now": the common case allocates nothing. */
+const READY: Promise<void> = Promise.resolve();
+
 /** How long a connection closed for reading too slowly may take to let its close frame through before it is cut. */
 const SLOW_CLOSE_GRACE_MS = 5_000;
 
@@ -43,7 +46,7 @@ export class SocketDrain {
 
   /** Resolves when the next item may be read: now below the mark, else once drained to it (or closed). */
   ready(): Promise<void> {
-    if (this.disposed || !this.above) return Promise.resolve();
+    if (this.disposed || !this.above) return READY;
     this.startStallTimer();
     return new Promise((resolve) => this.waiters.push(resolve));
   }

@@ -181,8 +181,8 @@ export function attachWebSocket<TContext>(options: WebSocketOptions<TContext>): 
         if (refusal && consumer) options.onRefused?.(consumer, refusal, payload.operationName ?? undefined);
         return formatted;
       },
-      onNext: (ctx, _id, _payload, _args, result) =>
-        result.errors ? { ...result, errors: format(result.errors, consumers.get(ctx)) } : undefined,
+      // A result without errors goes out as it is: returned here, graphql-ws skips its own copy of it.
+      onNext: (ctx, _id, _payload, _args, result) => (result.errors ? { ...result, errors: format(result.errors, consumers.get(ctx)) } : result),
     },
     wss,
     {

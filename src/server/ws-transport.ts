@@ -81,18 +81,26 @@ export function serveGraphQLWs<P extends Record<string, unknown> | undefined>(
     const closed = server.opened(
       {
         protocol: socket.protocol,
-        send: (data) =>
-          new Promise<void>((resolve, reject) => {
-            if (socket.readyState !== socket.OPEN) return resolve();
+        send: (data) => {
+          if (socket.readyState !== socket.OPEN) return undefined;
+          // With a drain, no promise of our own around the write: the drain's answer is the one
+          // graphql-ws waits for (at once below the mark), one promise fewer per message.
+          // A write that fails closes the socket, which ends every subscription of it.
+          if (drain) {
             socket.send(data, (error) => {
               if (!error) onWritten?.(socket, data);
-              if (drain) drain.written();
-              else if (error) reject(error);
-              else resolve();
+              drain.written();
             });
-            // A write that fails closes the socket, which ends every subscription of it.
-            if (drain) resolve(drain.ready());
-          }),
+            return drain.ready();
+          }
+          return new Promise<void>((resolve, reject) => {
+            socket.send(data, (error) => {
+              if (error) return reject(error);
+              onWritten?.(socket, data);
+              resolve();
+            });
+          });
+        },
         close: (code, reason) => socket.close(code, reason),
         onMessage: (handle) =>
           socket.on('message', (data: Buffer) => {

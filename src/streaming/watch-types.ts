@@ -24,4 +24,11 @@ export interface WatchOptions {
   /** At most one item per symbol per this many ms; newer ones replace the waiting one. 0 or absent: no cap. */
   readonly throttleMs?: number | undefined;
   readonly tap?: WatchTap | undefined;
+  /**
+   * Join the symbols' feeds on the first read rather than at once, so a stream that is never read
+   * never starts a feed (a subscription refused or abandoned before its first item).
+   */
+  readonly startOnRead?: boolean | undefined;
+  /** Called once when the watch ends, however it ends (returned, closed by the hub, never read and returned). */
+  readonly onEnd?: (() => void) | undefined;
 }

@@ -35,7 +35,9 @@ export class Watch implements AsyncIterableIterator<StreamItem> {
   private readonly tap: WatchTap | undefined;
   private readonly throttleMs: number;
   private readonly symbols: readonly string[];
-  private readonly feeds: readonly Feed[];
+  /** The feed of each symbol, in `symbols` order, once joined. */
+  private feeds: readonly Feed[] | undefined;
+  private readonly onEnd: (() => void) | undefined;
   // Every read waiting for an item; all are woken and each looks again, so none is forgotten.
   private waiting: Array<() => void> = [];
   private done = false;
@@ -53,13 +55,14 @@ export class Watch implements AsyncIterableIterator<StreamItem> {
     this.view = options.view;
     this.tap = options.tap;
     this.throttleMs = options.throttleMs ?? 0;
+    this.onEnd = options.onEnd;
     this.readAt = this.throttleMs > 0 ? new Map<string, number>() : undefined;
     this.symbols = [...new Set(symbols)];
     for (const symbol of this.symbols) {
       const quote = current.get(symbol);
       if (quote) this.offer(symbol, quote, undefined);
     }
-    this.feeds = this.symbols.map((symbol) => host.join(symbol, this));
+    if (!options.startOnRead) this.join();
   }
 
   /** A live item of `symbol`, as its feed brings it: what this watcher sees of it goes in. */
@@ -75,12 +78,15 @@ export class Watch implements AsyncIterableIterator<StreamItem> {
     this.done = true;
     clearTimeout(this.timer);
     this.host.ended(this);
-    this.symbols.forEach((symbol, index) => this.host.leave(symbol, this.feeds[index] as Feed, this));
+    const feeds = this.feeds;
+    if (feeds) this.symbols.forEach((symbol, index) => this.host.leave(symbol, feeds[index] as Feed, this));
     this.pending.clear();
     this.wakeAll();
+    this.onEnd?.();
   }
 
   async next(): Promise<IteratorResult<StreamItem>> {
+    if (!this.feeds && !this.done) this.join();
     while (!this.done) {
       const taken = this.take();
       if (typeof taken !== 'number') {
@@ -106,6 +112,10 @@ export class Watch implements AsyncIterableIterator<StreamItem> {
 
   [Symbol.asyncIterator](): AsyncIterableIterator<StreamItem> {
     return this;
+  }
+
+  private join(): void {
+    this.feeds = this.symbols.map((symbol) => this.host.join(symbol, this));
   }
 
   private offer(symbol: string, item: StreamItem, receivedAt: number | undefined): void {

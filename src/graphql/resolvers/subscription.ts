@@ -41,11 +41,27 @@ async function subscribeToQuotes(data: SubscribeResolverData<unknown, QuotesArgs
   }
   // Taken before the snapshot, so a consumer past its cap costs no provider call; given back when the stream ends.
   const release = data.context.streamSymbols?.take(data.context.consumer, symbols);
-  return release ? releasedAtEnd(() => openQuotes(data, symbols), release) : openQuotes(data, symbols);
+  try {
+    return await openQuotes(data, symbols, release);
+  } catch (error) {
+    release?.();
+    throw error;
+  }
 }
 
-/** The snapshot, then the live or delayed stream of `symbols`, validated. */
-async function openQuotes({ args, context, info }: SubscribeResolverData<unknown, QuotesArgs, GraphQLContext>, symbols: string[]): Promise<AsyncIterable<StreamItem>> {
+/**
+ * The snapshot, then the live or delayed stream of `symbols`, validated; `release` is called once
+ * when the stream ends. The stream is the hub's watch itself, opened on its first read (a stream
+ * that is never read opens no feed); the snapshot travels into the watch rather than being queued
+ * in front of it, so the hub's rules apply to it too (conflation, timestamps that never go back).
+ * No wrapper sits between the watch and graphql-js: each one was a promise or two per item per
+ * subscriber.
+ */
+async function openQuotes(
+  { args, context, info }: SubscribeResolverData<unknown, QuotesArgs, GraphQLContext>,
+  symbols: string[],
+  release: (() => void) | undefined,
+): Promise<AsyncIterable<StreamItem>> {
   // Asked before the snapshot: with nothing to stream there is no subscription, and no provider call is owed.
   if (!context.hub.canStream) throw toGraphQLError(new MarketError(ErrorCode.PROVIDER_UNAVAILABLE, 'No enabled provider can stream live quotes.'));
   const snapshot = await context.market.getQuotes(symbols, callerOf(context, info));
@@ -53,10 +69,10 @@ async function openQuotes({ args, context, info }: SubscribeResolverData<unknown
   if (failure) throw toGraphQLError(failure);
   const quotes = snapshot as Quote[];
   // The transport's tap (delivery metrics) and the client's throttle go with the watch.
-  const watching: WatchOptions = { tap: context.tap, throttleMs: args.throttleMs ?? undefined };
-  if (!context.consumer.rights.has('QUOTES_REALTIME')) return startingOnRead(() => delayedStream(context, symbols, quotes, watching));
+  const watching: WatchOptions = { tap: context.tap, throttleMs: args.throttleMs ?? undefined, startOnRead: true, onEnd: release };
+  if (!context.consumer.rights.has('QUOTES_REALTIME')) return delayedStream(context, symbols, quotes, watching);
   const current = new Map(symbols.map((symbol, index) => [symbol, quotes[index] as Quote]));
-  return startingOnRead(() => context.hub.watch(symbols, current, watching));
+  return context.hub.watch(symbols, current, watching);
 }
 
 /**
@@ -96,44 +112,6 @@ function checkQuoteRights(context: GraphQLContext, path: string): void {
   throw forbidden(consumer, 'QUOTES_DELAYED', 'Subscription.quotes');
 }
 
-/**
- * The stream `open` answers, with `release` called once when it ends: returned (the client
- * completed it, or left: both transports return a stream whose client is gone), run to its end,
- * failed, or never opened because `open` failed.
- */
-async function releasedAtEnd(open: () => Promise<AsyncIterable<StreamItem>>, release: () => void): Promise<AsyncIterable<StreamItem>> {
-  let source: AsyncIterator<StreamItem>;
-  try {
-    source = (await open())[Symbol.asyncIterator]();
-  } catch (error) {
-    release();
-    throw error;
-  }
-  const ended = <T>(result: IteratorResult<T>): IteratorResult<T> => {
-    if (result.done) release();
-    return result;
-  };
-  const iterator: AsyncIterableIterator<StreamItem> = {
-    next: () => source.next().then(ended, (error: unknown) => {
-      release();
-      throw error;
-    }),
-    async return() {
-      release();
-      return ended((await source.return?.()) ?? { value: undefined, done: true });
-    },
-    async throw(error?: unknown) {
-      release();
-      if (source.throw) return ended(await source.throw(error));
-      throw error;
-    },
-    [Symbol.asyncIterator]() {
-      return iterator;
-    },
-  };
-  return iterator;
-}
-
 /** The most `throttleMs` may ask for: beyond a minute a client wants a query, not a stream. */
 export const MAX_THROTTLE_MS = 60_000;
 
@@ -143,40 +121,6 @@ function checkThrottle(throttleMs: number | null | undefined): void {
   if (!Number.isInteger(throttleMs) || throttleMs < 0 || throttleMs > MAX_THROTTLE_MS) {
     throw badInput(`throttleMs must be a whole number of milliseconds from 0 to ${MAX_THROTTLE_MS}; got ${throttleMs}.`, { limit: MAX_THROTTLE_MS });
   }
-}
-
-/**
- * The live stream, opened on the first read: a stream that is never read never opens a feed.
- * The snapshot travels into the hub's watch rather than being queued in front of it, so the
- * hub's rules apply to it too (conflation, timestamps that never go back).
- *
- * Not an `async function*` on purpose: a generator queues `return()` behind a pending `next()`,
- * so a client leaving between ticks would hold its feed until the next tick (a minute, an hour).
- * Here `return()` releases the feed at once, which also ends the pending `next()`.
- */
-function startingOnRead(startLive: () => AsyncIterableIterator<StreamItem>): AsyncIterableIterator<StreamItem> {
-  let live: AsyncIterableIterator<StreamItem> | undefined;
-  let done = false;
-  const iterator: AsyncIterableIterator<StreamItem> = {
-    async next() {
-      if (done) return { value: undefined, done: true };
-      live ??= startLive();
-      return live.next();
-    },
-    async return() {
-      done = true;
-      await live?.return?.();
-      return { value: undefined, done: true };
-    },
-    async throw(error?: unknown) {
-      await iterator.return?.();
-      throw error;
-    },
-    [Symbol.asyncIterator]() {
-      return iterator;
-    },
-  };
-  return iterator;
 }
 
 /** The arguments of both live-quote fields, as a class so the schema lists them in reading order. */
