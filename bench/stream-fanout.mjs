@@ -11,6 +11,7 @@
 //   npm run build && node bench/stream-fanout.mjs
 //   BENCH_SECONDS=20 BENCH_SOCKETS=2000 BENCH_SUBS=5 BENCH_SYMBOLS=500 node bench/stream-fanout.mjs
 //   BENCH_HEAP_SNAPSHOT=1 …   also writes a heap snapshot of each gateway at the end (./bench-heap-*)
+//   BENCH_GATEWAY_NODE_FLAGS='--max-semi-space-size=32' …   V8 flags for the gateways only
 //   BENCH_CPU_PROFILE=1 …     runs each gateway under --cpu-prof, profiles in ./bench-cpu/ (summarize: node bench/support/cpu-summary.mjs FILE)
 import { fork, spawn } from 'node:child_process';
 import { mkdtempSync, openSync } from 'node:fs';
@@ -61,7 +62,7 @@ async function startGateway(upstreamPort, cwd) {
   await new Promise((resolve) => probe.listen(0, '127.0.0.1', resolve));
   const port = probe.address().port;
   await new Promise((resolve) => probe.close(resolve));
-  const nodeFlags = [...(heapSnapshot ? ['--heapsnapshot-signal=SIGUSR2'] : []), ...(cpuProfile ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : [])];
+  const nodeFlags = [...(process.env.BENCH_GATEWAY_NODE_FLAGS ?? '').split(' ').filter(Boolean), ...(heapSnapshot ? ['--heapsnapshot-signal=SIGUSR2'] : []), ...(cpuProfile ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : [])];
   const child = spawn(process.execPath, [...nodeFlags, main], {
     cwd,
     env: {
@@ -210,7 +211,11 @@ const upstreamStats = await (await fetch(`http://127.0.0.1:${upstream.port}/stat
 const conflated = (await Promise.all(gateways.map((gateway) => metricSum(gateway.origin, 'stream_items_conflated_total')))).reduce((a, b) => a + b, 0);
 // Per gateway, what its own metrics say of the upstream: tells a lease split from a cap or a failover.
 const streamMetrics = ['stream_owned_symbols', 'stream_upstream_symbols', 'stream_upstream_connections', 'stream_symbol_moves_total', 'stream_symbols_unavailable_total', 'stream_cluster_mode_changes_total', 'stream_upstream_feeds'];
-const perGateway = await Promise.all(gateways.map(async (gateway) => Object.fromEntries(await Promise.all(streamMetrics.map(async (name) => [name, await metricSum(gateway.origin, name)])))));
+// And where its memory is, read at the end of the run while ticks still flow: RSS beyond these is the allocator's and the sockets'.
+const memoryMetrics = ['nodejs_heap_size_used_bytes', 'nodejs_heap_size_total_bytes', 'nodejs_external_memory_bytes'];
+const perGateway = await Promise.all(
+  gateways.map(async (gateway) => Object.fromEntries(await Promise.all([...streamMetrics, ...memoryMetrics].map(async (name) => [name.replace(/_bytes$/, '_mb'), name.endsWith('_bytes') ? round((await metricSum(gateway.origin, name)) / 2 ** 20, 1) : await metricSum(gateway.origin, name)])))),
+);
 const slowClosed = (await Promise.all(gateways.map((gateway) => metricSum(gateway.origin, 'stream_slow_consumers_closed_total')))).reduce((a, b) => a + b, 0);
 if (heapSnapshot) {
   for (const gateway of gateways) gateway.child.kill('SIGUSR2');
