@@ -26,7 +26,7 @@ export async function subscribeSharingResults(args: ExecutionArgs): Promise<Asyn
 }
 
 /** The scope whose subscribers may share a result of `args`, or undefined when each executes its own. */
-function shareScope(args: ExecutionArgs): string | undefined {
+export function shareScope(args: ExecutionArgs): string | undefined {
   const consumer = (args.contextValue as Partial<GraphQLContext> | undefined)?.consumer;
   if (!consumer || !sharesResults(args.schema, args.document, args.operationName)) return undefined;
   let documentId = documentIds.get(args.document);
@@ -41,7 +41,8 @@ let nextDocumentId = 0;
 /** Per item, by scope: the result executed for it, or its execution under way. */
 const sharedResults = new WeakMap<object, Map<string, Promise<ExecutionResult> | ExecutionResult>>();
 
-function resultFor(args: ExecutionArgs, item: unknown, scope: string | undefined): Promise<ExecutionResult> | ExecutionResult {
+/** The result of `args` on `item`: the one shared in `scope` when there is one, else executed (and shared when error-free). */
+export function resultFor(args: ExecutionArgs, item: unknown, scope: string | undefined): Promise<ExecutionResult> | ExecutionResult {
   if (scope === undefined || typeof item !== 'object' || item === null) return execute({ ...args, rootValue: item });
   let byScope = sharedResults.get(item);
   const shared = byScope?.get(scope);
@@ -63,7 +64,7 @@ function resultFor(args: ExecutionArgs, item: unknown, scope: string | undefined
   return settled;
 }
 
-const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
+export const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
 const asStep = (value: ExecutionResult): IteratorYieldResult<ExecutionResult> => ({ value, done: false });
 
 /**
@@ -71,7 +72,7 @@ const asStep = (value: ExecutionResult): IteratorYieldResult<ExecutionResult> =>
  * the hub's Watch is, so a subscription holds one object rather than a generator and its closures.
  * `return()` goes straight to the source, which ends a pending read at once.
  */
-class SharedResultStream implements AsyncIterableIterator<ExecutionResult> {
+export class SharedResultStream implements AsyncIterableIterator<ExecutionResult> {
   constructor(
     private readonly source: AsyncIterator<unknown>,
     private readonly args: ExecutionArgs,

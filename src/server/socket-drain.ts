@@ -44,6 +44,11 @@ export class SocketDrain {
     return this.socket.bufferedAmount > this.options.highWaterBytes;
   }
 
+  /** Whether the next item may be read now (below the mark, or the socket closed): `ready()` would resolve at once. */
+  get hasRoom(): boolean {
+    return this.disposed || !this.above;
+  }
+
   /** Resolves when the next item may be read: now below the mark, else once drained to it (or closed). */
   ready(): Promise<void> {
     if (this.disposed || !this.above) return READY;

@@ -1,7 +1,7 @@
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { ExecutionArgs, GraphQLError, GraphQLFormattedError, GraphQLSchema, ValidationRule } from 'graphql';
-import type { SubscribePayload } from 'graphql-ws';
+import type { Context, SubscribePayload } from 'graphql-ws';
 import { WebSocketServer } from 'ws';
 import { MarketError, type Consumer } from '../domain/index.js';
 import type { Logger } from '../observability/logger.js';
@@ -12,10 +12,11 @@ import { wholeRequestRefusal } from './refusals.js';
 import type { OperationGate } from './limits-plugin.js';
 import { withoutSuggestions } from '../graphql/suggestions.js';
 import { floodClose, MessageRate, SubscriptionSlots, type SocketLimits } from './ws-limits.js';
-import { serveGraphQLWs } from './ws-transport.js';
+import { serveGraphQLWs, type SocketExtra } from './ws-transport.js';
 import { slowConsumerClose, withTap, type Delivery, type DeliveryTap } from './delivery.js';
 import { operationPreparer, withoutHttp } from './operation-checks.js';
-import { subscribeSharingResults } from '../graphql/shared-results.js';
+import { subscribePushing } from '../graphql/pushed-results.js';
+import { PushedSubscriptionSink } from './ws-push.js';
 
 export interface WebSocketOptions<TContext> {
   readonly httpServer: HttpServer;
@@ -107,6 +108,11 @@ export function attachWebSocket<TContext>(options: WebSocketOptions<TContext>): 
   const expiries = new WeakMap<object, NodeJS.Timeout>();
   /** Per socket, the delivery tap of each subscription by id, told when its `next` messages are written. */
   const taps = new WeakMap<object, Map<string, DeliveryTap>>();
+  /**
+   * Per subscribe, what graphql-ws will hand to `subscribe` (the very object `onSubscribe`
+   * returned) → the connection and id it came on: `subscribe` is given nothing else.
+   */
+  const origins = new WeakMap<object, { readonly ctx: Context<Record<string, unknown> | undefined, SocketExtra>; readonly id: string }>();
   const limits = options.socketLimits;
   const slots = options.slots ?? (limits && new SubscriptionSlots(limits));
 
@@ -120,8 +126,15 @@ export function attachWebSocket<TContext>(options: WebSocketOptions<TContext>): 
   const disposable = serveGraphQLWs<Record<string, unknown> | undefined>(
     {
       schema: options.schema,
-      // Subscribers of one tick asking the same thing share its execution (shared-results.ts).
-      subscribe: subscribeSharingResults,
+      // Results pushed to the socket as items come, each tick executed and serialised once for the
+      // subscribers that ask the same thing (graphql/pushed-results.ts, ws-push.ts).
+      subscribe: (args) => {
+        const origin = origins.get(args);
+        if (!origin) throw new Error('subscribe without a prepared subscribe message');
+        const { ctx, id } = origin;
+        const tap = taps.get(ctx.extra.socket)?.get(id);
+        return subscribePushing(args, new PushedSubscriptionSink(ctx.extra.writer, id, (errors) => format(errors, consumers.get(ctx)), tap));
+      },
       onConnect: async (ctx) => {
         try {
           const { consumer, expiresAt } = await options.authenticator.fromConnectionParams(ctx.connectionParams);
@@ -172,6 +185,7 @@ export function attachWebSocket<TContext>(options: WebSocketOptions<TContext>): 
         const prepared = await prepare(consumer, payload);
         // Refused: graphql-ws sends the errors and never calls onComplete for it.
         if (Array.isArray(prepared)) slots?.release(ctx, id);
+        else origins.set(prepared, { ctx, id });
         return prepared;
       },
       onError: (ctx, _id, payload, errors) => {

@@ -8,6 +8,28 @@ export interface SocketExtra {
   readonly socket: WebSocket;
   /** The HTTP upgrade request the connection was opened with. */
   readonly request: IncomingMessage;
+  /** Writes to the socket under its backpressure, for messages the transport sends itself (pushed results). */
+  readonly writer: ConnectionWriter;
+}
+
+/**
+ * One connection's writes under its drain (socket-drain.ts): graphql-ws's own messages and the
+ * `next` messages of pushed subscriptions (ws-push.ts) alike, so both count towards the same mark.
+ */
+export class ConnectionWriter {
+  constructor(
+    readonly socket: WebSocket,
+    readonly drain: SocketDrain,
+  ) {}
+
+  /** Sends `data`; `written` is told once the socket has taken it (written to the kernel). A write that fails closes the socket. */
+  send(data: string, written?: () => void): void {
+    if (this.socket.readyState !== this.socket.OPEN) return;
+    this.socket.send(data, (error) => {
+      if (!error) written?.();
+      this.drain.written();
+    });
+  }
 }
 
 /**
@@ -29,11 +51,17 @@ export interface TransportOptions {
   readonly onInternalError: (error: unknown) => void;
   /** WebSocket-level pings to spot dead peers (default 12 s, graphql-ws's own default). */
   readonly keepAliveMs?: number;
-  /** How a connection that reads slowly is held back and, in the end, closed (socket-drain.ts); unbounded when absent. */
+  /**
+   * How a connection that reads slowly is held back and, in the end, closed (socket-drain.ts).
+   * Absent: each subscription waits for its message to be written before its next (a mark of 0 bytes), and no socket is closed for being slow.
+   */
   readonly backpressure?: DrainOptions;
   /** Each message once the socket has taken it (written to the kernel): delivery metrics. */
   readonly onWritten?: (socket: WebSocket, message: string) => void;
 }
+
+/** Without backpressure settings: one message in flight per reader, and nobody closed for being slow. */
+const UNBUFFERED: DrainOptions = { highWaterBytes: 0, slowCloseMs: 0, close: { code: 1000, reason: '' } };
 
 /** How long a connection closed for flooding may take to answer our close frame before it is cut. */
 const FLOOD_CLOSE_GRACE_MS = 1_000;
@@ -76,30 +104,17 @@ export function serveGraphQLWs<P extends Record<string, unknown> | undefined>(
     // graphql-ws reads a subscription's next item once `send` resolves: with a drain, as soon as
     // the socket is below its high-water mark (so a fast client is never held to one message in
     // flight), else only once the message was written.
-    const drain = transport.backpressure && new SocketDrain(socket, transport.backpressure);
+    const drain = new SocketDrain(socket, transport.backpressure ?? UNBUFFERED);
+    const writer = new ConnectionWriter(socket, drain);
     const onWritten = transport.onWritten;
     const closed = server.opened(
       {
         protocol: socket.protocol,
+        // No promise of our own around the write: the drain's answer is the one graphql-ws waits
+        // for (at once below the mark), one promise fewer per message.
         send: (data) => {
-          if (socket.readyState !== socket.OPEN) return undefined;
-          // With a drain, no promise of our own around the write: the drain's answer is the one
-          // graphql-ws waits for (at once below the mark), one promise fewer per message.
-          // A write that fails closes the socket, which ends every subscription of it.
-          if (drain) {
-            socket.send(data, (error) => {
-              if (!error) onWritten?.(socket, data);
-              drain.written();
-            });
-            return drain.ready();
-          }
-          return new Promise<void>((resolve, reject) => {
-            socket.send(data, (error) => {
-              if (error) return reject(error);
-              onWritten?.(socket, data);
-              resolve();
-            });
-          });
+          writer.send(data, onWritten && (() => onWritten(socket, data)));
+          return drain.ready();
         },
         close: (code, reason) => socket.close(code, reason),
         onMessage: (handle) =>
@@ -117,11 +132,11 @@ export function serveGraphQLWs<P extends Record<string, unknown> | undefined>(
             handle(String(data)).catch(internalError);
           }),
       },
-      { socket, request },
+      { socket, request, writer },
     );
 
     socket.once('close', (code: number, reason: Buffer) => {
-      drain?.dispose();
+      drain.dispose();
       clearTimeout(pongWait);
       clearInterval(pingInterval);
       closed(code, String(reason)).catch(transport.onInternalError);

@@ -3,7 +3,8 @@ import type { TickSource } from '../providers/adapter.js';
 import type { StreamItem, WatchOptions } from './watch-types.js';
 import { Watch, type Feed, type FeedHost } from './watch.js';
 
-export type { StreamItem, WatchOptions, WatchTap } from './watch-types.js';
+export type { PushedStream, StreamItem, WatchOptions, WatchTap } from './watch-types.js';
+export { isPushedStream } from './watch-types.js';
 
 export interface QuoteHubOptions {
   /** Where live ticks come from: the first adapter of the chain that can stream, if any. */

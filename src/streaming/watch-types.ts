@@ -32,3 +32,21 @@ export interface WatchOptions {
   /** Called once when the watch ends, however it ends (returned, closed by the hub, never read and returned). */
   readonly onEnd?: (() => void) | undefined;
 }
+
+/**
+ * A stream a transport may read by push instead of by `next()` (the hub's Watch): `listen` once,
+ * then `takeNow()` whenever told, until `ended`. `return()` ends it, as for any async iterator.
+ */
+export interface PushedStream<T> {
+  listen(onReady: () => void): void;
+  takeNow(): T | undefined;
+  readonly ended: boolean;
+  return(): Promise<IteratorResult<T>>;
+}
+
+/** Whether `source` (a subscription's source stream, whatever its resolver returned) can be read by push. */
+export function isPushedStream(source: unknown): source is PushedStream<unknown> {
+  if (typeof source !== 'object' || source === null) return false;
+  const candidate = source as Partial<PushedStream<unknown>>;
+  return typeof candidate.listen === 'function' && typeof candidate.takeNow === 'function' && typeof candidate.return === 'function';
+}

@@ -1,5 +1,5 @@
 import type { Quote } from '../domain/index.js';
-import type { StreamItem, WatchOptions, WatchTap } from './watch-types.js';
+import type { PushedStream, StreamItem, WatchOptions, WatchTap } from './watch-types.js';
 
 /** One symbol's upstream feed in the hub, shared by every watch of the symbol. */
 export interface Feed {
@@ -25,7 +25,7 @@ interface Pending {
  * the iterator the transport reads. A class rather than closures: a subscription holds one of
  * these for its whole life, and a dozen closures with their contexts were ≈ 1 KB of it.
  */
-export class Watch implements AsyncIterableIterator<StreamItem> {
+export class Watch implements AsyncIterableIterator<StreamItem>, PushedStream<StreamItem> {
   private readonly pending = new Map<string, Pending>();
   /** Per symbol, the timestamp of the newest quote queued or served. */
   private readonly newest = new Map<string, number>();
@@ -40,6 +40,8 @@ export class Watch implements AsyncIterableIterator<StreamItem> {
   private readonly onEnd: (() => void) | undefined;
   // Every read waiting for an item; all are woken and each looks again, so none is forgotten.
   private waiting: Array<() => void> = [];
+  /** Push mode's reader (`listen`), told whenever an item may be there to take. */
+  private listener: (() => void) | undefined;
   private done = false;
   // One timer per throttled watcher at most, moved earlier when a symbol comes free sooner.
   private timer: NodeJS.Timeout | undefined;
@@ -100,6 +102,33 @@ export class Watch implements AsyncIterableIterator<StreamItem> {
     return { value: undefined, done: true };
   }
 
+  /**
+   * Push mode, for a transport that writes items as they come rather than awaiting `next()` for
+   * each: no promise per item. `onReady` is called whenever an item may be there to take (from
+   * inside the feed's delivery, so take synchronously or not at all) and once when the watch ends;
+   * `takeNow()` hands items over. Opens the feeds, as a first read does.
+   */
+  listen(onReady: () => void): void {
+    this.listener = onReady;
+    if (!this.feeds && !this.done) this.join();
+  }
+
+  /** The first unread item the throttle lets out now, or undefined: none yet (`onReady` comes when there is) or the watch ended. */
+  takeNow(): StreamItem | undefined {
+    if (this.done) return undefined;
+    const taken = this.take();
+    if (typeof taken === 'number') {
+      if (taken !== Number.POSITIVE_INFINITY) this.wakeIn(taken);
+      return undefined;
+    }
+    this.tap?.read(taken.receivedAt);
+    return taken.item;
+  }
+
+  get ended(): boolean {
+    return this.done;
+  }
+
   async return(): Promise<IteratorResult<StreamItem>> {
     this.end();
     return { value: undefined, done: true };
@@ -138,10 +167,12 @@ export class Watch implements AsyncIterableIterator<StreamItem> {
   }
 
   private wakeAll(): void {
-    if (this.waiting.length === 0) return;
-    const waiting = this.waiting;
-    this.waiting = [];
-    for (const resolve of waiting) resolve();
+    if (this.waiting.length > 0) {
+      const waiting = this.waiting;
+      this.waiting = [];
+      for (const resolve of waiting) resolve();
+    }
+    this.listener?.();
   }
 
   private wakeIn(ms: number): void {

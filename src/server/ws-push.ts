@@ -1,0 +1,59 @@
+import type { ExecutionResult, GraphQLFormattedError } from 'graphql';
+import type { ResultSink } from '../graphql/pushed-results.js';
+import type { DeliveryTap } from './delivery.js';
+import type { ConnectionWriter } from './ws-transport.js';
+
+/**
+ * One pushed subscription's end of a graphql-ws connection (graphql/pushed-results.ts): its
+ * results written as the protocol's `next` messages, under the connection's drain.
+ *
+ * graphql-ws would validate and serialise each message itself, once per subscriber. Here the
+ * payload of a result without errors is serialised once, for every subscriber that shares it
+ * (graphql/shared-results.ts), and each message is that text behind the subscription's own id.
+ * A result with errors is formatted for its consumer (`format`, as graphql-ws's `onNext` does)
+ * and serialised alone.
+ */
+export class PushedSubscriptionSink implements ResultSink {
+  /** `{"id":…,"type":"next","payload":`, with the id escaped once. */
+  private readonly prefix: string;
+  private resumeQueued = false;
+  private readonly written: (() => void) | undefined;
+
+  constructor(
+    private readonly writer: ConnectionWriter,
+    id: string,
+    private readonly format: (errors: ExecutionResult['errors'] & object) => GraphQLFormattedError[],
+    tap: DeliveryTap | undefined,
+  ) {
+    this.prefix = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
+    this.written = tap && (() => tap.written());
+  }
+
+  hasRoom(resume: () => void): boolean {
+    const drain = this.writer.drain;
+    if (drain.hasRoom) return true;
+    // Told once per wait, however many items arrive meanwhile.
+    if (!this.resumeQueued) {
+      this.resumeQueued = true;
+      void drain.ready().then(() => {
+        this.resumeQueued = false;
+        resume();
+      });
+    }
+    return false;
+  }
+
+  write(result: ExecutionResult): void {
+    const payload = result.errors ? JSON.stringify({ ...result, errors: this.format(result.errors) }) : payloadOf(result);
+    this.writer.send(`${this.prefix}${payload}}`, this.written);
+  }
+}
+
+/** Each shared result's payload as sent, serialised by the first subscriber to send it. */
+const payloads = new WeakMap<ExecutionResult, string>();
+
+function payloadOf(result: ExecutionResult): string {
+  let payload = payloads.get(result);
+  if (payload === undefined) payloads.set(result, (payload = JSON.stringify(result)));
+  return payload;
+}
