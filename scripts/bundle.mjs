@@ -48,9 +48,17 @@ export async function bundle() {
  * its own (≈ 300 bytes) and a defineProperty call. Per subscription that was ≈ 20 closures (5 KB of
  * its 26 KB retained), and more garbage per tick. Here `__name` only redefines a name that differs
  * (a class or function esbuild renamed, the case keepNames is for); `fn.name` reads the same.
+ *
+ * Nor does it name an anonymous function without a prototype: an arrow function, an async
+ * function or a method that esbuild moved into a call (`__name(() => …, "next")`), where the
+ * source gave it its name only by where it stood. Those were still ≈ 5 closures per subscription
+ * (graphql-ws's `emit.next`, `error` and `complete` among them), each with a 256-byte property
+ * store for that one name. Classes and `function`s, which have a prototype, keep their names:
+ * those are the names code reads (type-graphql's type names, error classes).
  */
 const NAME_HELPER = 'var __name = (target, value) => __defProp(target, "name", { value, configurable: true });';
-const CHEAP_NAME_HELPER = 'var __name = (target, value) => target.name === value ? target : __defProp(target, "name", { value, configurable: true });';
+const CHEAP_NAME_HELPER =
+  'var __name = (target, value) => target.name === value || (target.name === "" && !Object.hasOwn(target, "prototype")) ? target : __defProp(target, "name", { value, configurable: true });';
 
 function cheaperKeepNames() {
   let replaced = 0;
