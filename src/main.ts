@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { applyHeapGrowth } from './app/heap-growth.js';
 import { createApp } from './app/index.js';
 import { ConfigError, loadConfig } from './config/index.js';
 
@@ -8,7 +9,9 @@ const EXIT_BAD_CONFIG = 2;
 async function main(): Promise<void> {
   let app;
   try {
-    app = await createApp(loadConfig(process.env));
+    const config = loadConfig(process.env);
+    applyHeapGrowth(config.server.heapGrowthPercent);
+    app = await createApp(config);
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`marketgraph: ${error.message}\n`);

@@ -68,6 +68,12 @@ const serverFeatureEnvSchema = z.object({
   STREAM_SLOW_CLOSE_MS: integer(0, 600_000).default(10_000),
   /** permessage-deflate on graphql-ws sockets: off unless set (a zlib context per socket, CPU per message). */
   WS_PERMESSAGE_DEFLATE: boolean.default(false),
+  /**
+   * How far the JS heap may grow past what is live before a full collection, in percent (V8's
+   * `--heap-growing-percent`, set at start). Under a steady allocation rate (ticks streaming to
+   * thousands of subscribers) V8 by itself lets it reach 4× what is live. 0: V8's own.
+   */
+  HEAP_GROWTH_PERCENT: integer(0, 400).default(30),
 });
 
 export const serverEnv = serverEnvSchema.shape;
@@ -91,6 +97,8 @@ export interface ServerSettings {
   readonly publicOrigin: string | undefined;
   /** WS_HIGH_WATER_BYTES, STREAM_SLOW_CLOSE_MS, WS_PERMESSAGE_DEFLATE: slow subscribers (src/server/delivery.ts). */
   readonly backpressure: { readonly highWaterBytes: number; readonly slowCloseMs: number; readonly perMessageDeflate: boolean };
+  /** HEAP_GROWTH_PERCENT: the heap's headroom over what is live, in percent; 0 leaves V8's own (src/app/heap-growth.ts). */
+  readonly heapGrowthPercent: number;
 }
 
 export function serverSettings(env: ServerEnv): ServerSettings {
@@ -106,5 +114,6 @@ export function serverSettings(env: ServerEnv): ServerSettings {
     corsOrigins: env.CORS_ORIGINS ?? (production ? [] : DEVELOPMENT_ORIGINS),
     publicOrigin: env.PUBLIC_ORIGIN,
     backpressure: { highWaterBytes: env.WS_HIGH_WATER_BYTES, slowCloseMs: env.STREAM_SLOW_CLOSE_MS, perMessageDeflate: env.WS_PERMESSAGE_DEFLATE },
+    heapGrowthPercent: env.HEAP_GROWTH_PERCENT,
   };
 }

@@ -38,8 +38,15 @@ describe('loadConfig', () => {
     expect(loadConfig({ TRUST_PROXY_HOPS: '2' }).server.trustedProxyHops).toBe(2);
   });
 
+  it('caps the heap at 30% over what is live unless HEAP_GROWTH_PERCENT says otherwise (0: V8 decides)', () => {
+    expect(loadConfig({}).server.heapGrowthPercent).toBe(30);
+    expect(loadConfig({ HEAP_GROWTH_PERCENT: '0' }).server.heapGrowthPercent).toBe(0);
+    expect(loadConfig({ HEAP_GROWTH_PERCENT: '100' }).server.heapGrowthPercent).toBe(100);
+  });
+
   it.each([
     [{ PORT: 'eighty' }, /^Invalid PORT \(got "eighty"\)/],
+    [{ HEAP_GROWTH_PERCENT: '401' }, /^Invalid HEAP_GROWTH_PERCENT/],
     [{ PORT: '70000' }, /^Invalid PORT/],
     [{ SIM_TICK_MS: '1' }, /^Invalid SIM_TICK_MS/],
     [{ LOG_LEVEL: 'loud' }, /^Invalid LOG_LEVEL/],
