@@ -17,6 +17,17 @@ export interface SocketExtra {
  * `next` messages of pushed subscriptions (ws-push.ts) alike, so both count towards the same mark.
  */
 export class ConnectionWriter {
+  /**
+   * Who is told of each write in flight, oldest first: a socket's writes complete in order, so one
+   * callback for all of them (`sent`) replaces a closure per message.
+   */
+  private readonly unsent: Array<(() => void) | undefined> = [];
+  private readonly sent = (error?: Error | null): void => {
+    const written = this.unsent.shift();
+    if (!error) written?.();
+    this.drain.written();
+  };
+
   constructor(
     readonly socket: WebSocket,
     readonly drain: SocketDrain,
@@ -25,10 +36,8 @@ export class ConnectionWriter {
   /** Sends `data`; `written` is told once the socket has taken it (written to the kernel). A write that fails closes the socket. */
   send(data: string, written?: () => void): void {
     if (this.socket.readyState !== this.socket.OPEN) return;
-    this.socket.send(data, (error) => {
-      if (!error) written?.();
-      this.drain.written();
-    });
+    this.unsent.push(written);
+    this.socket.send(data, this.sent);
   }
 }
 

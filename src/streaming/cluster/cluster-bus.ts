@@ -58,6 +58,15 @@ const RELEASE = new RedisScript(RELEASE_LUA);
  */
 export class ClusterBus {
   private readonly commands: RedisCommands;
+  /**
+   * The command connection without node-redis's own timeout, for publishes only. That timeout is
+   * an `AbortSignal.timeout` per command, which cannot be cleared: at a thousand ticks a second,
+   * five thousand live timers, weak references and aborted signals (each with a DOMException) per
+   * instance, for a backstop a publish does not need. A publish still has the lag-proof deadline,
+   * after which its tick goes to local watchers, and a Redis that stops answering fails the next
+   * lease round, which takes the instance off publishing (local feeds) within a round.
+   */
+  private readonly publisher: RedisCommands;
   private readonly subscriber: RedisCommands;
   private readonly readiness: RedisReadiness;
   private readonly subscriberReadiness: RedisReadiness;
@@ -65,6 +74,7 @@ export class ClusterBus {
 
   constructor(private readonly options: ClusterBusOptions) {
     this.commands = options.link.commands.withCommandOptions({ timeout: BACKSTOP_MS }) as RedisCommands;
+    this.publisher = options.link.commands.withCommandOptions({}) as RedisCommands;
     this.subscriber = options.link.subscriber();
     this.readiness = options.link.readiness(options.connectWaitMs);
     this.subscriberReadiness = new RedisReadiness(this.subscriber, options.connectWaitMs);
@@ -132,7 +142,7 @@ export class ClusterBus {
 
   async publish(symbol: string, message: string): Promise<void> {
     const channel = this.channelOf(symbol);
-    const sent = this.flavour === 'sharded' ? this.commands.sPublish(channel, message) : this.commands.publish(channel, message);
+    const sent = this.flavour === 'sharded' ? this.publisher.sPublish(channel, message) : this.publisher.publish(channel, message);
     await withDeadline(sent, COMMAND_DEADLINE_MS);
   }
 
