@@ -170,12 +170,14 @@ async function measure(clients, pids) {
   console.error(`  measuring for ${seconds} s`);
   const rssLoaded = [];
   const cpuBefore = await Promise.all(pids.map(cpuSeconds));
+  const clientCpuBefore = process.cpuUsage();
   const startedAt = performance.now();
   const messagesBefore = clients.messages;
   clients.recording = true;
   await sleep(seconds * 1_000);
   clients.recording = false;
   const wall = (performance.now() - startedAt) / 1_000;
+  const clientCpu = process.cpuUsage(clientCpuBefore);
   const cpuAfter = await Promise.all(pids.map(cpuSeconds));
   for (const pid of pids) rssLoaded.push(await rssMb(pid));
   const sorted = Float64Array.from(clients.latencies).sort();
@@ -185,6 +187,8 @@ async function measure(clients, pids) {
     maxMs: sorted.at(-1),
     itemsPerSecond: Math.round((clients.messages - messagesBefore) / wall),
     cpuCores: round(cpuAfter.reduce((sum, cpu, index) => sum + cpu - cpuBefore[index], 0) / wall),
+    // The clients (this process) share the machine: what they took tells how much was left.
+    clientCpuCores: round((clientCpu.user + clientCpu.system) / 1e6 / wall),
     // CPU per item a client received: steadier than latency when the machine is shared.
     cpuUsPerItem: round((cpuAfter.reduce((sum, cpu, index) => sum + cpu - cpuBefore[index], 0) * 1e6) / Math.max(1, clients.messages - messagesBefore), 1),
     rssLoaded,

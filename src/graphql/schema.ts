@@ -12,7 +12,7 @@ import { PROVENANCE_RESOLVERS } from './resolvers/provenance.js';
 import { ProvidersResolver } from './resolvers/providers.js';
 import { QuoteResolver } from './resolvers/quote.js';
 import { SearchResolver } from './resolvers/search.js';
-import { QuoteSubscriptionResolver } from './resolvers/subscription.js';
+import { QuoteSubscriptionResolver, withSynchronousLiveQuotes } from './resolvers/subscription.js';
 import { withRightsDirective } from './rights/directive.js';
 import { enforceRights, type RightsEnforcement } from './rights/enforce.js';
 import { BalanceSheetType, CashFlowStatementType, IncomeStatementType } from './types/statements.js';
@@ -52,5 +52,5 @@ export async function declaredSchema(): Promise<GraphQLSchema> {
     // from the quote hub (`subscribe:`), so this in-process one carries no traffic.
     pubSub: createPubSub(),
   });
-  return withRightsDirective(built);
+  return withRightsDirective(withSynchronousLiveQuotes(built));
 }

@@ -1,7 +1,7 @@
 import type { CallerLoader } from '../caller-loader.js';
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Ctx, Directive, Extensions, FieldResolver, Info, Int, Query, Resolver, Root } from 'type-graphql';
-import type { CompanyProfile, Quote } from '../../domain/index.js';
+import type { CompanyProfile, Quote, QuoteFeed as QuoteFeedValue } from '../../domain/index.js';
 import type { DelayedQuote } from '../../market/delayed-quotes.js';
 import { callerOf } from '../caller.js';
 import type { GraphQLContext } from '../context.js';
@@ -10,7 +10,7 @@ import { requiresRight } from '../rights/directive.js';
 import { trackStale, trackStaleItems } from '../stale.js';
 import { CompanyType } from '../types/company.js';
 import { PER_CALLER } from '../types/field-marks.js';
-import { QuoteType } from '../types/quote.js';
+import { QuoteFeed, QuoteType } from '../types/quote.js';
 
 /** Longest list `quotes(symbols:)` accepts; beyond it a client should page. */
 export const MAX_SYMBOLS_PER_LIST = 200;
@@ -66,6 +66,18 @@ export class QuoteResolver {
   async realtimeQuotes(@Arg('symbols', () => [String]) symbols: string[], @Ctx() { loaders, stale, consumer }: GraphQLContext, @Info() info: GraphQLResolveInfo): Promise<Array<Quote | Error>> {
     checkListLength(symbols);
     return trackStaleItems(stale, info, loaders.quote.loadMany(symbols, callerOf({ consumer }, info)));
+  }
+
+  /**
+   * `feed` outside a subscription is null, whatever the object holds. Live sources set it and the
+   * market cache drops it, but a query may still be answered from a remembered tick (delayed
+   * quotes keep recent ticks to age them): a query answer is never a live item, so this is where
+   * it is said. A field resolver with no arguments, not a middleware: type-graphql runs every
+   * middleware asynchronously, which made each live item's execution wait a microtask.
+   */
+  @FieldResolver(() => QuoteFeed, { nullable: true, description: 'How a live item reached the gateway; null on query answers, the current quote a subscription starts with included.' })
+  feed(@Root() quote: Quote, @Info() info: GraphQLResolveInfo): QuoteFeedValue | null {
+    return info.operation.operation === 'subscription' ? (quote.feed ?? null) : null;
   }
 
   @FieldResolver(() => Boolean, { description: 'True when this quote is held back by at least 15 minutes (the consumer lacks QUOTES_REALTIME).' })

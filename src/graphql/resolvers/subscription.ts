@@ -1,3 +1,5 @@
+import { MapperKind, mapSchema } from '@graphql-tools/utils';
+import type { GraphQLSchema } from 'graphql';
 import { Args, ArgsType, Directive, Field, Int, Root, Subscription, Resolver, type SubscribeResolverData } from 'type-graphql';
 import { ErrorCode, MarketError, parseSymbol, type Quote } from '../../domain/index.js';
 import type { DelayedQuote } from '../../market/delayed-quotes.js';
@@ -140,6 +142,24 @@ class LiveQuotesArgs {
 function itemOf(item: StreamItem): Quote {
   if (item instanceof Error) throw toGraphQLError(item);
   return item;
+}
+
+/** The Subscription fields below, whose resolver only hands each item on. */
+const LIVE_QUOTE_FIELDS: ReadonlySet<string> = new Set(['quotes', 'realtimeQuotes']);
+
+/**
+ * The schema with the live-quote fields resolving each item synchronously. type-graphql's resolver
+ * for a method with `@Args` answers with a promise on every call (its argument validation is an
+ * `async` function even with validation off), and a subscription's resolver runs per item: every
+ * tick then waited a microtask before anyone could take its shared result, and each subscriber
+ * chained its own promise on it. These resolvers ignore their arguments (`subscribeToQuotes` read
+ * them once), so the methods below only declare the fields; this is what runs.
+ */
+export function withSynchronousLiveQuotes(schema: GraphQLSchema): GraphQLSchema {
+  return mapSchema(schema, {
+    [MapperKind.SUBSCRIPTION_ROOT_FIELD]: (fieldConfig, fieldName) =>
+      LIVE_QUOTE_FIELDS.has(fieldName) ? { ...fieldConfig, resolve: (item: StreamItem) => itemOf(item) } : fieldConfig,
+  });
 }
 
 @Resolver()

@@ -1,4 +1,4 @@
-import { Field, Float, ObjectType, registerEnumType, UseMiddleware, type MiddlewareFn } from 'type-graphql';
+import { Field, Float, ObjectType, registerEnumType } from 'type-graphql';
 import { QuoteFeedSchema, type QuoteFeed as QuoteFeedValue } from '../../domain/index.js';
 import { DateTimeScalar, SafeIntScalar } from './scalars.js';
 import { FallbackFromField, StaleField } from './provenance.js';
@@ -18,16 +18,6 @@ registerEnumType(QuoteFeed, {
     SIMULATED: { description: "A tick of the gateway's simulated market." },
   },
 });
-
-/**
- * `feed` outside a subscription is null, whatever the object holds. Live sources set it and the
- * market cache drops it, but a query may still be answered from a remembered tick (delayed quotes
- * keep recent ticks to age them): a query answer is never a live item, so this is where it is said.
- */
-const liveOnly: MiddlewareFn = async ({ info }, next) => {
-  const value: unknown = await next();
-  return info.operation.operation === 'subscription' ? (value ?? null) : null;
-};
 
 @ObjectType('Quote', { description: 'The latest price of a listed security, with where it came from and how fresh it is.' })
 export class QuoteType {
@@ -70,9 +60,7 @@ export class QuoteType {
   @StaleField()
   stale!: boolean;
 
-  @Field(() => QuoteFeed, { nullable: true, description: 'How a live item reached the gateway; null on query answers, the current quote a subscription starts with included.' })
-  @UseMiddleware(liveOnly)
-  feed?: QuoteFeedValue | undefined;
+  // `feed` is resolved in QuoteResolver (null outside a subscription), declared there after these.
 
   @FallbackFromField()
   fallbackFrom?: string[];
