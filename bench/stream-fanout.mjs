@@ -183,6 +183,7 @@ async function measure(clients, pids) {
   const sorted = Float64Array.from(clients.latencies).sort();
   return {
     p50Ms: percentile(sorted, 0.5),
+    p90Ms: percentile(sorted, 0.9),
     p99Ms: percentile(sorted, 0.99),
     maxMs: sorted.at(-1),
     itemsPerSecond: Math.round((clients.messages - messagesBefore) / wall),
@@ -266,6 +267,7 @@ const figures = {
   perGateway,
   gateway: {
     p50Ms: gatewayFigures.p50Ms,
+    p90Ms: gatewayFigures.p90Ms,
     p99Ms: gatewayFigures.p99Ms,
     maxMs: gatewayFigures.maxMs,
     itemsPerSecond: gatewayFigures.itemsPerSecond,
