@@ -74,7 +74,8 @@ export class ClusterBus {
 
   constructor(private readonly options: ClusterBusOptions) {
     this.commands = options.link.commands.withCommandOptions({ timeout: BACKSTOP_MS }) as RedisCommands;
-    this.publisher = options.link.commands.withCommandOptions({}) as RedisCommands;
+    // `timeout: 0`, not `{}`: node-redis merges the link's default (500 ms) under whatever a proxy leaves out.
+    this.publisher = options.link.commands.withCommandOptions({ timeout: 0 }) as RedisCommands;
     this.subscriber = options.link.subscriber();
     this.readiness = options.link.readiness(options.connectWaitMs);
     this.subscriberReadiness = new RedisReadiness(this.subscriber, options.connectWaitMs);
