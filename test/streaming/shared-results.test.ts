@@ -1,13 +1,10 @@
 import { parse, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ALL_RIGHTS, MarketError, ErrorCode, type Consumer, type Quote, type Right } from '../../src/domain/index.js';
-import { createContext } from '../../src/graphql/context.js';
+import { ALL_RIGHTS, MarketError, ErrorCode, type Consumer } from '../../src/domain/index.js';
 import { createSchema } from '../../src/graphql/schema.js';
 import { subscribeSharingResults } from '../../src/graphql/shared-results.js';
-import type { MarketService } from '../../src/market/service.js';
-import { ProviderRegistry } from '../../src/market/routing/registry.js';
-import type { TickSource } from '../../src/providers/adapter.js';
 import { QuoteHub } from '../../src/streaming/hub.js';
+import { consumer, liveContext, ManualTicks, quoteAt, T0 } from './support/live-schema.js';
 
 /**
  * Subscribers of one tick share its execution when nothing in their selection depends on who they
@@ -15,30 +12,8 @@ import { QuoteHub } from '../../src/streaming/hub.js';
  * a time-of-answer or per-caller field, an error) executes per subscriber, as graphql-js would.
  */
 
-const T0 = Date.UTC(2026, 0, 5, 15, 0, 0);
-const quoteAt = (price: number, at: number): Quote => ({
-  symbol: 'AAPL', price, change: 1, changePercent: 0.5, open: null, high: null, low: null, previousClose: null, volume: null,
-  timestamp: new Date(at), source: 'simulated', asOf: new Date(at), stale: false, feed: 'simulated',
-});
-
-const consumer = (id: string, rights: readonly Right[]): Consumer => ({ id, profile: id, rights: new Set(rights), anonymous: false });
 const everything = consumer('operator', ALL_RIGHTS);
 const realtime = consumer('streamer', ['STREAMING', 'QUOTES_REALTIME']);
-
-/** A tick source the test drives: `tick` pushes one quote to every watcher of its symbol. */
-class ManualTicks implements TickSource {
-  private readonly listeners = new Map<string, { onTick: (quote: Quote) => void; onError: (error: Error) => void }>();
-  start(symbol: string, onTick: (quote: Quote) => void, onError: (error: Error) => void): () => void {
-    this.listeners.set(symbol, { onTick, onError });
-    return () => this.listeners.delete(symbol);
-  }
-  tick(quote: Quote): void {
-    this.listeners.get(quote.symbol)?.onTick(quote);
-  }
-  fail(symbol: string, error: Error): void {
-    this.listeners.get(symbol)?.onError(error);
-  }
-}
 
 let schema: GraphQLSchema;
 let ticks: ManualTicks;
@@ -60,8 +35,7 @@ function start(): void {
 
 /** A subscription of `who` to AAPL with `document`, its snapshot (the first item) already read. */
 async function subscriber(document: DocumentNode, who: Consumer): Promise<AsyncIterator<ExecutionResult>> {
-  const market = { getQuotes: async (symbols: readonly string[]) => symbols.map(() => quoteAt(100, T0)) } as unknown as MarketService;
-  const contextValue = createContext({ market, providers: new ProviderRegistry([]), hub }, who);
+  const contextValue = liveContext(hub, who);
   const stream = await subscribeSharingResults({ schema, document, variableValues: { s: ['AAPL'] }, contextValue });
   if (!(Symbol.asyncIterator in stream)) throw new Error(`refused: ${JSON.stringify(stream.errors)}`);
   const iterator = stream[Symbol.asyncIterator]();
