@@ -97,6 +97,20 @@ describe('subscriptions over SSE on /graphql', () => {
     await untilStreams(gateway.origin, { feeds: 0, watchers: 0 });
   });
 
+  it('caps items per symbol with throttleMs, as over graphql-ws', async () => {
+    const client = sseClient({ 'x-api-key': KEYS.pro });
+    const throttled = subscribe(client, 'subscription ($symbols: [String!]!) { quotes(symbols: $symbols, throttleMs: 400) { symbol price timestamp } }', { symbols: ['MSFT'] });
+    const every = subscribe(client, LIVE, { symbols: ['MSFT'] });
+    await throttled.until(4);
+    const stamps = throttled.results.flatMap((result) => (result.data?.quotes ? [Date.parse((result.data.quotes as { timestamp: string }).timestamp)] : []));
+    // Ticks are SIM_TICK_MS (100 ms) apart on the market's clock: after the snapshot, one per 400 ms at most.
+    for (let index = 2; index < stamps.length; index++) expect(stamps[index]! - stamps[index - 1]!).toBeGreaterThanOrEqual(300);
+    expect(every.results.filter((result) => result.data?.quotes).length).toBeGreaterThan(stamps.length * 2);
+    throttled.stop();
+    every.stop();
+    await untilStreams(gateway.origin, { feeds: 0, watchers: 0 });
+  });
+
   it('releases the feeds of a client whose request is aborted mid-stream (a plain fetch, no graphql-sse)', async () => {
     const abort = new AbortController();
     const response = await fetch(gateway.url, {
