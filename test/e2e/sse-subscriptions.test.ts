@@ -49,7 +49,7 @@ interface WireError {
 
 /** One subscription as the client sees it: its results, how it ended, and `stop()` (the client leaving). */
 function subscribe(client: Client, query = LIVE, variables: Record<string, unknown> = { symbols: ['AAPL'] }) {
-  const results: Array<{ data?: { quotes?: { symbol: string; price: number } } | null; errors?: readonly WireError[] }> = [];
+  const results: Array<{ data?: { quotes?: { symbol: string; price: number; timestamp?: string } } | null; errors?: readonly WireError[] }> = [];
   let failure: unknown;
   let completed = false;
   let end!: () => void;
@@ -102,7 +102,7 @@ describe('subscriptions over SSE on /graphql', () => {
     const throttled = subscribe(client, 'subscription ($symbols: [String!]!) { quotes(symbols: $symbols, throttleMs: 400) { symbol price timestamp } }', { symbols: ['MSFT'] });
     const every = subscribe(client, LIVE, { symbols: ['MSFT'] });
     await throttled.until(4);
-    const stamps = throttled.results.flatMap((result) => (result.data?.quotes ? [Date.parse((result.data.quotes as { timestamp: string }).timestamp)] : []));
+    const stamps = throttled.results.flatMap((result) => (result.data?.quotes?.timestamp ? [Date.parse(result.data.quotes.timestamp)] : []));
     // Ticks are SIM_TICK_MS (100 ms) apart on the market's clock: after the snapshot, one per 400 ms at most.
     for (let index = 2; index < stamps.length; index++) expect(stamps[index]! - stamps[index - 1]!).toBeGreaterThanOrEqual(300);
     expect(every.results.filter((result) => result.data?.quotes).length).toBeGreaterThan(stamps.length * 2);
