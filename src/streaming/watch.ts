@@ -1,4 +1,5 @@
 import type { Quote } from '../domain/index.js';
+import { UnreadItems, type SymbolSlot } from './unread-items.js';
 import type { PushedStream, StreamItem, WatchOptions, WatchTap } from './watch-types.js';
 
 /** One symbol's upstream feed in the hub, shared by every watch of the symbol. */
@@ -14,23 +15,14 @@ export interface FeedHost {
   ended(watch: Watch): void;
 }
 
-/** One symbol's newest unread item. */
-interface Pending {
-  item: StreamItem;
-  receivedAt: number | undefined;
-}
-
 /**
  * One watcher of the hub (QuoteHub.watch has the rules): the newest unread item per symbol, and
  * the iterator the transport reads. A class rather than closures: a subscription holds one of
  * these for its whole life, and a dozen closures with their contexts were ≈ 1 KB of it.
  */
 export class Watch implements AsyncIterableIterator<StreamItem>, PushedStream<StreamItem> {
-  private readonly pending = new Map<string, Pending>();
-  /** Per symbol, the timestamp of the newest quote queued or served. */
-  private readonly newest = new Map<string, number>();
-  /** With a throttle: per symbol, when its last item was read. */
-  private readonly readAt: Map<string, number> | undefined;
+  /** The newest unread item per symbol, in order of arrival, with each symbol's newest timestamp (unread-items.ts). */
+  private readonly unread: UnreadItems;
   private readonly view: WatchOptions['view'];
   private readonly tap: WatchTap | undefined;
   private readonly throttleMs: number;
@@ -58,11 +50,11 @@ export class Watch implements AsyncIterableIterator<StreamItem>, PushedStream<St
     this.tap = options.tap;
     this.throttleMs = options.throttleMs ?? 0;
     this.onEnd = options.onEnd;
-    this.readAt = this.throttleMs > 0 ? new Map<string, number>() : undefined;
     this.symbols = [...new Set(symbols)];
+    this.unread = new UnreadItems(this.symbols);
     for (const symbol of this.symbols) {
       const quote = current.get(symbol);
-      if (quote) this.offer(symbol, quote, undefined);
+      if (quote) this.offer(symbol, quote, Number.NaN);
     }
     if (!options.startOnRead) this.join();
   }
@@ -82,7 +74,7 @@ export class Watch implements AsyncIterableIterator<StreamItem>, PushedStream<St
     this.host.ended(this);
     const feeds = this.feeds;
     if (feeds) this.symbols.forEach((symbol, index) => this.host.leave(symbol, feeds[index] as Feed, this));
-    this.pending.clear();
+    this.unread.clear();
     this.wakeAll();
     this.onEnd?.();
   }
@@ -91,10 +83,7 @@ export class Watch implements AsyncIterableIterator<StreamItem>, PushedStream<St
     if (!this.feeds && !this.done) this.join();
     while (!this.done) {
       const taken = this.take();
-      if (typeof taken !== 'number') {
-        this.tap?.read(taken.receivedAt);
-        return { value: taken.item, done: false };
-      }
+      if (typeof taken !== 'number') return { value: this.read(taken), done: false };
       // Held back by the throttle only: woken when the first symbol is free again, or by a new item.
       if (taken !== Number.POSITIVE_INFINITY) this.wakeIn(taken);
       await new Promise<void>((resolve) => this.waiting.push(resolve));
@@ -121,8 +110,7 @@ export class Watch implements AsyncIterableIterator<StreamItem>, PushedStream<St
       if (taken !== Number.POSITIVE_INFINITY) this.wakeIn(taken);
       return undefined;
     }
-    this.tap?.read(taken.receivedAt);
-    return taken.item;
+    return this.read(taken);
   }
 
   get ended(): boolean {
@@ -147,23 +135,17 @@ export class Watch implements AsyncIterableIterator<StreamItem>, PushedStream<St
     this.feeds = this.symbols.map((symbol) => this.host.join(symbol, this));
   }
 
-  private offer(symbol: string, item: StreamItem, receivedAt: number | undefined): void {
-    if (!(item instanceof Error)) {
-      const at = item.timestamp.getTime();
-      if (at < (this.newest.get(symbol) ?? Number.NEGATIVE_INFINITY)) return;
-      this.newest.set(symbol, at);
-    }
-    const unread = this.pending.get(symbol);
-    if (unread) this.tap?.conflated();
-    // Re-inserting moves the symbol to the back, so symbols are served in order of arrival; the
-    // replaced entry is reused (nothing else holds it), one allocation fewer per conflated tick.
-    this.pending.delete(symbol);
-    if (unread) {
-      unread.item = item;
-      unread.receivedAt = receivedAt;
-      this.pending.set(symbol, unread);
-    } else this.pending.set(symbol, { item, receivedAt });
+  private offer(symbol: string, item: StreamItem, receivedAt: number): void {
+    const offered = this.unread.offer(symbol, item, receivedAt);
+    if (offered === 'dropped') return;
+    if (offered === 'replaced') this.tap?.conflated();
     this.wakeAll();
+  }
+
+  /** The item of a slot just taken, its read told to the tap. */
+  private read(slot: SymbolSlot): StreamItem {
+    this.tap?.read(Number.isNaN(slot.receivedAt) ? undefined : slot.receivedAt);
+    return slot.item as StreamItem;
   }
 
   private wakeAll(): void {
@@ -188,25 +170,7 @@ export class Watch implements AsyncIterableIterator<StreamItem>, PushedStream<St
   }
 
   /** The first unread item its throttle lets out now (errors always pass), or how long until one may go. */
-  private take(): Pending | number {
-    const readAt = this.readAt;
-    if (!readAt) {
-      const first = this.pending.entries().next();
-      if (first.done) return Number.POSITIVE_INFINITY;
-      this.pending.delete(first.value[0]);
-      return first.value[1];
-    }
-    const at = this.now();
-    let wait = Number.POSITIVE_INFINITY;
-    for (const [symbol, entry] of this.pending) {
-      const free = entry.item instanceof Error ? at : (readAt.get(symbol) ?? Number.NEGATIVE_INFINITY) + this.throttleMs;
-      if (free <= at) {
-        this.pending.delete(symbol);
-        if (!(entry.item instanceof Error)) readAt.set(symbol, at);
-        return entry;
-      }
-      wait = Math.min(wait, free - at);
-    }
-    return wait;
+  private take(): SymbolSlot | number {
+    return this.unread.take(this.throttleMs > 0 ? this.now() : 0, this.throttleMs);
   }
 }
