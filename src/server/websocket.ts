@@ -131,6 +131,7 @@ export function attachWebSocket<TContext>(options: WebSocketOptions<TContext>): 
       subscribe: (args) => {
         const origin = origins.get(args);
         if (!origin) throw new Error('subscribe without a prepared subscribe message');
+        origins.delete(args);
         const { ctx, id } = origin;
         const tap = taps.get(ctx.extra.socket)?.get(id);
         return subscribePushing(args, new PushedSubscriptionSink(ctx.extra.writer, id, (errors) => format(errors, consumers.get(ctx)), tap));
