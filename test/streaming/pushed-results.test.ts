@@ -1,15 +1,13 @@
-import { parse, type ExecutionResult, type GraphQLSchema } from 'graphql';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { parse, type ExecutionResult } from 'graphql';
+import { describe, expect, it } from 'vitest';
 import { ALL_RIGHTS, ErrorCode, MarketError } from '../../src/domain/index.js';
 import { subscribePushing, type ResultSink } from '../../src/graphql/pushed-results.js';
-import { createSchema } from '../../src/graphql/schema.js';
-import { QuoteHub } from '../../src/streaming/hub.js';
-import { consumer, liveContext, ManualTicks, quoteAt, T0 } from './support/live-schema.js';
+import { consumer, liveContext, quoteAt, T0, useLiveHub } from './support/live-schema.js';
 
 /**
  * Results pushed to a transport's sink as the hub's items come: written while the sink has room,
  * held in the hub (newest per symbol) while it has none, the newest written when it has room
- * again; the stream the transport iterates ends when the subscription does. Real schema and hub.
+ * again; the stream the transport iterates ends when the subscription does. Real schema and live.hub.
  */
 
 /** A sink with a room switch: what was written, and the resume it was last given. */
@@ -37,27 +35,14 @@ class TestSink implements ResultSink {
 
 const PRICES = parse('subscription ($s: [String!]!) { quotes(symbols: $s) { symbol price } }');
 const operator = consumer('operator', ALL_RIGHTS);
-let schema: GraphQLSchema;
-let ticks: ManualTicks;
-let hub: QuoteHub;
-const open: Array<AsyncIterator<ExecutionResult>> = [];
-
-beforeAll(async () => {
-  schema = await createSchema();
-});
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((stream) => stream.return?.()));
-  hub.close();
-});
+const live = useLiveHub();
 
 async function pushed(sink: ResultSink, query = PRICES): Promise<AsyncIterator<ExecutionResult>> {
-  ticks = new ManualTicks();
-  hub = new QuoteHub({ source: ticks });
-  const stream = await subscribePushing({ schema, document: query, variableValues: { s: ['AAPL'] }, contextValue: liveContext(hub, operator) }, sink);
+  live.start();
+  const stream = await subscribePushing({ schema: live.schema, document: query, variableValues: { s: ['AAPL'] }, contextValue: liveContext(live.hub, operator) }, sink);
   if (!(Symbol.asyncIterator in stream)) throw new Error(`refused: ${JSON.stringify(stream.errors)}`);
   const iterator = stream[Symbol.asyncIterator]();
-  open.push(iterator);
-  return iterator;
+  return live.opened(iterator);
 }
 
 /** Lets settled executions write (a selection type-graphql resolves with promises). */
@@ -68,8 +53,8 @@ describe('pushed subscription results', () => {
     const sink = new TestSink();
     await pushed(sink);
     expect(sink.prices()).toEqual([100]);
-    ticks.tick(quoteAt(101, T0 + 1_000));
-    ticks.tick(quoteAt(102, T0 + 2_000));
+    live.ticks.tick(quoteAt(101, T0 + 1_000));
+    live.ticks.tick(quoteAt(102, T0 + 2_000));
     await settle();
     expect(sink.prices()).toEqual([100, 101, 102]);
   });
@@ -78,7 +63,7 @@ describe('pushed subscription results', () => {
     const sink = new TestSink();
     await pushed(sink);
     sink.room = false;
-    for (let price = 101; price <= 105; price++) ticks.tick(quoteAt(price, T0 + price * 1_000));
+    for (let price = 101; price <= 105; price++) live.ticks.tick(quoteAt(price, T0 + price * 1_000));
     await settle();
     expect(sink.prices()).toEqual([100]);
     sink.open();
@@ -89,8 +74,8 @@ describe('pushed subscription results', () => {
   it('writes a failed symbol as its error and goes on', async () => {
     const sink = new TestSink();
     await pushed(sink);
-    ticks.fail('AAPL', new MarketError(ErrorCode.RATE_LIMITED, 'Quota spent.', { symbol: 'AAPL' }));
-    ticks.tick(quoteAt(103, T0 + 3_000));
+    live.ticks.fail('AAPL', new MarketError(ErrorCode.RATE_LIMITED, 'Quota spent.', { symbol: 'AAPL' }));
+    live.ticks.tick(quoteAt(103, T0 + 3_000));
     await settle();
     expect(sink.prices()).toEqual([100, 'RATE_LIMITED', 103]);
   });
@@ -98,7 +83,7 @@ describe('pushed subscription results', () => {
   it('keeps items in order when an execution settles later (a field resolved with a promise)', async () => {
     const sink = new TestSink();
     await pushed(sink, parse('subscription ($s: [String!]!) { quotes(symbols: $s) { symbol price company { name } } }'));
-    for (let price = 101; price <= 103; price++) ticks.tick(quoteAt(price, T0 + price * 1_000));
+    for (let price = 101; price <= 103; price++) live.ticks.tick(quoteAt(price, T0 + price * 1_000));
     for (let round = 0; round < 20 && sink.written.length < 2; round++) await settle();
     const prices = sink.prices();
     expect(prices[0]).toBe(100);
@@ -111,14 +96,14 @@ describe('pushed subscription results', () => {
     const pending = stream.next();
     await stream.return?.();
     expect(await pending).toEqual({ done: true, value: undefined });
-    expect(hub.activeFeeds).toBe(0);
+    expect(live.hub.activeFeeds).toBe(0);
   });
 
   it('ends it when the hub closes', async () => {
     const sink = new TestSink();
     const stream = await pushed(sink);
     const pending = stream.next();
-    hub.close();
+    live.hub.close();
     expect(await pending).toEqual({ done: true, value: undefined });
   });
 });
