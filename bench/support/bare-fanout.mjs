@@ -26,9 +26,12 @@ setInterval(() => {
   slice = (slice + 1) % SLICES;
   if (slice === 0) round += 1;
   let index = 0;
+  // One stamp per slice, as the fake upstream stamps each slice's frame once (`t`) before the
+  // gateway sees any of it: a symbol's latency then includes waiting behind the rest of its slice,
+  // as the gateway's does. Stamped per symbol, the bare server's latency left that wait out.
+  const timestamp = new Date().toISOString();
   for (const [symbol, sockets] of watchers) {
     if (index++ % SLICES !== slice) continue;
-    const timestamp = new Date().toISOString();
     const frame = JSON.stringify({ id: '1', type: 'next', payload: { data: { quotes: { symbol, price: 100 + (round % 100) / 100, timestamp, source: 'finnhub' } } } });
     for (const socket of sockets) socket.send(frame);
   }
