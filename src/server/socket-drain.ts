@@ -58,6 +58,8 @@ export class SocketDrain {
 
   /** A write finished: the queue shrank. */
   written(): void {
+    // Nobody waits (the common case, below the mark): nothing to tell, no need to read the queue.
+    if (this.waiters.length === 0 && !this.stall) return;
     if (this.above) return;
     this.release();
   }
