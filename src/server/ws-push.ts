@@ -22,7 +22,7 @@ export class PushedSubscriptionSink implements ResultSink {
   constructor(
     private readonly writer: ConnectionWriter,
     id: string,
-    private readonly format: (errors: ExecutionResult['errors'] & object) => GraphQLFormattedError[],
+    private readonly format: (errors: NonNullable<ExecutionResult['errors']>) => GraphQLFormattedError[],
     tap: DeliveryTap | undefined,
   ) {
     this.prefix = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
