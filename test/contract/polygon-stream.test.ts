@@ -19,6 +19,32 @@ function polygonOn(fake: FakePolygonStream, clock: ManualClock, keys: readonly s
 }
 
 describe('Polygon stream', () => {
+  // Polygon sends nothing between trades: its silence is a dead connection only while US equities trade.
+  it('leaves a connection silent at the weekend alone', async () => {
+    current.upstream = await startFakePolygonStream({ keys: [KEY] });
+    const saturday = new ManualClock(Date.UTC(2026, 0, 10, 15, 0));
+    const feed = polygonOn(current.upstream, saturday);
+    const events = recordEvents(feed);
+    watch(feed, 'AAPL');
+    await eventually(() => current.upstream!.requests.length === 1, 'subscribed');
+    saturday.advance(95_000);
+    await settle();
+    expect(events.reconnects).toEqual([]);
+    expect(current.upstream.attempts).toHaveLength(1);
+  });
+
+  it('takes a connection silent in trading hours for lost', async () => {
+    current.upstream = await startFakePolygonStream({ keys: [KEY] });
+    // Monday 10:00 in New York.
+    const monday = new ManualClock(Date.UTC(2026, 0, 5, 15, 0));
+    const feed = polygonOn(current.upstream, monday);
+    const events = recordEvents(feed);
+    watch(feed, 'AAPL');
+    await eventually(() => current.upstream!.requests.length === 1, 'subscribed');
+    monday.advance(30_000);
+    expect(events.reconnects.map((event) => event.reason)).toEqual(['silent for 30000 ms']);
+  });
+
   it('authenticates first, then subscribes trades and second aggregates once per symbol on one connection', async () => {
     current.upstream = await startFakePolygonStream({ keys: [KEY] });
     const feed = polygonOn(current.upstream, new ManualClock());

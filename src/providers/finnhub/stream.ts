@@ -31,6 +31,7 @@ const FrameSchema = z.discriminatedUnion('type', [
 ]);
 
 export const finnhubProtocol: StreamProtocol = {
+  keepsAlive: true,
   url: keyInQuery('token'),
   authentication: 'url',
   greeting: () => [],

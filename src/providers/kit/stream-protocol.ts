@@ -52,6 +52,12 @@ export interface StreamProtocol {
   parse(frame: string): readonly StreamMessage[];
   /** A frame the client must send on a period to keep the connection (Twelve Data: every 10 s). */
   readonly heartbeat?: { readonly everyMs: number; readonly frame: string };
+  /**
+   * The server sends frames of its own on a period whatever the market does (Finnhub's pings,
+   * Twelve Data's answers to our heartbeats): silence means a dead connection at any hour. Absent:
+   * the feed may be quiet between trades, so silence counts only in the feed's hours.
+   */
+  readonly keepsAlive?: boolean;
 }
 
 /**

@@ -20,6 +20,8 @@ export interface StreamSocketOptions {
   readonly backoff: BackoffSettings;
   /** No frame at all (heartbeats included) for this long while connected → the connection is dropped and redialled. */
   readonly silenceMs: number;
+  /** Whether a feed without keep-alives is expected to trade at a time (silence counts only then). */
+  readonly feedHours: (epochMs: number) => boolean;
   /** Upgrade (and, for `message` authentication, the answer to it) must complete within this long. */
   readonly handshakeTimeoutMs: number;
   /** After a refusal, the key rests this long before a watched symbol may dial with it again. */
@@ -219,6 +221,9 @@ export class StreamSocket {
     this.silenceTimer?.cancel();
     this.silenceTimer = this.options.clock.setTimer(() => {
       if (socket !== this.socket) return;
+      // A feed that only speaks when something trades is quiet overnight and at weekends: there its
+      // silence is no sign of a dead connection, so it is looked at again a window later.
+      if (!this.options.protocol.keepsAlive && !this.options.feedHours(this.options.clock.now())) return this.armSilence(socket);
       this.lost(socket, `silent for ${this.options.silenceMs} ms`);
     }, this.options.silenceMs);
   }

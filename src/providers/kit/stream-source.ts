@@ -6,6 +6,7 @@ import { systemStreamClock, type StreamClock, type StreamTimer } from './stream-
 import { createStreamEvents, type StreamEvents } from './stream-events.js';
 import { newestPerSymbol, type StreamProtocol, type Tick } from './stream-protocol.js';
 import { dayFiguresOf, quoteOfTick, type DayFigures } from './stream-quote.js';
+import { usEquityFeedHours } from './feed-hours.js';
 import { StreamSocket } from './stream-socket.js';
 
 /** The tunables every provider's stream shares; each has a default that suits the documented feeds. */
@@ -14,6 +15,11 @@ export interface StreamTuning {
   readonly symbolCap?: number;
   /** No frame for this long → reconnect. Default 30 s: Finnhub pings about every 10 s, Twelve Data answers heartbeats. */
   readonly silenceMs?: number;
+  /**
+   * When a feed without keep-alives (`StreamProtocol.keepsAlive`) is expected to trade, so that its
+   * silence means a dead connection. Default: US equity hours (feed-hours.ts), read off `clock`.
+   */
+  readonly feedHours?: (epochMs: number) => boolean;
   /** First reconnect delay's ceiling. Default 500 ms. */
   readonly backoffBaseMs?: number;
   /** No reconnect delay exceeds this. Default 30 s. */
@@ -101,6 +107,7 @@ export function createStreamSource(options: StreamSourceOptions): StreamSource {
       random,
       backoff: { baseMs: options.backoffBaseMs ?? 500, maxMs: options.backoffMaxMs ?? 30_000 },
       silenceMs: options.silenceMs ?? 30_000,
+      feedHours: options.feedHours ?? usEquityFeedHours,
       handshakeTimeoutMs: options.handshakeTimeoutMs ?? 10_000,
       refusalRestMs: options.refusalRestMs ?? 600_000,
       onTicks: (ticks) => deliver(socket, ticks),

@@ -44,6 +44,7 @@ export const twelveDataProtocol: StreamProtocol = {
   subscribe: (symbols) => [JSON.stringify({ action: 'subscribe', params: { symbols: symbols.join(',') } })],
   unsubscribe: (symbols) => [JSON.stringify({ action: 'unsubscribe', params: { symbols: symbols.join(',') } })],
   heartbeat: { everyMs: 10_000, frame: JSON.stringify({ action: 'heartbeat' }) },
+  keepsAlive: true,
   parse: messagesOf(FrameSchema, (message): StreamMessage[] => {
     switch (message.event) {
       case 'price':
