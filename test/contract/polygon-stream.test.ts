@@ -18,30 +18,31 @@ function polygonOn(fake: FakePolygonStream, clock: ManualClock, keys: readonly s
   return current.source;
 }
 
+/** A feed on a fresh fake with its clock at `origin`, watching AAPL once subscribed upstream. */
+async function subscribedAt(origin: number): Promise<{ readonly clock: ManualClock; readonly events: ReturnType<typeof recordEvents> }> {
+  current.upstream = await startFakePolygonStream({ keys: [KEY] });
+  const clock = new ManualClock(origin);
+  const feed = polygonOn(current.upstream, clock);
+  const events = recordEvents(feed);
+  watch(feed, 'AAPL');
+  await eventually(() => current.upstream!.requests.length === 1, 'subscribed');
+  return { clock, events };
+}
+
 describe('Polygon stream', () => {
   // Polygon sends nothing between trades: its silence is a dead connection only while US equities trade.
   it('leaves a connection silent at the weekend alone', async () => {
-    current.upstream = await startFakePolygonStream({ keys: [KEY] });
-    const saturday = new ManualClock(Date.UTC(2026, 0, 10, 15, 0));
-    const feed = polygonOn(current.upstream, saturday);
-    const events = recordEvents(feed);
-    watch(feed, 'AAPL');
-    await eventually(() => current.upstream!.requests.length === 1, 'subscribed');
-    saturday.advance(95_000);
+    const { clock, events } = await subscribedAt(Date.UTC(2026, 0, 10, 15, 0));
+    clock.advance(95_000);
     await settle();
     expect(events.reconnects).toEqual([]);
-    expect(current.upstream.attempts).toHaveLength(1);
+    expect(current.upstream?.attempts).toHaveLength(1);
   });
 
   it('takes a connection silent in trading hours for lost', async () => {
-    current.upstream = await startFakePolygonStream({ keys: [KEY] });
     // Monday 10:00 in New York.
-    const monday = new ManualClock(Date.UTC(2026, 0, 5, 15, 0));
-    const feed = polygonOn(current.upstream, monday);
-    const events = recordEvents(feed);
-    watch(feed, 'AAPL');
-    await eventually(() => current.upstream!.requests.length === 1, 'subscribed');
-    monday.advance(30_000);
+    const { clock, events } = await subscribedAt(Date.UTC(2026, 0, 5, 15, 0));
+    clock.advance(30_000);
     expect(events.reconnects.map((event) => event.reason)).toEqual(['silent for 30000 ms']);
   });
 
