@@ -2,7 +2,7 @@ import type { StreamItem } from './watch-types.js';
 
 /** One symbol of a watch: its newest unread item and the stamps that decide what may go out. */
 export class SymbolSlot {
-  /** The newest item offered; unread while `queued`. */
+  /** The newest unread item (`queued`); undefined once read. */
   item: StreamItem | undefined = undefined;
   /** When that item entered the hub (`performance.now()`); NaN for one that did not come from upstream (the snapshot). */
   receivedAt = Number.NaN;

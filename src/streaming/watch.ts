@@ -145,7 +145,12 @@ export class Watch implements AsyncIterableIterator<StreamItem>, PushedStream<St
   /** The item of a slot just taken, its read told to the tap. */
   private read(slot: SymbolSlot): StreamItem {
     this.tap?.read(Number.isNaN(slot.receivedAt) ? undefined : slot.receivedAt);
-    return slot.item as StreamItem;
+    const item = slot.item as StreamItem;
+    // Let go of it: held here until the next tick (a quarter of a second at 4 a second), a tick,
+    // its shared result and its serialised payload (both kept on it) outlived a young-generation
+    // collection and were copied by it; read and dropped, they die young.
+    slot.item = undefined;
+    return item;
   }
 
   private wakeAll(): void {
