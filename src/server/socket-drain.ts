@@ -51,7 +51,7 @@ export class SocketDrain {
 
   /** Resolves when the next item may be read: now below the mark, else once drained to it (or closed). */
   ready(): Promise<void> {
-    if (this.disposed || !this.above) return READY;
+    if (this.hasRoom) return READY;
     this.startStallTimer();
     return new Promise((resolve) => this.waiters.push(resolve));
   }
