@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ProviderError, ProviderFailureKind, type Quote } from '../../src/domain/index.js';
 import { finnhubStream } from '../../src/providers/finnhub/stream.js';
-import { createStreamSource, type StreamSource } from '../../src/providers/kit/stream-source.js';
+import { createStreamSource, type StreamSource, type StreamSourceOptions } from '../../src/providers/kit/stream-source.js';
 import { baselineQuote, watch } from '../support/fake-streams/harness.js';
 import { ManualClock } from '../support/fake-streams/manual-clock.js';
 
@@ -19,20 +19,25 @@ describe('stream baselines under a rate limit', () => {
     for (let round = 0; round < 20; round++) await Promise.resolve();
   };
 
-  it('asks a few baselines, then waits out the retryAfter instead of spending one refused call per symbol', async () => {
-    const clock = new ManualClock();
-    const asked: string[] = [];
-    let limited = true;
-    source = createStreamSource({
+  /** A Finnhub stream source whose socket never connects (nothing listens), so only its baselines matter. */
+  const offlineSource = (clock: ManualClock, baselines: Pick<StreamSourceOptions, 'baseline' | 'baselineRetryMs' | 'baselineConcurrency'>): StreamSource =>
+    createStreamSource({
       provider: 'finnhub',
       name: 'Finnhub',
-      // Nothing listens here: the socket fails and waits on the manual clock; only baselines matter.
       url: 'ws://127.0.0.1:9',
       keys: ['k1'],
       protocol: finnhubStream.protocol,
       defaultSymbolCap: 1_000,
       clock,
       random: () => 0.5,
+      ...baselines,
+    });
+
+  it('asks a few baselines, then waits out the retryAfter instead of spending one refused call per symbol', async () => {
+    const clock = new ManualClock();
+    const asked: string[] = [];
+    let limited = true;
+    source = offlineSource(clock, {
       baselineRetryMs: 30_000,
       baseline: async (symbol): Promise<Quote> => {
         asked.push(symbol);
@@ -63,15 +68,7 @@ describe('stream baselines under a rate limit', () => {
   it('a symbol left while its baseline waits costs no call', async () => {
     const clock = new ManualClock();
     const asked: string[] = [];
-    source = createStreamSource({
-      provider: 'finnhub',
-      name: 'Finnhub',
-      url: 'ws://127.0.0.1:9',
-      keys: ['k1'],
-      protocol: finnhubStream.protocol,
-      defaultSymbolCap: 1_000,
-      clock,
-      random: () => 0.5,
+    source = offlineSource(clock, {
       baselineConcurrency: 1,
       baseline: async (symbol): Promise<Quote> => {
         asked.push(symbol);
