@@ -23,6 +23,8 @@ export function responseCaching(
   metrics: Metrics,
 ): Pick<ServerOptions, 'persistedQueries' | 'responseCache'> {
   let warnedAt = -WARN_EVERY_MS;
+  // Bound once: every cacheable request counts one, and prom-client hashes labels on each inc({…}).
+  const lookups = { hit: metrics.responseCacheRequests.labels('hit'), miss: metrics.responseCacheRequests.labels('miss') };
   const guard: StoreGuard = {
     onError(error, operation) {
       if (performance.now() - warnedAt < WARN_EVERY_MS) return;
@@ -39,7 +41,7 @@ export function responseCaching(
           responseCache: {
             store: responseStore(createKeyvStore('responses', RESPONSES_IN_PROCESS), guard),
             ttlMs: config.cache.ttlMs,
-            onLookup: (result) => metrics.responseCacheRequests.inc({ result }),
+            onLookup: (result) => lookups[result].inc(),
           },
         }
       : {}),

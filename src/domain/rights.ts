@@ -57,8 +57,16 @@ export const ANONYMOUS_PUBLIC: Consumer = Object.freeze({
  * scope see the same answers, so a cached response may be shared between them and no one else.
  */
 export function rightsScope(consumer: Consumer): string {
-  return [...consumer.rights].sort().join(',');
+  let scope = scopes.get(consumer.rights);
+  if (scope === undefined) scopes.set(consumer.rights, (scope = [...consumer.rights].sort().join(',')));
+  return scope;
 }
+
+/**
+ * Each rights set's scope, worked out once: a profile's set is shared by its consumers and asked
+ * on every cacheable request. A set is never changed once a consumer holds it (ReadonlySet).
+ */
+const scopes = new WeakMap<ReadonlySet<Right>, string>();
 
 /**
  * Who a read is for, carried explicitly from the GraphQL field that asked down to the provider

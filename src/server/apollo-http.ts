@@ -1,8 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { HeaderMap, type ApolloServer, type BaseContext, type HTTPGraphQLResponse } from '@apollo/server';
+import { HeaderMap, type ApolloServer, type BaseContext, type HTTPGraphQLRequest, type HTTPGraphQLResponse } from '@apollo/server';
 import { parse } from 'graphql';
 import { subscriptionRootDirectiveError } from '../graphql/limits/subscription-root.js';
-import { BodyError, checkVariables, readBody, requestVariables } from './body.js';
+import type { Consumer } from '../domain/index.js';
+import { BodyError, checkVariables, isJson, parseBody, readBodyText, requestVariables } from './body.js';
+import type { AnswerLane, PrepaidThrottle } from './response-cache/answer-lane.js';
 
 /**
  * The thin node:http integration of Apollo Server (no Express): on this machine it serves about
@@ -10,21 +12,42 @@ import { BodyError, checkVariables, readBody, requestVariables } from './body.js
  */
 export function apolloHandler<TContext extends BaseContext>(
   apollo: ApolloServer<TContext>,
-  options: { readonly maxBodyBytes: number },
+  options: {
+    readonly maxBodyBytes: number;
+    /** The response cache's hits, answered before Apollo (response-cache/answer-lane.ts). */
+    readonly lane?: { readonly answers: AnswerLane; readonly prepaid: PrepaidThrottle | undefined } | undefined;
+  },
 ) {
-  /** `context` builds this request's context (it knows who is asking: authentication ran first). */
-  return async (request: IncomingMessage, response: ServerResponse, url: URL, context: () => Promise<TContext>): Promise<void> => {
-    const body = request.method === 'POST' ? await readBody(request, options.maxBodyBytes) : undefined;
+  const lane = options.lane;
+  /** `context` builds this request's context for `consumer` (it knows who is asking: authentication ran first). */
+  return async (request: IncomingMessage, response: ServerResponse, url: URL, consumer: Consumer, context: (consumer: Consumer) => TContext): Promise<void> => {
+    const arrivedAt = performance.now();
+    const text = request.method === 'POST' ? await readBodyText(request, options.maxBodyBytes) : undefined;
+    // Only JSON bodies: the lane keys on the text Apollo would have parsed, under the same Content-Type.
+    const laneKey = lane && text !== undefined && isJson(request.headers['content-type']) ? lane.answers.keyOf(request, consumer, text) : undefined;
+    let caller = consumer;
+    if (lane && laneKey !== undefined) {
+      const outcome = await lane.answers.answer(laneKey, consumer, response, arrivedAt);
+      if (outcome.answered) return;
+      if (outcome.prepaid && lane.prepaid) {
+        // A consumer object of this request's own, so the prepaid refusal reaches this request alone.
+        caller = { ...consumer };
+        lane.prepaid.prepay(caller, outcome.prepaid);
+      }
+    }
+    const body = text === undefined ? undefined : parseBody(request, text);
     // Bounded before Apollo and every plugin get them (see MAX_VARIABLE_DEPTH).
     checkVariables(requestVariables(request.method, body, url.searchParams));
     refuseSubscriptionRootDirectives(request.method === 'POST' ? queryOf(body) : url.searchParams.get('query'));
-    const result = await executeOnApollo(apollo, request, url, body, context);
+    const httpGraphQLRequest = apolloRequestOf(request, url, body);
+    const result = await apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: async () => context(caller) });
 
     for (const [name, value] of result.headers) response.setHeader(name, value);
     response.statusCode = result.status ?? 200;
     if (result.body.kind === 'complete') {
       response.setHeader('content-length', Buffer.byteLength(result.body.string));
       response.end(result.body.string);
+      if (lane && laneKey !== undefined) lane.answers.rememberHit(laneKey, httpGraphQLRequest, response.statusCode, result.headers.get('content-type'), result.body.string);
       return;
     }
     for await (const chunk of result.body.asyncIterator) {
@@ -47,12 +70,20 @@ export function executeOnApollo<TContext extends BaseContext>(
   context: () => Promise<TContext>,
   accept?: string,
 ): Promise<HTTPGraphQLResponse> {
+  return apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest: apolloRequestOf(request, url, body, accept), context });
+}
+
+/**
+ * The request as Apollo takes it. Apollo hands this very object to every plugin as
+ * `request.http`, which is how the response cache's hits are told apart per request (answer-lane.ts).
+ */
+function apolloRequestOf(request: IncomingMessage, url: URL, body: unknown, accept?: string): HTTPGraphQLRequest {
   const headers = new HeaderMap();
   for (const [name, value] of Object.entries(request.headers)) {
     if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
   }
   if (accept !== undefined) headers.set('accept', accept);
-  return apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest: { method: request.method ?? 'GET', headers, search: url.search, body }, context });
+  return { method: request.method ?? 'GET', headers, search: url.search, body };
 }
 
 function queryOf(body: unknown): unknown {

@@ -1,4 +1,4 @@
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ErrorCode, MarketError, type Consumer } from '../domain/index.js';
 
 /**
@@ -7,6 +7,24 @@ import { ErrorCode, MarketError, type Consumer } from '../domain/index.js';
  * two credentials would pass as one.
  */
 export type CredentialHeaders = Readonly<Record<string, string | readonly string[] | undefined>>;
+
+/**
+ * The credential headers of a request, each with every value it was sent with: what
+ * `headersDistinct` gives for them, without building that object for every header of every
+ * request (it showed in the cached path's profile).
+ */
+export function credentialHeaders(request: IncomingMessage): CredentialHeaders {
+  let authorization: string[] | undefined;
+  let apiKey: string[] | undefined;
+  const raw = request.rawHeaders;
+  for (let index = 0; index < raw.length; index += 2) {
+    const name = raw[index] ?? '';
+    const value = raw[index + 1] ?? '';
+    if (name.length === 13 && name.toLowerCase() === 'authorization') (authorization ??= []).push(value);
+    else if (name.length === 9 && name.toLowerCase() === 'x-api-key') (apiKey ??= []).push(value);
+  }
+  return { authorization, 'x-api-key': apiKey };
+}
 
 /** Who is asking, and until when (a token's expiry, ms since the epoch). */
 export interface AuthenticatedCaller {

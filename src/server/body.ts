@@ -46,6 +46,11 @@ function tooLarge(maxBytes: number): BodyError {
  * still bounds a body that never ends.
  */
 export async function readBody(request: IncomingMessage, maxBytes: number): Promise<unknown> {
+  return parseBody(request, await readBodyText(request, maxBytes));
+}
+
+/** The body's text, up to `maxBytes` (readBody, unparsed: the response cache's lane keys on it). */
+export async function readBodyText(request: IncomingMessage, maxBytes: number): Promise<string> {
   const declared = Number(request.headers['content-length'] ?? 0);
   if (declared > maxBytes) throw tooLarge(maxBytes);
   const text = await new Promise<string>((resolve, reject) => {
@@ -76,6 +81,11 @@ export async function readBody(request: IncomingMessage, maxBytes: number): Prom
     };
     request.on('data', onData).on('end', onEnd).on('error', onError);
   });
+  return text;
+}
+
+/** A body's text as Apollo takes it: parsed when it is JSON, else the text for Apollo to judge. */
+export function parseBody(request: IncomingMessage, text: string): unknown {
   if (!isJson(request.headers['content-type'])) return text;
   if (text.length === 0) return undefined;
   try {
@@ -85,8 +95,9 @@ export async function readBody(request: IncomingMessage, maxBytes: number): Prom
   }
 }
 
-function isJson(contentType: string | undefined): boolean {
+export function isJson(contentType: string | undefined): boolean {
   if (!contentType) return false;
+  if (contentType === 'application/json') return true;
   const mediaType = contentType.split(';')[0]?.trim().toLowerCase() ?? '';
   return mediaType === 'application/json' || mediaType.endsWith('+json');
 }

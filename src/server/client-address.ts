@@ -14,12 +14,23 @@ import { isIPv4, isIPv6 } from 'node:net';
  * budgets would be no limit at all. IPv4-mapped IPv6 (`::ffff:1.2.3.4`) is the IPv4 address.
  */
 export function clientAddress(request: IncomingMessage, trustedProxyHops: number): string | undefined {
+  // Without proxies the address is the socket's peer: worked out once per keep-alive connection.
+  if (trustedProxyHops === 0) {
+    const known = peerAddresses.get(request.socket);
+    if (known !== undefined) return known;
+    const peer = request.socket.remoteAddress;
+    const address = peer === undefined ? undefined : throttleAddress(peer);
+    if (address !== undefined) peerAddresses.set(request.socket, address);
+    return address;
+  }
   const chain = trustedProxyHops > 0 ? forwardedFor(request.headers['x-forwarded-for']) : [];
   const peer = request.socket.remoteAddress;
   if (peer) chain.push(peer);
   const address = chain[Math.max(0, chain.length - 1 - trustedProxyHops)];
   return address === undefined ? undefined : throttleAddress(address);
 }
+
+const peerAddresses = new WeakMap<object, string>();
 
 function forwardedFor(header: string | string[] | undefined): string[] {
   if (header === undefined) return [];

@@ -1,8 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLFormattedError, GraphQLSchema, ValidationRule } from 'graphql';
 import { MarketError, type Consumer } from '../domain/index.js';
 import type { GraphQLContext } from '../graphql/context.js';
@@ -10,27 +7,30 @@ import { createErrorFormatter } from '../graphql/format-error.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import { apolloHandler, executeOnApollo } from './apollo-http.js';
-import { sendAuthFailure, type RequestAuthenticator } from './authentication.js';
+import { credentialHeaders, sendAuthFailure, type RequestAuthenticator } from './authentication.js';
 import { BodyError, ClientGoneError } from './body.js';
 import { clientAddress } from './client-address.js';
 import { CorsPolicy } from './cors.js';
 import { sendHealth, sendJson, sendMetrics, sendReadiness, type Lifecycle, type ReadinessDetail } from './health.js';
-import { operationObserver } from './operation-plugin.js';
 import { BrowserPages, CONSOLE_PATH, sandboxWithFallback } from './pages/index.js';
-import { refusalReporter, type RefusalListener } from './refusal-audit-plugin.js';
+import type { RefusalListener } from './refusal-audit-plugin.js';
+import { createApollo } from './apollo-server.js';
+import { OperationReporter } from './operation-plugin.js';
 import { refusalOf, wholeRequestRefusal } from './refusals.js';
-import { responseCache, type ResponseCacheOptions } from './response-cache/plugin.js';
+import { AnswerLane, PrepaidThrottle } from './response-cache/answer-lane.js';
+import type { ResponseCacheOptions } from './response-cache/plugin.js';
 import type { PersistedQueryCache } from './response-cache/store.js';
-import { mayIntrospect, operationGate, operationLimits, type OperationCheck, type OperationLimitsOptions } from './limits-plugin.js';
-import { staleAnswers } from './stale-plugin.js';
+import { mayIntrospect, operationGate, type OperationCheck, type OperationLimitsOptions } from './limits-plugin.js';
 import { operationPreparer } from './operation-checks.js';
 import { serveEventStreams, wantsEventStream } from './sse.js';
-import { subscriptionsOverWebSocketOnly } from './subscriptions-over-http.js';
 import { attachWebSocket } from './websocket.js';
 import type { Delivery } from './delivery.js';
 import { SubscriptionSlots, type SocketLimits } from './ws-limits.js';
 
 export const GRAPHQL_PATH = '/graphql';
+
+/** The response cache's hits kept ready to send in each instance (answer-lane.ts). */
+const ANSWER_LANE_BOUNDS = { maxEntries: 10_000, maxBytes: 32 * 1024 * 1024 };
 
 export interface ServerOptions {
   readonly port: number;
@@ -128,36 +128,32 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     trustedProxyHops: options.trustedProxyHops,
   });
 
-  const apollo = new ApolloServer<GraphQLContext>({
-    schema: options.schema,
-    // Introspection is decided per consumer profile by operationLimits (INTROSPECTION_PROFILES);
-    // Apollo's own switch would refuse it to everyone.
-    introspection: true,
-    validationRules: [...options.limits.validationRules],
-    parseOptions: { maxTokens: options.limits.maxTokens },
-    csrfPrevention: true,
-    // main.ts owns the signals: Apollo's own handler would stop and re-raise the signal, killing
-    // the process (exit 143) before WebSockets and feeds are closed.
-    stopOnTerminationSignals: false,
-    includeStacktraceInErrorResponses: false,
+  const reporter = new OperationReporter(logger, metrics);
+  // The throttle a request the lane already charged must not charge again (answer-lane.ts).
+  const prepaid = options.limits.throttle && new PrepaidThrottle(options.limits.throttle);
+  const limits = prepaid ? { ...options.limits, throttle: prepaid } : options.limits;
+  const answers =
+    options.responseCache &&
+    new AnswerLane({
+      throttle: prepaid,
+      ...ANSWER_LANE_BOUNDS,
+      onAnswered: (answer, seconds) => {
+        options.responseCache?.onLookup?.('hit');
+        reporter.report({ name: answer.operation, type: 'query', status: 'ok', seconds, httpStatus: 200 });
+      },
+    });
+  const apollo = createApollo({
+    ...options,
+    limits,
+    graphqlPath: GRAPHQL_PATH,
+    httpServer,
+    landingPage: sandboxOnGraphQL ? sandboxWithFallback(CONSOLE_PATH) : undefined,
     formatError,
-    logger,
-    persistedQueries: options.persistedQueries && { cache: options.persistedQueries.cache, ttl: options.persistedQueries.ttlSeconds },
-    plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: options.shutdownGraceMs }),
-      sandboxOnGraphQL ? sandboxWithFallback(CONSOLE_PATH) : ApolloServerPluginLandingPageDisabled(),
-      operationObserver(logger, metrics),
-      operationLimits({ ...options.limits, schema: options.schema, introspection: options.introspection }, options.rightsCheck ? [options.rightsCheck] : []),
-      staleAnswers(),
-      ...(options.onRefused ? [refusalReporter(options.onRefused)] : []),
-      ...(options.responseCache ? [responseCache(options.responseCache)] : []),
-      subscriptionsOverWebSocketOnly(GRAPHQL_PATH),
-      // We set no cache hints; left on, it wraps every field resolver of every request to look.
-      ApolloServerPluginCacheControlDisabled(),
-    ],
+    reporter,
+    responseCache: options.responseCache && answers && { ...options.responseCache, onHit: (context, cached) => context.request.http && answers.noteHit(context.request.http, cached, context.operationName ?? undefined) },
   });
   await apollo.start();
-  const handleGraphQL = apolloHandler(apollo, { maxBodyBytes: options.maxBodyBytes });
+  const handleGraphQL = apolloHandler(apollo, { maxBodyBytes: options.maxBodyBytes, lane: answers && { answers, prepaid } });
 
   // One gate and one set of subscription slots for graphql-ws and SSE: a consumer's caps count both.
   const streaming = {
@@ -233,7 +229,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         let consumer: Consumer;
         let expiresAt: number | undefined;
         try {
-          ({ consumer, expiresAt } = await options.authenticator.fromHeaders(request.headersDistinct));
+          ({ consumer, expiresAt } = await options.authenticator.fromHeaders(credentialHeaders(request)));
         } catch (error) {
           if (!(error instanceof MarketError)) throw error;
           countRefusal({ ...error.details, code: error.code });
@@ -243,7 +239,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         const caller: Consumer = consumer.anonymous ? { ...consumer, clientAddress: clientAddress(request, options.trustedProxyHops) } : consumer;
         try {
           if (eventStream) return await eventStreams.serve(request, response, url, caller, expiresAt);
-          return await handleGraphQL(request, response, url, async () => options.context(caller));
+          return await handleGraphQL(request, response, url, caller, options.context);
         } catch (error) {
           // A body over the limit is refused before Apollo sees it: reported here, answered by route's caller.
           const refusal = error instanceof BodyError ? wholeRequestRefusal([{ message: error.message, extensions: error.extensions }]) : undefined;

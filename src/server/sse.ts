@@ -42,7 +42,10 @@ export interface EventStreams {
 /** Whether a GraphQL request asks for Server-Sent Events: GET or POST with `text/event-stream` among its Accept types. */
 export function wantsEventStream(request: IncomingMessage): boolean {
   if (request.method !== 'GET' && request.method !== 'POST') return false;
-  return (request.headers.accept ?? '').split(',').some((entry) => {
+  const accept = request.headers.accept;
+  // Most requests ask for JSON: one substring search rather than parsing their Accept.
+  if (accept === undefined || !accept.toLowerCase().includes('event-stream')) return false;
+  return accept.split(',').some((entry) => {
     const [type = '', ...parameters] = entry.split(';').map((part) => part.trim().toLowerCase());
     const q = parameters.find((parameter) => parameter.startsWith('q='));
     return type === 'text/event-stream' && (q === undefined || Number(q.slice(2)) > 0);

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import type { GraphQLSchema } from 'graphql';
 import { MarketError } from '../../domain/index.js';
-import type { RequestAuthenticator } from '../authentication.js';
+import { credentialHeaders, type RequestAuthenticator } from '../authentication.js';
 import { sendJson } from '../health.js';
 import { CONSOLE_POLICY, consolePage } from './console-page.js';
 import { ENDPOINT_PAGE_POLICY, endpointPage } from './endpoint-page.js';
@@ -69,7 +69,7 @@ export class BrowserPages {
   private async mayIntrospect(request: IncomingMessage): Promise<boolean> {
     if (this.options.introspection) return true;
     try {
-      const { consumer } = await this.options.authenticator.fromHeaders(request.headersDistinct);
+      const { consumer } = await this.options.authenticator.fromHeaders(credentialHeaders(request));
       return this.options.introspectionProfiles.has(consumer.profile);
     } catch (error) {
       // Credentials that prove nothing show no schema; the page itself is no secret.

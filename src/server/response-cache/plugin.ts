@@ -3,7 +3,7 @@ import { HeaderMap, type ApolloServerPlugin, type GraphQLRequestContext, type Gr
 import { rightsScope, type CacheKind } from '../../domain/index.js';
 import type { GraphQLContext } from '../../graphql/context.js';
 import { cachePolicy, type CachePolicy } from './policy.js';
-import type { ResponseStore } from './store.js';
+import type { CachedResponse, ResponseStore } from './store.js';
 
 /** `HIT` when the answer came from the response cache, `MISS` when a cacheable query was executed. */
 export const CACHE_HEADER = 'x-cache';
@@ -14,6 +14,8 @@ export interface ResponseCacheOptions {
   readonly ttlMs: Readonly<Record<CacheKind, number>>;
   /** Each cacheable query, answered from the cache or not (metrics). */
   readonly onLookup?: (result: 'hit' | 'miss') => void;
+  /** Each answer given from the cache, with the request it answered (the answer lane keeps it: answer-lane.ts). */
+  readonly onHit?: (context: GraphQLRequestContext<GraphQLContext>, cached: CachedResponse) => void;
   readonly now?: () => number;
 }
 
@@ -55,6 +57,7 @@ export function responseCache(options: ResponseCacheOptions): ApolloServerPlugin
           }
           hit = true;
           options.onLookup?.('hit');
+          options.onHit?.(context, cached);
           const headers = new HeaderMap([
             [CACHE_HEADER, 'HIT'],
             ['age', String(Math.max(0, Math.floor((at - cached.storedAt) / 1000)))],

@@ -1,0 +1,153 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { LRUCache } from 'lru-cache';
+import { rightsScope, type Consumer } from '../../domain/index.js';
+import type { Admission, OperationThrottle } from '../limits-plugin.js';
+import { CACHE_HEADER } from './plugin.js';
+
+/**
+ * One answer of the whole-response cache as it went out: the bytes and the headers that do not
+ * depend on the moment (Age and the RateLimit fields are added per request).
+ */
+export interface ReadyAnswer {
+  readonly body: Buffer;
+  readonly contentType: string;
+  /** When the response cache stored the answer, and when it stops being fresh (epoch ms). */
+  readonly storedAt: number;
+  readonly expiresAt: number;
+  /** The operation's name (`anonymous` when unnamed), for the operation metrics and log. */
+  readonly operation: string;
+}
+
+/** What the lane did with a request. */
+export type LaneOutcome =
+  /** Answered: nothing else may touch the response. */
+  | { readonly answered: true }
+  /**
+   * Not answered. `prepaid`: the consumer's throttle already charged this request and refused it;
+   * the full path must answer that refusal without charging again (PrepaidThrottle).
+   */
+  | { readonly answered: false; readonly prepaid?: Admission };
+
+export interface AnswerLaneOptions {
+  /** The per-consumer throttle: a request answered here spends its budget as any other. */
+  readonly throttle?: OperationThrottle | undefined;
+  readonly maxEntries: number;
+  readonly maxBytes: number;
+  readonly now?: () => number;
+  /** Each request answered here, with its time from arrival (s): the operation metrics and log Apollo's lifecycle reports for the rest. */
+  readonly onAnswered: (answer: ReadyAnswer, seconds: number) => void;
+}
+
+const NOT_ANSWERED: LaneOutcome = { answered: false };
+const ANSWERED: LaneOutcome = { answered: true };
+
+/**
+ * The whole-response cache's hits, answered in the node:http handler before Apollo parses
+ * anything: a repeated query costs a map lookup, the consumer's throttle, and the write.
+ *
+ * Keyed by what a response depends on, taken from the request as it came: the consumer's
+ * profile and rights scope, the Accept header (which picks the content type), and the body's
+ * exact text. An answer enters the lane only after the full path (parse, validation, every
+ * limit, the rights check, execution or the shared response cache) answered that very text for
+ * the same profile and scope with a 200 and a response the cache may keep, so everything those
+ * checks decide from the request was already decided and would be decided the same again:
+ * the document's limits, the cost against the profile's budget, the rights. What does change
+ * per request is checked here: freshness (the response cache's own `expiresAt`), and the
+ * consumer's request budget, charged once, with the RateLimit fields it answers. A body that
+ * differs by one space is simply a miss, answered by the full path, which then adds it.
+ *
+ * Bounded by entries and bytes (least recently used out first); it holds what this instance
+ * already serves from the response cache, never longer, so a response is never older here than
+ * there.
+ */
+export class AnswerLane {
+  private readonly answers: LRUCache<string, ReadyAnswer>;
+  private readonly now: () => number;
+  /** Requests the full path answered from the response cache, by their GraphQL context. */
+  private readonly hits = new WeakMap<object, Pick<ReadyAnswer, 'storedAt' | 'expiresAt' | 'operation'>>();
+
+  constructor(private readonly options: AnswerLaneOptions) {
+    this.now = options.now ?? Date.now;
+    this.answers = new LRUCache<string, ReadyAnswer>({
+      max: options.maxEntries,
+      maxSize: options.maxBytes,
+      sizeCalculation: (answer, key) => answer.body.length + key.length,
+    });
+  }
+
+  /** The lane's key for a POST of `body` by `consumer`. */
+  keyOf(request: IncomingMessage, consumer: Consumer, body: string): string {
+    return `${consumer.profile}\u0000${rightsScope(consumer)}\u0000${request.headers.accept ?? ''}\u0000${body}`;
+  }
+
+  /** Answers the request from the lane when it holds a fresh answer and the consumer's budget admits it. */
+  async answer(key: string, consumer: Consumer, response: ServerResponse, arrivedAt: number): Promise<LaneOutcome> {
+    const answer = this.answers.get(key);
+    if (answer === undefined) return NOT_ANSWERED;
+    const at = this.now();
+    if (answer.expiresAt <= at) {
+      this.answers.delete(key);
+      return NOT_ANSWERED;
+    }
+    const admission = this.options.throttle && (await this.options.throttle.admit(consumer));
+    if (admission && !admission.admitted) return { answered: false, prepaid: admission };
+    response.statusCode = 200;
+    response.setHeader(CACHE_HEADER, 'HIT');
+    response.setHeader('age', String(Math.max(0, Math.floor((at - answer.storedAt) / 1000))));
+    if (admission) {
+      const window = admission.requests;
+      response.setHeader('ratelimit-limit', String(window.limit));
+      response.setHeader('ratelimit-remaining', String(window.remaining));
+      response.setHeader('ratelimit-reset', String(Math.ceil(window.resetAfterMs / 1000)));
+      response.setHeader('ratelimit-policy', `${window.limit};w=60`);
+    }
+    response.setHeader('content-type', answer.contentType);
+    response.setHeader('content-length', answer.body.length);
+    response.end(answer.body);
+    this.options.onAnswered(answer, (performance.now() - arrivedAt) / 1000);
+    return ANSWERED;
+  }
+
+  /** The response cache answered the request of `context` (its plugin's `onHit`). */
+  noteHit(context: object, cached: { readonly storedAt: number; readonly expiresAt: number }, operationName: string | undefined): void {
+    this.hits.set(context, { storedAt: cached.storedAt, expiresAt: cached.expiresAt, operation: operationName ?? 'anonymous' });
+  }
+
+  /**
+   * After the full path answered the request with `key`: keeps the answer when it came from the
+   * response cache (a 200 with the cache's own data, nothing of the request's own in it), until it
+   * stops being fresh. Answers the cache just stored are left to their first hit.
+   */
+  rememberHit(key: string, context: object | undefined, status: number, contentType: string | undefined, body: string): void {
+    const hit = context && this.hits.get(context);
+    if (hit === undefined || status !== 200 || contentType === undefined || hit.expiresAt <= this.now()) return;
+    this.answers.set(key, { ...hit, contentType, body: Buffer.from(body) });
+  }
+
+  get size(): number {
+    return this.answers.size;
+  }
+}
+
+/**
+ * The throttle as operationLimits sees it, for requests the lane already charged: a request the
+ * lane took to the throttle and was refused is answered by the full path, whose gate must give
+ * that same refusal (429, Retry-After, audit) without spending the budget a second time.
+ * Keyed by the request's own consumer object, made for that request alone.
+ */
+export class PrepaidThrottle implements OperationThrottle {
+  private readonly prepaid = new WeakMap<object, Admission>();
+
+  constructor(private readonly throttle: OperationThrottle) {}
+
+  admit(consumer: { readonly id: string; readonly profile: string }): Promise<Admission> {
+    const admission = this.prepaid.get(consumer);
+    if (admission === undefined) return this.throttle.admit(consumer);
+    this.prepaid.delete(consumer);
+    return Promise.resolve(admission);
+  }
+
+  prepay(consumer: object, admission: Admission): void {
+    this.prepaid.set(consumer, admission);
+  }
+}
