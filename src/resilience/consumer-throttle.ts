@@ -1,5 +1,6 @@
 import type { RedisLink } from '../stores/redis-link.js';
-import { WindowCounter, sharedStore, type SharedStore } from './window-counter.js';
+import { LeasedWindow } from './leased-window.js';
+import { WindowCounter, sharedStore, type Consumed, type SharedStore } from './window-counter.js';
 
 /** Who is charged: the consumer's id, and the profile whose budgets apply. */
 export interface ThrottledConsumer {
@@ -73,7 +74,9 @@ function untilReset(resetAt: number, now: number, least: number): number {
  * because Redis does), under `mg:throttle:<budget>:<profile>:<budget holder>:minute`: the profile is
  * part of the key, so a profile's new number starts a fresh count.
  *
- * `admit` is asked once per operation before it runs and spends one request. Provider calls are
+ * `admit` is asked once per operation before it runs and spends one request; with Redis, request
+ * points are taken a chunk at a time and spent in process (leased-window.ts), which may refuse a
+ * consumer a little early but never admits more than its budget. Provider calls are
  * checked where one would be made (`providerCallAllowed`, asked by the market service for a cache
  * miss, never for a hit: a spent budget refuses the fields that need a provider, not the request)
  * and charged as they happen (`chargeProviderCall`), since only then is it known that a call was
@@ -82,6 +85,7 @@ function untilReset(resetAt: number, now: number, least: number): number {
  */
 export class ConsumerThrottle {
   private readonly counters = new Map<string, WindowCounter>();
+  private readonly leased = new WeakMap<WindowCounter, LeasedWindow>();
   private readonly store: SharedStore | undefined;
   private readonly prefix: string;
 
@@ -93,7 +97,7 @@ export class ConsumerThrottle {
   async admit(consumer: ThrottledConsumer): Promise<Admission> {
     const budgets = this.options.budgets(consumer.profile);
     const now = Date.now();
-    const request = await this.counter('requests', consumer.profile, budgets.requestsPerMinute).consume(budgetHolder(consumer), 1);
+    const request = await this.requestWindow(consumer.profile, budgets.requestsPerMinute).consume(budgetHolder(consumer));
     if (!request.granted) return { admitted: false, budget: 'requests', limit: budgets.requestsPerMinute, retryAfterMs: untilReset(request.resetAt, now, 1) };
     return { admitted: true, requests: { limit: budgets.requestsPerMinute, remaining: Math.max(0, request.fits), resetAfterMs: untilReset(request.resetAt, now, 0) } };
   }
@@ -120,6 +124,18 @@ export class ConsumerThrottle {
 
   /** Nothing of its own to close: the Redis link is shared and closed by the stores stage, after every part. */
   async close(): Promise<void> {}
+
+  /**
+   * The request budget: with Redis, taken a chunk at a time (leased-window.ts: never more than the
+   * budget cluster-wide, possibly a little less); in process, counted one by one.
+   */
+  private requestWindow(profile: string, perMinute: number): { consume(id: string): Promise<Consumed> } {
+    const counter = this.counter('requests', profile, perMinute);
+    if (!this.store) return { consume: (id) => counter.consume(id, 1) };
+    let leased = this.leased.get(counter);
+    if (!leased) this.leased.set(counter, (leased = new LeasedWindow(counter)));
+    return leased;
+  }
 
   private counter(budget: Budget, profile: string, perMinute: number): WindowCounter {
     const name = `${budget}:${profile}`;

@@ -41,8 +41,9 @@ describe('consumer budgets shared through Redis', () => {
     expect(refused && !refused.admitted && refused.retryAfterMs).toBeGreaterThan(50_000);
     // Another consumer has a budget of its own.
     expect(await one.admit({ id: 'globex', profile: 'pro' })).toMatchObject({ admitted: true, requests: { limit: 4, remaining: 3 } });
-    // Kept in Redis under the prefix, by profile and consumer.
-    expect(await admin.get(`${prefix}:requests:pro:acme:minute`)).toBe('20');
+    // Kept in Redis under the prefix, by profile and consumer: spent. (Refused requests are refused
+    // in process once the window is known spent, so the count need not reach 20.)
+    expect(Number(await admin.get(`${prefix}:requests:pro:acme:minute`))).toBeGreaterThanOrEqual(4);
   });
 
   it('refuses provider calls on one instance once calls charged on the other spend the budget, and still admits requests', async () => {
