@@ -1,5 +1,6 @@
 import type { RedisLink } from '../stores/redis-link.js';
 import { LeasedWindow } from './leased-window.js';
+import { LocalWindows } from './local-window.js';
 import { WindowCounter, sharedStore, type Consumed, type SharedStore } from './window-counter.js';
 
 /** Who is charged: the consumer's id, and the profile whose budgets apply. */
@@ -86,6 +87,8 @@ function untilReset(resetAt: number, now: number, least: number): number {
 export class ConsumerThrottle {
   private readonly counters = new Map<string, WindowCounter>();
   private readonly leased = new WeakMap<WindowCounter, LeasedWindow>();
+  /** Without Redis: each profile's request windows, counted in process (a new budget starts a fresh count, as a new key does in Redis). */
+  private readonly local = new Map<string, { readonly points: number; readonly windows: LocalWindows }>();
   private readonly store: SharedStore | undefined;
   private readonly prefix: string;
 
@@ -97,7 +100,9 @@ export class ConsumerThrottle {
   async admit(consumer: ThrottledConsumer): Promise<Admission> {
     const budgets = this.options.budgets(consumer.profile);
     const now = Date.now();
-    const request = await this.requestWindow(consumer.profile, budgets.requestsPerMinute).consume(budgetHolder(consumer));
+    const consumed = this.requestWindow(consumer.profile, budgets.requestsPerMinute).consume(budgetHolder(consumer));
+    // In process the answer is at hand: no await, no promise of its own.
+    const request = consumed instanceof Promise ? await consumed : consumed;
     if (!request.granted) return { admitted: false, budget: 'requests', limit: budgets.requestsPerMinute, retryAfterMs: untilReset(request.resetAt, now, 1) };
     return { admitted: true, requests: { limit: budgets.requestsPerMinute, remaining: Math.max(0, request.fits), resetAfterMs: untilReset(request.resetAt, now, 0) } };
   }
@@ -129,9 +134,14 @@ export class ConsumerThrottle {
    * The request budget: with Redis, taken a chunk at a time (leased-window.ts: never more than the
    * budget cluster-wide, possibly a little less); in process, counted one by one.
    */
-  private requestWindow(profile: string, perMinute: number): { consume(id: string): Promise<Consumed> } {
+  private requestWindow(profile: string, perMinute: number): { consume(id: string): Consumed | Promise<Consumed> } {
+    if (!this.store) {
+      let local = this.local.get(profile);
+      if (local?.points !== perMinute) this.local.set(profile, (local = { points: perMinute, windows: new LocalWindows(perMinute, MINUTE_MS) }));
+      const windows = local.windows;
+      return { consume: (id) => windows.consume(id, 1) };
+    }
     const counter = this.counter('requests', profile, perMinute);
-    if (!this.store) return { consume: (id) => counter.consume(id, 1) };
     let leased = this.leased.get(counter);
     if (!leased) this.leased.set(counter, (leased = new LeasedWindow(counter)));
     return leased;

@@ -137,9 +137,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     new AnswerLane({
       throttle: prepaid,
       ...ANSWER_LANE_BOUNDS,
-      onAnswered: (answer, seconds) => {
-        options.responseCache?.onLookup?.('hit');
-        reporter.report({ name: answer.operation, type: 'query', status: 'ok', seconds, httpStatus: 200 });
+      reportFor: (operation) => {
+        const report = reporter.bind(operation, 'query', 'ok');
+        const onLookup = options.responseCache?.onLookup;
+        return (seconds) => {
+          onLookup?.('hit');
+          report(seconds, 200);
+        };
       },
     });
   const apollo = createApollo({

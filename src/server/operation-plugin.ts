@@ -32,6 +32,21 @@ export class OperationReporter {
     private readonly metrics: Metrics,
   ) {}
 
+  /**
+   * The report of every later operation with this name, type and status, its metric children
+   * bound now: for answers given over and over (the response cache's lane).
+   */
+  bind(name: string, type: string, status: OperationOutcome['status']): (seconds: number, httpStatus: number) => void {
+    const operation = this.labelOf(name);
+    const count = this.metrics.graphqlOperations.labels({ operation, type, status });
+    const duration = this.metrics.graphqlDuration.labels({ operation, type });
+    return (seconds, httpStatus) => {
+      count.inc();
+      duration.observe(seconds);
+      if (this.logger.isLevelEnabled('info')) this.log({ name, type, status, seconds, httpStatus });
+    };
+  }
+
   report(outcome: OperationOutcome): void {
     const operation = this.labelOf(outcome.name);
     const countKey = `${operation}\u0000${outcome.type}\u0000${outcome.status}`;
@@ -42,7 +57,10 @@ export class OperationReporter {
     let duration = this.durations.get(durationKey);
     if (duration === undefined) this.durations.set(durationKey, (duration = this.metrics.graphqlDuration.labels({ operation, type: outcome.type })));
     duration.observe(outcome.seconds);
-    if (!this.logger.isLevelEnabled('info')) return;
+    if (this.logger.isLevelEnabled('info')) this.log(outcome);
+  }
+
+  private log(outcome: OperationOutcome): void {
     this.logger.info(
       {
         operation: outcome.name,

@@ -36,7 +36,7 @@ async function ask(lane: AnswerLane, key: string): Promise<{ outcome: LaneOutcom
 }
 
 function laneOn(clock: { ms: number }, throttle?: OperationThrottle, answered: string[] = []) {
-  return new AnswerLane({ throttle, maxEntries: 10, maxBytes: 1_000, now: () => clock.ms, onAnswered: (answer) => answered.push(answer.operation) });
+  return new AnswerLane({ throttle, maxEntries: 10, maxBytes: 1_000, now: () => clock.ms, reportFor: (operation) => () => void answered.push(operation) });
 }
 
 const hitBy = (lane: AnswerLane, key: string, context: object, storedAt: number, expiresAt: number, body = '{"data":{"quote":null}}') => {

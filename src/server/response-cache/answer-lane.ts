@@ -16,6 +16,8 @@ export interface ReadyAnswer {
   readonly expiresAt: number;
   /** The operation's name (`anonymous` when unnamed), for the operation metrics and log. */
   readonly operation: string;
+  /** Counts one more answer of this operation (seconds from the request's arrival): bound once, told per request. */
+  readonly report: (seconds: number) => void;
 }
 
 /** What the lane did with a request. */
@@ -34,9 +36,16 @@ export interface AnswerLaneOptions {
   readonly maxEntries: number;
   readonly maxBytes: number;
   readonly now?: () => number;
-  /** Each request answered here, with its time from arrival (s): the operation metrics and log Apollo's lifecycle reports for the rest. */
-  readonly onAnswered: (answer: ReadyAnswer, seconds: number) => void;
+  /**
+   * The report of each answer of an operation (its name) given here, bound once when the answer
+   * is kept and told each time with its time from arrival (s): the operation metrics and log
+   * Apollo's lifecycle reports for the rest.
+   */
+  readonly reportFor: (operation: string) => (seconds: number) => void;
 }
+
+/** Operation names with a bound report kept at once. */
+const MAX_REPORTS = 1_000;
 
 const NOT_ANSWERED: LaneOutcome = { answered: false };
 const ANSWERED: LaneOutcome = { answered: true };
@@ -65,6 +74,8 @@ export class AnswerLane {
   private readonly now: () => number;
   /** Requests the full path answered from the response cache, by their GraphQL context. */
   private readonly hits = new WeakMap<object, Pick<ReadyAnswer, 'storedAt' | 'expiresAt' | 'operation'>>();
+  /** Each operation's report, bound on its first answer kept. */
+  private readonly reports = new Map<string, (seconds: number) => void>();
 
   constructor(private readonly options: AnswerLaneOptions) {
     this.now = options.now ?? Date.now;
@@ -104,7 +115,7 @@ export class AnswerLane {
     response.setHeader('content-type', answer.contentType);
     response.setHeader('content-length', answer.body.length);
     response.end(answer.body);
-    this.options.onAnswered(answer, (performance.now() - arrivedAt) / 1000);
+    answer.report((performance.now() - arrivedAt) / 1000);
     return ANSWERED;
   }
 
@@ -121,7 +132,13 @@ export class AnswerLane {
   rememberHit(key: string, context: object | undefined, status: number, contentType: string | undefined, body: string): void {
     const hit = context && this.hits.get(context);
     if (hit === undefined || status !== 200 || contentType === undefined || hit.expiresAt <= this.now()) return;
-    this.answers.set(key, { ...hit, contentType, body: Buffer.from(body) });
+    let report = this.reports.get(hit.operation);
+    if (report === undefined) {
+      // Operation names are the clients' to choose: past a bound, start over rather than grow.
+      if (this.reports.size >= MAX_REPORTS) this.reports.clear();
+      this.reports.set(hit.operation, (report = this.options.reportFor(hit.operation)));
+    }
+    this.answers.set(key, { ...hit, contentType, body: Buffer.from(body), report });
   }
 
   get size(): number {
