@@ -25,8 +25,12 @@ export interface Authenticated {
 export type HeaderBag = Readonly<Record<string, string | readonly string[] | undefined>>;
 
 export interface Authenticator {
-  /** From `Authorization: Bearer <JWT>` or `X-API-Key: <key>`; throws a MarketError when refused. */
-  fromHeaders(headers: HeaderBag): Promise<Authenticated>;
+  /**
+   * From `Authorization: Bearer <JWT>` or `X-API-Key: <key>`; rejects with a MarketError when
+   * refused (never throws). Answers at once, without a promise, when nothing needs verifying (no
+   * credentials, an API key, a token verified before): the hot path of cached reads.
+   */
+  fromHeaders(headers: HeaderBag): Authenticated | Promise<Authenticated>;
   /** From graphql-ws `connection_init` params `{ authorization }` or `{ "x-api-key" }` (any case). */
   fromConnectionParams(params: Readonly<Record<string, unknown>> | undefined): Promise<Authenticated>;
 }
@@ -55,10 +59,14 @@ export async function createAuthenticator(settings: AuthSettings, options: { rea
   const toleranceMs = settings.jwt.clockToleranceS * 1000;
   const { noTokensMessage, noKeysMessage } = unconfiguredMessages(settings);
 
-  async function fromToken(token: string): Promise<Authenticated> {
+  function fromToken(token: string): Authenticated | Promise<Authenticated> {
     const cached = verified.get(token);
     if (cached && cached.expiresAt !== undefined && Date.now() < cached.expiresAt + toleranceMs) return cached;
     if (cached) verified.delete(token);
+    return verifyToken(token);
+  }
+
+  async function verifyToken(token: string): Promise<Authenticated> {
     if (!jwt) throw unauthenticated('malformed', noTokensMessage);
     const { payload, expiresAt } = await jwt.verify(token);
     // `sub` becomes the consumer id in audit entries, logs and throttling keys: keep it sane.
@@ -78,7 +86,8 @@ export async function createAuthenticator(settings: AuthSettings, options: { rea
     return { consumer: profiles.consumer(found.consumerId, found.profile) };
   }
 
-  async function authenticate({ authorization, apiKey }: Credentials): Promise<Authenticated> {
+  /** Synchronous but for a token not verified before: API keys and anonymous callers cost no promise. */
+  function authenticate({ authorization, apiKey }: Credentials): Authenticated | Promise<Authenticated> {
     if (authorization !== undefined && apiKey !== undefined) {
       throw unauthenticated('malformed', 'Send one credential: an Authorization bearer token or an X-API-Key, not both.');
     }
@@ -93,7 +102,14 @@ export async function createAuthenticator(settings: AuthSettings, options: { rea
   }
 
   return {
-    fromHeaders: async (headers) => authenticate({ authorization: header('Authorization', headers['authorization']), apiKey: header('X-API-Key', headers['x-api-key']) }),
+    fromHeaders(headers) {
+      try {
+        return authenticate({ authorization: header('Authorization', headers['authorization']), apiKey: header('X-API-Key', headers['x-api-key']) });
+      } catch (error) {
+        // A refusal is always a rejection, as from an async function: callers need not guard a throw too.
+        return Promise.reject(error);
+      }
+    },
     async fromConnectionParams(params) {
       const found: Record<string, unknown> = {};
       for (const [name, value] of Object.entries(params ?? {})) found[name.toLowerCase()] = value;

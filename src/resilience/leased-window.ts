@@ -50,8 +50,21 @@ export class LeasedWindow {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** One point of `id`'s window: what `WindowCounter.consume(id, 1)` answers, from a lease when one holds points. */
-  async consume(id: string): Promise<Consumed> {
+  /**
+   * One point of `id`'s window: what `WindowCounter.consume(id, 1)` answers, at once from a lease
+   * that holds points, else once a chunk is taken.
+   */
+  consume(id: string): Consumed | Promise<Consumed> {
+    const lease = this.leases.get(id);
+    if (lease !== undefined && lease.resetAt > this.now() && lease.left > 0) {
+      lease.left -= 1;
+      return { granted: true, resetAt: lease.resetAt, fits: lease.fits + lease.left };
+    }
+    return this.consumeWaiting(id);
+  }
+
+  /** `consume` when the lease is spent, expired or being renewed. */
+  private async consumeWaiting(id: string): Promise<Consumed> {
     for (;;) {
       const lease = this.leases.get(id);
       const now = this.now();

@@ -27,7 +27,8 @@ export function apolloHandler<TContext extends BaseContext>(
     const laneKey = lane && text !== undefined && isJson(request.headers['content-type']) ? lane.answers.keyOf(request, consumer, text) : undefined;
     let caller = consumer;
     if (lane && laneKey !== undefined) {
-      const outcome = await lane.answers.answer(laneKey, consumer, response, arrivedAt);
+      const answered = lane.answers.answer(laneKey, consumer, response, arrivedAt);
+      const outcome = answered instanceof Promise ? await answered : answered;
       if (outcome.answered) return;
       if (outcome.prepaid && lane.prepaid) {
         // A consumer object of this request's own, so the prepaid refusal reaches this request alone.

@@ -39,7 +39,7 @@ export interface AuthenticatedCaller {
  */
 export interface RequestAuthenticator {
   /** Pass node:http's `headersDistinct`: a credential sent twice must be refused, not reduced to its first. */
-  fromHeaders(headers: CredentialHeaders): Promise<AuthenticatedCaller>;
+  fromHeaders(headers: CredentialHeaders): AuthenticatedCaller | Promise<AuthenticatedCaller>;
   fromConnectionParams(params: Readonly<Record<string, unknown>> | undefined): Promise<AuthenticatedCaller>;
 }
 

@@ -233,7 +233,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         let consumer: Consumer;
         let expiresAt: number | undefined;
         try {
-          ({ consumer, expiresAt } = await options.authenticator.fromHeaders(credentialHeaders(request)));
+          const authenticated = options.authenticator.fromHeaders(credentialHeaders(request));
+          ({ consumer, expiresAt } = authenticated instanceof Promise ? await authenticated : authenticated);
         } catch (error) {
           if (!(error instanceof MarketError)) throw error;
           countRefusal({ ...error.details, code: error.code });

@@ -22,7 +22,8 @@ export interface RequestWindow {
 
 /** The per-consumer throttle as the server sees it. */
 export interface OperationThrottle {
-  admit(consumer: { readonly id: string; readonly profile: string }): Promise<Admission>;
+  /** Answered at once when the count is at hand; a promise when it must be asked for. */
+  admit(consumer: { readonly id: string; readonly profile: string }): Admission | Promise<Admission>;
 }
 
 export interface OperationLimitsOptions {

@@ -13,7 +13,7 @@ const authenticatorFor = (env: Record<string, string>, onVerifierUnavailable?: (
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 /** The refusal a request would get: its code, reason and message. */
-async function refusal(attempt: Promise<unknown>): Promise<{ code: string; reason: unknown; message: string }> {
+async function refusal(attempt: unknown): Promise<{ code: string; reason: unknown; message: string }> {
   try {
     await attempt;
   } catch (error) {
@@ -23,7 +23,7 @@ async function refusal(attempt: Promise<unknown>): Promise<{ code: string; reaso
   throw new Error('expected the credentials to be refused');
 }
 
-const rightsOf = async (attempt: Promise<{ consumer: { rights: ReadonlySet<string> } }>) => [...(await attempt).consumer.rights].sort();
+const rightsOf = async (attempt: { consumer: { rights: ReadonlySet<string> } } | Promise<{ consumer: { rights: ReadonlySet<string> } }>) => [...(await attempt).consumer.rights].sort();
 
 describe('HS256 tokens', () => {
   let auth: Authenticator;
@@ -118,6 +118,10 @@ describe('callers without a token', () => {
 
   it('are refused with reason "missing" when AUTH_REQUIRED=true', async () => {
     const auth = await authenticatorFor({ AUTH_JWT_SECRET: SECRET, AUTH_REQUIRED: 'true' });
+    // Refusals reject, as from an async function; they are never thrown at the caller.
+    const attempt = auth.fromHeaders({});
+    expect(attempt).toBeInstanceOf(Promise);
+    await expect(attempt).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
     expect(await refusal(auth.fromHeaders({}))).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'missing' });
     expect((await auth.fromHeaders(bearer(await hs256()))).consumer.id).toBe('alice');
   });

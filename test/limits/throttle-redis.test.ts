@@ -78,7 +78,7 @@ describe('without Redis', () => {
     const verdicts = [await throttle.admit(consumer)];
     for (let request = 1; request < 6; request++) {
       const admitting = throttle.admit(consumer);
-      expect(await settlesWithoutWaiting(admitting)).toBe(true);
+      expect(await settlesWithoutWaiting(Promise.resolve(admitting))).toBe(true);
       verdicts.push(await admitting);
     }
     expect(verdicts.map((verdict) => verdict.admitted)).toEqual([true, true, true, true, false, false]);

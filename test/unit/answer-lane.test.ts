@@ -22,7 +22,7 @@ const refused: Admission = { admitted: false, budget: 'requests', limit: 10, ret
 async function ask(lane: AnswerLane, key: string): Promise<{ outcome: LaneOutcome; status: number; headers: Headers; text: string }> {
   let outcome: LaneOutcome | undefined;
   const server = createServer((_request, response: ServerResponse) => {
-    void lane.answer(key, ANONYMOUS_PUBLIC, response, performance.now()).then((said) => {
+    void Promise.resolve(lane.answer(key, ANONYMOUS_PUBLIC, response, performance.now())).then((said) => {
       outcome = said;
       if (!said.answered) response.writeHead(204).end();
     });

@@ -91,8 +91,11 @@ export class AnswerLane {
     return `${consumer.profile}\u0000${rightsScope(consumer)}\u0000${request.headers.accept ?? ''}\u0000${body}`;
   }
 
-  /** Answers the request from the lane when it holds a fresh answer and the consumer's budget admits it. */
-  async answer(key: string, consumer: Consumer, response: ServerResponse, arrivedAt: number): Promise<LaneOutcome> {
+  /**
+   * Answers the request from the lane when it holds a fresh answer and the consumer's budget admits
+   * it. At once, without a promise, when the budget's count is at hand (the hot path).
+   */
+  answer(key: string, consumer: Consumer, response: ServerResponse, arrivedAt: number): LaneOutcome | Promise<LaneOutcome> {
     const answer = this.answers.get(key);
     if (answer === undefined) return NOT_ANSWERED;
     const at = this.now();
@@ -100,7 +103,12 @@ export class AnswerLane {
       this.answers.delete(key);
       return NOT_ANSWERED;
     }
-    const admission = this.options.throttle && (await this.options.throttle.admit(consumer));
+    const admission = this.options.throttle?.admit(consumer);
+    if (admission instanceof Promise) return admission.then((admitted) => this.send(answer, admitted, response, at, arrivedAt));
+    return this.send(answer, admission, response, at, arrivedAt);
+  }
+
+  private send(answer: ReadyAnswer, admission: Admission | undefined, response: ServerResponse, at: number, arrivedAt: number): LaneOutcome {
     if (admission && !admission.admitted) return { answered: false, prepaid: admission };
     response.statusCode = 200;
     response.setHeader(CACHE_HEADER, 'HIT');
@@ -157,11 +165,11 @@ export class PrepaidThrottle implements OperationThrottle {
 
   constructor(private readonly throttle: OperationThrottle) {}
 
-  admit(consumer: { readonly id: string; readonly profile: string }): Promise<Admission> {
+  admit(consumer: { readonly id: string; readonly profile: string }): Admission | Promise<Admission> {
     const admission = this.prepaid.get(consumer);
     if (admission === undefined) return this.throttle.admit(consumer);
     this.prepaid.delete(consumer);
-    return Promise.resolve(admission);
+    return admission;
   }
 
   prepay(consumer: object, admission: Admission): void {
