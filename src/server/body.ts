@@ -68,7 +68,8 @@ export async function readBodyText(request: IncomingMessage, maxBytes: number): 
     };
     const onEnd = (): void => {
       stopListening();
-      resolve(Buffer.concat(parts, size).toString('utf8'));
+      // A small body comes in one chunk: read it where it lies rather than copy it first.
+      resolve(parts.length === 1 ? (parts[0] as Buffer).toString('utf8') : Buffer.concat(parts, size).toString('utf8'));
     };
     // A request stream fails only with its connection (parse errors go to the server's
     // 'clientError'): Node reports a client that drops mid-body as ECONNRESET "aborted".

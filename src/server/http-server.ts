@@ -17,7 +17,7 @@ import type { RefusalListener } from './refusal-audit-plugin.js';
 import { createApollo } from './apollo-server.js';
 import { OperationReporter } from './operation-plugin.js';
 import { refusalOf, wholeRequestRefusal } from './refusals.js';
-import { AnswerLane, PrepaidThrottle } from './response-cache/answer-lane.js';
+import { gatewayAnswerLane, PrepaidThrottle } from './response-cache/answer-lane.js';
 import type { ResponseCacheOptions } from './response-cache/plugin.js';
 import type { PersistedQueryCache } from './response-cache/store.js';
 import { mayIntrospect, operationGate, type OperationCheck, type OperationLimitsOptions } from './limits-plugin.js';
@@ -29,8 +29,8 @@ import { SubscriptionSlots, type SocketLimits } from './ws-limits.js';
 
 export const GRAPHQL_PATH = '/graphql';
 
-/** The response cache's hits kept ready to send in each instance (answer-lane.ts). */
-const ANSWER_LANE_BOUNDS = { maxEntries: 10_000, maxBytes: 32 * 1024 * 1024 };
+const BASE_URL = 'http://gateway.invalid';
+const GRAPHQL_URL: Readonly<URL> = new URL(GRAPHQL_PATH, BASE_URL);
 
 export interface ServerOptions {
   readonly port: number;
@@ -134,17 +134,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const limits = prepaid ? { ...options.limits, throttle: prepaid } : options.limits;
   const answers =
     options.responseCache &&
-    new AnswerLane({
-      throttle: prepaid,
-      ...ANSWER_LANE_BOUNDS,
-      reportFor: (operation) => {
-        const report = reporter.bind(operation, 'query', 'ok');
-        const onLookup = options.responseCache?.onLookup;
-        return (seconds) => {
-          onLookup?.('hit');
-          report(seconds, 200);
-        };
-      },
+    gatewayAnswerLane(prepaid, (operation) => {
+      const report = reporter.bind(operation, 'query', 'ok');
+      const onLookup = options.responseCache?.onLookup;
+      return (seconds) => {
+        onLookup?.('hit');
+        report(seconds, 200);
+      };
     });
   const apollo = createApollo({
     ...options,
@@ -221,7 +217,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
 
   async function route(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const url = new URL(request.url ?? '/', 'http://gateway.invalid');
+    // Nearly every request is to /graphql with no query string: one URL for all of them (read, never changed).
+    const url = request.url === GRAPHQL_PATH ? GRAPHQL_URL : new URL(request.url ?? '/', BASE_URL);
     switch (url.pathname) {
       case GRAPHQL_PATH: {
         // Before credentials: a browser sends none in a preflight, and must be able to read a 401.

@@ -55,8 +55,8 @@ const ANSWERED: LaneOutcome = { answered: true };
  * anything: a repeated query costs a map lookup, the consumer's throttle, and the write.
  *
  * Keyed by what a response depends on, taken from the request as it came: the consumer's
- * profile and rights scope, the Accept header (which picks the content type), and the body's
- * exact text. An answer enters the lane only after the full path (parse, validation, every
+ * profile and rights scope, the Accept header (which picks the content type), the Content-Type
+ * (which decides how the body is read) and the body's exact text. An answer enters the lane only after the full path (parse, validation, every
  * limit, the rights check, execution or the shared response cache) answered that very text for
  * the same profile and scope with a 200 and a response the cache may keep, so everything those
  * checks decide from the request was already decided and would be decided the same again:
@@ -88,7 +88,8 @@ export class AnswerLane {
 
   /** The lane's key for a POST of `body` by `consumer`. */
   keyOf(request: IncomingMessage, consumer: Consumer, body: string): string {
-    return `${consumer.profile}\u0000${rightsScope(consumer)}\u0000${request.headers.accept ?? ''}\u0000${body}`;
+    const { accept = '', 'content-type': contentType = '' } = request.headers;
+    return `${consumer.profile}\u0000${rightsScope(consumer)}\u0000${accept}\u0000${contentType}\u0000${body}`;
   }
 
   /**
@@ -152,6 +153,14 @@ export class AnswerLane {
   get size(): number {
     return this.answers.size;
   }
+}
+
+/** The response cache's hits kept ready to send in each instance. */
+const GATEWAY_LANE_BOUNDS = { maxEntries: 10_000, maxBytes: 32 * 1024 * 1024 };
+
+/** The gateway's lane, at its bounds. */
+export function gatewayAnswerLane(throttle: OperationThrottle | undefined, reportFor: AnswerLaneOptions['reportFor']): AnswerLane {
+  return new AnswerLane({ throttle, ...GATEWAY_LANE_BOUNDS, reportFor });
 }
 
 /**
