@@ -4,6 +4,7 @@ import { parse } from 'graphql';
 import { subscriptionRootDirectiveError } from '../graphql/limits/subscription-root.js';
 import type { Consumer } from '../domain/index.js';
 import { BodyError, checkVariables, isJson, parseBody, readBodyText, requestVariables } from './body.js';
+import { setHeaderPairs } from './cors.js';
 import type { AnswerLane, PrepaidThrottle } from './response-cache/answer-lane.js';
 
 /**
@@ -19,15 +20,26 @@ export function apolloHandler<TContext extends BaseContext>(
   },
 ) {
   const lane = options.lane;
-  /** `context` builds this request's context for `consumer` (it knows who is asking: authentication ran first). */
-  return async (request: IncomingMessage, response: ServerResponse, url: URL, consumer: Consumer, context: (consumer: Consumer) => TContext): Promise<void> => {
+  /**
+   * `context` builds this request's context for `consumer` (it knows who is asking: authentication
+   * ran first). `headers`: name/value pairs the caller left to the handler to write (CORS), with
+   * the lane's own headers when it answers, else before anything else.
+   */
+  return async (
+    request: IncomingMessage,
+    response: ServerResponse,
+    url: URL,
+    consumer: Consumer,
+    context: (consumer: Consumer) => TContext,
+    headers?: readonly string[],
+  ): Promise<void> => {
     const arrivedAt = performance.now();
     const text = request.method === 'POST' ? await readBodyText(request, options.maxBodyBytes) : undefined;
     // Only JSON bodies: the lane keys on the text Apollo would have parsed, under the same Content-Type.
     const laneKey = lane && text !== undefined && isJson(request.headers['content-type']) ? lane.answers.keyOf(request, consumer, text) : undefined;
     let caller = consumer;
     if (lane && laneKey !== undefined) {
-      const answered = lane.answers.answer(laneKey, consumer, response, arrivedAt);
+      const answered = lane.answers.answer(laneKey, consumer, response, arrivedAt, headers);
       const outcome = answered instanceof Promise ? await answered : answered;
       if (outcome.answered) return;
       if (outcome.prepaid && lane.prepaid) {
@@ -36,6 +48,7 @@ export function apolloHandler<TContext extends BaseContext>(
         lane.prepaid.prepay(caller, outcome.prepaid);
       }
     }
+    if (headers) setHeaderPairs(response, headers);
     const body = text === undefined ? undefined : parseBody(request, text);
     // Bounded before Apollo and every plugin get them (see MAX_VARIABLE_DEPTH).
     checkVariables(requestVariables(request.method, body, url.searchParams));

@@ -81,11 +81,17 @@ export class CorsPolicy {
 
   /** Sets the CORS headers of an answer to a (non-preflight) request from an allowed origin. */
   decorate(request: IncomingMessage, response: ServerResponse): void {
+    setHeaderPairs(response, this.headersFor(request));
+  }
+
+  /**
+   * What `decorate` sets, as name/value pairs: the response cache's lane writes them with its own
+   * headers in one `writeHead`, which is cheaper than a `setHeader` each (see answer-lane.ts).
+   */
+  headersFor(request: IncomingMessage): readonly string[] {
     const origin = request.headers.origin;
-    response.setHeader('vary', 'Origin');
-    if (origin === undefined || !this.allows(request)) return;
-    for (const [name, value] of Object.entries(this.originHeaders(origin))) response.setHeader(name, value);
-    response.setHeader('access-control-expose-headers', EXPOSED_HEADERS);
+    if (origin === undefined || !this.allows(request)) return VARY_ORIGIN;
+    return ['vary', 'Origin', 'access-control-allow-origin', this.any ? '*' : origin, 'access-control-expose-headers', EXPOSED_HEADERS];
   }
 
   private originHeaders(origin: string): Record<string, string> {
@@ -93,6 +99,12 @@ export class CorsPolicy {
   }
 }
 
+/** Sets `pairs` (name, value, name, value, …) on the response. */
+export function setHeaderPairs(response: ServerResponse, pairs: readonly string[]): void {
+  for (let index = 0; index + 1 < pairs.length; index += 2) response.setHeader(pairs[index] as string, pairs[index + 1] as string);
+}
+
+const VARY_ORIGIN: readonly string[] = Object.freeze(['vary', 'Origin']);
 const ALLOWED_METHODS = 'GET, POST, OPTIONS';
 /** Browsers cap it anyway (Chromium at 2 hours); 10 minutes keeps a changed list from lingering. */
 const PREFLIGHT_MAX_AGE_S = 600;

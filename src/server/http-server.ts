@@ -10,7 +10,7 @@ import { apolloHandler, executeOnApollo } from './apollo-http.js';
 import { credentialHeaders, sendAuthFailure, type RequestAuthenticator } from './authentication.js';
 import { BodyError, ClientGoneError } from './body.js';
 import { clientAddress } from './client-address.js';
-import { CorsPolicy } from './cors.js';
+import { CorsPolicy, setHeaderPairs } from './cors.js';
 import { sendHealth, sendJson, sendMetrics, sendReadiness, type Lifecycle, type ReadinessDetail } from './health.js';
 import { BrowserPages, CONSOLE_PATH, sandboxWithFallback } from './pages/index.js';
 import type { RefusalListener } from './refusal-audit-plugin.js';
@@ -31,7 +31,6 @@ export const GRAPHQL_PATH = '/graphql';
 
 const BASE_URL = 'http://gateway.invalid';
 const GRAPHQL_URL: Readonly<URL> = new URL(GRAPHQL_PATH, BASE_URL);
-
 export interface ServerOptions {
   readonly port: number;
   readonly host: string;
@@ -88,13 +87,10 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-/**
- * One node:http server: GraphQL over HTTP and graphql-ws on `/graphql`, plus `/healthz`,
- * `/readyz` and `/metrics`.
- */
 /** How long an idle keep-alive connection is kept (Node's default is 5 s). */
 const KEEP_ALIVE_MS = 65_000;
 
+/** One node:http server: GraphQL over HTTP and graphql-ws on `/graphql`, plus `/healthz`, `/readyz` and `/metrics`. */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const { logger, metrics } = options;
   let lifecycle: Lifecycle = 'starting';
@@ -200,6 +196,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   httpServer.on('request', (request: IncomingMessage, response: ServerResponse) => {
     route(request, response).catch((error: unknown) => {
+      // Thrown before the handler set the CORS headers left to it (a body over the limit): a browser must read it too.
+      if (!response.headersSent && !response.hasHeader('vary')) cors.decorate(request, response);
       if (error instanceof BodyError) {
         countRefusal(error.extensions);
         sendJson(response, error.status, { errors: [{ message: error.message, extensions: error.extensions }] });
@@ -223,8 +221,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       case GRAPHQL_PATH: {
         // Before credentials: a browser sends none in a preflight, and must be able to read a 401.
         if (request.method === 'OPTIONS') return cors.preflight(request, response);
-        cors.decorate(request, response);
         const eventStream = wantsEventStream(request);
+        // A POST may be answered by the lane, which writes these with its own headers at once (apollo-http.ts).
+        const corsHeaders = cors.headersFor(request);
+        const corsDeferred = request.method === 'POST' && !eventStream;
+        if (!corsDeferred) setHeaderPairs(response, corsHeaders);
         // Pages and how-to answers before credentials: they are the same for everyone.
         if (request.method === 'GET' && !eventStream && pages.answerGet(request, response, url)) return;
         let consumer: Consumer;
@@ -235,13 +236,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         } catch (error) {
           if (!(error instanceof MarketError)) throw error;
           countRefusal({ ...error.details, code: error.code });
+          if (corsDeferred) setHeaderPairs(response, corsHeaders);
           return sendAuthFailure(response, error);
         }
         // Only anonymous callers are told apart by address (their budgets); the rest by their id.
         const caller: Consumer = consumer.anonymous ? { ...consumer, clientAddress: clientAddress(request, options.trustedProxyHops) } : consumer;
         try {
           if (eventStream) return await eventStreams.serve(request, response, url, caller, expiresAt);
-          return await handleGraphQL(request, response, url, caller, options.context);
+          return await handleGraphQL(request, response, url, caller, options.context, corsDeferred ? corsHeaders : undefined);
         } catch (error) {
           // A body over the limit is refused before Apollo sees it: reported here, answered by route's caller.
           const refusal = error instanceof BodyError ? wholeRequestRefusal([{ message: error.message, extensions: error.extensions }]) : undefined;

@@ -25,6 +25,8 @@ beforeAll(async () => {
     AUTH_API_KEYS: apiKeyEntry(KEY, CONSUMER, 'basic'),
     THROTTLE_REQUESTS_PER_MIN: `basic=${BUDGET}`,
     CACHE_TTL_QUOTES: '600',
+    CORS_ORIGINS: 'https://app.example',
+    LIMIT_MAX_BODY_BYTES: '65536',
   });
 });
 afterAll(async () => {
@@ -89,6 +91,32 @@ describe('what the lane keys on', () => {
       ...Array(3).fill('application/graphql-response+json; charset=utf-8'),
       'application/json; charset=utf-8',
     ]);
+  });
+
+  it('answers a browser on an allowed origin with the same CORS headers as the full path, and none to others', async () => {
+    const browser = { 'content-type': 'application/json', origin: 'https://app.example' };
+    const answers = [];
+    for (let request = 0; request < 3; request++) answers.push(await anonymous(body, browser));
+    expect(answers.map((answer) => answer.headers.get('x-cache'))).toEqual(['HIT', 'HIT', 'HIT']);
+    for (const answer of answers) {
+      expect(answer.headers.get('access-control-allow-origin')).toBe('https://app.example');
+      expect(answer.headers.get('access-control-expose-headers')).toContain('RateLimit-Remaining');
+      expect(answer.headers.get('vary')).toBe('Origin');
+    }
+    const stranger = await anonymous(body, { ...browser, origin: 'https://evil.example' });
+    expect(stranger.headers.get('x-cache')).toBe('HIT');
+    expect(stranger.headers.get('access-control-allow-origin')).toBeNull();
+    expect(stranger.headers.get('vary')).toBe('Origin');
+  });
+
+  it('still tells a browser why a body was refused before the lane could look (413)', async () => {
+    const refused = await anonymous(JSON.stringify({ query: `{ quote(symbol: "NVDA") { symbol } } #${'x'.repeat(200_000)}` }), {
+      'content-type': 'application/json',
+      origin: 'https://app.example',
+    });
+    expect(refused.status).toBe(413);
+    expect(refused.headers.get('access-control-allow-origin')).toBe('https://app.example');
+    expect(JSON.parse(refused.text)).toMatchObject({ errors: [{ extensions: { code: 'BAD_USER_INPUT', limit: 'maxBodyBytes' } }] });
   });
 
   it('never answers a body Apollo refuses, however often its text was answered as JSON', async () => {

@@ -47,6 +47,7 @@ export interface AnswerLaneOptions {
 /** Operation names with a bound report kept at once. */
 const MAX_REPORTS = 1_000;
 
+const NO_HEADERS: readonly string[] = [];
 const NOT_ANSWERED: LaneOutcome = { answered: false };
 const ANSWERED: LaneOutcome = { answered: true };
 
@@ -96,7 +97,7 @@ export class AnswerLane {
    * Answers the request from the lane when it holds a fresh answer and the consumer's budget admits
    * it. At once, without a promise, when the budget's count is at hand (the hot path).
    */
-  answer(key: string, consumer: Consumer, response: ServerResponse, arrivedAt: number): LaneOutcome | Promise<LaneOutcome> {
+  answer(key: string, consumer: Consumer, response: ServerResponse, arrivedAt: number, headers: readonly string[] = NO_HEADERS): LaneOutcome | Promise<LaneOutcome> {
     const answer = this.answers.get(key);
     if (answer === undefined) return NOT_ANSWERED;
     const at = this.now();
@@ -105,24 +106,32 @@ export class AnswerLane {
       return NOT_ANSWERED;
     }
     const admission = this.options.throttle?.admit(consumer);
-    if (admission instanceof Promise) return admission.then((admitted) => this.send(answer, admitted, response, at, arrivedAt));
-    return this.send(answer, admission, response, at, arrivedAt);
+    if (admission instanceof Promise) return admission.then((admitted) => this.send(answer, admitted, response, headers, at, arrivedAt));
+    return this.send(answer, admission, response, headers, at, arrivedAt);
   }
 
-  private send(answer: ReadyAnswer, admission: Admission | undefined, response: ServerResponse, at: number, arrivedAt: number): LaneOutcome {
+  /** `headers`: what the caller left to be written with the answer (CORS), name/value pairs. */
+  private send(answer: ReadyAnswer, admission: Admission | undefined, response: ServerResponse, headers: readonly string[], at: number, arrivedAt: number): LaneOutcome {
     if (admission && !admission.admitted) return { answered: false, prepaid: admission };
-    response.statusCode = 200;
-    response.setHeader(CACHE_HEADER, 'HIT');
-    response.setHeader('age', String(Math.max(0, Math.floor((at - answer.storedAt) / 1000))));
+    // One writeHead with every header as pairs: a setHeader each (validated, lower-cased, kept in
+    // a map, then read back) cost about 5 % of a cached request.
+    const pairs = headers.slice();
+    pairs.push(CACHE_HEADER, 'HIT', 'age', String(Math.max(0, Math.floor((at - answer.storedAt) / 1000))));
     if (admission) {
       const window = admission.requests;
-      response.setHeader('ratelimit-limit', String(window.limit));
-      response.setHeader('ratelimit-remaining', String(window.remaining));
-      response.setHeader('ratelimit-reset', String(Math.ceil(window.resetAfterMs / 1000)));
-      response.setHeader('ratelimit-policy', `${window.limit};w=60`);
+      pairs.push(
+        'ratelimit-limit',
+        String(window.limit),
+        'ratelimit-remaining',
+        String(window.remaining),
+        'ratelimit-reset',
+        String(Math.ceil(window.resetAfterMs / 1000)),
+        'ratelimit-policy',
+        `${window.limit};w=60`,
+      );
     }
-    response.setHeader('content-type', answer.contentType);
-    response.setHeader('content-length', answer.body.length);
+    pairs.push('content-type', answer.contentType, 'content-length', String(answer.body.length));
+    response.writeHead(200, pairs);
     response.end(answer.body);
     answer.report((performance.now() - arrivedAt) / 1000);
     return ANSWERED;
