@@ -8,11 +8,11 @@
 import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { jwtVerify, SignJWT } from 'jose';
 import { createAuthenticator } from '../dist/auth/index.js';
 import { loadConfig } from '../dist/config/index.js';
+import { freePort } from './support/free-port.mjs';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -23,14 +23,6 @@ const apiKey = 'mg_bench_only_key';
 const env = { AUTH_JWT_SECRET: secret, AUTH_API_KEYS: `${createHash('sha256').update(apiKey).digest('hex')}:bench:pro` };
 const token = await new SignJWT({ rights_profile: 'pro' }).setProtectedHeader({ alg: 'HS256' }).setSubject('bench').setExpirationTime('1h').sign(new TextEncoder().encode(secret));
 const body = JSON.stringify({ query: '{ company(symbol: "AAPL") { symbol name sector } }' });
-
-async function freePort() {
-  const probe = createServer();
-  await new Promise((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address();
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 const port = await freePort();
 const child = spawn(process.execPath, [main], {

@@ -12,6 +12,7 @@ import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
+import { freePort } from './support/free-port.mjs';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -23,14 +24,6 @@ const body = JSON.stringify({
   variables: { symbol: 'AAPL' },
 });
 const request = { method: 'POST', path: '/graphql', headers: { 'content-type': 'application/json' }, body };
-
-async function freePort() {
-  const probe = createServer();
-  await new Promise((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address();
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 const baselineMain = process.env.BENCH_BASELINE_MAIN;
 

@@ -14,18 +14,11 @@ import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
+import { freePort } from './support/free-port.mjs';
 
 const main = fileURLToPath(new URL('../dist/bundle/main.js', import.meta.url));
 const baselineMain = process.env.BENCH_BASELINE_MAIN;
 const PROVIDERS = ['alphavantage', 'fmp', 'polygon', 'finnhub', 'twelvedata', 'fred'];
-
-async function freePort() {
-  const probe = createServer();
-  await new Promise((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address();
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 

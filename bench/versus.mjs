@@ -15,6 +15,7 @@
 //
 //   npm run bench:versus                            # builds, then runs
 //   BENCH_SECONDS=5 BENCH_CONNECTIONS=50 node bench/versus.mjs
+//   BENCH_WARMUP_SECONDS=0 node bench/versus.mjs    # no unmeasured warm-up load first (default 3 s)
 //   BENCH_ONLY=1,2 node bench/versus.mjs           # only these targets (and the servers they need)
 //   BENCH_GATEWAY_MAIN=/other/checkout/dist/bundle/main.js node bench/versus.mjs
 //   BENCH_REDIS_URL=redis://10.0.0.5:6379 node bench/versus.mjs    # target 4's Redis (default 127.0.0.1:6379)
@@ -33,6 +34,8 @@ import { load, post, startGateway, startPeer } from './versus/processes.mjs';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 100);
+/** Unmeasured load before each measured one (processes.mjs `load`). */
+const warmupSeconds = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
 const only = new Set((process.env.BENCH_ONLY ?? '1,2,3,4').split(',').map(Number));
 const gatewayMain = resolve(process.env.BENCH_GATEWAY_MAIN ?? fileURLToPath(new URL('../dist/bundle/main.js', import.meta.url)));
 const redisUrl = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -108,7 +111,7 @@ const failed = [];
 /** Loads a server with one query, checks it still answers right, and records the run. */
 async function measure(server, query) {
   say(`${server.name}: ${query} for ${seconds} s at ${connections} connections…`);
-  const figures = await load(server, requestOf(query), { seconds, connections });
+  const figures = await load(server, requestOf(query), { seconds, connections, warmupSeconds });
   checkAnswer(server, query, await post(server.port, QUERIES[query]));
   const run = { server: server.name, query, ...figures };
   runs.push(run);
@@ -224,6 +227,7 @@ try {
 
 const figures = {
   seconds,
+  warmupSeconds,
   connections,
   node: process.version,
   gatewayMain,

@@ -3,8 +3,8 @@
 import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../support/free-port.mjs';
 
 const STARTUP_MS = 20_000;
 /** Children still running: killed if the bench ends early, so no server outlives it. */
@@ -12,14 +12,6 @@ const running = new Set();
 process.once('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
-
-async function freePort() {
-  const probe = createServer();
-  await new Promise((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address();
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -109,7 +101,13 @@ async function cpuSeconds(pid) {
 }
 
 /** One autocannon run against `server` with `request`; the figures the bench reports. */
-export async function load(server, request, { seconds, connections }) {
+/**
+ * The measured load, after `warmupSeconds` of the same load unmeasured: every server is measured
+ * warm (V8 has optimised its hot path, graphql-jit has compiled the document), not on its first
+ * seconds, which favoured whichever server warmed faster by several per cent between runs.
+ */
+export async function load(server, request, { seconds, connections, warmupSeconds = 0 }) {
+  if (warmupSeconds > 0) await autocannon({ url: `http://127.0.0.1:${server.port}`, connections, duration: warmupSeconds, requests: [request] });
   const before = await cpuSeconds(server.child.pid);
   const result = await autocannon({ url: `http://127.0.0.1:${server.port}`, connections, duration: seconds, requests: [request] });
   const cpu = (await cpuSeconds(server.child.pid)) - before;
