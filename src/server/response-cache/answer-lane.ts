@@ -57,11 +57,11 @@ const ANSWERED: LaneOutcome = { answered: true };
  *
  * Keyed by what a response depends on, taken from the request as it came: the consumer's
  * profile and rights scope, the Accept header (which picks the content type), the Content-Type
- * (which decides how the body is read) and the body's exact text. An answer enters the lane only after the full path (parse, validation, every
- * limit, the rights check, execution or the shared response cache) answered that very text for
- * the same profile and scope with a 200 and a response the cache may keep, so everything those
- * checks decide from the request was already decided and would be decided the same again:
- * the document's limits, the cost against the profile's budget, the rights. What does change
+ * (which decides how the body is read) and the body's exact text. An answer enters the lane only
+ * after the full path (parse, validation, every limit, the rights check, the shared response
+ * cache) answered that very text from the cache for the same profile and scope with a 200, so
+ * everything those checks decide from the request was already decided and would be decided the
+ * same again: the document's limits, the cost against the profile's budget, the rights. What does change
  * per request is checked here: freshness (the response cache's own `expiresAt`), and the
  * consumer's request budget, charged once, with the RateLimit fields it answers. A body that
  * differs by one space is simply a miss, answered by the full path, which then adds it.
@@ -73,7 +73,7 @@ const ANSWERED: LaneOutcome = { answered: true };
 export class AnswerLane {
   private readonly answers: LRUCache<string, ReadyAnswer>;
   private readonly now: () => number;
-  /** Requests the full path answered from the response cache, by their GraphQL context. */
+  /** Requests the full path answered from the response cache, by the request object Apollo was handed (`request.http`). */
   private readonly hits = new WeakMap<object, Pick<ReadyAnswer, 'storedAt' | 'expiresAt' | 'operation'>>();
   /** Each operation's report, bound on its first answer kept. */
   private readonly reports = new Map<string, (seconds: number) => void>();
@@ -137,9 +137,9 @@ export class AnswerLane {
     return ANSWERED;
   }
 
-  /** The response cache answered the request of `context` (its plugin's `onHit`). */
-  noteHit(context: object, cached: { readonly storedAt: number; readonly expiresAt: number }, operationName: string | undefined): void {
-    this.hits.set(context, { storedAt: cached.storedAt, expiresAt: cached.expiresAt, operation: operationName ?? 'anonymous' });
+  /** The response cache answered `request` (Apollo's `request.http`; its plugin's `onHit`). */
+  noteHit(request: object, cached: { readonly storedAt: number; readonly expiresAt: number }, operationName: string | undefined): void {
+    this.hits.set(request, { storedAt: cached.storedAt, expiresAt: cached.expiresAt, operation: operationName ?? 'anonymous' });
   }
 
   /**
@@ -147,8 +147,8 @@ export class AnswerLane {
    * response cache (a 200 with the cache's own data, nothing of the request's own in it), until it
    * stops being fresh. Answers the cache just stored are left to their first hit.
    */
-  rememberHit(key: string, context: object | undefined, status: number, contentType: string | undefined, body: string): void {
-    const hit = context && this.hits.get(context);
+  rememberHit(key: string, request: object | undefined, status: number, contentType: string | undefined, body: string): void {
+    const hit = request && this.hits.get(request);
     if (hit === undefined || status !== 200 || contentType === undefined || hit.expiresAt <= this.now()) return;
     let report = this.reports.get(hit.operation);
     if (report === undefined) {
