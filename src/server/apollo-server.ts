@@ -6,12 +6,11 @@ import type { GraphQLFormattedError, GraphQLSchema, ValidationRule } from 'graph
 import type { GraphQLContext } from '../graphql/context.js';
 import type { Logger } from '../observability/logger.js';
 import { operationLimits, type OperationCheck, type OperationLimitsOptions } from './limits-plugin.js';
-import { operationObserver, type OperationReporter } from './operation-plugin.js';
-import { refusalReporter, type RefusalListener } from './refusal-audit-plugin.js';
+import type { OperationReporter } from './operation-report.js';
+import type { RefusalListener } from './refusal-audit-plugin.js';
+import { requestHooks } from './request-hooks.js';
 import { responseCache, type ResponseCacheOptions } from './response-cache/plugin.js';
 import type { PersistedQueryCache } from './response-cache/store.js';
-import { staleAnswers } from './stale-plugin.js';
-import { subscriptionsOverWebSocketOnly } from './subscriptions-over-http.js';
 
 export interface GatewayApolloOptions {
   readonly schema: GraphQLSchema;
@@ -51,12 +50,9 @@ export function createApollo(options: GatewayApolloOptions): ApolloServer<GraphQ
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer: options.httpServer, stopGracePeriodMillis: options.shutdownGraceMs }),
       options.landingPage ?? ApolloServerPluginLandingPageDisabled(),
-      operationObserver(options.reporter),
       operationLimits({ ...options.limits, schema: options.schema, introspection: options.introspection }, options.rightsCheck ? [options.rightsCheck] : []),
-      staleAnswers(),
-      ...(options.onRefused ? [refusalReporter(options.onRefused)] : []),
+      requestHooks({ reporter: options.reporter, graphqlPath: options.graphqlPath, onRefused: options.onRefused }),
       ...(options.responseCache ? [responseCache(options.responseCache)] : []),
-      subscriptionsOverWebSocketOnly(options.graphqlPath),
       // We set no cache hints; left on, it wraps every field resolver of every request to look.
       ApolloServerPluginCacheControlDisabled(),
     ],

@@ -15,7 +15,7 @@ import { sendHealth, sendJson, sendMetrics, sendReadiness, type Lifecycle, type 
 import { BrowserPages, CONSOLE_PATH, sandboxWithFallback } from './pages/index.js';
 import type { RefusalListener } from './refusal-audit-plugin.js';
 import { createApollo } from './apollo-server.js';
-import { OperationReporter } from './operation-plugin.js';
+import { OperationReporter } from './operation-report.js';
 import { refusalOf, wholeRequestRefusal } from './refusals.js';
 import { gatewayAnswerLane, PrepaidThrottle } from './response-cache/answer-lane.js';
 import type { ResponseCacheOptions } from './response-cache/plugin.js';

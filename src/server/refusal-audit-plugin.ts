@@ -1,4 +1,4 @@
-import type { ApolloServerPlugin } from '@apollo/server';
+import type { GraphQLRequestContextWillSendResponse } from '@apollo/server';
 import { getOperationAST } from 'graphql';
 import type { Consumer } from '../domain/index.js';
 import type { GraphQLContext } from '../graphql/context.js';
@@ -8,24 +8,17 @@ import { wholeRequestRefusal, type Refusal } from './refusals.js';
 export type RefusalListener = (consumer: Consumer, refusal: Refusal, operationName: string | undefined) => void;
 
 /**
- * Reports the HTTP operations that were refused whole (an abuse limit, the cost budget, a spent
+ * Reports an HTTP operation that was refused whole (an abuse limit, the cost budget, a spent
  * per-minute budget, introspection), read from the formatted errors about to be sent, so every
- * refusal is seen whichever stage raised it (parse, validation, the limits gate).
+ * refusal is seen whichever stage raised it (parse, validation, the limits gate). Run for each
+ * response by request-hooks.ts.
  */
-export function refusalReporter(onRefused: RefusalListener): ApolloServerPlugin<GraphQLContext> {
-  return {
-    async requestDidStart() {
-      return {
-        async willSendResponse({ contextValue, request, response, operationName, document }) {
-          if (response.body.kind !== 'single') return;
-          const refusal = wholeRequestRefusal(response.body.singleResult.errors);
-          if (!refusal) return;
-          // Apollo resolves the operation only once the document is valid; a document refused by
-          // validation is parsed, so its operation is still known by name.
-          const named = operationName ?? (document ? getOperationAST(document, request.operationName)?.name?.value : undefined);
-          onRefused(contextValue.consumer, refusal, named ?? request.operationName ?? undefined);
-        },
-      };
-    },
-  };
+export function reportRefusal(onRefused: RefusalListener, { contextValue, request, response, operationName, document }: GraphQLRequestContextWillSendResponse<GraphQLContext>): void {
+  if (response.body.kind !== 'single') return;
+  const refusal = wholeRequestRefusal(response.body.singleResult.errors);
+  if (!refusal) return;
+  // Apollo resolves the operation only once the document is valid; a document refused by
+  // validation is parsed, so its operation is still known by name.
+  const named = operationName ?? (document ? getOperationAST(document, request.operationName)?.name?.value : undefined);
+  onRefused(contextValue.consumer, refusal, named ?? request.operationName ?? undefined);
 }

@@ -1,4 +1,4 @@
-import type { ApolloServerPlugin, GraphQLRequestListener } from '@apollo/server';
+import type { ApolloServerPlugin, GraphQLRequestContextWillSendResponse, GraphQLRequestListener } from '@apollo/server';
 import type { GraphQLContext } from '../graphql/context.js';
 
 /** Response header set when any part of the answer was served stale. */
@@ -14,15 +14,8 @@ export const STALE_HEADER = 'x-data-stale';
  */
 export function staleAnswers(): ApolloServerPlugin<GraphQLContext> {
   const listener: GraphQLRequestListener<GraphQLContext> = {
-    async willSendResponse({ contextValue, response }) {
-      // The context is ours, but a request that failed before it was built has none worth reading.
-      const tracker = contextValue?.stale;
-      if (tracker === undefined || tracker.isEmpty) return;
-      response.http.headers.set(STALE_HEADER, 'true');
-      if (response.body.kind === 'single') {
-        const result = response.body.singleResult;
-        result.extensions = { ...result.extensions, stale: tracker.paths };
-      }
+    async willSendResponse(context) {
+      markStale(context);
     },
   };
   return {
@@ -30,4 +23,16 @@ export function staleAnswers(): ApolloServerPlugin<GraphQLContext> {
       return listener;
     },
   };
+}
+
+/** The work of `staleAnswers` for one response (also run by request-hooks.ts). */
+export function markStale({ contextValue, response }: Pick<GraphQLRequestContextWillSendResponse<GraphQLContext>, 'contextValue' | 'response'>): void {
+  // The context is ours, but a request that failed before it was built has none worth reading.
+  const tracker = contextValue?.stale;
+  if (tracker === undefined || tracker.isEmpty) return;
+  response.http.headers.set(STALE_HEADER, 'true');
+  if (response.body.kind === 'single') {
+    const result = response.body.singleResult;
+    result.extensions = { ...result.extensions, stale: tracker.paths };
+  }
 }

@@ -1,4 +1,4 @@
-import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
+import type { BaseContext, GraphQLRequestContextWillSendResponse } from '@apollo/server';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 
@@ -83,26 +83,22 @@ export class OperationReporter {
 }
 
 /**
- * One log line and one metric sample per GraphQL operation, taken from Apollo's request
- * lifecycle so no resolver or handler has to remember to report.
+ * One log line and one metric sample per GraphQL operation whose request started at `started`
+ * (performance.now()), taken from Apollo's request lifecycle (request-hooks.ts) so no resolver or
+ * handler has to remember to report.
  */
-export function operationObserver(reporter: OperationReporter): ApolloServerPlugin<BaseContext> {
-  return {
-    async requestDidStart() {
-      const started = performance.now();
-      return {
-        async willSendResponse({ operationName, operation, response, errors }) {
-          const hasData = response.body.kind === 'single' && response.body.singleResult.data != null;
-          reporter.report({
-            name: operationName ?? 'anonymous',
-            type: operation?.operation ?? 'invalid',
-            status: !errors?.length ? 'ok' : hasData ? 'partial' : 'error',
-            seconds: (performance.now() - started) / 1000,
-            httpStatus: response.http.status ?? 200,
-            ...(errors?.length ? { errorCodes: [...new Set(errors.map((error) => error.extensions['code'] ?? 'UNKNOWN'))] } : {}),
-          });
-        },
-      };
-    },
-  };
+export function reportOperation(
+  reporter: OperationReporter,
+  started: number,
+  { operationName, operation, response, errors }: Pick<GraphQLRequestContextWillSendResponse<BaseContext>, 'operationName' | 'operation' | 'response' | 'errors'>,
+): void {
+  const hasData = response.body.kind === 'single' && response.body.singleResult.data != null;
+  reporter.report({
+    name: operationName ?? 'anonymous',
+    type: operation?.operation ?? 'invalid',
+    status: !errors?.length ? 'ok' : hasData ? 'partial' : 'error',
+    seconds: (performance.now() - started) / 1000,
+    httpStatus: response.http.status ?? 200,
+    ...(errors?.length ? { errorCodes: [...new Set(errors.map((error) => error.extensions['code'] ?? 'UNKNOWN'))] } : {}),
+  });
 }

@@ -1,0 +1,43 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { GraphQLContext } from '../graphql/context.js';
+import { reportOperation, type OperationReporter } from './operation-report.js';
+import { reportRefusal, type RefusalListener } from './refusal-audit-plugin.js';
+import { markStale } from './stale-plugin.js';
+import { refuseSubscriptionOverHttp } from './subscriptions-over-http.js';
+
+export interface RequestHooksOptions {
+  readonly reporter: OperationReporter;
+  readonly graphqlPath: string;
+  readonly onRefused?: RefusalListener | undefined;
+}
+
+/**
+ * The gateway's light per-request hooks as one Apollo plugin: the operation metrics and log line
+ * (operation-report.ts), stale marking (stale-plugin.ts), the audit of refusals
+ * (refusal-audit-plugin.ts) and the refusal of subscriptions sent as queries
+ * (subscriptions-over-http.ts). Each is a few property reads, but as four plugins Apollo called
+ * four `requestDidStart`s and awaited each hook of each listener (an async call, and a
+ * `Promise.all` per hook): in an A/B run, the uncached path without them answered 12–20 % more of
+ * plain Apollo's rate. Here one listener runs them in turn.
+ *
+ * Listed after operationLimits: its `willSendResponse` rewrites the errors (the token limit, schema
+ * names hidden from who may not introspect) that the refusal audit then reads, as before.
+ */
+export function requestHooks(options: RequestHooksOptions): ApolloServerPlugin<GraphQLContext> {
+  const { reporter, graphqlPath, onRefused } = options;
+  return {
+    async requestDidStart() {
+      const started = performance.now();
+      return {
+        async didResolveOperation({ operation }) {
+          refuseSubscriptionOverHttp(operation, graphqlPath);
+        },
+        async willSendResponse(context) {
+          reportOperation(reporter, started, context);
+          markStale(context);
+          if (onRefused) reportRefusal(onRefused, context);
+        },
+      };
+    },
+  };
+}
