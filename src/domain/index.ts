@@ -10,3 +10,4 @@ export * from './rights.js';
 export * from './clock.js';
 export * from './cache-kind.js';
 export * from './shape.js';
+export * from './calendar/index.js';

@@ -8,6 +8,7 @@ import { CompanyResolver } from './resolvers/company.js';
 import { EconomicsResolver } from './resolvers/economics.js';
 import { FinancialsResolver } from './resolvers/financials.js';
 import { HistoryResolver } from './resolvers/history.js';
+import { MarketStatusResolver } from './resolvers/market-status.js';
 import { PROVENANCE_RESOLVERS } from './resolvers/provenance.js';
 import { ProvidersResolver } from './resolvers/providers.js';
 import { QuoteResolver } from './resolvers/quote.js';
@@ -39,6 +40,7 @@ export async function declaredSchema(): Promise<GraphQLSchema> {
       FinancialsResolver,
       SearchResolver,
       EconomicsResolver,
+      MarketStatusResolver,
       ProvidersResolver,
       AdminResolver,
       AuditResolver,

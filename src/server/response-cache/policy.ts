@@ -36,6 +36,7 @@ export const TYPE_CLASSES: Readonly<Record<string, CacheKind | 'part' | 'live'>>
   EconomicSeries: 'economicSeries',
   EconomicObservation: 'part',
   ProviderStatus: 'live',
+  MarketStatus: 'live',
   BreakerStatus: 'live',
   ProviderCallWindow: 'live',
   ProviderKeyStatus: 'live',

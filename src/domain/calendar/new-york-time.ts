@@ -1,0 +1,66 @@
+import type { CivilDate } from './civil-date.js';
+
+/**
+ * Instants to New York wall-clock time and back, with daylight saving as the time-zone database
+ * has it (through `Intl`, which ships it): the US exchanges' hours are New York hours, while the
+ * gateway's clock is an instant and the machine may run in any zone. Nothing here reads the
+ * process's local time.
+ */
+
+/** A New York date and time of day, to the minute. */
+export interface NewYorkTime {
+  readonly date: CivilDate;
+  /** Minutes since New York midnight, 0 to 1439. */
+  readonly minuteOfDay: number;
+}
+
+// One formatter, built once: they are costly to make. h23 so midnight is 00, never 24.
+const NEW_YORK = new Intl.DateTimeFormat('en-US', {
+  timeZone: 'America/New_York',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hourCycle: 'h23',
+});
+
+interface WallFields {
+  readonly year: number;
+  readonly month: number;
+  readonly day: number;
+  readonly hour: number;
+  readonly minute: number;
+  readonly second: number;
+}
+
+function wallFields(epochMs: number): WallFields {
+  const fields: Record<string, number> = {};
+  for (const part of NEW_YORK.formatToParts(epochMs)) if (part.type !== 'literal') fields[part.type] = Number(part.value);
+  return { year: fields['year']!, month: fields['month']!, day: fields['day']!, hour: fields['hour']!, minute: fields['minute']!, second: fields['second']! };
+}
+
+/** New York's offset from UTC at an instant, in milliseconds (-4 h in summer, -5 h in winter). */
+function offsetAt(epochMs: number): number {
+  const whole = Math.floor(epochMs / 1000) * 1000;
+  const wall = wallFields(whole);
+  return Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second) - whole;
+}
+
+export function newYorkTime(epochMs: number): NewYorkTime {
+  const wall = wallFields(epochMs);
+  return { date: { year: wall.year, month: wall.month, day: wall.day }, minuteOfDay: wall.hour * 60 + wall.minute };
+}
+
+/**
+ * The instant New York's clocks show `minuteOfDay` on `date`. Two passes: the offset at a first
+ * guess, then at the instant that gives, which settles it on either side of a switch. A time that
+ * does not exist (02:00–03:00 on the spring-forward Sunday) comes out an hour off, and one that
+ * exists twice (01:00–02:00 in November) as its first occurrence; exchange hours are never either.
+ */
+export function newYorkInstant(date: CivilDate, minuteOfDay: number): number {
+  const asIfUtc = Date.UTC(date.year, date.month - 1, date.day) + minuteOfDay * 60_000;
+  const first = asIfUtc - offsetAt(asIfUtc);
+  return asIfUtc - offsetAt(first);
+}
