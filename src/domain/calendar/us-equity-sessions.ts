@@ -58,6 +58,12 @@ export interface UsEquityState {
   readonly nextClose: number;
 }
 
+/** The session at an instant, alone: what a feed's silence detector asks every few seconds (no next open or close worked out). */
+export function usEquitySession(epochMs: number): MarketSession {
+  const day = usEquityTradingDay(newYorkTime(epochMs).date);
+  return day ? sessionAt(day, epochMs) : 'CLOSED';
+}
+
 export function usEquityState(epochMs: number): UsEquityState {
   const today = newYorkTime(epochMs).date;
   const day = usEquityTradingDay(today);
