@@ -117,10 +117,13 @@ function overWebSocket(credentials: Credentials, symbols: string[], count: numbe
       {
         next: (result) => {
           if (result.errors) return resolve({ errors: result.errors as WireError[] });
+          // Items already read from the socket in the same chunk still arrive after stop(): the
+          // answer is the first `count`, not whatever the shared array holds by the time it is read.
+          if (items.length >= count) return;
           if (result.data) items.push({ quote: result.data.quotes, at: gateway.now() });
           if (items.length >= count) {
             stop();
-            resolve({ items });
+            resolve({ items: items.slice() });
           }
         },
         error: (error) => (Array.isArray(error) ? resolve({ errors: error as WireError[] }) : reject(error instanceof Error ? error : new Error(JSON.stringify(error)))),

@@ -49,11 +49,13 @@ function overWebSocket(headers: Record<string, string>, query: string, count: nu
       {
         next: (result) => {
           if (result.errors) return resolve({ errors: result.errors });
+          // Items already read from the socket in the same chunk still arrive after stop(): keep the first `count`.
+          if (items.length >= count) return;
           const item = result.data && Object.values(result.data)[0];
           if (item) items.push(item);
           if (items.length < count) return;
           stop();
-          resolve({ items });
+          resolve({ items: items.slice() });
         },
         error: (error) => (Array.isArray(error) ? resolve({ errors: error }) : reject(new Error(JSON.stringify(error)))),
         complete: () => resolve({ items }),
