@@ -31,6 +31,7 @@ export const GRAPHQL_PATH = '/graphql';
 
 const BASE_URL = 'http://gateway.invalid';
 const GRAPHQL_URL: Readonly<URL> = new URL(GRAPHQL_PATH, BASE_URL);
+
 export interface ServerOptions {
   readonly port: number;
   readonly host: string;
