@@ -35,8 +35,7 @@ export function apolloHandler<TContext extends BaseContext>(
   ): Promise<void> => {
     const arrivedAt = performance.now();
     const text = request.method === 'POST' ? await readBodyText(request, options.maxBodyBytes) : undefined;
-    // Only JSON bodies: the lane keys on the text Apollo would have parsed, under the same Content-Type.
-    const laneKey = lane && text !== undefined && isJson(request.headers['content-type']) ? lane.answers.keyOf(request, consumer, text) : undefined;
+    const laneKey = lane && laneKeyOf(lane.answers, request, consumer, text);
     let caller = consumer;
     if (lane && laneKey !== undefined) {
       const answered = lane.answers.answer(laneKey, consumer, response, arrivedAt, headers);
@@ -98,6 +97,17 @@ function apolloRequestOf(request: IncomingMessage, url: URL, body: unknown, acce
   }
   if (accept !== undefined) headers.set('accept', accept);
   return { method: request.method ?? 'GET', headers, search: url.search, body };
+}
+
+/**
+ * The lane's key of a request it may answer: a POST with a JSON body (the text Apollo would have
+ * parsed, under the same Content-Type), or a GET with a query string (a query's GET; without one,
+ * it is a page or a how-to answer).
+ */
+function laneKeyOf(answers: AnswerLane, request: IncomingMessage, consumer: Consumer, text: string | undefined): string | undefined {
+  if (text !== undefined) return isJson(request.headers['content-type']) ? answers.keyOf(request, consumer, text) : undefined;
+  if (request.method === 'GET' && request.url?.includes('?')) return answers.keyOf(request, consumer, request.url);
+  return undefined;
 }
 
 function queryOf(body: unknown): unknown {

@@ -119,6 +119,28 @@ describe('what the lane keys on', () => {
     expect(JSON.parse(refused.text)).toMatchObject({ errors: [{ extensions: { code: 'BAD_USER_INPUT', limit: 'maxBodyBytes' } }] });
   });
 
+  it('answers a repeated GET query too, and never one Apollo refuses as a possible CSRF', async () => {
+    const url = `${gateway.url}?query=${encodeURIComponent('query Got { quote(symbol: "AMZN") { symbol price } }')}`;
+    const get = (headers: Record<string, string>) =>
+      fetch(url, { headers }).then(async (response) => ({ status: response.status, headers: response.headers, text: await response.text() }));
+    const answers = [];
+    for (let request = 0; request < 4; request++) answers.push(await get({ 'apollo-require-preflight': 'true' }));
+    expect(answers.map((answer) => [answer.status, answer.headers.get('x-cache')])).toEqual([
+      [200, 'MISS'],
+      [200, 'HIT'],
+      [200, 'HIT'],
+      [200, 'HIT'],
+    ]);
+    expect(new Set(answers.map((answer) => answer.text)).size).toBe(1);
+    const remaining = answers.map((answer) => Number(answer.headers.get('ratelimit-remaining')));
+    expect(remaining.slice(1).map((value, index) => (remaining[index] ?? 0) - value)).toEqual([1, 1, 1]);
+    // The same URL without a preflight header is what a page on another site could make a browser send.
+    const csrf = await get({});
+    expect(csrf.status).toBe(400);
+    expect(csrf.headers.get('x-cache')).toBeNull();
+    expect(csrf.text).toContain('Cross-Site Request Forgery');
+  });
+
   it('never answers a body Apollo refuses, however often its text was answered as JSON', async () => {
     for (let request = 0; request < 3; request++) expect((await anonymous(body, { 'content-type': 'application/json' })).status).toBe(200);
     // text/plain is a "simple" content type: Apollo's CSRF prevention refuses it, with a code.

@@ -57,7 +57,8 @@ const ANSWERED: LaneOutcome = { answered: true };
  *
  * Keyed by what a response depends on, taken from the request as it came: the consumer's
  * profile and rights scope, the Accept header (which picks the content type), the Content-Type
- * (which decides how the body is read) and the body's exact text. An answer enters the lane only
+ * (which decides how the body is read), and the body's exact text (a GET: its query string, and
+ * whether it carries the CSRF-preflight header Apollo asks of a GET). An answer enters the lane only
  * after the full path (parse, validation, every limit, the rights check, the shared response
  * cache) answered that very text from the cache for the same profile and scope with a 200, so
  * everything those checks decide from the request was already decided and would be decided the
@@ -87,10 +88,15 @@ export class AnswerLane {
     });
   }
 
-  /** The lane's key for a POST of `body` by `consumer`. */
-  keyOf(request: IncomingMessage, consumer: Consumer, body: string): string {
-    const { accept = '', 'content-type': contentType = '' } = request.headers;
-    return `${consumer.profile}\u0000${rightsScope(consumer)}\u0000${accept}\u0000${contentType}\u0000${body}`;
+  /**
+   * The lane's key for a request of `consumer` carrying `payload`: a POST's body text, or a GET's
+   * path and query string. With them go the headers Apollo reads to decide how to answer it: Accept,
+   * Content-Type and whether a CSRF-preflight header was sent (Apollo refuses a GET without one).
+   */
+  keyOf(request: IncomingMessage, consumer: Consumer, payload: string): string {
+    const headers = request.headers;
+    const preflight = headers['apollo-require-preflight'] || headers['x-apollo-operation-name'] ? '1' : '0';
+    return `${request.method ?? ''}\u0000${consumer.profile}\u0000${rightsScope(consumer)}\u0000${headers.accept ?? ''}\u0000${headers['content-type'] ?? ''}\u0000${preflight}\u0000${payload}`;
   }
 
   /**
