@@ -18,14 +18,14 @@ export interface OperationOutcome {
 }
 
 /**
- * The operation metrics and log line, for Apollo's lifecycle (operationObserver) and for answers
+ * The operation metrics and log line, for Apollo's lifecycle (request-hooks.ts) and for answers
  * given before Apollo (the response cache's lane), so both count alike. The metric children are
  * looked up once per label set: prom-client's `inc(labels)` hashes its labels on every call.
  */
 export class OperationReporter {
   private readonly names = new Set<string>();
-  private readonly counts = new Map<string, { inc(): void }>();
-  private readonly durations = new Map<string, { observe(value: number): void }>();
+  /** Metric children by label, type and status. */
+  private readonly children = new Map<string, { readonly count: { inc(): void }; readonly duration: { observe(value: number): void } }>();
 
   constructor(
     private readonly logger: Logger,
@@ -37,9 +37,7 @@ export class OperationReporter {
    * bound now: for answers given over and over (the response cache's lane).
    */
   bind(name: string, type: string, status: OperationOutcome['status']): (seconds: number, httpStatus: number) => void {
-    const operation = this.labelOf(name);
-    const count = this.metrics.graphqlOperations.labels({ operation, type, status });
-    const duration = this.metrics.graphqlDuration.labels({ operation, type });
+    const { count, duration } = this.childrenOf(name, type, status);
     return (seconds, httpStatus) => {
       count.inc();
       duration.observe(seconds);
@@ -48,16 +46,21 @@ export class OperationReporter {
   }
 
   report(outcome: OperationOutcome): void {
-    const operation = this.labelOf(outcome.name);
-    const countKey = `${operation}\u0000${outcome.type}\u0000${outcome.status}`;
-    let count = this.counts.get(countKey);
-    if (count === undefined) this.counts.set(countKey, (count = this.metrics.graphqlOperations.labels({ operation, type: outcome.type, status: outcome.status })));
+    const { count, duration } = this.childrenOf(outcome.name, outcome.type, outcome.status);
     count.inc();
-    const durationKey = `${operation}\u0000${outcome.type}`;
-    let duration = this.durations.get(durationKey);
-    if (duration === undefined) this.durations.set(durationKey, (duration = this.metrics.graphqlDuration.labels({ operation, type: outcome.type })));
     duration.observe(outcome.seconds);
     if (this.logger.isLevelEnabled('info')) this.log(outcome);
+  }
+
+  private childrenOf(name: string, type: string, status: OperationOutcome['status']) {
+    const operation = this.labelOf(name);
+    const key = `${operation}\u0000${type}\u0000${status}`;
+    let children = this.children.get(key);
+    if (children === undefined) {
+      children = { count: this.metrics.graphqlOperations.labels({ operation, type, status }), duration: this.metrics.graphqlDuration.labels({ operation, type }) };
+      this.children.set(key, children);
+    }
+    return children;
   }
 
   private log(outcome: OperationOutcome): void {
