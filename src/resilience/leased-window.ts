@@ -14,8 +14,10 @@ export const MAX_LEASE = 128;
 export const LEASE_DIVISOR = 64;
 /** How long a spent window is refused in process before the store is asked again. */
 const REFUSAL_RECHECK_MS = 1_000;
-/** Budget holders with a lease kept in one instance; the least recently used lose theirs (see below). */
+/** Budget holders with a lease kept in one instance; past it, the oldest leases go (see below). */
 const MAX_LEASES = 10_000;
+/** What pruning leaves: a tenth of the room freed at once. */
+const PRUNED_TO = MAX_LEASES * 0.9;
 
 /** Points of one holder's window taken from the store and not yet spent. */
 interface Lease {
@@ -59,12 +61,14 @@ export class LeasedWindow {
    * that holds points, else once a chunk is taken.
    */
   consume(id: string): Consumed | Promise<Consumed> {
-    const lease = this.leases.get(id);
-    if (lease !== undefined && lease.resetAt > this.now() && lease.left > 0) {
-      lease.left -= 1;
-      return { granted: true, resetAt: lease.resetAt, fits: lease.fits + lease.left };
-    }
-    return this.consumeWaiting(id);
+    return this.spend(this.leases.get(id), this.now()) ?? this.consumeWaiting(id);
+  }
+
+  /** One point from `lease` when it holds one in a window still open. */
+  private spend(lease: Lease | undefined, now: number): Consumed | undefined {
+    if (lease === undefined || lease.resetAt <= now || lease.left <= 0) return undefined;
+    lease.left -= 1;
+    return { granted: true, resetAt: lease.resetAt, fits: lease.fits + lease.left };
   }
 
   /** `consume` when the lease is spent, expired or being renewed. */
@@ -72,10 +76,8 @@ export class LeasedWindow {
     for (;;) {
       const lease = this.leases.get(id);
       const now = this.now();
-      if (lease !== undefined && lease.resetAt > now && lease.left > 0) {
-        lease.left -= 1;
-        return { granted: true, resetAt: lease.resetAt, fits: lease.fits + lease.left };
-      }
+      const spent = this.spend(lease, now);
+      if (spent) return spent;
       if (lease?.renewing) {
         await lease.renewing;
         continue;
@@ -90,11 +92,15 @@ export class LeasedWindow {
     }
   }
 
-  /** Room for one more holder: leases of ended windows first, then the oldest (whose unspent points are lost, as stated above). */
+  /**
+   * Room for new holders: leases of ended windows first, then the oldest (whose unspent points are
+   * lost, as stated above), down to PRUNED_TO, so the walk is paid once per many new holders rather
+   * than by each one while the map is full.
+   */
   private prune(now: number): void {
     for (const [id, lease] of this.leases) if (lease.resetAt <= now && !lease.renewing) this.leases.delete(id);
     for (const [id, lease] of this.leases) {
-      if (this.leases.size < MAX_LEASES) return;
+      if (this.leases.size <= PRUNED_TO) return;
       if (!lease.renewing) this.leases.delete(id);
     }
   }
