@@ -54,13 +54,14 @@ export function newYorkTime(epochMs: number): NewYorkTime {
 }
 
 /**
- * The instant New York's clocks show `minuteOfDay` on `date`. Two passes: the offset at a first
- * guess, then at the instant that gives, which settles it on either side of a switch. A time that
- * does not exist (02:00–03:00 on the spring-forward Sunday) comes out an hour off, and one that
- * exists twice (01:00–02:00 in November) as its first occurrence; exchange hours are never either.
+ * The instant New York's clocks show `timeOfDayMs` (milliseconds since midnight) on `date`. Two
+ * passes: the offset at a first guess, then at the instant that gives, which settles it on either
+ * side of a switch. A time that does not exist (02:00–03:00 on the spring-forward Sunday) comes out
+ * an hour off, and one that exists twice (01:00–02:00 in November) as its first occurrence;
+ * exchange hours are never either. Also how providers read New York wall-clock stamps.
  */
-export function newYorkInstant(date: CivilDate, minuteOfDay: number): number {
-  const asIfUtc = Date.UTC(date.year, date.month - 1, date.day) + minuteOfDay * 60_000;
+export function newYorkInstant(date: CivilDate, timeOfDayMs: number): number {
+  const asIfUtc = Date.UTC(date.year, date.month - 1, date.day) + timeOfDayMs;
   const first = asIfUtc - offsetAt(asIfUtc);
   return asIfUtc - offsetAt(first);
 }

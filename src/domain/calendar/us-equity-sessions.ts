@@ -14,12 +14,14 @@ import { isUsEquityEarlyClose, isUsEquityTradingDay, usEquityHolidayOn } from '.
 export const MarketSessionSchema = z.enum(['PRE_MARKET', 'REGULAR', 'AFTER_HOURS', 'CLOSED']);
 export type MarketSession = z.infer<typeof MarketSessionSchema>;
 
-const PRE_MARKET_OPEN = 4 * 60;
-const REGULAR_OPEN = 9 * 60 + 30;
-const REGULAR_CLOSE = 16 * 60;
-const AFTER_HOURS_CLOSE = 20 * 60;
-const EARLY_REGULAR_CLOSE = 13 * 60;
-const EARLY_AFTER_HOURS_CLOSE = 17 * 60;
+/** New York times of day, in milliseconds since midnight. */
+const HOUR_MS = 3_600_000;
+const PRE_MARKET_OPEN = 4 * HOUR_MS;
+const REGULAR_OPEN = 9.5 * HOUR_MS;
+const REGULAR_CLOSE = 16 * HOUR_MS;
+const AFTER_HOURS_CLOSE = 20 * HOUR_MS;
+const EARLY_REGULAR_CLOSE = 13 * HOUR_MS;
+const EARLY_AFTER_HOURS_CLOSE = 17 * HOUR_MS;
 
 /** The sessions of one trading day, as instants (milliseconds since the epoch). */
 export interface TradingDay {

@@ -1,38 +1,14 @@
+import { newYorkInstant as instantInNewYork } from '../../domain/index.js';
+
 /**
  * Alpha Vantage stamps US data in US/Eastern wall-clock time ("2024-10-30 19:59:57.644") or gives
  * only the trading day. These turn either into an instant, daylight saving included.
  */
 
-const TIME_ZONE = 'America/New_York';
-const formatter = new Intl.DateTimeFormat('en-US', {
-  timeZone: TIME_ZONE,
-  hourCycle: 'h23',
-  year: 'numeric',
-  month: 'numeric',
-  day: 'numeric',
-  hour: 'numeric',
-  minute: 'numeric',
-  second: 'numeric',
-});
-
-/** Offset of New York from UTC at `instant`, in ms (negative: behind UTC). */
-function offsetAt(instant: number): number {
-  const parts: Record<string, number> = {};
-  for (const part of formatter.formatToParts(new Date(instant))) {
-    if (part.type !== 'literal') parts[part.type] = Number(part.value);
-  }
-  const wall = Date.UTC(parts['year'] ?? 0, (parts['month'] ?? 1) - 1, parts['day'] ?? 1, parts['hour'] ?? 0, parts['minute'] ?? 0, parts['second'] ?? 0);
-  return wall - (instant - (((instant % 1000) + 1000) % 1000));
-}
-
-/** The instant a New York wall-clock time names. */
+/** The instant a New York wall-clock time names (the market calendar's conversion, daylight saving included). */
 export function newYorkInstant(date: string, hours: number, minutes = 0, seconds = 0, millis = 0): Date {
   const [year, month, day] = date.split('-').map(Number) as [number, number, number];
-  const wall = Date.UTC(year, month - 1, day, hours, minutes, seconds, millis);
-  // Two passes settle the offset on either side of a daylight-saving switch.
-  let instant = wall - offsetAt(wall);
-  instant = wall - offsetAt(instant);
-  return new Date(instant);
+  return new Date(instantInNewYork({ year, month, day }, ((hours * 60 + minutes) * 60 + seconds) * 1000 + millis));
 }
 
 /** The regular-session close (16:00 New York) of a trading day. */
