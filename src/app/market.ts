@@ -2,7 +2,8 @@ import type { Config } from '../config/index.js';
 import { createDeadLetterQueue } from './dead-letters.js';
 import { quotaReadings } from '../market/routing/key-status.js';
 import { ProviderRegistry } from '../market/routing/registry.js';
-import { MarketService } from '../market/service.js';
+import { QuoteGrader } from '../market/quality/quote-grader.js';
+import { MarketService, type ProviderAnswer } from '../market/service.js';
 import type { DeadLetterJob } from '../resilience/dead-letters.js';
 import { QuoteHub } from '../streaming/hub.js';
 import { createAppAudit, type AppAudit } from './audit.js';
@@ -23,10 +24,12 @@ export interface MarketParts {
   readonly delayedQuotes: ReturnType<typeof createDelayedQuotes>;
   readonly audit: AppAudit;
   readonly limits: AppLimits;
+  /** Quality grades of quotes (Quote.quality, consensus, each provider's distribution). */
+  readonly grader: QuoteGrader;
   close(): Promise<void>;
 }
 
-type MarketSettings = Pick<Config, 'deadLetters' | 'redisKeys' | 'limits' | 'resilience' | 'remote' | 'audit' | 'rights' | 'providers' | 'cache' | 'streaming'>;
+type MarketSettings = Pick<Config, 'deadLetters' | 'redisKeys' | 'limits' | 'resilience' | 'remote' | 'audit' | 'rights' | 'providers' | 'cache' | 'streaming' | 'quality'>;
 
 export async function marketStage(
   config: MarketSettings,
@@ -89,6 +92,15 @@ export async function marketStage(
   });
   providerCalls.subscribe((event) => registry.recordCall(event));
 
+  // Grading learns from what providers answer anyway and reads provider health: it costs no call.
+  const grader = new QuoteGrader({
+    policy: config.quality,
+    clock,
+    standing: (provider) => registry.standing(provider),
+    invented: new Set(['simulated']),
+    onGraded: (provider, grade) => metrics.qualityGrades.inc({ provider, grade }),
+  });
+
   const market = new MarketService({
     registry,
     cache,
@@ -98,6 +110,7 @@ export async function marketStage(
     batchConcurrency: (provider) => (provider === 'simulated' ? config.resilience : config.remote[provider].policy).batchConcurrency,
     onStaleServed: ({ kind }) => metrics.staleServed.inc({ kind }),
     onProviderCall: providerCalls.emit,
+    onAnswered: (answer) => learnFrom(grader, answer),
     // A spent provider-call budget refuses the reads that would call a provider, not the cached ones.
     refuseProviderCall: (caller) => limits.refuseProviderCall(caller),
     onCacheError: (error) => logger.warn({ err: error }, 'cache write failed'),
@@ -119,6 +132,7 @@ export async function marketStage(
     delayedQuotes,
     audit,
     limits,
+    grader,
     async close() {
       // The hub first: its feeds stop (and the cluster's leases go) before their sources close.
       hub.close();
@@ -128,4 +142,9 @@ export async function marketStage(
       await deadLetters.close();
     },
   };
+}
+
+function learnFrom(grader: QuoteGrader, answer: ProviderAnswer): void {
+  if (answer.kind === 'quote') grader.arrived(answer.value);
+  else if (answer.kind === 'history') grader.learnHistory(answer.query.symbol, answer.query.interval, answer.value);
 }

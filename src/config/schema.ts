@@ -16,6 +16,8 @@ import { auditSettings, rightsEnv, rightsSettings, type AuditSettings, type Righ
 import { serverEnv, serverFeatureEnv, serverSettings, type LogLevel, type ServerSettings } from './server.js';
 import { clockSettings, simulatedEnv, simulatedSettings, type ClockSettings, type SimulatedSettings } from './simulated.js';
 import { streamingEnv, streamingSettings, type StreamingSettings } from './streaming.js';
+import { qualityEnv, qualityPolicy } from './quality.js';
+import type { QualityPolicy } from '../domain/index.js';
 
 export type { CacheKindMs } from './cache.js';
 export type { RemoteProviderSettings } from './providers.js';
@@ -34,6 +36,7 @@ export const EnvSchema = z.object({
   ...resilienceEnv,
   ...simulatedEnv,
   ...streamingEnv,
+  ...qualityEnv,
   ...serverFeatureEnv,
   ...rightsEnv,
   ...limitsEnv,
@@ -62,6 +65,8 @@ export interface Config {
   readonly simulated: SimulatedSettings;
   /** Live quotes: stream failover, polling, feed ownership across instances (src/streaming). */
   readonly streaming: StreamingSettings;
+  /** How quotes are graded A–F and consensus's outlier band (src/domain/quality, src/market/quality). */
+  readonly quality: QualityPolicy;
   /** Whole responses of market-data queries answered from the shared store. */
   readonly responseCache: { readonly enabled: boolean };
   /** Automatic persisted queries: query texts by hash in the shared store. */
@@ -95,6 +100,7 @@ export function toConfig(env: Env): Config {
     cache: cacheSettings(env, keys.cache),
     simulated: simulatedSettings(env),
     streaming: streamingSettings(env),
+    quality: qualityPolicy(env),
     clock: clockSettings(env),
     responseCache: { enabled: env.RESPONSE_CACHE },
     persistedQueries: { enabled: env.APQ, ttlSeconds: env.APQ_TTL },

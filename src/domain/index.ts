@@ -11,3 +11,4 @@ export * from './clock.js';
 export * from './cache-kind.js';
 export * from './shape.js';
 export * from './calendar/index.js';
+export * from './quality/index.js';

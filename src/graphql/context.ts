@@ -1,5 +1,6 @@
-import { ANONYMOUS_PUBLIC, systemClock, type Clock, type Consumer } from '../domain/index.js';
+import { ANONYMOUS_PUBLIC, DEFAULT_QUALITY_POLICY, systemClock, type Clock, type Consumer } from '../domain/index.js';
 import { DelayedQuotes } from '../market/delayed-quotes.js';
+import { QuoteGrader } from '../market/quality/quote-grader.js';
 import type { MarketService } from '../market/service.js';
 import type { AuditTrail } from '../observability/audit.js';
 import type { ProviderRegistry } from '../market/routing/registry.js';
@@ -35,6 +36,8 @@ export interface GraphQLContext {
   readonly audit?: AuditTrail;
   /** "Now" for market data (SIMULATED_NOW or the system clock): defaults such as a history's end. */
   readonly now: Clock;
+  /** Grades quotes (`Quote.quality`, consensus) and counts each provider's grades. */
+  readonly grader: QuoteGrader;
   /** On a subscription: what its transport learns from the hub (conflated and read items, for delivery metrics). */
   readonly tap?: WatchTap;
   /** Symbols per consumer over its subscriptions; unbounded when absent (tests, no limits). */
@@ -51,6 +54,8 @@ export interface ContextDependencies {
   readonly audit?: AuditTrail;
   /** Default: the system clock. */
   readonly clock?: Clock;
+  /** Default: one per registry with the default policy, learning nothing from provider answers (tests). */
+  readonly grader?: QuoteGrader;
   /** One per instance, shared by every context: the cap counts all of a consumer's subscriptions. */
   readonly streamSymbols?: StreamSymbolBudget;
 }
@@ -69,8 +74,34 @@ function delayedOf(dependencies: ContextDependencies): DelayedQuotes {
   return delayed;
 }
 
+const defaultGraders = new WeakMap<ProviderRegistry, QuoteGrader>();
+
+function graderOf(dependencies: ContextDependencies): QuoteGrader {
+  if (dependencies.grader) return dependencies.grader;
+  const { providers } = dependencies;
+  let grader = defaultGraders.get(providers);
+  if (!grader) {
+    grader = new QuoteGrader({
+      policy: DEFAULT_QUALITY_POLICY,
+      clock: dependencies.clock ?? systemClock,
+      standing: (provider) => providers.standing(provider),
+      invented: new Set(['simulated']),
+    });
+    defaultGraders.set(providers, grader);
+  }
+  return grader;
+}
+
 export function createContext(dependencies: ContextDependencies, consumer: Consumer = ANONYMOUS_PUBLIC): GraphQLContext {
-  const { delayedQuotes: _delayed, clock, ...rest } = dependencies;
+  const { delayedQuotes: _delayed, clock, grader: _grader, ...rest } = dependencies;
   const delayed = delayedOf(dependencies);
-  return { ...rest, now: clock ?? systemClock, delayed, loaders: createLoaders(dependencies.market, delayed), stale: new StaleTracker(), consumer };
+  return {
+    ...rest,
+    now: clock ?? systemClock,
+    grader: graderOf(dependencies),
+    delayed,
+    loaders: createLoaders(dependencies.market, delayed),
+    stale: new StaleTracker(),
+    consumer,
+  };
 }

@@ -4,7 +4,7 @@ import { ChainBudget } from './budget.js';
 import { chunk, mapBounded } from './chunks.js';
 import { batchFetcherOf, noProvider, notFound, queryFetcherOf, type BatchKind, type QueryKind, type QueryOf, type ValueOf } from './kinds.js';
 import { withFallbackFrom, type ChainOutcome } from './read-outcome.js';
-import type { MarketServiceOptions, ProviderCallEvent } from './service-options.js';
+import type { MarketServiceOptions, ProviderAnswer, ProviderCallEvent } from './service-options.js';
 
 /** How many provider chunks of one batch may be in flight at once, unless configured (BATCH_CONCURRENCY). */
 const DEFAULT_BATCH_CONCURRENCY = 4;
@@ -19,7 +19,7 @@ export interface ChainMemory {
   rememberNotFound(kind: CacheKind, key: string, error: MarketError): void;
 }
 
-export type ProviderChainOptions = Pick<MarketServiceOptions, 'registry' | 'chainBudgetMs' | 'batchConcurrency' | 'onProviderCall'> & {
+export type ProviderChainOptions = Pick<MarketServiceOptions, 'registry' | 'chainBudgetMs' | 'batchConcurrency' | 'onProviderCall' | 'onAnswered'> & {
   readonly memory: ChainMemory;
 };
 
@@ -72,6 +72,7 @@ export class ProviderChain {
           } else {
             outcomes.set(symbol, { value: withFallbackFrom(entry, failedBefore.get(symbol)) });
             this.options.memory.remember(kind, symbol, entry);
+            this.options.onAnswered?.({ kind, key: symbol, query: undefined, value: entry } as ProviderAnswer);
           }
         }
       });
@@ -96,6 +97,7 @@ export class ProviderChain {
         const value = await fetcher.fetch(query, { signal });
         this.report(caller, adapter, kind, 1, started, 'ok');
         this.options.memory.remember(kind, key, value);
+        this.options.onAnswered?.({ kind, key, query, value } as ProviderAnswer);
         return { value: withFallbackFrom(value, failed) };
       } catch (error) {
         this.report(caller, adapter, kind, 1, started, error instanceof ProviderError ? error.kind : 'ERROR');

@@ -2,6 +2,7 @@ import type { Caller, MarketError, ProviderFailureKind, ProviderId } from '../do
 import type { RefreshRequest } from '../resilience/dead-letters.js';
 import type { CacheKind, MarketCache } from './cache/cache.js';
 import type { ClusterFlight } from './coalescing/cluster-flight.js';
+import type { QueryKind, QueryOf, ValueOf } from './kinds.js';
 import type { ProviderRegistry } from './routing/registry.js';
 
 /**
@@ -32,12 +33,24 @@ export interface ProviderCallEvent {
   readonly outcome: 'ok' | ProviderFailureKind | 'ERROR';
 }
 
+/** A value a provider answered, as the chain remembers it, typed by its kind; the query too, for a query kind. */
+export type ProviderAnswer = {
+  [K in CacheKind]: {
+    readonly kind: K;
+    readonly key: string;
+    readonly query: K extends QueryKind ? QueryOf<K> : undefined;
+    readonly value: ValueOf<K>;
+  };
+}[CacheKind];
+
 /** What `MarketService` is built with (app.ts and the tests build it); its parts each take the options they need. */
 export interface MarketServiceOptions {
   readonly registry: ProviderRegistry;
   readonly cache: MarketCache;
   /** Told of every provider call, so observability needs no hooks in call sites. */
   readonly onProviderCall?: (event: ProviderCallEvent) => void;
+  /** Told of every value a provider answered (quality grading learns from them); must not throw or wait. */
+  readonly onAnswered?: (answer: ProviderAnswer) => void;
   /** Told when the cache fails to store; the request goes on regardless. */
   readonly onCacheError?: (error: unknown) => void;
   /** Told when an answer is served stale because no provider could answer. */

@@ -27,7 +27,7 @@ import type { Settled } from './read-outcome.js';
 import { Reads } from './reads.js';
 import type { MarketServiceOptions, RefreshWork } from './service-options.js';
 
-export type { MarketServiceOptions, ProviderCallEvent, RefreshScheduler, RefreshWork } from './service-options.js';
+export type { MarketServiceOptions, ProviderAnswer, ProviderCallEvent, RefreshScheduler, RefreshWork } from './service-options.js';
 
 /**
  * The provider-neutral market: every read goes cache → single-flight → provider chain. Batched

@@ -15,6 +15,7 @@ export interface Metrics {
   readonly providerErrors: Counter<'provider' | 'kind'>;
   readonly providerRetries: Counter<'provider'>;
   readonly staleServed: Counter<'kind'>;
+  readonly qualityGrades: Counter<'provider' | 'grade'>;
   readonly responseCacheRequests: Counter<'result'>;
   readonly providerQuotaRemaining: Gauge<'provider' | 'key' | 'window'>;
   readonly deadLetterDepth: Gauge<'provider'>;
@@ -117,6 +118,11 @@ export function createMetrics(probes: MetricProbes): Metrics {
       (reading) => reading.depth,
     ),
     singleflightCoalesced: counter('singleflight_coalesced_total', 'Cache misses that cost no upstream call of their own: they joined a fetch already running in this process (scope=process) or in another instance through Redis (scope=cluster), by kind of data.', ['scope', 'kind']),
+    qualityGrades: counter(
+      'data_quality_grade_total',
+      'Quotes providers answered, by the A–F quality grade each got on arrival (timeliness, completeness, consistency, agreement, source reliability: see Quote.quality).',
+      ['provider', 'grade'],
+    ),
     deadLetterJobs: counter('dead_letter_jobs_total', 'Dead-letter jobs by outcome: recovered (the work succeeded), parked (retries ran out), dropped (evicted to keep the queue bounded).', ['provider', 'outcome']),
     cacheRequests: new Counter({
       name: 'cache_requests_total',

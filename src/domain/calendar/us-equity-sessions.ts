@@ -78,6 +78,20 @@ export function usEquityState(epochMs: number): UsEquityState {
   };
 }
 
+/**
+ * The latest regular session that has opened by the instant: today's from 09:30 on a trading day,
+ * else the last trading day's (Friday's on a weekend, the day before's on a holiday). What a
+ * price read at the instant can at best reflect: up to now while it runs, up to its close after.
+ */
+export function latestUsEquitySession(epochMs: number): TradingDay {
+  const today = newYorkTime(epochMs).date;
+  for (let offset = 0; offset <= MAX_DAYS_WITHOUT_SESSION; offset++) {
+    const day = usEquityTradingDay(addDays(today, -offset));
+    if (day && day.open <= epochMs) return day;
+  }
+  throw new Error(`no US equity session within ${MAX_DAYS_WITHOUT_SESSION} days before ${new Date(epochMs).toISOString()}`);
+}
+
 function sessionAt(day: TradingDay, epochMs: number): MarketSession {
   if (epochMs < day.preMarketOpen || epochMs >= day.afterHoursClose) return 'CLOSED';
   if (epochMs < day.open) return 'PRE_MARKET';

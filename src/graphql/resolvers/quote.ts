@@ -1,7 +1,7 @@
 import type { CallerLoader } from '../caller-loader.js';
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Ctx, Directive, Extensions, FieldResolver, Info, Int, Query, Resolver, Root } from 'type-graphql';
-import type { CompanyProfile, Quote, QuoteFeed as QuoteFeedValue } from '../../domain/index.js';
+import type { CompanyProfile, Quote, QuoteFeed as QuoteFeedValue, QuoteQuality } from '../../domain/index.js';
 import type { DelayedQuote } from '../../market/delayed-quotes.js';
 import { callerOf } from '../caller.js';
 import type { GraphQLContext } from '../context.js';
@@ -10,6 +10,7 @@ import { requiresRight } from '../rights/directive.js';
 import { trackStale, trackStaleItems } from '../stale.js';
 import { CompanyType } from '../types/company.js';
 import { PER_CALLER } from '../types/field-marks.js';
+import { QualityType } from '../types/quality.js';
 import { QuoteFeed, QuoteType } from '../types/quote.js';
 
 /** Longest list `quotes(symbols:)` accepts; beyond it a client should page. */
@@ -88,6 +89,20 @@ export class QuoteResolver {
   @FieldResolver(() => Int, { description: 'Whole minutes between `timestamp` and when this quote was served, for a delayed quote; 0 for a realtime one.' })
   delayMinutes(@Root() quote: Quote): number {
     return (quote as Partial<DelayedQuote>).delayMinutes ?? 0;
+  }
+
+  /**
+   * Graded from what the gateway knows already (market/quality/quote-grader.ts): no provider call.
+   * Not marked ANSWER_TIME: a live item's grade is worked out once per tick for all its
+   * subscribers, and timeliness moves in seconds, not in the moments between their reads.
+   */
+  @FieldResolver(() => QualityType, {
+    description:
+      'How far this quote can be trusted: an A–F grade from a 0–100 score over timeliness (judged against the market session), completeness, consistency, agreement with other providers and the provider’s health, each dimension saying why it lost points. Costs no provider call.',
+  })
+  quality(@Root() quote: Quote, @Ctx() { grader, delayed }: GraphQLContext): QuoteQuality {
+    const delayMs = (quote as Partial<DelayedQuote>).delayMinutes === undefined ? 0 : delayed.delayMinutes * 60_000;
+    return grader.grade(quote, delayMs);
   }
 
   @Directive(requiresRight('COMPANY'))

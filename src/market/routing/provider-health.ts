@@ -80,6 +80,13 @@ export interface HealthSnapshot {
   readonly errors: number;
 }
 
+/** A provider's standing over the window, for quality grades (market/quality/). */
+export interface ProviderStanding {
+  readonly breaker: BreakerState;
+  readonly calls: number;
+  readonly failures: number;
+}
+
 /**
  * What routing reads of a provider's health (see src/market/routing/router.ts): the window's calls and
  * failures since its breaker last closed, and the window's p95 of answers.
@@ -176,6 +183,19 @@ export class ProviderHealth {
       this.p95Ms = percentile(mergeLatency(this.liveBuckets()), 0.95);
     }
     return { calls, failures, p95Ms: this.p95Ms };
+  }
+
+  /** The breaker and the window's calls and failures, without latency: what a quality grade reads, O(buckets), no allocation but the answer. */
+  standing(): ProviderStanding {
+    const current = Math.floor(this.now() / BUCKET_MS);
+    let calls = 0;
+    let failures = 0;
+    for (const bucket of this.ring) {
+      if (bucket.index <= current - BUCKETS || bucket.index > current) continue;
+      calls += bucket.calls;
+      failures += bucket.failures;
+    }
+    return { breaker: this.state, calls, failures };
   }
 
   snapshot(): HealthSnapshot {

@@ -2,7 +2,7 @@ import { ErrorCode, MarketError, type Capability, type ProviderId } from '../../
 import type { ProviderPipeline } from '../../resilience/pipeline.js';
 import { capabilitiesOf, type ProviderAdapter } from '../../providers/adapter.js';
 import { keyStatusOf, type KeyStatusSource, type ProviderKeyStatus } from './key-status.js';
-import { failureKindOfOutcome, ProviderHealth, watchPipeline, type BreakerState, type HealthSnapshot } from './provider-health.js';
+import { failureKindOfOutcome, ProviderHealth, watchPipeline, type BreakerState, type HealthSnapshot, type ProviderStanding } from './provider-health.js';
 import { routeChain, type RoutingSources } from './router.js';
 
 /** What the gateway says about each provider it knows. */
@@ -102,6 +102,11 @@ export class ProviderRegistry {
   recordCall(call: CallReport): void {
     if (this.pipelines.has(call.provider as ProviderId)) return;
     this.health.get(call.provider)?.recordCall(call.durationMs, failureKindOfOutcome(call.outcome));
+  }
+
+  /** A provider's breaker and recent calls (see `ProviderStanding`); undefined for one this gateway does not run. */
+  standing(id: string): ProviderStanding | undefined {
+    return this.health.get(id)?.standing();
   }
 
   /** Every enabled provider with its health, in configured priority. */

@@ -37,6 +37,10 @@ export const TYPE_CLASSES: Readonly<Record<string, CacheKind | 'part' | 'live'>>
   EconomicObservation: 'part',
   ProviderStatus: 'live',
   MarketStatus: 'live',
+  // Graded when the answer was made: a cached quote carries that moment's grade as it carries that moment's price.
+  Quality: 'part',
+  QualityDimensionScore: 'part',
+  GradeCount: 'live',
   BreakerStatus: 'live',
   ProviderCallWindow: 'live',
   ProviderKeyStatus: 'live',
