@@ -2,6 +2,7 @@ import type { Config } from '../config/index.js';
 import { createDeadLetterQueue } from './dead-letters.js';
 import { quotaReadings } from '../market/routing/key-status.js';
 import { ProviderRegistry } from '../market/routing/registry.js';
+import { QuoteConsensus } from '../market/quality/consensus-reads.js';
 import { QuoteGrader } from '../market/quality/quote-grader.js';
 import { MarketService, type ProviderAnswer } from '../market/service.js';
 import type { DeadLetterJob } from '../resilience/dead-letters.js';
@@ -26,6 +27,7 @@ export interface MarketParts {
   readonly limits: AppLimits;
   /** Quality grades of quotes (Quote.quality, consensus, each provider's distribution). */
   readonly grader: QuoteGrader;
+  readonly consensus: QuoteConsensus;
   close(): Promise<void>;
 }
 
@@ -117,6 +119,13 @@ export async function marketStage(
     refreshes: deadLetters,
   });
   runRefresh = (job) => market.refresh(job);
+  const consensus = new QuoteConsensus({
+    registry,
+    grader,
+    budgetMs: config.resilience.chainBudgetMs,
+    onProviderCall: providerCalls.emit,
+    refuseProviderCall: (caller) => limits.refuseProviderCall(caller),
+  });
   const delayedQuotes = createDelayedQuotes(config, {
     adapters,
     market,
@@ -133,6 +142,7 @@ export async function marketStage(
     audit,
     limits,
     grader,
+    consensus,
     async close() {
       // The hub first: its feeds stop (and the cluster's leases go) before their sources close.
       hub.close();

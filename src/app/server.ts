@@ -16,7 +16,7 @@ export async function serverStage(
   config: ServerSettings,
   { logger, metrics, clock }: ObservabilityParts,
   { cacheTiers }: StoreParts,
-  { market, registry, hub, delayedQuotes, audit, limits, grader }: MarketParts,
+  { market, registry, hub, delayedQuotes, audit, limits, grader, consensus }: MarketParts,
   { schema, authenticator }: GraphQLParts,
 ): Promise<RunningServer> {
   // The transports tell what reaches clients; metrics listen (live-quote-metrics.ts).
@@ -26,7 +26,7 @@ export async function serverStage(
     port: config.server.port,
     host: config.server.host,
     schema,
-    context: (consumer) => createContext({ market, providers: registry, hub, delayedQuotes, grader, audit: audit.audit, clock, streamSymbols: limits.streamSymbols }, consumer),
+    context: (consumer) => createContext({ market, providers: registry, hub, delayedQuotes, grader, consensus, audit: audit.audit, clock, streamSymbols: limits.streamSymbols }, consumer),
     authenticator,
     introspection: config.server.introspection,
     sandbox: config.server.sandbox,

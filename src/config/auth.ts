@@ -24,8 +24,8 @@ export const DEFAULT_PROFILES: ProfileSettings = {
   public: { rights: PUBLIC_RIGHTS },
   basic: { rights: BASIC_RIGHTS },
   pro: { rights: PRO_RIGHTS },
-  // Same rights as pro; it differs in the per-profile limits.
-  enterprise: { rights: PRO_RIGHTS },
+  // Pro's rights and cross-source consensus (a call to every provider per request); its limits differ too.
+  enterprise: { rights: [...PRO_RIGHTS, 'QUOTES_CONSENSUS'] },
   admin: { rights: ALL_RIGHTS },
 };
 

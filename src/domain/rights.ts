@@ -7,6 +7,8 @@ import { z } from 'zod';
 export const Right = z.enum([
   'QUOTES_DELAYED',
   'QUOTES_REALTIME',
+  /** `quoteConsensus`: one call to every quote provider per request, so a right of its own. */
+  'QUOTES_CONSENSUS',
   'HISTORY',
   'COMPANY',
   'FUNDAMENTALS',

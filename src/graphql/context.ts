@@ -1,5 +1,6 @@
 import { ANONYMOUS_PUBLIC, DEFAULT_QUALITY_POLICY, systemClock, type Clock, type Consumer } from '../domain/index.js';
 import { DelayedQuotes } from '../market/delayed-quotes.js';
+import { QuoteConsensus } from '../market/quality/consensus-reads.js';
 import { QuoteGrader } from '../market/quality/quote-grader.js';
 import type { MarketService } from '../market/service.js';
 import type { AuditTrail } from '../observability/audit.js';
@@ -38,6 +39,8 @@ export interface GraphQLContext {
   readonly now: Clock;
   /** Grades quotes (`Quote.quality`, consensus) and counts each provider's grades. */
   readonly grader: QuoteGrader;
+  /** `quoteConsensus`: a fresh quote from every quote provider, compared. */
+  readonly consensus: QuoteConsensus;
   /** On a subscription: what its transport learns from the hub (conflated and read items, for delivery metrics). */
   readonly tap?: WatchTap;
   /** Symbols per consumer over its subscriptions; unbounded when absent (tests, no limits). */
@@ -56,6 +59,8 @@ export interface ContextDependencies {
   readonly clock?: Clock;
   /** Default: one per registry with the default policy, learning nothing from provider answers (tests). */
   readonly grader?: QuoteGrader;
+  /** Default: one per registry over `grader`, with no budget and no call reports (tests). */
+  readonly consensus?: QuoteConsensus;
   /** One per instance, shared by every context: the cap counts all of a consumer's subscriptions. */
   readonly streamSymbols?: StreamSymbolBudget;
 }
@@ -92,13 +97,24 @@ function graderOf(dependencies: ContextDependencies): QuoteGrader {
   return grader;
 }
 
+const defaultConsensus = new WeakMap<ProviderRegistry, QuoteConsensus>();
+
+function consensusOf(dependencies: ContextDependencies, grader: QuoteGrader): QuoteConsensus {
+  if (dependencies.consensus) return dependencies.consensus;
+  let consensus = defaultConsensus.get(dependencies.providers);
+  if (!consensus) defaultConsensus.set(dependencies.providers, (consensus = new QuoteConsensus({ registry: dependencies.providers, grader })));
+  return consensus;
+}
+
 export function createContext(dependencies: ContextDependencies, consumer: Consumer = ANONYMOUS_PUBLIC): GraphQLContext {
-  const { delayedQuotes: _delayed, clock, grader: _grader, ...rest } = dependencies;
+  const { delayedQuotes: _delayed, clock, grader: _grader, consensus: _consensus, ...rest } = dependencies;
   const delayed = delayedOf(dependencies);
+  const grader = graderOf(dependencies);
   return {
     ...rest,
     now: clock ?? systemClock,
-    grader: graderOf(dependencies),
+    grader,
+    consensus: consensusOf(dependencies, grader),
     delayed,
     loaders: createLoaders(dependencies.market, delayed),
     stale: new StaleTracker(),

@@ -5,6 +5,7 @@ import { buildSchema } from 'type-graphql';
 import { AdminResolver } from './resolvers/admin.js';
 import { AuditResolver } from './resolvers/audit.js';
 import { CompanyResolver } from './resolvers/company.js';
+import { ConsensusResolver } from './resolvers/consensus.js';
 import { EconomicsResolver } from './resolvers/economics.js';
 import { FinancialsResolver } from './resolvers/financials.js';
 import { HistoryResolver } from './resolvers/history.js';
@@ -41,6 +42,7 @@ export async function declaredSchema(): Promise<GraphQLSchema> {
       SearchResolver,
       EconomicsResolver,
       MarketStatusResolver,
+      ConsensusResolver,
       ProvidersResolver,
       AdminResolver,
       AuditResolver,

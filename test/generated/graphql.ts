@@ -89,6 +89,8 @@ export type Right =
   | 'HISTORY'
   /** Health of the data providers. */
   | 'PROVIDER_STATUS'
+  /** Cross-source consensus (quoteConsensus): a fresh call to every quote provider per request. */
+  | 'QUOTES_CONSENSUS'
   /** Quotes at least 15 minutes old. */
   | 'QUOTES_DELAYED'
   /** Quotes as fresh as the provider has them. */

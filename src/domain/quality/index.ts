@@ -1,2 +1,3 @@
 export * from './policy.js';
 export * from './quote-grade.js';
+export * from './consensus.js';

@@ -1,5 +1,6 @@
 import { getVariableValues, GraphQLError, visit, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
+import { fanOutOf } from './fan-out.js';
 import { expandedSelections } from './node-count.js';
 
 /** Most fields evaluated once fragments are expanded; past it the document is refused unpriced. */
@@ -24,6 +25,7 @@ export type Pricing =
  * when not given). Introspection fields are free (the introspection switch governs them). So
  * `quotes(symbols: [200 symbols]) { symbol price }` costs 600, and
  * `search(limit: 100) { company { financials(limit: 40) { revenue } } }` 100 × (1 + 1 + 40 × 2) + …
+ * A field that asks every provider (`quoteConsensus`, limits/fan-out.ts) counts once per provider.
  */
 export function priceOperation(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Readonly<Record<string, unknown>>): Pricing {
   // Counted first, linearly: the library would expand the fragments up to MAX_QUERY_NODES steps.
@@ -34,7 +36,8 @@ export function priceOperation(schema: GraphQLSchema, document: DocumentNode, op
   let longestSymbols: { field: string; count: number } | undefined;
   const estimator: ComplexityEstimator = ({ type, field, args, childComplexity }) => {
     if (field.name.startsWith('__') || type.name.startsWith('__')) return 0;
-    const own = 1 + childComplexity;
+    // A field that calls every provider (quoteConsensus) counts once per provider it may call.
+    const own = (1 + childComplexity) * fanOutOf(field.extensions);
     const symbols: unknown = args['symbols'];
     if (Array.isArray(symbols)) {
       if (!longestSymbols || symbols.length > longestSymbols.count) longestSymbols = { field: `${type.name}.${field.name}`, count: symbols.length };

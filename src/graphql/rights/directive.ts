@@ -11,6 +11,7 @@ registerEnumType(RightEnum, {
   valuesConfig: {
     QUOTES_DELAYED: { description: 'Quotes at least 15 minutes old.' },
     QUOTES_REALTIME: { description: 'Quotes as fresh as the provider has them.' },
+    QUOTES_CONSENSUS: { description: 'Cross-source consensus (quoteConsensus): a fresh call to every quote provider per request.' },
     HISTORY: { description: 'Price history (bars).' },
     COMPANY: { description: 'Company profiles.' },
     FUNDAMENTALS: { description: 'Financial statements.' },

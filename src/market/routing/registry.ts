@@ -73,10 +73,17 @@ export class ProviderRegistry {
    * routed by breaker, keys and health (src/market/routing/router.ts). Worked out afresh on each call.
    */
   chain<K extends Capability>(capability: K): Array<ProviderAdapter & Required<Pick<ProviderAdapter, K & keyof ProviderAdapter>>> {
-    const serving = this.adapters.filter((adapter) => adapter[capability as keyof ProviderAdapter] !== undefined) as Array<
+    return routeChain(this.serving(capability), this.routingSources);
+  }
+
+  /**
+   * Every enabled provider that serves `capability`, in configured priority, unrouted: for asking
+   * all of them at once (quote consensus), where a spent or open one answers its own refusal.
+   */
+  serving<K extends Capability>(capability: K): Array<ProviderAdapter & Required<Pick<ProviderAdapter, K & keyof ProviderAdapter>>> {
+    return this.adapters.filter((adapter) => adapter[capability as keyof ProviderAdapter] !== undefined) as Array<
       ProviderAdapter & Required<Pick<ProviderAdapter, K & keyof ProviderAdapter>>
     >;
-    return routeChain(serving, this.routingSources);
   }
 
   /** What routing reads of a provider; the key pool is looked up on each call, as for status. */

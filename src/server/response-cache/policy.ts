@@ -41,6 +41,10 @@ export const TYPE_CLASSES: Readonly<Record<string, CacheKind | 'part' | 'live'>>
   Quality: 'part',
   QualityDimensionScore: 'part',
   GradeCount: 'live',
+  // A consensus is a fresh call to every provider by definition: never answered from the cache.
+  QuoteConsensus: 'live',
+  ConsensusSource: 'live',
+  SourceError: 'live',
   BreakerStatus: 'live',
   ProviderCallWindow: 'live',
   ProviderKeyStatus: 'live',
