@@ -132,9 +132,10 @@ describe('company', () => {
 });
 
 describe('priceHistory', () => {
-  it('includes both `from` and `to`, weekdays only, in DAY bars', async () => {
+  it('includes both `from` and `to`, NYSE trading days only, in DAY bars', async () => {
     const bars = await history('AAPL', '2025-01-06', '2025-01-10', 'DAY');
-    expect(bars.map((bar) => bar.date)).toEqual(['2025-01-06', '2025-01-07', '2025-01-08', '2025-01-09', '2025-01-10']);
+    // 2025-01-09: the NYSE closed for the national day of mourning for President Carter.
+    expect(bars.map((bar) => bar.date)).toEqual(['2025-01-06', '2025-01-07', '2025-01-08', '2025-01-10']);
     expectWellFormedBars(bars);
     const weekendBounds = await history('AAPL', '2025-01-04', '2025-01-12', 'DAY');
     expect(weekendBounds).toEqual(bars);
@@ -145,15 +146,16 @@ describe('priceHistory', () => {
       history('NVDA', '2025-01-01', '2025-01-31', 'WEEK'),
       history('NVDA', '2025-01-01', '2025-01-03', 'DAY'),
     ]);
-    expect(weeks.map((bar) => bar.date)).toEqual(['2025-01-01', '2025-01-06', '2025-01-13', '2025-01-20', '2025-01-27']);
+    // New Year's Day and Martin Luther King, Jr. Day (01-20) have no session.
+    expect(weeks.map((bar) => bar.date)).toEqual(['2025-01-02', '2025-01-06', '2025-01-13', '2025-01-21', '2025-01-27']);
     expectWellFormedBars(weeks);
-    expect(days).toHaveLength(3);
+    expect(days).toHaveLength(2);
     expect(weeks[0]).toEqual({
-      date: '2025-01-01',
+      date: '2025-01-02',
       open: days[0]?.open,
       high: Math.max(...days.map((bar) => bar.high)),
       low: Math.min(...days.map((bar) => bar.low)),
-      close: days[2]?.close,
+      close: days[1]?.close,
       volume: days.reduce((sum, bar) => sum + bar.volume, 0),
     });
   });
@@ -168,8 +170,9 @@ describe('priceHistory', () => {
   it('defaults to a year of DAY bars up to today', async () => {
     const bars = await history('SPY', undefined, undefined, 'DAY');
     expectWellFormedBars(bars);
-    expect(bars.length).toBeGreaterThanOrEqual(259);
-    expect(bars.length).toBeLessThanOrEqual(262);
+    // A year of weekdays (259–262) less the NYSE's nine or ten holidays.
+    expect(bars.length).toBeGreaterThanOrEqual(248);
+    expect(bars.length).toBeLessThanOrEqual(253);
     const today = new Date(gateway.now()).toISOString().slice(0, 10);
     expect(bars.at(-1)?.date.localeCompare(today)).toBeLessThanOrEqual(0);
     expect(Date.parse(today) - Date.parse(bars[0]?.date ?? '')).toBeLessThanOrEqual(366 * 86_400_000);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BarSchema, ProviderFailureKind, type Bar } from '../../src/domain/index.js';
+import { BarSchema, checkBars, ProviderFailureKind, type Bar } from '../../src/domain/index.js';
 import { createSimulatedProvider } from '../../src/providers/simulated/index.js';
 
 /** Wednesday 2025-11-19, 15:30 UTC: today's session is in progress. */
@@ -15,26 +15,30 @@ function dayOfWeek(date: string): number {
 }
 
 describe('simulated market: price history', () => {
-  it('serves at least five years of daily bars, one per weekday, oldest first', async () => {
+  it('serves at least five years of daily bars, one per NYSE trading day, oldest first', async () => {
     const bars = await provider().history.fetch({ symbol: 'AAPL', from: '1990-01-01', to: '2025-11-19', interval: 'DAY' });
     expect(bars[0]?.date.localeCompare('2020-11-19')).toBeLessThanOrEqual(0);
     expect(bars.at(-1)?.date).toBe('2025-11-19');
-    for (let i = 1; i < bars.length; i++) {
-      const previous = bars[i - 1] as Bar;
-      const bar = bars[i] as Bar;
-      expect(bar.date > previous.date).toBe(true);
-      const gapDays = (Date.parse(bar.date) - Date.parse(previous.date)) / 86_400_000;
-      // Consecutive weekdays, or Friday to Monday.
-      expect(gapDays === 1 || (gapDays === 3 && dayOfWeek(bar.date) === 1)).toBe(true);
-    }
+    // In order, no duplicates, no bar on a weekend or holiday, no session missing (the market calendar's checks).
+    expect(checkBars('AAPL', 'DAY', bars)).toEqual([]);
     expect(bars.every((bar) => dayOfWeek(bar.date) >= 1 && dayOfWeek(bar.date) <= 5)).toBe(true);
+  });
+
+  it('has no bar on a holiday, and the session after one opens away from the last close', async () => {
+    // Thanksgiving 2024-11-28, Christmas 2024-12-25, New Year's Day 2025-01-01, and the national day of mourning 2025-01-09.
+    const bars = await provider().history.fetch({ symbol: 'AAPL', from: '2024-11-25', to: '2025-01-10', interval: 'DAY' });
+    const dates = bars.map((bar) => bar.date);
+    for (const holiday of ['2024-11-28', '2024-12-25', '2025-01-01', '2025-01-09']) expect(dates).not.toContain(holiday);
+    expect(dates).toContain('2024-11-29');
+    expect(dates).toContain('2025-01-08');
+    expect(dates).toContain('2025-01-10');
   });
 
   it('gives bars that parse and bracket open and close for every symbol', async () => {
     const market = provider();
     for (const symbol of market.symbols) {
       const bars = await market.history.fetch({ symbol, from: '2020-11-01', to: '2025-12-31', interval: 'DAY' });
-      expect(bars.length).toBeGreaterThan(5 * 260);
+      expect(bars.length).toBeGreaterThan(5 * 250);
       // One assertion per symbol: a million `expect` calls would dominate the run.
       const broken = bars.filter(
         (bar) =>
@@ -107,7 +111,8 @@ describe('simulated market: price history', () => {
 
   it('dates a month by its first trading day', async () => {
     const bars = await provider().history.fetch({ symbol: 'KO', from: '2025-01-01', to: '2025-03-31', interval: 'MONTH' });
-    expect(bars.map((bar) => bar.date)).toEqual(['2025-01-01', '2025-02-03', '2025-03-03']);
+    // 2025-01-01 is New Year's Day.
+    expect(bars.map((bar) => bar.date)).toEqual(['2025-01-02', '2025-02-03', '2025-03-03']);
   });
 
   it('answers an unknown symbol with NOT_FOUND', async () => {

@@ -47,6 +47,20 @@ describe('simulated market: live ticks', () => {
     stop();
   });
 
+  it.each([
+    ['on a holiday (Thanksgiving, 2025-11-27)', Date.UTC(2025, 10, 27, 15, 30), '2025-11-26'],
+    ['on a weekend', Date.UTC(2025, 10, 22, 15, 30), '2025-11-21'],
+  ])('gives the last close once and no ticks %s', (_when, closedAt, lastSession) => {
+    clock = closedAt;
+    const ticks: Quote[] = [];
+    const stop = market.stream.start('AAPL', (quote) => ticks.push(quote), () => undefined);
+    vi.advanceTimersByTime(0);
+    advance(5_000);
+    expect(ticks).toHaveLength(1);
+    expect(ticks[0]?.timestamp.toISOString().slice(0, 10)).toBe(lastSession);
+    stop();
+  });
+
   it('stops ticking once stopped', () => {
     const ticks: Quote[] = [];
     const stop = market.stream.start('MSFT', (quote) => ticks.push(quote), () => undefined);

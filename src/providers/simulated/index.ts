@@ -9,6 +9,7 @@ import type {
   SymbolMatch,
 } from '../../domain/index.js';
 import type { BatchFetcher, BatchResult, FetchOptions, ProviderAdapter, QueryFetcher, TickSource } from '../adapter.js';
+import { dayOf, isTradingDay } from './calendar.js';
 import { historyOf } from './history.js';
 import { PROVIDER_ID, SimulatedMarket, unknownSymbol } from './market.js';
 import { profileOf, quoteOf } from './quotes.js';
@@ -104,6 +105,7 @@ export function createSimulatedProvider(options: SimulatedMarketOptions): Simula
       notFound: unknownSymbol,
       now,
       tickMs: options.tickMs,
+      isOpen: (timeMs) => isTradingDay(dayOf(timeMs)),
     }),
   };
 }

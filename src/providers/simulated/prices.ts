@@ -1,4 +1,4 @@
-import { DAY_MS, dayOfOrdinal, isMondayOrdinal, lastOrdinalOnOrBefore, SECONDS_PER_SESSION } from './calendar.js';
+import { DAY_MS, dayOfOrdinal, lastOrdinalOnOrBefore, opensAfterClosedDay, SECONDS_PER_SESSION } from './calendar.js';
 import { hash2, normalAt, Stream, uniformAt } from './random.js';
 import type { Listing } from './universe.js';
 
@@ -108,8 +108,8 @@ export class DailyPath {
     const logPreviousClose = this.logClose(ordinal - 1);
     const logClose = this.logClose(ordinal);
     const sigma = this.dailyVolatility;
-    // Sessions run back to back on weekdays, so only Monday opens away from Friday's close.
-    const gap = isMondayOrdinal(ordinal) ? 0.5 * sigma * normalAt(this.gapKey, ordinal) : 0;
+    // Sessions run back to back on trading days, so only one after a weekend or holiday opens away from the last close.
+    const gap = opensAfterClosedDay(ordinal) ? 0.5 * sigma * normalAt(this.gapKey, ordinal) : 0;
     const logOpen = logPreviousClose + gap;
     const move = logClose - logOpen;
     // High and low drawn from the law of the maximum and minimum of a Brownian bridge from open to

@@ -8,13 +8,16 @@ export interface TickDependencies {
   readonly notFound: (symbol: string) => Error;
   readonly now: () => number;
   readonly tickMs: number;
+  /** Whether the market trades at an instant: no ticks on weekends and holidays. */
+  readonly isOpen: (timeMs: number) => boolean;
 }
 
 /**
- * A live feed per symbol: the quote at the clock's time, once straight away and then every
- * `tickMs`. Timers are unref'd so an idle feed never keeps the process alive.
+ * A live feed per symbol: the quote at the clock's time, once straight away (the closing print,
+ * when the market is closed) and then every `tickMs` while the market trades. Timers are unref'd
+ * so an idle feed never keeps the process alive.
  */
-export function createTickSource({ lists, quoteAt, notFound, now, tickMs }: TickDependencies): TickSource {
+export function createTickSource({ lists, quoteAt, notFound, now, tickMs, isOpen }: TickDependencies): TickSource {
   const interval = Math.max(1, tickMs);
   return {
     start(symbol, onTick, onError) {
@@ -28,11 +31,14 @@ export function createTickSource({ lists, quoteAt, notFound, now, tickMs }: Tick
           stopped = true;
         };
       }
-      const tick = (): void => {
+      const tick = (first: boolean): void => {
         if (stopped) return;
+        const at = now();
+        // Closed, the price is the last close: one item says so, repeating it would be a fake tick.
+        if (!first && !isOpen(at)) return;
         let quote: Quote;
         try {
-          quote = quoteAt(symbol, now());
+          quote = quoteAt(symbol, at);
         } catch (error) {
           onError(error instanceof Error ? error : new Error(String(error)));
           return;
@@ -40,9 +46,9 @@ export function createTickSource({ lists, quoteAt, notFound, now, tickMs }: Tick
         // Marked live here, not in `quoteAt`: the same quote answers queries, which carry no feed.
         onTick({ ...quote, feed: 'simulated' });
       };
-      const first = setTimeout(tick, 0);
+      const first = setTimeout(() => tick(true), 0);
       first.unref();
-      const timer = setInterval(tick, interval);
+      const timer = setInterval(() => tick(false), interval);
       timer.unref();
       return () => {
         stopped = true;
