@@ -7,6 +7,7 @@ import type { AuditTrail } from '../observability/audit.js';
 import type { ProviderRegistry } from '../market/routing/registry.js';
 import type { QuoteHub, WatchTap } from '../streaming/hub.js';
 import { createLoaders, type Loaders } from './loaders.js';
+import { DataProblems } from './data-problems.js';
 import { StaleTracker } from './stale.js';
 
 /**
@@ -31,6 +32,8 @@ export interface GraphQLContext {
    * result can come from the stale cache, read by the server for `extensions.stale`.
    */
   readonly stale: StaleTracker;
+  /** Problems found in this request's answers (price history checks), read by the server for `extensions.dataProblems`. */
+  readonly dataProblems: DataProblems;
   /** Who is asking (src/auth); rights, audit, throttling and the response cache read it. */
   readonly consumer: Consumer;
   /** The audit trail, read back by `auditLog`; absent where no one built one (some tests). */
@@ -118,6 +121,7 @@ export function createContext(dependencies: ContextDependencies, consumer: Consu
     delayed,
     loaders: createLoaders(dependencies.market, delayed),
     stale: new StaleTracker(),
+    dataProblems: new DataProblems(),
     consumer,
   };
 }

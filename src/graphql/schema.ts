@@ -8,7 +8,7 @@ import { CompanyResolver } from './resolvers/company.js';
 import { ConsensusResolver } from './resolvers/consensus.js';
 import { EconomicsResolver } from './resolvers/economics.js';
 import { FinancialsResolver } from './resolvers/financials.js';
-import { HistoryResolver } from './resolvers/history.js';
+import { BarResolver, HistoryResolver } from './resolvers/history.js';
 import { MarketStatusResolver } from './resolvers/market-status.js';
 import { PROVENANCE_RESOLVERS } from './resolvers/provenance.js';
 import { ProvidersResolver } from './resolvers/providers.js';
@@ -38,6 +38,7 @@ export async function declaredSchema(): Promise<GraphQLSchema> {
       QuoteResolver,
       CompanyResolver,
       HistoryResolver,
+      BarResolver,
       FinancialsResolver,
       SearchResolver,
       EconomicsResolver,

@@ -2,6 +2,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import type { GraphQLContext } from '../graphql/context.js';
 import { reportOperation, type OperationReporter } from './operation-report.js';
 import { reportRefusal, type RefusalListener } from './refusal-audit-plugin.js';
+import { markDataProblems } from './data-problems.js';
 import { markStale } from './stale-plugin.js';
 import { refuseSubscriptionOverHttp } from './subscriptions-over-http.js';
 
@@ -35,6 +36,7 @@ export function requestHooks(options: RequestHooksOptions): ApolloServerPlugin<G
         async willSendResponse(context) {
           reportOperation(reporter, started, context);
           markStale(context);
+          markDataProblems(context);
           if (onRefused) reportRefusal(onRefused, context);
         },
       };

@@ -43,8 +43,8 @@ describe('HS256 tokens', () => {
     const pro = ['COMPANY', 'ECONOMICS', 'FUNDAMENTALS', 'HISTORY', 'PROVIDER_STATUS', 'QUOTES_DELAYED', 'QUOTES_REALTIME', 'SEARCH', 'STREAMING'];
     expect(await rightsOf(auth.fromHeaders(bearer(await good({ profile: 'public' }))))).toEqual(['COMPANY', 'QUOTES_DELAYED', 'SEARCH']);
     expect(await rightsOf(auth.fromHeaders(bearer(await good({ profile: 'pro' }))))).toEqual(pro);
-    expect(await rightsOf(auth.fromHeaders(bearer(await good({ profile: 'enterprise' }))))).toEqual(pro);
-    expect(await rightsOf(auth.fromHeaders(bearer(await good({ profile: 'admin' }))))).toEqual([...pro, 'ADMIN'].sort());
+    expect(await rightsOf(auth.fromHeaders(bearer(await good({ profile: 'enterprise' }))))).toEqual([...pro, 'QUOTES_CONSENSUS'].sort());
+    expect(await rightsOf(auth.fromHeaders(bearer(await good({ profile: 'admin' }))))).toEqual([...pro, 'QUOTES_CONSENSUS', 'ADMIN'].sort());
   });
 
   it('adds the rights of the `rights` claim to the profile', async () => {

@@ -6,12 +6,13 @@ import { spawnGateway, type SpawnedGateway } from '../support/gateway.js';
 /**
  * The response cache as consumers with different rights see it, over HTTP on a spawned gateway
  * (simulated market, no Redis): callers without credentials (public rights: delayed quotes), and
- * API keys of the `pro` and `enterprise` profiles (the same rights: realtime quotes). Keys are
- * obviously fake and exist only in this test.
+ * API keys of the `pro` profile and of a `partner` profile given pro's rights (realtime quotes). Keys
+ * are obviously fake and exist only in this test.
  */
 
 const PRO_KEY = 'mg_test_only_response_cache_pro';
-const ENTERPRISE_KEY = 'mg_test_only_response_cache_enterprise';
+const PARTNER_KEY = 'mg_test_only_response_cache_partner';
+const PRO_RIGHTS = ['QUOTES_DELAYED', 'COMPANY', 'SEARCH', 'HISTORY', 'PROVIDER_STATUS', 'QUOTES_REALTIME', 'FUNDAMENTALS', 'ECONOMICS', 'STREAMING'];
 const QUERY = 'query Q($symbol: String!) { quote(symbol: $symbol) { symbol price delayed timestamp } }';
 
 let gateway: SpawnedGateway;
@@ -19,7 +20,8 @@ let gateway: SpawnedGateway;
 beforeAll(async () => {
   gateway = await spawnGateway({
     PROVIDERS: 'simulated',
-    AUTH_API_KEYS: `${hashApiKey(PRO_KEY)}:acme:pro,${hashApiKey(ENTERPRISE_KEY)}:globex:enterprise`,
+    AUTH_API_KEYS: `${hashApiKey(PRO_KEY)}:acme:pro,${hashApiKey(PARTNER_KEY)}:globex:partner`,
+    AUTH_PROFILES: JSON.stringify({ partner: PRO_RIGHTS }),
     CACHE_TTL_QUOTES: '600',
   });
 });
@@ -53,7 +55,7 @@ describe('the response cache and rights', () => {
     expect(await ask(PRO_KEY)).toEqual({ ...pro, cache: 'HIT' });
 
     // Another consumer, another profile, the same rights: the same answer, from the cache.
-    expect(await ask(ENTERPRISE_KEY)).toEqual({ ...pro, cache: 'HIT' });
+    expect(await ask(PARTNER_KEY)).toEqual({ ...pro, cache: 'HIT' });
     // And the public answer is still the public one.
     expect(await ask()).toEqual({ ...anonymous, cache: 'HIT' });
 

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { BarSchema, ProviderFailureKind, type Bar, type HistoryQuery } from '../../src/domain/index.js';
+import { BarSchema, checkBars, ProviderFailureKind, type Bar, type HistoryQuery } from '../../src/domain/index.js';
 import type { QueryFetcher } from '../../src/providers/adapter.js';
 import { av, failureOf, Harness, KEY, query, variant } from './alphavantage-support.js';
 
@@ -170,15 +170,15 @@ describe('history through TIME_SERIES_DAILY', () => {
     expect(bars).toHaveLength(1);
   });
 
-  it('widens a bar whose low sits above its open (a raw-data glitch) instead of failing the history', async () => {
+  it('keeps a bar whose low sits above its open (a raw-data glitch) as given, for the history checks to report', async () => {
     const payload = variant<DailySeries>('time-series-daily-ibm', (body) => {
       const row = body['Time Series (Daily)']['2024-05-09'] as DailyRow;
       row['3. low'] = '175.5000'; // above the open 175.15 and the close 173.21
     });
     harness.upstream.on(query('TIME_SERIES_DAILY'), { json: payload });
     const bars = await history().fetch(ibm('2024-05-08', '2024-05-10'));
-    expect(bars[1]).toMatchObject({ date: '2024-05-09', open: 175.15, close: 173.21, low: 173.21 });
-    for (const bar of bars) BarSchema.parse(bar);
+    expect(bars[1]).toMatchObject({ date: '2024-05-09', open: 175.15, close: 173.21, low: 175.5 });
+    expect(checkBars('IBM', 'DAY', bars).map((problem) => problem.kind)).toEqual(['OHLC_INVALID']);
   });
 
   it('leaves out a session without a valid price', async () => {

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { BarSchema, ProviderFailureKind, SymbolMatchSchema, type Bar, type HistoryQuery, type SymbolMatch } from '../../src/domain/index.js';
+import { BarSchema, checkBars, ProviderFailureKind, SymbolMatchSchema, type Bar, type HistoryQuery, type SymbolMatch } from '../../src/domain/index.js';
 import { startFakeUpstream, type FakeUpstream } from '../support/fake-upstream.js';
 import { failureOf, fmpAdapter, fmpFixture, KEY, onlyRequest, type FmpAdapter } from './fmp-support.js';
 
@@ -26,9 +26,10 @@ async function search(query: string, limit = 10): Promise<SymbolMatch[]> {
   return matches.map((match) => SymbolMatchSchema.parse(match));
 }
 
-async function history(query: Partial<HistoryQuery>): Promise<Bar[]> {
+/** The bars as the adapter passes them on; `sound` also holds each to the domain's invariants. */
+async function history(query: Partial<HistoryQuery>, sound = true): Promise<Bar[]> {
   const bars = await adapter.history.fetch({ symbol: 'AAPL', from: '2025-01-27', to: '2025-02-11', interval: 'DAY', ...query });
-  return bars.map((bar) => BarSchema.parse(bar));
+  return sound ? bars.map((bar) => BarSchema.parse(bar)) : bars;
 }
 
 describe('search: /stable/search-symbol + /stable/search-name', () => {
@@ -92,7 +93,7 @@ describe('search: /stable/search-symbol + /stable/search-name', () => {
 describe('history: /stable/historical-price-eod/full', () => {
   it('answers daily bars oldest first, with the documented example bar exact', async () => {
     upstream.on({ path: '/stable/historical-price-eod/full' }, { json: fmpFixture('stable/historical-eod-aapl.json') });
-    const bars = await history({ from: '2025-02-03', to: '2025-02-07' });
+    const bars = await history({ from: '2025-02-03', to: '2025-02-07' }, false);
     expect(onlyRequest(upstream)).toMatchObject({
       path: '/stable/historical-price-eod/full',
       query: { symbol: 'AAPL', from: '2025-02-03', to: '2025-02-07', apikey: KEY },
@@ -133,11 +134,15 @@ describe('history: /stable/historical-price-eod/full', () => {
     expect((await failureOf(history({ symbol: 'ZZZZ' }))).kind).toBe(ProviderFailureKind.NOT_FOUND);
   });
 
-  it('leaves out a session FMP recorded inconsistently, and fails a payload that is not bars', async () => {
+  it('keeps a session FMP recorded inconsistently and a date given twice, leaves out one without a price, and fails a payload that is not bars', async () => {
     const rows = fmpFixture('stable/historical-eod-aapl.json') as Array<Record<string, unknown>>;
-    const broken = rows.map((row) => (row['date'] === '2025-02-05' ? { ...row, high: 1 } : row));
+    const broken = rows
+      .map((row) => (row['date'] === '2025-02-05' ? { ...row, high: 1 } : row['date'] === '2025-02-06' ? { ...row, close: 0 } : row))
+      .flatMap((row) => (row['date'] === '2025-02-04' ? [row, row] : [row]));
     upstream.on({ path: '/stable/historical-price-eod/full' }, { json: broken }, { times: 1 });
-    expect((await history({ from: '2025-02-03', to: '2025-02-07' })).map((bar) => bar.date)).toEqual(['2025-02-03', '2025-02-04', '2025-02-06', '2025-02-07']);
+    const bars = await history({ from: '2025-02-03', to: '2025-02-07' }, false);
+    expect(bars.map((bar) => bar.date)).toEqual(['2025-02-03', '2025-02-04', '2025-02-04', '2025-02-05', '2025-02-07']);
+    expect(checkBars('AAPL', 'DAY', bars).map((problem) => problem.kind)).toEqual(['DUPLICATE', 'OHLC_INVALID', 'MISSING_SESSIONS']);
     upstream.on({ path: '/stable/historical-price-eod/full' }, { json: [{ date: '2025-02-03', close: 'closed' }] });
     expect((await failureOf(history({}))).kind).toBe(ProviderFailureKind.BAD_RESPONSE);
   });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { BarSchema, ErrorCode, MarketError, ProviderFailureKind, type Bar, type HistoryQuery, type ProviderError } from '../../domain/index.js';
+import { ErrorCode, MarketError, ProviderFailureKind, type Bar, type HistoryQuery, type ProviderError } from '../../domain/index.js';
 import type { QueryFetcher } from '../adapter.js';
-import { aggregateBars } from '../kit/bars.js';
+import { aggregateBars, barAsGiven } from '../kit/bars.js';
 import { requiredNumber } from '../parse.js';
 import type { AlphaVantageCall, AlphaVantageClient } from './client.js';
 import { toProviderSymbol } from './symbols.js';
@@ -82,22 +82,20 @@ async function fetchSeries(client: AlphaVantageClient, symbol: string, outputsiz
 }
 
 /**
- * A bar as the domain wants it. Raw daily data has the odd print where the low sits a tick above
- * the open or close; widening the range to bracket them keeps the day. A session without a valid
+ * A bar as Alpha Vantage gave it. Raw daily data has the odd print where the low sits a tick above
+ * the open or close: kept as it is, for the history checks to report. A session without a valid
  * price (zero or less) is left out rather than failing the whole history.
  */
 function toBar(date: string, bar: z.output<typeof DailyBarSchema>): Bar[] {
-  const open = bar['1. open'];
-  const close = bar['4. close'];
-  const candidate = {
+  const given = barAsGiven({
     date,
-    open,
-    high: Math.max(bar['2. high'], open, close),
-    low: Math.min(bar['3. low'], open, close),
-    close,
+    open: bar['1. open'],
+    high: bar['2. high'],
+    low: bar['3. low'],
+    close: bar['4. close'],
     volume: Math.max(0, Math.round(bar['5. volume'])),
-  };
-  return BarSchema.safeParse(candidate).success ? [candidate] : [];
+  });
+  return given ? [given] : [];
 }
 
 function beyondCompact(client: AlphaVantageClient, symbol: string, from: string): ProviderError {

@@ -1,6 +1,6 @@
-import { BarSchema, type Bar, type HistoryQuery } from '../../domain/index.js';
+import type { Bar, HistoryQuery } from '../../domain/index.js';
 import type { QueryFetcher } from '../adapter.js';
-import { aggregateBars } from '../kit/bars.js';
+import { aggregateBars, barAsGiven, oldestFirst } from '../kit/bars.js';
 import { spansWeekday } from '../kit/dates.js';
 import type { FmpClient } from './client.js';
 import { toFmpSymbol } from './symbols.js';
@@ -22,19 +22,17 @@ export function createHistoryFetcher(client: FmpClient, api: FmpApi): QueryFetch
       if (!rows.success) throw client.invalid(what, rows.error);
       if (rows.data.length === 0) throw client.notFound(what);
 
-      const byDate = new Map<string, Bar>();
+      const daily: Bar[] = [];
       for (const item of rows.data) {
         const row = barRow.safeParse(item);
         if (!row.success) throw client.invalid(what, row.error);
         const { date, open, high, low, close, volume } = row.data;
-        if (date < query.from || date > query.to || byDate.has(date)) continue;
-        const bar = BarSchema.safeParse({ date, open, high, low, close, volume: Math.round(volume) });
-        // A session FMP recorded inconsistently (high below close, a zero price) is left out:
-        // one bad day in years of bars should not cost the whole chart.
-        if (bar.success) byDate.set(date, bar.data);
+        if (date < query.from || date > query.to) continue;
+        // Kept as FMP recorded it, inconsistent or twice: the history checks say what is wrong.
+        const bar = barAsGiven({ date, open, high, low, close, volume: Math.round(volume) });
+        if (bar) daily.push(bar);
       }
-      const daily = [...byDate.values()].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
-      return aggregateBars(daily, query.interval);
+      return aggregateBars(oldestFirst(daily), query.interval);
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { Bar, Interval } from '../../domain/index.js';
+import { BarFieldsSchema, type Bar, type Interval } from '../../domain/index.js';
 import { mondayOf } from './dates.js';
 
 /**
@@ -43,4 +43,20 @@ export function rollUpBars<T>(entries: readonly T[], bucketOf: (entry: T) => str
 /** The calendar month a bar falls in, YYYY-MM. */
 export function monthOf(bar: Bar): string {
   return bar.date.slice(0, 7);
+}
+
+/**
+ * A provider's daily bar as it gave it, or undefined when a price is missing, zero or negative (a
+ * session that cannot be charted: left out, and reported as a missing session by the history
+ * checks). Prices that contradict each other are kept: the checks say so, an adapter never
+ * repairs or drops them.
+ */
+export function barAsGiven(candidate: Bar): Bar | undefined {
+  const bar = BarFieldsSchema.safeParse(candidate);
+  return bar.success ? bar.data : undefined;
+}
+
+/** Oldest first, keeping bars of the same date in the order given (the checks report duplicates). */
+export function oldestFirst(bars: readonly Bar[]): Bar[] {
+  return [...bars].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
 }

@@ -1,5 +1,6 @@
-import { BarSchema, ProviderFailureKind, type Bar, type HistoryQuery, type Interval } from '../../domain/index.js';
+import type { Bar, HistoryQuery, Interval } from '../../domain/index.js';
 import type { FetchOptions, QueryFetcher } from '../adapter.js';
+import { barAsGiven, oldestFirst } from '../kit/bars.js';
 import { addDays } from '../kit/dates.js';
 import { parsePayload } from '../kit/payload.js';
 import type { RemoteContext } from '../kit/remote-context.js';
@@ -39,11 +40,12 @@ export function createHistoryFetcher(context: RemoteContext): QueryFetcher<Histo
         throw error;
       }
       const { values } = parsePayload(context, TimeSeriesSchema, body, what);
-      const bars = new Map<string, Bar>();
+      const bars: Bar[] = [];
       for (const value of values) {
         const date = value.datetime.slice(0, 10);
         if (!covers(date, query)) continue;
-        const bar = BarSchema.safeParse({
+        // Kept as Twelve Data gave it, inconsistent or twice: the history checks say what is wrong.
+        const bar = barAsGiven({
           date,
           open: value.open,
           high: value.high,
@@ -52,12 +54,9 @@ export function createHistoryFetcher(context: RemoteContext): QueryFetcher<Histo
           // The domain's volume is a count: a pair or index without volume reports 0 traded shares.
           volume: value.volume === null ? 0 : Math.round(value.volume),
         });
-        if (!bar.success) {
-          throw context.http.failure(ProviderFailureKind.BAD_RESPONSE, `${what}: bar ${date} is inconsistent (${bar.error.issues[0]?.message ?? 'invalid'})`, JSON.stringify(value));
-        }
-        bars.set(date, bar.data);
+        if (bar) bars.push(bar);
       }
-      return [...bars.values()].sort((a, b) => a.date.localeCompare(b.date));
+      return oldestFirst(bars);
     },
   };
 }

@@ -72,7 +72,8 @@ export function responseCache(options: ResponseCacheOptions): ApolloServerPlugin
           const { data, errors } = body.singleResult;
           if (errors?.length || context.errors?.length || data === null || data === undefined) return;
           const stale = context.contextValue.stale;
-          if (!stale.isEmpty) return;
+          // Kept answers are data alone: one that must carry `extensions` (stale, data problems) is not kept.
+          if (!stale.isEmpty || !context.contextValue.dataProblems.isEmpty) return;
           const expiresAt = freshUntil(policy, options.ttlMs, startedAt, stale.oldestFetched);
           const storedAt = now();
           if (expiresAt <= storedAt) return;

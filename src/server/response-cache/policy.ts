@@ -32,6 +32,7 @@ export const TYPE_CLASSES: Readonly<Record<string, CacheKind | 'part' | 'live'>>
   BalanceSheet: 'statements',
   CashFlowStatement: 'statements',
   Bar: 'history',
+  BarProblem: 'part',
   SymbolMatch: 'search',
   EconomicSeries: 'economicSeries',
   EconomicObservation: 'part',
