@@ -2,6 +2,7 @@ import { print } from 'graphql';
 import { createClient, type Client, type FormattedExecutionResult } from 'graphql-ws';
 import WebSocket from 'ws';
 import { LiveQuotesDocument, type LiveQuotesSubscription } from '../generated/graphql.js';
+import { dayOf, isTradingDay } from '../../src/providers/simulated/calendar.js';
 import { metric } from '../support/metrics.js';
 
 export type LiveQuote = LiveQuotesSubscription['quotes'];
@@ -106,8 +107,7 @@ export async function untilStreams(origin: string, expected: { feeds: number; wa
   throw new Error(`expected ${JSON.stringify(expected)} on /metrics within ${timeoutMs} ms, last saw ${JSON.stringify(seen)}`);
 }
 
-/** Whether the simulated market trades now: on UTC weekends it holds Friday's close. */
-export function marketOpen(at = new Date()): boolean {
-  const day = at.getUTCDay();
-  return day >= 1 && day <= 5;
+/** Whether the simulated market trades at `at` (the gateway's clock): on weekends and NYSE holidays it holds the last close. */
+export function marketOpen(at: Date): boolean {
+  return isTradingDay(dayOf(at.getTime()));
 }

@@ -50,14 +50,19 @@ describe('simulated market: live ticks', () => {
   it.each([
     ['on a holiday (Thanksgiving, 2025-11-27)', Date.UTC(2025, 10, 27, 15, 30), '2025-11-26'],
     ['on a weekend', Date.UTC(2025, 10, 22, 15, 30), '2025-11-21'],
-  ])('gives the last close once and no ticks %s', (_when, closedAt, lastSession) => {
+  ])('sends no ticks %s, and ticks again when the next session opens', (_when, closedAt, lastSession) => {
     clock = closedAt;
     const ticks: Quote[] = [];
     const stop = market.stream.start('AAPL', (quote) => ticks.push(quote), () => undefined);
     vi.advanceTimersByTime(0);
     advance(5_000);
-    expect(ticks).toHaveLength(1);
-    expect(ticks[0]?.timestamp.toISOString().slice(0, 10)).toBe(lastSession);
+    expect(ticks).toEqual([]);
+    // The price while closed is the last session's close.
+    expect(market.quoteAt('AAPL', clock).timestamp.toISOString().slice(0, 10)).toBe(lastSession);
+    const nextMidnight = Math.ceil(clock / 86_400_000) * 86_400_000;
+    clock = nextMidnight + (lastSession === '2025-11-26' ? 0 : 86_400_000) + 1_000;
+    advance(1_000);
+    expect(ticks.length).toBeGreaterThan(0);
     stop();
   });
 

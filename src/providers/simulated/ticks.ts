@@ -13,9 +13,10 @@ export interface TickDependencies {
 }
 
 /**
- * A live feed per symbol: the quote at the clock's time, once straight away (the closing print,
- * when the market is closed) and then every `tickMs` while the market trades. Timers are unref'd
- * so an idle feed never keeps the process alive.
+ * A live feed per symbol: the quote at the clock's time, once straight away and then every
+ * `tickMs`, while the market trades. Closed (a weekend, a holiday), it sends nothing: the price is
+ * the last close, which a subscription already starts with (its snapshot), and repeating it would
+ * be a fake tick. Timers are unref'd so an idle feed never keeps the process alive.
  */
 export function createTickSource({ lists, quoteAt, notFound, now, tickMs, isOpen }: TickDependencies): TickSource {
   const interval = Math.max(1, tickMs);
@@ -31,11 +32,10 @@ export function createTickSource({ lists, quoteAt, notFound, now, tickMs, isOpen
           stopped = true;
         };
       }
-      const tick = (first: boolean): void => {
+      const tick = (): void => {
         if (stopped) return;
         const at = now();
-        // Closed, the price is the last close: one item says so, repeating it would be a fake tick.
-        if (!first && !isOpen(at)) return;
+        if (!isOpen(at)) return;
         let quote: Quote;
         try {
           quote = quoteAt(symbol, at);
@@ -46,9 +46,9 @@ export function createTickSource({ lists, quoteAt, notFound, now, tickMs, isOpen
         // Marked live here, not in `quoteAt`: the same quote answers queries, which carry no feed.
         onTick({ ...quote, feed: 'simulated' });
       };
-      const first = setTimeout(() => tick(true), 0);
+      const first = setTimeout(tick, 0);
       first.unref();
-      const timer = setInterval(() => tick(false), interval);
+      const timer = setInterval(tick, interval);
       timer.unref();
       return () => {
         stopped = true;
