@@ -5,8 +5,10 @@ import { MarketError } from '../../src/domain/index.js';
 /**
  * The US equity market calendar (src/domain/calendar) against what NYSE publishes: "Holidays &
  * Trading Hours", https://www.nyse.com/markets/hours-calendars (full-day closures and 1:00 p.m.
- * early closes, per year; Nasdaq publishes the same days), and NYSE's notice of the closure on
- * 2025-01-09 (National Day of Mourning for President Carter). Every instant is fixed: no wall clock,
+ * early closes, per year; Nasdaq publishes the same days), NYSE Group's calendar announcements of
+ * 2024-11-08 (2025–2027) and 2025-12-23 (2026–2028; both via Business Wire), which give the 2026
+ * and 2027 rows below, and NYSE's notice of the closure on 2025-01-09 (National Day of Mourning
+ * for President Carter). Every instant is fixed: no wall clock,
  * and nothing depends on the time zone the tests run in.
  */
 
