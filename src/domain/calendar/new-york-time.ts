@@ -41,16 +41,36 @@ function wallFields(epochMs: number): WallFields {
   return { year: fields['year']!, month: fields['month']!, day: fields['day']!, hour: fields['hour']!, minute: fields['minute']!, second: fields['second']! };
 }
 
-/** New York's offset from UTC at an instant, in milliseconds (-4 h in summer, -5 h in winter). */
+const HOUR_MS = 3_600_000;
+/** Hours whose offset is remembered: about a year of distinct hours, a few hundred KB at most. */
+const MAX_REMEMBERED_HOURS = 10_000;
+const offsetsByHour = new Map<number, number>();
+
+/**
+ * New York's offset from UTC at an instant, in milliseconds (-4 h in summer, -5 h in winter).
+ * Offsets change only on whole UTC hours (America/New_York switches at 06:00 or 07:00 UTC), so
+ * each hour's is asked of `Intl` once and remembered: formatting costs tens of microseconds, and
+ * grading a batch of quotes asks for the session of every one.
+ */
 function offsetAt(epochMs: number): number {
-  const whole = Math.floor(epochMs / 1000) * 1000;
-  const wall = wallFields(whole);
-  return Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second) - whole;
+  const hour = Math.floor(epochMs / HOUR_MS);
+  let offset = offsetsByHour.get(hour);
+  if (offset === undefined) {
+    const whole = hour * HOUR_MS;
+    const wall = wallFields(whole);
+    offset = Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second) - whole;
+    if (offsetsByHour.size >= MAX_REMEMBERED_HOURS) offsetsByHour.clear();
+    offsetsByHour.set(hour, offset);
+  }
+  return offset;
 }
 
 export function newYorkTime(epochMs: number): NewYorkTime {
-  const wall = wallFields(epochMs);
-  return { date: { year: wall.year, month: wall.month, day: wall.day }, minuteOfDay: wall.hour * 60 + wall.minute };
+  const wall = new Date(epochMs + offsetAt(epochMs));
+  return {
+    date: { year: wall.getUTCFullYear(), month: wall.getUTCMonth() + 1, day: wall.getUTCDate() },
+    minuteOfDay: wall.getUTCHours() * 60 + wall.getUTCMinutes(),
+  };
 }
 
 /**

@@ -60,7 +60,16 @@ export const SPECIAL_CLOSURES: readonly ExchangeHoliday[] = [
 ];
 
 /** The full-day closures of a year, by date (rules and one-off closures), each on the date it is observed. */
-export function usEquityHolidays(year: number): ExchangeHoliday[] {
+/** Each year's holidays, worked out once: every session question asks for them. */
+const holidaysByYear = new Map<number, readonly ExchangeHoliday[]>();
+
+export function usEquityHolidays(year: number): readonly ExchangeHoliday[] {
+  let holidays = holidaysByYear.get(year);
+  if (holidays === undefined) holidaysByYear.set(year, (holidays = Object.freeze(holidaysByRule(year))));
+  return holidays;
+}
+
+function holidaysByRule(year: number): ExchangeHoliday[] {
   const easter = easterSunday(year);
   const byRule = [
     observed(civilDate(year, 1, 1), "New Year's Day", false),
@@ -97,10 +106,16 @@ export function isUsEquityTradingDay(date: CivilDate): boolean {
  * on a Saturday: 2020, 2026), and then no other day closes early in its place (2026-07-02 is a full
  * session, as NYSE published); not when December 24 is the observed Christmas (2021, 2027).
  */
-export function usEquityEarlyCloses(year: number): CivilDate[] {
-  const candidates = [civilDate(year, 7, 3), addDays(thanksgiving(year), 1), civilDate(year, 12, 24)];
-  return candidates.filter(isUsEquityTradingDay);
+export function usEquityEarlyCloses(year: number): readonly CivilDate[] {
+  let closes = earlyClosesByYear.get(year);
+  if (closes === undefined) {
+    const candidates = [civilDate(year, 7, 3), addDays(thanksgiving(year), 1), civilDate(year, 12, 24)];
+    earlyClosesByYear.set(year, (closes = Object.freeze(candidates.filter(isUsEquityTradingDay))));
+  }
+  return closes;
 }
+
+const earlyClosesByYear = new Map<number, readonly CivilDate[]>();
 
 export function isUsEquityEarlyClose(date: CivilDate): boolean {
   return usEquityEarlyCloses(date.year).some((early) => sameDate(early, date));

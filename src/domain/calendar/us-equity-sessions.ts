@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { addDays, type CivilDate } from './civil-date.js';
+import { addDays, dayNumber, type CivilDate } from './civil-date.js';
 import { newYorkInstant, newYorkTime } from './new-york-time.js';
 import { isUsEquityEarlyClose, isUsEquityTradingDay, usEquityHolidayOn } from './us-equity-holidays.js';
 
@@ -33,8 +33,23 @@ export interface TradingDay {
   readonly afterHoursClose: number;
 }
 
-/** The sessions of `date`, or undefined on a weekend or holiday (no session at all then). */
+/** Days whose sessions are remembered (or that have none): years of them, a few hundred KB at most. */
+const MAX_REMEMBERED_DAYS = 5_000;
+const tradingDays = new Map<number, TradingDay | null>();
+
+/** The sessions of `date`, or undefined on a weekend or holiday (no session at all then). Worked out once per date. */
 export function usEquityTradingDay(date: CivilDate): TradingDay | undefined {
+  const key = dayNumber(date);
+  let day = tradingDays.get(key);
+  if (day === undefined) {
+    day = sessionsOf(date) ?? null;
+    if (tradingDays.size >= MAX_REMEMBERED_DAYS) tradingDays.clear();
+    tradingDays.set(key, day);
+  }
+  return day ?? undefined;
+}
+
+function sessionsOf(date: CivilDate): TradingDay | undefined {
   if (!isUsEquityTradingDay(date)) return undefined;
   const earlyClose = isUsEquityEarlyClose(date);
   return {
