@@ -80,6 +80,7 @@ export async function marketStage(
     deadLetterDepth: () => Promise.all(registry.summaries().map(async ({ id }) => ({ provider: id, depth: await deadLetters.depth(id) }))),
     cacheRequests: () => cache.requestCounts(),
     cacheEntries: () => cache.entries(),
+    redisConnected: () => (redis === undefined ? undefined : redis.connected ? 1 : 0),
   });
 
   // Abuse limits and per-consumer budgets, and the audit trail; both learn of every provider call.

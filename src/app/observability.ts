@@ -51,6 +51,7 @@ export class ProbeBoard implements MetricProbes {
   readonly deadLetterDepth = async (): Promise<readonly DeadLetterReading[]> => (await this.parts?.deadLetterDepth?.()) ?? [];
   readonly cacheRequests = (): readonly CacheRequestReading[] => this.parts?.cacheRequests?.() ?? [];
   readonly cacheEntries = async (): Promise<readonly CacheEntriesReading[]> => (await this.parts?.cacheEntries?.()) ?? [];
+  readonly redisConnected = (): number | undefined => this.parts?.redisConnected?.();
 }
 
 const breakerGauge: Record<BreakerState, number> = { CLOSED: 0, OPEN: 1, HALF_OPEN: 2 };

@@ -18,6 +18,8 @@ export interface Metrics {
   readonly qualityGrades: Counter<'provider' | 'grade'>;
   readonly responseCacheRequests: Counter<'result'>;
   readonly providerQuotaRemaining: Gauge<'provider' | 'key' | 'window'>;
+  readonly providerQuotaLimit: Gauge<'provider' | 'key' | 'window'>;
+  readonly redisConnected: Gauge;
   readonly deadLetterDepth: Gauge<'provider'>;
   readonly deadLetterJobs: Counter<'provider' | 'outcome'>;
   readonly singleflightCoalesced: Counter<'scope' | 'kind'>;
@@ -47,6 +49,8 @@ export interface QuotaReading {
   readonly key: string;
   readonly window: string;
   readonly remaining: number;
+  /** The window's calls per key, by the plan. */
+  readonly limit: number;
 }
 
 /** How many failed jobs of one provider are parked in the dead-letter queue. */
@@ -64,6 +68,8 @@ export interface MetricProbes {
   /** Counted by the cache in plain numbers, so a cache hit never touches prom-client. */
   readonly cacheRequests?: () => readonly CacheRequestReading[];
   readonly cacheEntries?: () => Promise<readonly CacheEntriesReading[]>;
+  /** 1 while the Redis link's command connection is ready, 0 while not; undefined without REDIS_URL (no sample). */
+  readonly redisConnected?: () => number | undefined;
 }
 
 export function createMetrics(probes: MetricProbes): Metrics {
@@ -109,6 +115,24 @@ export function createMetrics(probes: MetricProbes): Metrics {
       probes.quotaRemaining,
       (reading) => reading.remaining,
     ),
+    providerQuotaLimit: probedGauge(
+      registry,
+      'provider_quota_limit',
+      'Calls each API key may make per quota window, by the plan (QUOTA settings): what provider_quota_remaining counts down from.',
+      ['provider', 'key', 'window'],
+      probes.quotaRemaining,
+      (reading) => reading.limit,
+    ),
+    redisConnected: new Gauge({
+      name: 'redis_connected',
+      help: 'Whether the Redis link is up: 1 connected, 0 away (every part runs on memory meanwhile). No sample without REDIS_URL.',
+      registers: [registry],
+      collect() {
+        this.reset();
+        const connected = probes.redisConnected?.();
+        if (connected !== undefined) this.set(connected);
+      },
+    }),
     deadLetterDepth: probedGauge(
       registry,
       'dead_letter_depth',

@@ -22,6 +22,8 @@ export interface KeyQuotaSnapshot {
   readonly state: KeyState;
   /** Calls left in each window of the plan; null for a retired key. */
   readonly remaining: Partial<Record<QuotaWindow, number>> | null;
+  /** The plan's calls per window (what `remaining` counts down from). */
+  readonly limits: Partial<Record<QuotaWindow, number>>;
 }
 
 export interface QuotaKeyPoolOptions {
@@ -175,12 +177,14 @@ export class QuotaKeyPool {
   async snapshot(): Promise<KeyQuotaSnapshot[]> {
     await this.syncRests();
     const now = Date.now();
+    const limits: Partial<Record<QuotaWindow, number>> = {};
+    for (const window of this.windows) limits[window.limit.per] = window.limit.points;
     return Promise.all(
       this.slots.map(async (slot): Promise<KeyQuotaSnapshot> => {
-        if (slot.retired) return { key: slot.masked, state: 'RETIRED', remaining: null };
+        if (slot.retired) return { key: slot.masked, state: 'RETIRED', remaining: null, limits };
         const remaining: Partial<Record<QuotaWindow, number>> = {};
         for (const window of this.windows) remaining[window.limit.per] = await window.remaining(slot.id);
-        return { key: slot.masked, state: slot.restUntil > now ? 'RESTING' : 'ACTIVE', remaining };
+        return { key: slot.masked, state: slot.restUntil > now ? 'RESTING' : 'ACTIVE', remaining, limits };
       }),
     );
   }

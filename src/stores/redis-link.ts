@@ -91,6 +91,11 @@ export class RedisLink {
     return this.subscriberClient;
   }
 
+  /** Whether the command connection is ready for commands now (for the `redis_connected` gauge). */
+  get connected(): boolean {
+    return this.commands.isReady;
+  }
+
   /** Connections this link holds open now (1 or 2): what `CLIENT LIST` shows of this instance. */
   get openConnections(): number {
     return [this.commands, this.subscriberClient].filter((client) => client?.isOpen === true).length;

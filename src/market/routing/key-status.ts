@@ -8,6 +8,8 @@ export interface KeySnapshot {
   readonly key: string;
   readonly state: string;
   readonly remaining: { readonly second?: number; readonly minute?: number; readonly day?: number } | null;
+  /** The plan's calls per window, when the pool counts a quota. */
+  readonly limits?: { readonly second?: number; readonly minute?: number; readonly day?: number };
 }
 
 /**
@@ -42,16 +44,20 @@ export async function keyStatusOf(source: KeyStatusSource | undefined): Promise<
   }));
 }
 
-/** Every key's remaining calls per quota window, keys masked: the `provider_quota_remaining` gauge. */
+/**
+ * Every key's remaining calls per quota window and the window's limit, keys masked: the
+ * `provider_quota_remaining` and `provider_quota_limit` gauges (a retired key has neither).
+ */
 export async function quotaReadings(
   sources: ReadonlyMap<string, KeyStatusSource>,
-): Promise<Array<{ provider: string; key: string; window: string; remaining: number }>> {
+): Promise<Array<{ provider: string; key: string; window: string; remaining: number; limit: number }>> {
   const perProvider = await Promise.all(
     [...sources].map(async ([provider, source]) =>
       (await source.snapshot()).flatMap((entry) =>
-        Object.entries(entry.remaining ?? {}).flatMap(([window, remaining]) =>
-          typeof remaining === 'number' ? [{ provider, key: maskKey(entry.key), window, remaining }] : [],
-        ),
+        Object.entries(entry.remaining ?? {}).flatMap(([window, remaining]) => {
+          const limit = entry.limits?.[window as keyof NonNullable<KeySnapshot['limits']>];
+          return typeof remaining === 'number' && typeof limit === 'number' ? [{ provider, key: maskKey(entry.key), window, remaining, limit }] : [];
+        }),
       ),
     ),
   );
