@@ -1,7 +1,8 @@
 import type { Config } from '../config/index.js';
 import type { ProviderRegistry } from '../market/routing/registry.js';
-import type { Logger } from '../observability/logger.js';
+import { createLogger, type Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
+import { startTracing } from '../observability/tracing.js';
 import type { RunningServer } from '../server/http-server.js';
 import { graphqlStage } from './graphql.js';
 import { marketStage } from './market.js';
@@ -25,14 +26,16 @@ export interface App {
  * stages, in dependency order, each given only its slice of the config and the parts of the
  * stages before it:
  *
- *   observability (logger, clock, metrics) → stores (cache tiers, cluster flight) →
+ *   tracing (OpenTelemetry, when OTEL_* name an endpoint) → observability (logger, clock, metrics) → stores (cache tiers, cluster flight) →
  *   providers (adapters, pipelines, key pools) → market (registry, service, hub, limits, audit) →
  *   graphql (schema, authenticator) → server (on start)
  *
  * Stopping goes the other way: the server drains first, so no request finds a part closed.
  */
 export async function createApp(config: Config, options: { readonly logger?: Logger } = {}): Promise<App> {
-  const observability = observabilityStage(config, options.logger);
+  // Before anything else, so every span site finds the SDK registered when tracing is on.
+  const tracing = await startTracing(config.tracing);
+  const observability = observabilityStage(config, options.logger ?? createLogger(config.log.level, undefined, { traced: tracing.enabled }));
   const stores = await storesStage(config, observability.logger);
   const providers = await providersStage(config, observability, stores.redis);
   const market = await marketStage(config, observability, stores, providers);
@@ -44,7 +47,7 @@ export async function createApp(config: Config, options: { readonly logger?: Log
     metrics: observability.metrics,
     registry: market.registry,
     async start() {
-      server = await serverStage(config, observability, stores, market, graphql);
+      server = await serverStage({ ...config, traced: tracing.enabled }, observability, stores, market, graphql);
       return server;
     },
     async stop() {
@@ -54,6 +57,7 @@ export async function createApp(config: Config, options: { readonly logger?: Log
       await providers.close();
       // Last: every part above may still write to Redis while it drains (the audit stream does).
       await stores.close();
+      await tracing.shutdown();
     },
   };
 }

@@ -9,7 +9,7 @@ import { responseCaching } from './response-cache.js';
 import type { StoreParts } from './stores.js';
 import { observeDelivery } from './live-quote-metrics.js';
 
-type ServerSettings = Pick<Config, 'server' | 'limits' | 'responseCache' | 'persistedQueries' | 'cache' | 'redisUrl'>;
+type ServerSettings = Pick<Config, 'server' | 'limits' | 'responseCache' | 'persistedQueries' | 'cache' | 'redisUrl'> & { readonly traced: boolean };
 
 /** Stage 6: HTTP and graphql-ws on one port, then one summary line saying what runs. */
 export async function serverStage(
@@ -44,6 +44,7 @@ export async function serverStage(
     readiness: () => ({ providers: registry.summaries().map((provider) => provider.id), cache: cacheTiers.describe() }),
     logger,
     metrics,
+    traced: config.traced,
   });
   const providers = registry.summaries().map((provider) => `${provider.id} (${provider.capabilities.join(', ')})`);
   logger.info(

@@ -17,6 +17,7 @@ import { serverEnv, serverFeatureEnv, serverSettings, type LogLevel, type Server
 import { clockSettings, simulatedEnv, simulatedSettings, type ClockSettings, type SimulatedSettings } from './simulated.js';
 import { streamingEnv, streamingSettings, type StreamingSettings } from './streaming.js';
 import { qualityEnv, qualityPolicy } from './quality.js';
+import { tracingEnv, tracingSettings, type TracingSettings } from './tracing.js';
 import type { QualityPolicy } from '../domain/index.js';
 
 export type { CacheKindMs } from './cache.js';
@@ -37,6 +38,7 @@ export const EnvSchema = z.object({
   ...simulatedEnv,
   ...streamingEnv,
   ...qualityEnv,
+  ...tracingEnv,
   ...serverFeatureEnv,
   ...rightsEnv,
   ...limitsEnv,
@@ -48,6 +50,8 @@ export type Env = z.infer<typeof EnvSchema>;
 export interface Config {
   readonly server: ServerSettings;
   readonly log: { readonly level: LogLevel };
+  /** OpenTelemetry traces (OTEL_*): off unless an OTLP endpoint is set. */
+  readonly tracing: TracingSettings;
   /** SIMULATED_NOW as epoch ms: where the market-data clock starts (src/domain/clock.ts); undefined = system clock. */
   readonly clock: ClockSettings;
   /** Abuse limits and per-profile budgets (src/graphql/limits, src/resilience/consumer-throttle.ts). */
@@ -101,6 +105,7 @@ export function toConfig(env: Env): Config {
     simulated: simulatedSettings(env),
     streaming: streamingSettings(env),
     quality: qualityPolicy(env),
+    tracing: tracingSettings(env),
     clock: clockSettings(env),
     responseCache: { enabled: env.RESPONSE_CACHE },
     persistedQueries: { enabled: env.APQ, ttlSeconds: env.APQ_TTL },

@@ -25,6 +25,8 @@ import { isBatchKind, isQueryKind, subjectOf, type BatchKind, type QueryKind, ty
 import { ProviderChain } from './provider-chain.js';
 import type { Settled } from './read-outcome.js';
 import { Reads } from './reads.js';
+import type { Span } from '@opentelemetry/api';
+import { inReadSpan } from './read-span.js';
 import type { MarketServiceOptions, RefreshWork } from './service-options.js';
 
 export type { MarketServiceOptions, ProviderAnswer, ProviderCallEvent, RefreshScheduler, RefreshWork } from './service-options.js';
@@ -121,7 +123,11 @@ export class MarketService {
     return this.options.refreshes?.replay(provider === undefined ? enabled : [provider]) ?? 0;
   }
 
-  private async getBatched<K extends BatchKind>(kind: K, inputs: readonly string[], caller: Caller | undefined): Promise<Array<ValueOf<K> | MarketError>> {
+  private getBatched<K extends BatchKind>(kind: K, inputs: readonly string[], caller: Caller | undefined): Promise<Array<ValueOf<K> | MarketError>> {
+    return inReadSpan(kind, { 'marketgraph.symbols': inputs.length }, (span) => this.readBatched(kind, inputs, caller, span));
+  }
+
+  private async readBatched<K extends BatchKind>(kind: K, inputs: readonly string[], caller: Caller | undefined, span: Span | undefined): Promise<Array<ValueOf<K> | MarketError>> {
     const answers = new Array<ValueOf<K> | MarketError>(inputs.length);
     const wanted = new Map<string, number[]>();
     inputs.forEach((input, index) => {
@@ -141,12 +147,14 @@ export class MarketService {
       if (hit) for (const index of wanted.get(symbol) ?? []) answers[index] = hit.answer;
       else misses.push(symbol);
     });
+    span?.setAttributes({ 'marketgraph.cache.hits': symbols.length - misses.length, 'marketgraph.cache.misses': misses.length });
 
     if (misses.length > 0) {
       const refusal = await this.callRefusal(kind, misses, caller);
       // Refused: a miss that joins a fetch already running still costs no call.
       const fetchable = refusal ? misses.filter((symbol) => this.flights.isRunning(kind, symbol)) : misses;
       if (refusal) {
+        span?.setAttribute('marketgraph.refused', misses.length - fetchable.length);
         const joined = new Set(fetchable);
         for (const symbol of misses) if (!joined.has(symbol)) for (const index of wanted.get(symbol) ?? []) answers[index] = refusal;
       }
@@ -157,11 +165,14 @@ export class MarketService {
   }
 
   /** `subject` names what a NOT_FOUND is about, in our words rather than the provider's. */
-  private async getQuery<K extends QueryKind>(kind: K, key: string, query: QueryOf<K>, caller: Caller | undefined, subject?: string): Promise<ValueOf<K>> {
-    const [cached] = await this.reads.lookup(kind, [key], () => query);
-    const { answer } = cached ?? (await this.fetchUnlessRefused(kind, key, query, subject, caller));
-    if (answer instanceof MarketError) throw answer;
-    return answer;
+  private getQuery<K extends QueryKind>(kind: K, key: string, query: QueryOf<K>, caller: Caller | undefined, subject?: string): Promise<ValueOf<K>> {
+    return inReadSpan(kind, { 'marketgraph.symbols': 1 }, async (span) => {
+      const [cached] = await this.reads.lookup(kind, [key], () => query);
+      span?.setAttributes({ 'marketgraph.cache.hits': cached ? 1 : 0, 'marketgraph.cache.misses': cached ? 0 : 1 });
+      const { answer } = cached ?? (await this.fetchUnlessRefused(kind, key, query, subject, caller));
+      if (answer instanceof MarketError) throw answer;
+      return answer;
+    });
   }
 
   private async fetchUnlessRefused<K extends QueryKind>(

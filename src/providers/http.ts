@@ -1,3 +1,4 @@
+import { trace } from '@opentelemetry/api';
 import { pipeline } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { Agent, type Dispatcher } from 'undici';
@@ -62,6 +63,8 @@ export class ProviderHttpClient {
       throw this.failure(ProviderFailureKind.UNAVAILABLE, `request to ${where} failed: ${describe(error, timeout, this.options.timeoutMs)}`);
     }
 
+    // On the attempt's span, when a trace is recording (resilience/pipeline.ts opens it).
+    trace.getActiveSpan()?.setAttribute('http.response.status_code', response.statusCode);
     const text = await this.readText(response, timeout, where);
     const contentType = String(response.headers['content-type'] ?? '');
     const retryAfterMs = parseRetryAfter(response.headers['retry-after']);

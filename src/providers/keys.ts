@@ -1,3 +1,5 @@
+import { trace } from '@opentelemetry/api';
+import { maskKey } from './redact.js';
 import { ProviderError } from '../domain/index.js';
 
 /**
@@ -66,6 +68,8 @@ export interface WithKeyOptions<T> {
  */
 export async function withKey<T>(source: KeySource, call: (key: string) => Promise<T>, options: WithKeyOptions<T> = {}): Promise<T> {
   const key = await source.acquire(options.cost ?? 1);
+  // On the attempt's span, when a trace is recording: which key, never the key itself.
+  trace.getActiveSpan()?.setAttribute('marketgraph.key', maskKey(key));
   let value: T;
   try {
     value = await call(key);

@@ -17,6 +17,7 @@ import {
   type RetryPolicy,
 } from 'cockatiel';
 import { ProviderError, ProviderFailureKind } from '../domain/index.js';
+import { inAttemptSpan } from './attempt-span.js';
 import { asProviderError, countsAgainstBreaker, isRetryable } from './failures.js';
 import type { ResilienceSettings } from './settings.js';
 
@@ -37,8 +38,11 @@ export interface AttemptEvent {
 export interface ProviderPipeline {
   /** bulkhead → circuit breaker → retry → timeout, as one policy. */
   readonly policy: IPolicy;
-  /** Runs one provider call through the policies; failures come out in the taxonomy. */
-  run<T>(call: (signal: AbortSignal) => Promise<T>, signal?: AbortSignal): Promise<T>;
+  /**
+   * Runs one provider call through the policies; failures come out in the taxonomy. `capability`
+   * names the call on each attempt's trace span (attempt-span.ts).
+   */
+  run<T>(call: (signal: AbortSignal) => Promise<T>, signal?: AbortSignal, capability?: string): Promise<T>;
   readonly breaker: CircuitBreakerPolicy;
   readonly retry: RetryPolicy;
   /** The breaker's state in the words of the schema and the metrics. */
@@ -100,11 +104,14 @@ export function createProviderPipeline(provider: string, settings: ResilienceSet
   });
   return {
     policy,
-    async run(call, signal) {
+    async run(call, signal, capability) {
       try {
         const execution = policy.execute(
           // A retry whose backoff outlived the caller's signal must not reach the provider.
-          ({ signal: attemptSignal }) => (attemptSignal.aborted ? Promise.reject(givenUp(provider)) : call(attemptSignal)),
+          ({ signal: attemptSignal, attempt }: { signal: AbortSignal; attempt?: number }) =>
+            attemptSignal.aborted
+              ? Promise.reject(givenUp(provider))
+              : inAttemptSpan({ provider, capability, attempt: (attempt ?? 0) + 1, breaker: stateName[breaker.state] }, () => call(attemptSignal)),
           signal,
         );
         return await (signal ? untilAborted(execution, signal, provider) : execution);

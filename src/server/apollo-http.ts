@@ -1,3 +1,4 @@
+import { context, SpanStatusCode } from '@opentelemetry/api';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer, type BaseContext, type HTTPGraphQLRequest, type HTTPGraphQLResponse } from '@apollo/server';
 import { parse } from 'graphql';
@@ -5,6 +6,7 @@ import { subscriptionRootDirectiveError } from '../graphql/limits/subscription-r
 import type { Consumer } from '../domain/index.js';
 import { BodyError, checkVariables, isJson, parseBody, readBodyText, requestVariables } from './body.js';
 import { setHeaderPairs } from './cors.js';
+import { noteLaneAnswer, startOperationSpan, type OperationSpan } from './operation-span.js';
 import type { AnswerLane, PrepaidThrottle } from './response-cache/answer-lane.js';
 
 /**
@@ -17,9 +19,39 @@ export function apolloHandler<TContext extends BaseContext>(
     readonly maxBodyBytes: number;
     /** The response cache's hits, answered before Apollo (response-cache/answer-lane.ts). */
     readonly lane?: { readonly answers: AnswerLane; readonly prepaid: PrepaidThrottle | undefined } | undefined;
+    /** OpenTelemetry traces on: each request runs inside its operation's span (operation-span.ts). */
+    readonly traced?: boolean;
   },
 ) {
   const lane = options.lane;
+  const handle = handler(apollo, options.maxBodyBytes, lane);
+  if (!options.traced) return handle;
+  return async (
+    request: IncomingMessage,
+    response: ServerResponse,
+    url: URL,
+    consumer: Consumer,
+    contextOf: (consumer: Consumer) => TContext,
+    headers?: readonly string[],
+  ): Promise<void> => {
+    const operation = startOperationSpan(request, consumer);
+    try {
+      // Everything the request does, Apollo and the market reads included, runs in this context.
+      await context.with(operation.context, () => handle(request, response, url, consumer, contextOf, headers, operation));
+    } catch (error) {
+      operation.span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+      throw error;
+    } finally {
+      operation.span.end();
+    }
+  };
+}
+
+function handler<TContext extends BaseContext>(
+  apollo: ApolloServer<TContext>,
+  maxBodyBytes: number,
+  lane: { readonly answers: AnswerLane; readonly prepaid: PrepaidThrottle | undefined } | undefined,
+) {
   /**
    * `context` builds this request's context for `consumer` (it knows who is asking: authentication
    * ran first). `headers`: name/value pairs the caller left to the handler to write (CORS), with
@@ -32,15 +64,19 @@ export function apolloHandler<TContext extends BaseContext>(
     consumer: Consumer,
     context: (consumer: Consumer) => TContext,
     headers?: readonly string[],
+    operation?: OperationSpan,
   ): Promise<void> => {
     const arrivedAt = performance.now();
-    const text = request.method === 'POST' ? await readBodyText(request, options.maxBodyBytes) : undefined;
+    const text = request.method === 'POST' ? await readBodyText(request, maxBodyBytes) : undefined;
     const laneKey = lane && laneKeyOf(lane.answers, request, consumer, text);
     let caller = consumer;
     if (lane && laneKey !== undefined) {
       const answered = lane.answers.answer(laneKey, consumer, response, arrivedAt, headers);
       const outcome = answered instanceof Promise ? await answered : answered;
-      if (outcome.answered) return;
+      if (outcome.answered) {
+        if (operation) noteLaneAnswer(operation);
+        return;
+      }
       if (outcome.prepaid && lane.prepaid) {
         // A consumer object of this request's own, so the prepaid refusal reaches this request alone.
         caller = { ...consumer };

@@ -14,6 +14,8 @@ import type { PersistedQueryCache } from './response-cache/store.js';
 
 export interface GatewayApolloOptions {
   readonly schema: GraphQLSchema;
+  /** OpenTelemetry traces on: each operation's span learns its name, type, hash and outcome. */
+  readonly traced?: boolean | undefined;
   readonly graphqlPath: string;
   readonly httpServer: Server;
   readonly shutdownGraceMs: number;
@@ -51,8 +53,9 @@ export function createApollo(options: GatewayApolloOptions): ApolloServer<GraphQ
       ApolloServerPluginDrainHttpServer({ httpServer: options.httpServer, stopGracePeriodMillis: options.shutdownGraceMs }),
       options.landingPage ?? ApolloServerPluginLandingPageDisabled(),
       operationLimits({ ...options.limits, schema: options.schema, introspection: options.introspection }, options.rightsCheck ? [options.rightsCheck] : []),
-      requestHooks({ reporter: options.reporter, graphqlPath: options.graphqlPath, onRefused: options.onRefused }),
       ...(options.responseCache ? [responseCache(options.responseCache)] : []),
+      // After the response cache: its willSendResponse marks X-Cache, which the operation's span reads.
+      requestHooks({ reporter: options.reporter, graphqlPath: options.graphqlPath, onRefused: options.onRefused, traced: options.traced === true }),
       // We set no cache hints; left on, it wraps every field resolver of every request to look.
       ApolloServerPluginCacheControlDisabled(),
     ],

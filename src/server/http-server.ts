@@ -59,6 +59,8 @@ export interface ServerOptions {
   readonly readiness: () => ReadinessDetail;
   readonly logger: Logger;
   readonly metrics: Metrics;
+  /** OpenTelemetry traces on: a span per HTTP operation (operation-span.ts). */
+  readonly traced?: boolean;
   /** Abuse limits and per-consumer throttling (src/graphql/limits, limits-plugin.ts). */
   readonly limits: Omit<OperationLimitsOptions, 'schema' | 'introspection'> & {
     /** Document-only limits (depth, aliases), run by validation once per distinct document. */
@@ -95,9 +97,8 @@ const KEEP_ALIVE_MS = 65_000;
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const { logger, metrics } = options;
   let lifecycle: Lifecycle = 'starting';
-  // Idle keep-alive connections are kept past the 60 s idle timeout of common load balancers: a
-  // server closing first races the client reusing the socket, which then sees ECONNRESET (seen
-  // in tests whose client reused a connection the gateway was closing at Node's default 5 s).
+  // Idle keep-alive connections outlive the 60 s idle timeout of common load balancers: a server
+  // closing first races the client reusing the socket, which sees ECONNRESET (seen in tests).
   const httpServer = createServer({ keepAliveTimeout: KEEP_ALIVE_MS });
   const cors = new CorsPolicy(options.corsOrigins, options.trustedProxyHops, options.publicOrigin);
   const formatForClient = createErrorFormatter((error) => logger.error({ err: error }, 'unexpected error in a GraphQL operation'));
@@ -150,8 +151,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     responseCache: options.responseCache && answers && { ...options.responseCache, onHit: (context, cached) => context.request.http && answers.noteHit(context.request.http, cached, context.operationName ?? undefined) },
   });
   await apollo.start();
-  const handleGraphQL = apolloHandler(apollo, { maxBodyBytes: options.maxBodyBytes, lane: answers && { answers, prepaid } });
-
+  const handleGraphQL = apolloHandler(apollo, { maxBodyBytes: options.maxBodyBytes, lane: answers && { answers, prepaid }, traced: options.traced === true });
   // One gate and one set of subscription slots for graphql-ws and SSE: a consumer's caps count both.
   const streaming = {
     schema: options.schema,

@@ -3,6 +3,7 @@ import type { GraphQLContext } from '../graphql/context.js';
 import { reportOperation, type OperationReporter } from './operation-report.js';
 import { reportRefusal, type RefusalListener } from './refusal-audit-plugin.js';
 import { markDataProblems } from './data-problems.js';
+import { noteOperation } from './operation-span.js';
 import { markStale } from './stale-plugin.js';
 import { refuseSubscriptionOverHttp } from './subscriptions-over-http.js';
 
@@ -10,6 +11,8 @@ export interface RequestHooksOptions {
   readonly reporter: OperationReporter;
   readonly graphqlPath: string;
   readonly onRefused?: RefusalListener | undefined;
+  /** OpenTelemetry traces on: the operation's span is told what Apollo learnt (operation-span.ts). */
+  readonly traced?: boolean;
 }
 
 /**
@@ -25,7 +28,7 @@ export interface RequestHooksOptions {
  * names hidden from who may not introspect) that the refusal audit then reads, as before.
  */
 export function requestHooks(options: RequestHooksOptions): ApolloServerPlugin<GraphQLContext> {
-  const { reporter, graphqlPath, onRefused } = options;
+  const { reporter, graphqlPath, onRefused, traced } = options;
   return {
     async requestDidStart() {
       const started = performance.now();
@@ -37,6 +40,7 @@ export function requestHooks(options: RequestHooksOptions): ApolloServerPlugin<G
           reportOperation(reporter, started, context);
           markStale(context);
           markDataProblems(context);
+          if (traced) noteOperation(context);
           if (onRefused) reportRefusal(onRefused, context);
         },
       };

@@ -1,3 +1,4 @@
+import { noteOnRead } from '../read-span.js';
 import { CACHE_KINDS, decodeEntry, encodeEntry, type CacheEntry, type CacheKind, type NotFoundNote } from './cache-codec.js';
 import type { RedisNamespace } from './cache-l2.js';
 import { LruStore } from './lru-store.js';
@@ -113,7 +114,10 @@ export class MarketCache {
         if (this.options.l2?.available) (pending ??= []).push(index);
       } else tallied.l1.hit += 1;
     }
-    if (pending) await this.readL2(kind, keys, pending, found, now);
+    if (pending) {
+      noteOnRead({ 'marketgraph.cache.l2_lookups': pending.length });
+      await this.readL2(kind, keys, pending, found, now);
+    }
     return found;
   }
 

@@ -3,6 +3,7 @@ import { decodeOutcome, encodeOutcome } from './flight-outcome.js';
 import { noProvider, type ValueOf } from '../kinds.js';
 import type { ChainMemory } from '../provider-chain.js';
 import { withFallbackFrom, type ChainOutcome, type Settled } from '../read-outcome.js';
+import { noteOnRead } from '../read-span.js';
 import type { MarketServiceOptions } from '../service-options.js';
 import { SingleFlight } from './single-flight.js';
 
@@ -61,6 +62,7 @@ export class Coalescing {
     const flights = this.flights[kind];
     const unclaimed = keys.filter((key) => flights.join(key) === undefined);
     this.countJoined(kind, keys.length - unclaimed.length);
+    noteOnRead({ 'marketgraph.flight.led': unclaimed.length, 'marketgraph.flight.joined': keys.length - unclaimed.length });
     let outcomes: Promise<ReadonlyMap<string, ChainOutcome<ValueOf<K>>>> | undefined;
     // Every key gets a flight: the one it joins, or one answered by this call's single fetch (started
     // with the first such flight). Across the cluster, the keys this instance claims go out as one
@@ -76,7 +78,9 @@ export class Coalescing {
   /** One key's answer, from the flight running for it or from one started here. */
   coalesceOne<K extends CacheKind>(kind: K, key: string, fetch: FetchOutcomes<ValueOf<K>>, settle: SettleOutcome<ValueOf<K>>): Promise<Settled<ValueOf<K>>> {
     const flights = this.flights[kind];
-    this.countJoined(kind, flights.join(key) === undefined ? 0 : 1);
+    const joined = flights.join(key) === undefined ? 0 : 1;
+    this.countJoined(kind, joined);
+    noteOnRead({ 'marketgraph.flight.led': 1 - joined, 'marketgraph.flight.joined': joined });
     return flights.run(key, () => this.settled(kind, key, this.acrossInstances(kind, [key], fetch), settle));
   }
 
@@ -107,12 +111,15 @@ export class Coalescing {
   ): Promise<ReadonlyMap<string, ChainOutcome<ValueOf<K>>>> {
     const cluster = this.options.clusterFlight;
     if (!cluster) return fetch(keys);
-    return cluster.coalesce<ChainOutcome<ValueOf<K>>>(kind, keys, fetch, {
+    const startedAt = performance.now();
+    let fromCluster = 0;
+    const outcomes = cluster.coalesce<ChainOutcome<ValueOf<K>>>(kind, keys, fetch, {
       encode: (outcome) =>
         'value' in outcome ? encodeOutcome(outcome.value, undefined) : 'notFound' in outcome ? encodeOutcome(outcome.notFound, undefined) : encodeOutcome(undefined, outcome.failure),
       decode: (payload, key): ChainOutcome<ValueOf<K>> | undefined => {
         const outcome = decodeOutcome(kind, payload);
         if (outcome === undefined) return undefined;
+        fromCluster += 1;
         this.options.onCoalesced?.({ scope: 'cluster', kind });
         if ('value' in outcome) {
           // decodeOutcome validated it against the kind's domain schema.
@@ -122,6 +129,11 @@ export class Coalescing {
         }
         return outcome.final ? { notFound: outcome.error } : { failure: outcome.error };
       },
+    });
+    // Awaited in the read's own context, so the note lands on its span.
+    return outcomes.then((settled) => {
+      if (fromCluster > 0) noteOnRead({ 'marketgraph.cluster_flight.joined': fromCluster, 'marketgraph.cluster_flight.wait_ms': Math.round(performance.now() - startedAt) });
+      return settled;
     });
   }
 }

@@ -7,25 +7,25 @@ import type { ProviderPipeline } from '../../resilience/pipeline.js';
  * call site. Live feeds are left as they are: a tick source is not a request.
  */
 export function withResilience(adapter: ProviderAdapter, pipeline: ProviderPipeline): ProviderAdapter {
-  const batch = <T>(fetcher: BatchFetcher<T> | undefined): BatchFetcher<T> | undefined =>
+  const batch = <T>(capability: string, fetcher: BatchFetcher<T> | undefined): BatchFetcher<T> | undefined =>
     fetcher && {
       batchSize: fetcher.batchSize,
-      fetch: (symbols, options?: FetchOptions) => pipeline.run((signal) => fetcher.fetch(symbols, { signal }), options?.signal),
+      fetch: (symbols, options?: FetchOptions) => pipeline.run((signal) => fetcher.fetch(symbols, { signal }), options?.signal, capability),
     };
-  const query = <Q, T>(fetcher: QueryFetcher<Q, T> | undefined): QueryFetcher<Q, T> | undefined =>
+  const query = <Q, T>(capability: string, fetcher: QueryFetcher<Q, T> | undefined): QueryFetcher<Q, T> | undefined =>
     fetcher && {
-      fetch: (request, options?: FetchOptions) => pipeline.run((signal) => fetcher.fetch(request, { signal }), options?.signal),
+      fetch: (request, options?: FetchOptions) => pipeline.run((signal) => fetcher.fetch(request, { signal }), options?.signal, capability),
     };
 
   const wrapped: ProviderAdapter = {
     id: adapter.id,
     name: adapter.name,
-    ...defined('quote', batch(adapter.quote)),
-    ...defined('profile', batch(adapter.profile)),
-    ...defined('history', query(adapter.history)),
-    ...defined('statements', query(adapter.statements)),
-    ...defined('search', query(adapter.search)),
-    ...defined('economicSeries', query(adapter.economicSeries)),
+    ...defined('quote', batch('quote', adapter.quote)),
+    ...defined('profile', batch('profile', adapter.profile)),
+    ...defined('history', query('history', adapter.history)),
+    ...defined('statements', query('statements', adapter.statements)),
+    ...defined('search', query('search', adapter.search)),
+    ...defined('economicSeries', query('economicSeries', adapter.economicSeries)),
     ...defined('stream', adapter.stream),
     ...(adapter.close ? { close: () => adapter.close?.() ?? Promise.resolve() } : {}),
   };
