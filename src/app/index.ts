@@ -47,7 +47,7 @@ export async function createApp(config: Config, options: { readonly logger?: Log
     metrics: observability.metrics,
     registry: market.registry,
     async start() {
-      server = await serverStage({ ...config, traced: tracing.enabled }, observability, stores, market, graphql);
+      server = await serverStage({ ...config, traced: tracing.enabled }, observability, stores, market, graphql, providers.pipelines);
       return server;
     },
     async stop() {

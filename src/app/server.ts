@@ -4,6 +4,8 @@ import { DeliveryEvents } from '../server/delivery.js';
 import { startServer, type RunningServer } from '../server/http-server.js';
 import type { GraphQLParts } from './graphql.js';
 import type { MarketParts } from './market.js';
+import type { ProviderParts } from './providers.js';
+import { statusSource } from './status.js';
 import type { ObservabilityParts } from './observability.js';
 import { responseCaching } from './response-cache.js';
 import type { StoreParts } from './stores.js';
@@ -15,9 +17,10 @@ type ServerSettings = Pick<Config, 'server' | 'limits' | 'responseCache' | 'pers
 export async function serverStage(
   config: ServerSettings,
   { logger, metrics, clock }: ObservabilityParts,
-  { cacheTiers }: StoreParts,
+  { cacheTiers, redis }: StoreParts,
   { market, registry, hub, delayedQuotes, audit, limits, grader, consensus }: MarketParts,
   { schema, authenticator }: GraphQLParts,
+  pipelines: ProviderParts['pipelines'],
 ): Promise<RunningServer> {
   // The transports tell what reaches clients; metrics listen (live-quote-metrics.ts).
   const deliveryEvents = new DeliveryEvents();
@@ -45,6 +48,7 @@ export async function serverStage(
     logger,
     metrics,
     traced: config.traced,
+    status: statusSource({ registry, pipelines, metrics: metrics.registry, redis, cacheTiers, audit: audit.audit }),
   });
   const providers = registry.summaries().map((provider) => `${provider.id} (${provider.capabilities.join(', ')})`);
   logger.info(

@@ -13,6 +13,7 @@ import { clientAddress } from './client-address.js';
 import { CorsPolicy, setHeaderPairs } from './cors.js';
 import { sendHealth, sendJson, sendMetrics, sendReadiness, type Lifecycle, type ReadinessDetail } from './health.js';
 import { BrowserPages, CONSOLE_PATH, sandboxWithFallback } from './pages/index.js';
+import { StatusConsole, type StatusSource } from './status/console.js';
 import type { RefusalListener } from './refusal-audit-plugin.js';
 import { createApollo } from './apollo-server.js';
 import { OperationReporter } from './operation-report.js';
@@ -41,10 +42,7 @@ export interface ServerOptions {
   /** Credentials → Consumer, before any GraphQL work; a refusal answers the whole request. */
   readonly authenticator: RequestAuthenticator;
   readonly introspection: boolean;
-  /**
-   * Browser tools: Apollo Sandbox on GET /graphql from a browser (not in production, where the
-   * endpoint page answers), and the offline console at /console (src/server/pages).
-   */
+  /** Apollo Sandbox on a browser's GET /graphql (not in production) and the offline /console (pages/). */
   readonly sandbox: boolean;
   readonly production: boolean;
   /** How long in-flight requests may finish after stop() before sockets are cut. */
@@ -61,6 +59,8 @@ export interface ServerOptions {
   readonly metrics: Metrics;
   /** OpenTelemetry traces on: a span per HTTP operation (operation-span.ts). */
   readonly traced?: boolean;
+  /** The status console's source: /status and its live feed (status/console.ts); none, no console. */
+  readonly status?: StatusSource;
   /** Abuse limits and per-consumer throttling (src/graphql/limits, limits-plugin.ts). */
   readonly limits: Omit<OperationLimitsOptions, 'schema' | 'introspection'> & {
     /** Document-only limits (depth, aliases), run by validation once per distinct document. */
@@ -76,10 +76,7 @@ export interface ServerOptions {
   readonly responseCache?: ResponseCacheOptions;
   /** Each request refused whole by a limit or budget (HTTP and graphql-ws), e.g. for the audit trail. */
   readonly onRefused?: RefusalListener;
-  /**
-   * RIGHTS_DENIAL=request: refuses an operation with any denied field before it runs
-   * (src/graphql/rights). Run by the limits plugin once every limit passed, never beside them.
-   */
+  /** RIGHTS_DENIAL=request: refuses an operation with a denied field before it runs, once every limit passed. */
   readonly rightsCheck?: OperationCheck;
 }
 
@@ -151,6 +148,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     responseCache: options.responseCache && answers && { ...options.responseCache, onHit: (context, cached) => context.request.http && answers.noteHit(context.request.http, cached, context.operationName ?? undefined) },
   });
   await apollo.start();
+  const statusConsole = options.status && new StatusConsole({ source: options.status, authenticator: options.authenticator });
   const handleGraphQL = apolloHandler(apollo, { maxBodyBytes: options.maxBodyBytes, lane: answers && { answers, prepaid }, traced: options.traced === true });
   // One gate and one set of subscription slots for graphql-ws and SSE: a consumer's caps count both.
   const streaming = {
@@ -218,6 +216,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   async function route(request: IncomingMessage, response: ServerResponse): Promise<void> {
     // Nearly every request is to /graphql with no query string: one URL for all of them (read, never changed).
     const url = request.url === GRAPHQL_PATH ? GRAPHQL_URL : new URL(request.url ?? '/', BASE_URL);
+    if (statusConsole?.handles(url.pathname)) return statusConsole.serve(request, response, url.pathname);
     switch (url.pathname) {
       case GRAPHQL_PATH: {
         // Before credentials: a browser sends none in a preflight, and must be able to read a 401.
@@ -259,11 +258,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       case '/metrics':
         return sendMetrics(response, metrics.registry);
       case CONSOLE_PATH:
-        if (options.sandbox) {
-          if (request.method === 'GET') return pages.sendConsole(request, response);
-          return sendJson(response, 405, { error: `${CONSOLE_PATH} is a page: GET it. GraphQL is at ${GRAPHQL_PATH}.` });
-        }
-        return sendJson(response, 404, { error: `Nothing at ${url.pathname}: the console is off (SANDBOX). GraphQL is at ${GRAPHQL_PATH}.` });
+        return pages.serveConsolePath(request, response, url);
       case '/':
         response.writeHead(302, { location: GRAPHQL_PATH }).end();
         return;
@@ -290,6 +285,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     stop() {
       stopping ??= (async () => {
         lifecycle = 'stopping';
+        statusConsole?.close();
         await Promise.all([websocket.close(options.shutdownGraceMs), eventStreams.close(options.shutdownGraceMs)]);
         await apollo.stop();
       })();

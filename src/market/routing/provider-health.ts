@@ -74,6 +74,7 @@ export interface HealthSnapshot {
     /** Latency percentiles of the window's answered calls; null without answers. */
     readonly p50Ms: number | null;
     readonly p95Ms: number | null;
+    readonly p99Ms: number | null;
   };
   /** Since start. */
   readonly calls: number;
@@ -210,6 +211,7 @@ export class ProviderHealth {
         successRate: calls === 0 ? null : (calls - failures) / calls,
         p50Ms: percentile(latency, 0.5),
         p95Ms: percentile(latency, 0.95),
+        p99Ms: percentile(latency, 0.99),
       },
       calls: this.calls,
       errors: this.errors,

@@ -58,6 +58,13 @@ export class BrowserPages {
     return true;
   }
 
+  /** Whatever is asked of /console: the page for a GET while it is on (SANDBOX), else why not. */
+  serveConsolePath(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> | void {
+    if (!this.options.console) return sendJson(response, 404, { error: `Nothing at ${url.pathname}: the console is off (SANDBOX). GraphQL is at ${this.options.graphqlPath}.` });
+    if (request.method === 'GET') return this.sendConsole(request, response);
+    return sendJson(response, 405, { error: `${CONSOLE_PATH} is a page: GET it. GraphQL is at ${this.options.graphqlPath}.` });
+  }
+
   /** The console, with the schema's SDL for callers who may introspect it. */
   async sendConsole(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const schema = (await this.mayIntrospect(request))
