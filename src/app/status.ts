@@ -14,7 +14,8 @@ const STATE_NAMES: Record<CircuitState, string> = {
   [CircuitState.Closed]: 'CLOSED',
   [CircuitState.Open]: 'OPEN',
   [CircuitState.HalfOpen]: 'HALF_OPEN',
-  [CircuitState.Isolated]: 'OPEN',
+  // Held open by hand, as a reset by hand passes through (resetCircuitBreaker isolates, then releases).
+  [CircuitState.Isolated]: 'ISOLATED',
 };
 
 export interface StatusParts {

@@ -93,7 +93,8 @@ describe('the status console', () => {
     upstream.on({ path: '/stable/quote' }, (request) => ({ json: [{ ...(fixture('fmp/stable/quote-aapl.json') as Array<Record<string, unknown>>)[0], symbol: request.query['symbol'] }] }));
     await fetch(`${gateway.url}`, { method: 'POST', headers: { 'content-type': 'application/json', ...asAdmin }, body: JSON.stringify({ query: 'mutation { resetCircuitBreaker(provider: FMP) { id } }' }) });
     await page.click('button[data-replay="fmp"]');
-    await page.waitForFunction("/Replayed 1 dead letter/.test(document.getElementById('replay-result').textContent)");
+    // A locator, not a function: the page's CSP allows no eval, and Playwright's string predicates need it.
+    await page.locator('#replay-result', { hasText: 'Replayed 1 dead letter(s) of fmp.' }).waitFor();
     await page.waitForSelector('tr[data-provider="fmp"] button[data-replay="fmp"][disabled]');
     await page.screenshot({ path: `${SHOTS}/status-console-replayed.png`, fullPage: true });
     expect(await page.textContent('#audit')).toContain('ADMIN_ACTION');

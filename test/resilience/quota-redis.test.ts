@@ -103,8 +103,8 @@ describe('quotas shared through Redis', () => {
     const gateway = finnhubWithPool(upstream, first);
     for (let index = 0; index < 3; index += 1) await outcome(gateway.quote.fetch(['AAPL']));
     expect(await second.snapshot()).toEqual([
-      { key: '…0001', state: 'ACTIVE', remaining: { minute: 8 } },
-      { key: '…0002', state: 'ACTIVE', remaining: { minute: 9 } },
+      { key: '…0001', state: 'ACTIVE', remaining: { minute: 8 }, limits: { minute: 10 } },
+      { key: '…0002', state: 'ACTIVE', remaining: { minute: 9 }, limits: { minute: 10 } },
     ]);
   });
 });

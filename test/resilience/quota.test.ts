@@ -166,8 +166,8 @@ describe('a refused key', () => {
     for (let index = 0; index < 5; index += 1) expect(await outcome(finnhub.quote.fetch(['AAPL']))).toBe('ok');
     expect(callsPerKey(upstream)).toEqual({ [KEY_A]: 1, [KEY_B]: 5 });
     expect(await keys.snapshot()).toEqual([
-      { key: '…0001', state: 'RETIRED', remaining: null },
-      { key: '…0002', state: 'ACTIVE', remaining: { minute: 95 } },
+      { key: '…0001', state: 'RETIRED', remaining: null, limits: { minute: 100 } },
+      { key: '…0002', state: 'ACTIVE', remaining: { minute: 95 }, limits: { minute: 100 } },
     ]);
   });
 
@@ -232,15 +232,15 @@ describe('snapshot', () => {
 
     const snapshot = await keys.snapshot();
     expect(snapshot).toEqual([
-      { key: '…0001', state: 'ACTIVE', remaining: { second: 28, minute: 58 } },
-      { key: '…0002', state: 'ACTIVE', remaining: { second: 29, minute: 59 } },
+      { key: '…0001', state: 'ACTIVE', remaining: { second: 28, minute: 58 }, limits: { second: 30, minute: 60 } },
+      { key: '…0002', state: 'ACTIVE', remaining: { second: 29, minute: 59 }, limits: { second: 30, minute: 60 } },
     ]);
     expect(JSON.stringify(snapshot)).not.toContain('test-key');
   });
 
   it('masks short keys whole', async () => {
     const keys = new QuotaKeyPool({ provider: 'finnhub', keys: ['abc'], limits: [] });
-    expect(await keys.snapshot()).toEqual([{ key: '****', state: 'ACTIVE', remaining: {} }]);
+    expect(await keys.snapshot()).toEqual([{ key: '****', state: 'ACTIVE', remaining: {}, limits: {} }]);
   });
 });
 

@@ -19,7 +19,7 @@ describe('ProviderHealth', () => {
     const health = new ProviderHealth({ now: clock().now });
     expect(health.snapshot()).toEqual({
       breaker: { state: 'CLOSED', since: null, lastErrorKind: null },
-      window: { calls: 0, successRate: null, p50Ms: null, p95Ms: null },
+      window: { calls: 0, successRate: null, p50Ms: null, p95Ms: null, p99Ms: null },
       calls: 0,
       errors: 0,
     });
@@ -90,7 +90,7 @@ describe('ProviderHealth', () => {
     expect(health.snapshot().window.calls).toBe(2);
     time.set(300_000);
     expect(health.snapshot()).toMatchObject({
-      window: { calls: 0, successRate: null, p50Ms: null, p95Ms: null },
+      window: { calls: 0, successRate: null, p50Ms: null, p95Ms: null, p99Ms: null },
       calls: 2,
       errors: 1,
       breaker: { lastErrorKind: 'UNAVAILABLE' },
@@ -108,7 +108,7 @@ describe('ProviderHealth', () => {
       time.advance(2_000);
     }
     const { window, calls, errors } = health.snapshot();
-    expect(window).toEqual({ calls: 30, successRate: 1, p50Ms: 15, p95Ms: 15 });
+    expect(window).toEqual({ calls: 30, successRate: 1, p50Ms: 15, p95Ms: 15, p99Ms: 15 });
     expect({ calls, errors }).toEqual({ calls: 50, errors: 10 });
   });
 
@@ -118,7 +118,7 @@ describe('ProviderHealth', () => {
     health.recordCall(1_000);
     time.advance(BUCKETS * BUCKET_MS); // same slot, one turn later
     health.recordCall(10);
-    expect(health.snapshot().window).toEqual({ calls: 1, successRate: 1, p50Ms: 10, p95Ms: 10 });
+    expect(health.snapshot().window).toEqual({ calls: 1, successRate: 1, p50Ms: 10, p95Ms: 10, p99Ms: 10 });
   });
 
   it('holds bounded memory whatever the call rate: 30 buckets of 193 counters at most', () => {
