@@ -23,17 +23,9 @@ export function apolloHandler<TContext extends BaseContext>(
     readonly traced?: boolean;
   },
 ) {
-  const lane = options.lane;
-  const handle = handler(apollo, options.maxBodyBytes, lane);
+  const handle = handler(apollo, options.maxBodyBytes, options.lane);
   if (!options.traced) return handle;
-  return async (
-    request: IncomingMessage,
-    response: ServerResponse,
-    url: URL,
-    consumer: Consumer,
-    contextOf: (consumer: Consumer) => TContext,
-    headers?: readonly string[],
-  ): Promise<void> => {
+  const traced: GraphQLHandler<TContext> = async (request, response, url, consumer, contextOf, headers) => {
     const operation = startOperationSpan(request, consumer);
     try {
       // Everything the request does, Apollo and the market reads included, runs in this context.
@@ -45,27 +37,31 @@ export function apolloHandler<TContext extends BaseContext>(
       operation.span.end();
     }
   };
+  return traced;
 }
+
+/**
+ * One HTTP GraphQL request. `context` builds this request's context for `consumer` (it knows who
+ * is asking: authentication ran first). `headers`: name/value pairs the caller left to the handler
+ * to write (CORS), with the lane's own headers when it answers, else before anything else.
+ * `operation`: the request's span, when traced.
+ */
+type GraphQLHandler<TContext> = (
+  request: IncomingMessage,
+  response: ServerResponse,
+  url: URL,
+  consumer: Consumer,
+  context: (consumer: Consumer) => TContext,
+  headers?: readonly string[],
+  operation?: OperationSpan,
+) => Promise<void>;
 
 function handler<TContext extends BaseContext>(
   apollo: ApolloServer<TContext>,
   maxBodyBytes: number,
   lane: { readonly answers: AnswerLane; readonly prepaid: PrepaidThrottle | undefined } | undefined,
-) {
-  /**
-   * `context` builds this request's context for `consumer` (it knows who is asking: authentication
-   * ran first). `headers`: name/value pairs the caller left to the handler to write (CORS), with
-   * the lane's own headers when it answers, else before anything else.
-   */
-  return async (
-    request: IncomingMessage,
-    response: ServerResponse,
-    url: URL,
-    consumer: Consumer,
-    context: (consumer: Consumer) => TContext,
-    headers?: readonly string[],
-    operation?: OperationSpan,
-  ): Promise<void> => {
+): GraphQLHandler<TContext> {
+  return async (request, response, url, consumer, context, headers, operation) => {
     const arrivedAt = performance.now();
     const text = request.method === 'POST' ? await readBodyText(request, maxBodyBytes) : undefined;
     const laneKey = lane && laneKeyOf(lane.answers, request, consumer, text);
