@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixture, startFakeUpstream, type FakeUpstream } from '../support/fake-upstream.js';
 import { spawnGateway, type SpawnedGateway } from '../support/gateway.js';
 import { postQuery } from '../support/graphql-client.js';
+import { deleteSharedKeys, SHARED_REDIS_URL, uniquePrefix } from '../support/shared-redis.js';
 
 /**
  * Traces on a real gateway exporting to a real OTLP/HTTP receiver this test starts on loopback
@@ -20,6 +21,9 @@ let receiver: Server;
 let receiverUrl: string;
 let upstream: FakeUpstream;
 let gateway: SpawnedGateway;
+/** A second instance on the same Redis: what the first fetched, it finds in L2. */
+let peer: SpawnedGateway;
+const prefix = uniquePrefix('tracing');
 
 function attributes(span: OtlpSpan): Record<string, unknown> {
   return Object.fromEntries(span.attributes.map(({ key, value }) => [key, Object.values(value)[0]]));
@@ -58,18 +62,22 @@ beforeAll(async () => {
   const [apple] = fixture('fmp/stable/quote-aapl.json') as Array<Record<string, unknown>>;
   upstream.on({ path: '/stable/quote', query: { symbol: 'MSFT' } }, { json: [{ ...apple, symbol: 'MSFT' }] });
   upstream.on({ path: '/stable/quote', query: { symbol: 'MSFT' } }, { status: 503, fault: 'html' }, { times: 1 });
-  gateway = await spawnGateway({
+  const settings = {
     PROVIDERS: 'fmp',
     FMP_API_KEY: 'test-key-0001',
     FMP_BASE_URL: upstream.url,
     RETRY_BASE_MS: '10',
+    REDIS_URL: SHARED_REDIS_URL,
+    REDIS_PREFIX: prefix,
     OTEL_EXPORTER_OTLP_ENDPOINT: receiverUrl,
     OTEL_BSP_SCHEDULE_DELAY: '50',
     OTEL_SERVICE_NAME: 'marketgraph-test',
-  });
+  };
+  [gateway, peer] = await Promise.all([spawnGateway(settings), spawnGateway(settings)]);
 });
 afterAll(async () => {
-  await gateway?.stop();
+  await Promise.all([gateway?.stop(), peer?.stop()]);
+  await deleteSharedKeys(`${prefix}*`);
   await upstream?.close();
   await new Promise((resolve) => receiver?.close(resolve));
 });
@@ -123,6 +131,17 @@ describe('traces', () => {
     const hit = spans.filter((span) => span.traceId === TRACE(4));
     expect(attributes(lane as OtlpSpan)['marketgraph.cache']).toBe('lane');
     expect(hit.map((span) => [span.name, attributes(span)['marketgraph.cache']])).toEqual([['query Cached', 'HIT']]);
+  });
+
+  it('says which cache tier answered: another instance finds the quote in L2 and calls no provider', async () => {
+    const calls = upstream.count({ path: '/stable/quote' });
+    // Another document than the first test's, so the shared response cache does not answer it whole.
+    await postQuery(peer.url, '{ quote(symbol: "AAPL") { symbol price } }', undefined, traceparent(6));
+    const trace = await spansOf(TRACE(6), 2);
+    const read = trace.find((span) => span.name === 'market.read quote');
+    expect(attributes(read as OtlpSpan)).toMatchObject({ 'marketgraph.cache.hits': 1, 'marketgraph.cache.misses': 0, 'marketgraph.cache.l2_lookups': 1, 'marketgraph.cache.l2_hits': 1 });
+    expect(trace.some((span) => span.name === 'fmp quote')).toBe(false);
+    expect(upstream.count({ path: '/stable/quote' })).toBe(calls);
   });
 
   it('sends no trace header to a provider, and logs the trace id', async () => {

@@ -115,8 +115,9 @@ export class MarketCache {
       } else tallied.l1.hit += 1;
     }
     if (pending) {
-      noteOnRead({ 'marketgraph.cache.l2_lookups': pending.length });
-      await this.readL2(kind, keys, pending, found, now);
+      const l2Hits = await this.readL2(kind, keys, pending, found, now);
+      // On the read's trace span: which tier answered.
+      noteOnRead({ 'marketgraph.cache.l2_lookups': pending.length, 'marketgraph.cache.l2_hits': l2Hits });
     }
     return found;
   }
@@ -194,10 +195,12 @@ export class MarketCache {
   }
 
   /** Asks L2 for the keys at `indexes`; a newer answer than L1's replaces it in `found` and in L1. */
-  private async readL2<T>(kind: CacheKind, keys: readonly string[], indexes: readonly number[], found: Array<CacheLookup<T> | undefined>, now: number): Promise<void> {
+  /** Fills `found` from L2 where it has something newer; answers how many L2 hits there were. */
+  private async readL2<T>(kind: CacheKind, keys: readonly string[], indexes: readonly number[], found: Array<CacheLookup<T> | undefined>, now: number): Promise<number> {
     const l2 = this.options.l2 as RedisNamespace;
     const texts = await l2.getMany(indexes.map((index) => `${kind}:${keys[index]}`));
     const tallied = this.counts[kind].l2;
+    let hits = 0;
     indexes.forEach((index, position) => {
       const key = `${kind}:${keys[index]}`;
       const entry = this.decode<T>(kind, key, texts[position]);
@@ -205,13 +208,16 @@ export class MarketCache {
       // L1 again: a refresh may have landed while Redis answered, and is then the newest there is.
       const local = this.judge<T>(kind, this.l1.get(key), now) ?? found[index];
       found[index] = local;
-      tallied[lookup === undefined ? 'miss' : lookup.state === 'stale' ? 'stale' : 'hit'] += 1;
+      const result = lookup === undefined ? 'miss' : lookup.state === 'stale' ? 'stale' : 'hit';
+      tallied[result] += 1;
+      if (result === 'hit') hits += 1;
       if (entry === undefined || lookup === undefined || (local !== undefined && local.storedAt >= entry.storedAt)) return;
       found[index] = lookup;
       // Filled into L1 for what is left of its life, so the next read is a map lookup.
       const life = entry.notFound ? (this.options.negativeTtlMs ?? 0) : this.options.ttlMs[kind] + this.keepMs[kind];
       this.l1.set(key, entry, life - (now - entry.storedAt), textLength(texts[position]));
     });
+    return hits;
   }
 
   private async readOne<T>(kind: CacheKind, key: string): Promise<CacheEntry<T> | undefined> {
