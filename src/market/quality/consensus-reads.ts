@@ -40,11 +40,6 @@ export interface QuoteConsensusOptions {
 export class QuoteConsensus {
   constructor(private readonly options: QuoteConsensusOptions) {}
 
-  /** How many sources a consensus asks now (the cost limit prices one call each). */
-  get sourceCount(): number {
-    return this.sources().length;
-  }
-
   async of(input: string, caller: Caller | undefined): Promise<Consensus> {
     const symbol = parseSymbol(input);
     const sources = this.sources();
