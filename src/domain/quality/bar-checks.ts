@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Bar, Interval } from '../bar.js';
-import { civilDate, dayNumber, fromDayNumber, isoDate, isUsEquityTradingDay } from '../calendar/index.js';
+import { civilDate, dayNumber, fromDayNumber, isoDate, usEquityHolidays } from '../calendar/index.js';
 
 /**
  * What is wrong with a price history, found rather than passed on: bars out of order or on the
@@ -40,11 +40,14 @@ export function followsUsCalendar(symbol: string): boolean {
 export function checkBars(symbol: string, interval: Interval, bars: readonly Bar[]): BarProblem[] {
   const problems: BarProblem[] = [];
   const daily = interval === 'DAY' && followsUsCalendar(symbol);
-  const tradingDay = memoTradingDay();
+  const tradingDay = daily ? sessionDays(bars) : () => true;
+  let lastDay: number | undefined;
   bars.forEach((bar, index) => {
     const ohlc = ohlcProblem(bar);
     if (ohlc) problems.push({ kind: 'OHLC_INVALID', index, date: bar.date, missingDates: [], message: ohlc });
     const day = dayOf(bar.date);
+    const previousDay = lastDay;
+    lastDay = day;
     if (daily && day !== undefined && !tradingDay(day)) {
       problems.push({ kind: 'NOT_A_SESSION', index, date: bar.date, missingDates: [], message: `${bar.date} has no US equity session (a weekend or an exchange holiday)` });
     }
@@ -58,11 +61,10 @@ export function checkBars(symbol: string, interval: Interval, bars: readonly Bar
       problems.push({ kind: 'OUT_OF_ORDER', index, date: bar.date, missingDates: [], message: `${bar.date} comes after ${previous.date}: bars must be oldest first` });
       return;
     }
-    const from = dayOf(previous.date);
-    if (!daily || from === undefined || day === undefined) return;
+    if (!daily || previousDay === undefined || day === undefined) return;
     const missing: string[] = [];
     let count = 0;
-    for (let between = from + 1; between < day; between++) {
+    for (let between = previousDay + 1; between < day; between++) {
       if (!tradingDay(between)) continue;
       count += 1;
       if (missing.length < MAX_LISTED) missing.push(isoDate(fromDayNumber(between)));
@@ -77,7 +79,7 @@ export function checkBars(symbol: string, interval: Interval, bars: readonly Bar
 
 function ohlcProblem(bar: Bar): string | undefined {
   const { open, high, low, close, volume } = bar;
-  if (![open, high, low, close].every((price) => Number.isFinite(price) && price > 0)) return `non-positive price on ${bar.date}`;
+  if (!(positive(open) && positive(high) && positive(low) && positive(close))) return `non-positive price on ${bar.date}`;
   if (!(Number.isFinite(volume) && volume >= 0)) return `negative volume on ${bar.date}`;
   if (high < low) return `high ${high} below low ${low} on ${bar.date}`;
   if (open < low || open > high) return `open ${open} outside ${low}–${high} on ${bar.date}`;
@@ -90,12 +92,22 @@ function dayOf(date: string): number | undefined {
   return match ? dayNumber(civilDate(Number(match[1]), Number(match[2]), Number(match[3]))) : undefined;
 }
 
-/** The calendar works out each year's holidays; a history of years asks about thousands of days. */
-function memoTradingDay(): (day: number) => boolean {
-  const known = new Map<number, boolean>();
+function positive(price: number): boolean {
+  return Number.isFinite(price) && price > 0;
+}
+
+/**
+ * Whether a day (days since 1970-01-01) has a US equity session, for the years `bars` span: a
+ * weekday (the epoch was a Thursday) that is no holiday. Day numbers and one set of the span's
+ * holidays, because a ten-year history asks about some 3,650 days and building a date for each
+ * cost a millisecond per check.
+ */
+function sessionDays(bars: readonly Bar[]): (day: number) => boolean {
+  const years = bars.map((bar) => Number(bar.date.slice(0, 4))).filter(Number.isInteger);
+  const holidays = new Set<number>();
+  for (let year = Math.min(...years); year <= Math.max(...years); year++) for (const holiday of usEquityHolidays(year)) holidays.add(dayNumber(holiday.date));
   return (day) => {
-    let trading = known.get(day);
-    if (trading === undefined) known.set(day, (trading = isUsEquityTradingDay(fromDayNumber(day))));
-    return trading;
+    const weekday = (((day + 4) % 7) + 7) % 7;
+    return weekday !== 0 && weekday !== 6 && !holidays.has(day);
   };
 }

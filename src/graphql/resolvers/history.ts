@@ -1,6 +1,6 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { Args, Ctx, Directive, FieldResolver, Info, Query, Resolver, Root } from 'type-graphql';
-import { checkBars, type Bar, type BarProblem, type Interval } from '../../domain/index.js';
+import { checkBars, parseSymbol, type Bar, type BarProblem, type Interval } from '../../domain/index.js';
 import { callerOf } from '../caller.js';
 import type { GraphQLContext } from '../context.js';
 import { badInput, guard } from '../errors.js';
@@ -44,12 +44,20 @@ export class HistoryResolver {
 type CheckedBar = Bar & { readonly problems?: readonly BarProblem[] };
 
 /**
+ * What each history the cache holds was found to have, by its array: the market cache hands the
+ * same array to every read of a key while it lives in L1, and checking ten years of bars costs
+ * about a millisecond, so a history is checked once, not once per request.
+ */
+const problemsOf = new WeakMap<readonly Bar[], BarProblem[]>();
+
+/**
  * The bars with their problems (domain/quality/bar-checks.ts), noted for the response's
  * extensions too. Bars come from the cache as shared objects, so a bar with problems is copied
  * rather than marked.
  */
 function checked(bars: Bar[], symbol: string, interval: Interval, notes: DataProblems, info: GraphQLResolveInfo): CheckedBar[] {
-  const problems = checkBars(symbol.trim().toUpperCase(), interval, bars);
+  let problems = problemsOf.get(bars);
+  if (problems === undefined) problemsOf.set(bars, (problems = checkBars(parseSymbol(symbol), interval, bars)));
   if (problems.length === 0) return bars;
   notes.note(info, problems);
   const byIndex = new Map<number, BarProblem[]>();
