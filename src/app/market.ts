@@ -99,8 +99,7 @@ export async function marketStage(
   const grader = new QuoteGrader({
     policy: config.quality,
     clock,
-    standing: (provider) => registry.standing(provider),
-    invented: new Set(['simulated']),
+    providers: registry,
     onGraded: (provider, grade) => metrics.qualityGrades.inc({ provider, grade }),
   });
 

@@ -89,12 +89,7 @@ function graderOf(dependencies: ContextDependencies): QuoteGrader {
   const { providers } = dependencies;
   let grader = defaultGraders.get(providers);
   if (!grader) {
-    grader = new QuoteGrader({
-      policy: DEFAULT_QUALITY_POLICY,
-      clock: dependencies.clock ?? systemClock,
-      standing: (provider) => providers.standing(provider),
-      invented: new Set(['simulated']),
-    });
+    grader = new QuoteGrader({ policy: DEFAULT_QUALITY_POLICY, clock: dependencies.clock ?? systemClock, providers });
     defaultGraders.set(providers, grader);
   }
   return grader;

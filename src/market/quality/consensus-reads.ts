@@ -15,8 +15,6 @@ import type { ProviderRegistry } from '../routing/registry.js';
 import type { ProviderCallEvent } from '../service-options.js';
 import type { QuoteGrader } from './quote-grader.js';
 
-/** The provider that invents its prices: a consensus asks it only when no real provider serves quotes. */
-const INVENTED = 'simulated';
 const DEFAULT_BUDGET_MS = 3_000;
 
 export interface QuoteConsensusOptions {
@@ -55,8 +53,9 @@ export class QuoteConsensus {
   }
 
   private sources(): QuoteSource[] {
+    // The simulated market invents its prices: asked only when no real provider serves quotes.
     const serving = this.options.registry.serving('quote');
-    const real = serving.filter((adapter) => adapter.id !== INVENTED);
+    const real = serving.filter((adapter) => !this.options.grader.isInvented(adapter.id));
     return real.length > 0 ? real : serving;
   }
 

@@ -1,9 +1,11 @@
 import {
   gradeQuote,
+  ProviderIdSchema,
   QualityGradeSchema,
   type Bar,
   type Clock,
   type Interval,
+  type ProviderId,
   type QualityGrade,
   type QualityPolicy,
   type Quote,
@@ -13,6 +15,7 @@ import type { ProviderStanding } from '../routing/provider-health.js';
 import { DailyReturns } from './daily-returns.js';
 import { SourcePrices } from './source-prices.js';
 
+const INVENTED: ProviderId = ProviderIdSchema.enum.simulated;
 /** How long another source's price counts as what it says now, for agreement. */
 const AGREEMENT_WINDOW_MS = 5 * 60_000;
 /** Below this many calls in the health window, a success rate says nothing yet. */
@@ -22,13 +25,8 @@ export interface QuoteGraderOptions {
   readonly policy: QualityPolicy;
   /** The market clock (SIMULATED_NOW or the system's). */
   readonly clock: Clock;
-  /** A provider's breaker and recent calls (the registry's `standing`); undefined for one not routed to. */
-  readonly standing: (provider: string) => ProviderStanding | undefined;
-  /**
-   * Sources whose prices are invented (the simulated market): never evidence about a real
-   * provider's price, nor judged against one.
-   */
-  readonly invented?: ReadonlySet<string>;
+  /** Where each provider's breaker and recent calls are read (the registry). */
+  readonly providers: { standing(provider: string): ProviderStanding | undefined };
   /** Told of each quote graded as it arrived from a provider (metrics: data_quality_grade_total). */
   readonly onGraded?: (provider: string, grade: QualityGrade) => void;
 }
@@ -54,16 +52,23 @@ export class QuoteGrader {
     return this.options.policy;
   }
 
+  /**
+   * Whether a source's prices are invented (the simulated market): never evidence about a real
+   * provider's price, nor judged against one, nor a second opinion in a consensus.
+   */
+  isInvented(source: string): boolean {
+    return source === INVENTED;
+  }
+
   /** The grade of `quote` now; `delayMs` is how long it is held back on purpose (delayed quotes). */
   grade(quote: Quote, delayMs = 0): QuoteQuality {
-    const invented = this.options.invented?.has(quote.source) ?? false;
     return gradeQuote(
       quote,
       {
         nowMs: this.options.clock(),
         delayMs,
-        others: invented ? [] : this.prices.othersThan(quote.symbol, quote.source),
-        reliability: reliabilityOf(this.options.standing(quote.source)),
+        others: this.isInvented(quote.source) ? [] : this.prices.othersThan(quote.symbol, quote.source),
+        reliability: reliabilityOf(this.options.providers.standing(quote.source)),
         dailyReturns: this.returns.of(quote.symbol),
       },
       this.options.policy,
@@ -73,7 +78,7 @@ export class QuoteGrader {
   /** A quote a provider just answered: remembered for agreement, graded once and counted for its provider. */
   arrived(quote: Quote): QuoteQuality {
     const quality = this.grade(quote);
-    if (!(this.options.invented?.has(quote.source) ?? false)) this.prices.note(quote);
+    if (!this.isInvented(quote.source)) this.prices.note(quote);
     let counts = this.counts.get(quote.source);
     if (counts === undefined) this.counts.set(quote.source, (counts = emptyCounts()));
     counts[quality.grade] += 1;
