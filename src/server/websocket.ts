@@ -17,6 +17,7 @@ import { slowConsumerClose, withTap, type Delivery, type DeliveryTap } from './d
 import { operationPreparer, withoutHttp } from './operation-checks.js';
 import { subscribePushing } from '../graphql/pushed-results.js';
 import { PushedSubscriptionSink } from './ws-push.js';
+import { noteUpgradedSocket } from './ws-frames.js';
 
 export interface WebSocketOptions<TContext> {
   readonly httpServer: HttpServer;
@@ -94,7 +95,10 @@ export function attachWebSocket<TContext>(options: WebSocketOptions<TContext>): 
       socket.end(`HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
       return;
     }
-    wss.handleUpgrade(request, socket, head, (client) => wss.emit('connection', client, request));
+    wss.handleUpgrade(request, socket, head, (client) => {
+      noteUpgradedSocket(client, socket);
+      wss.emit('connection', client, request);
+    });
   });
   const format = (errors: readonly GraphQLError[], consumer: Consumer | undefined): GraphQLFormattedError[] => {
     const formatted = errors.map((error) => options.formatError(error.toJSON(), error));

@@ -8,14 +8,16 @@ import type { ConnectionWriter } from './ws-transport.js';
  * results written as the protocol's `next` messages, under the connection's drain.
  *
  * graphql-ws would validate and serialise each message itself, once per subscriber. Here the
- * payload of a result without errors is serialised once, for every subscriber that shares it
- * (graphql/shared-results.ts), and each message is that text behind the subscription's own id.
+ * payload of a result without errors is serialised and UTF-8 encoded once, for every subscriber
+ * that shares it (graphql/shared-results.ts), and each message is those bytes behind the
+ * subscription's own id, one frame (ws-frames.ts).
  * A result with errors is formatted for its consumer (`format`, as graphql-ws's `onNext` does)
  * and serialised alone.
  */
 export class PushedSubscriptionSink implements ResultSink {
   /** `{"id":…,"type":"next","payload":`, with the id escaped once. */
   private readonly prefix: string;
+  private readonly prefixBytes: number;
   private resumeQueued = false;
   private readonly written: (() => void) | undefined;
 
@@ -26,6 +28,7 @@ export class PushedSubscriptionSink implements ResultSink {
     tap: DeliveryTap | undefined,
   ) {
     this.prefix = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
+    this.prefixBytes = Buffer.byteLength(this.prefix);
     this.written = tap && (() => tap.written());
   }
 
@@ -44,16 +47,16 @@ export class PushedSubscriptionSink implements ResultSink {
   }
 
   write(result: ExecutionResult): void {
-    const payload = result.errors ? JSON.stringify({ ...result, errors: this.format(result.errors) }) : payloadOf(result);
-    this.writer.send(`${this.prefix}${payload}}`, this.written);
+    if (result.errors) this.writer.send(`${this.prefix}${JSON.stringify({ ...result, errors: this.format(result.errors) })}}`, this.written);
+    else this.writer.sendJoined(this.prefix, this.prefixBytes, payloadOf(result), this.written);
   }
 }
 
-/** Each shared result's payload as sent, serialised by the first subscriber to send it. */
-const payloads = new WeakMap<ExecutionResult, string>();
+/** Each shared result's payload as sent (with the message's closing brace), encoded by the first subscriber to send it. */
+const payloads = new WeakMap<ExecutionResult, Buffer>();
 
-function payloadOf(result: ExecutionResult): string {
+function payloadOf(result: ExecutionResult): Buffer {
   let payload = payloads.get(result);
-  if (payload === undefined) payloads.set(result, (payload = JSON.stringify(result)));
+  if (payload === undefined) payloads.set(result, (payload = Buffer.from(`${JSON.stringify(result)}}`)));
   return payload;
 }

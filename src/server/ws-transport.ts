@@ -1,7 +1,9 @@
 import type { IncomingMessage } from 'node:http';
 import { CloseCode, handleProtocols, makeServer, type ServerOptions } from 'graphql-ws';
 import type { WebSocket, WebSocketServer } from 'ws';
+import type { Socket } from 'node:net';
 import { SocketDrain, type DrainOptions } from './socket-drain.js';
+import { frameSocketOf, textFrame } from './ws-frames.js';
 
 /** What each graphql-ws context carries of its connection (as graphql-ws's own `use/ws` glue gives it). */
 export interface SocketExtra {
@@ -28,16 +30,33 @@ export class ConnectionWriter {
     this.drain.written();
   };
 
+  /** Where whole frames may be written past ws's sender (ws-frames.ts), or undefined: through `ws.send`. */
+  private readonly frameSocket: Socket | undefined;
+
   constructor(
     readonly socket: WebSocket,
     readonly drain: SocketDrain,
-  ) {}
+  ) {
+    this.frameSocket = frameSocketOf(socket);
+  }
 
   /** Sends `data`; `written` is told once the socket has taken it (written to the kernel). A write that fails closes the socket. */
   send(data: string, written?: () => void): void {
     if (this.socket.readyState !== this.socket.OPEN) return;
     this.unsent.push(written);
     this.socket.send(data, this.sent);
+  }
+
+  /**
+   * Sends the text message `prefix` + `payload` (`prefixBytes`: the prefix's UTF-8 length), as one
+   * frame written straight to the socket where ws allows it (ws-frames.ts), the payload's bytes
+   * copied as they are; else as `send` would.
+   */
+  sendJoined(prefix: string, prefixBytes: number, payload: Buffer, written?: () => void): void {
+    if (this.frameSocket === undefined) return this.send(prefix + payload.toString('utf8'), written);
+    if (this.socket.readyState !== this.socket.OPEN) return;
+    this.unsent.push(written);
+    this.frameSocket.write(textFrame(prefix, prefixBytes, payload), this.sent);
   }
 }
 
