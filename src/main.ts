@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { applyHeapGrowth } from './app/heap-growth.js';
+import { applyHeapGrowth, applyPretenuring } from './app/heap-growth.js';
 import { createApp } from './app/index.js';
 import { ConfigError, loadConfig } from './config/index.js';
 
@@ -11,6 +11,7 @@ async function main(): Promise<void> {
   try {
     const config = loadConfig(process.env);
     applyHeapGrowth(config.server.heapGrowthPercent);
+    applyPretenuring(config.server.heapPretenuring);
     app = await createApp(config);
   } catch (error) {
     if (error instanceof ConfigError) {

@@ -74,6 +74,11 @@ const serverFeatureEnvSchema = z.object({
    * thousands of subscribers) V8 by itself lets it reach 4× what is live. 0: V8's own.
    */
   HEAP_GROWTH_PERCENT: integer(0, 400).default(30),
+  /**
+   * V8's allocation-site pretenuring (objects of a site that survived once allocated straight in
+   * the old generation); off by default (src/app/heap-growth.ts says why).
+   */
+  HEAP_PRETENURING: boolean.default(false),
 });
 
 export const serverEnv = serverEnvSchema.shape;
@@ -99,6 +104,8 @@ export interface ServerSettings {
   readonly backpressure: { readonly highWaterBytes: number; readonly slowCloseMs: number; readonly perMessageDeflate: boolean };
   /** HEAP_GROWTH_PERCENT: the heap's headroom over what is live, in percent; 0 leaves V8's own (src/app/heap-growth.ts). */
   readonly heapGrowthPercent: number;
+  /** HEAP_PRETENURING: whether V8 may allocate the objects of a site straight in the old generation (src/app/heap-growth.ts). */
+  readonly heapPretenuring: boolean;
 }
 
 export function serverSettings(env: ServerEnv): ServerSettings {
@@ -115,5 +122,6 @@ export function serverSettings(env: ServerEnv): ServerSettings {
     publicOrigin: env.PUBLIC_ORIGIN,
     backpressure: { highWaterBytes: env.WS_HIGH_WATER_BYTES, slowCloseMs: env.STREAM_SLOW_CLOSE_MS, perMessageDeflate: env.WS_PERMESSAGE_DEFLATE },
     heapGrowthPercent: env.HEAP_GROWTH_PERCENT,
+    heapPretenuring: env.HEAP_PRETENURING,
   };
 }

@@ -38,6 +38,12 @@ describe('loadConfig', () => {
     expect(loadConfig({ TRUST_PROXY_HOPS: '2' }).server.trustedProxyHops).toBe(2);
   });
 
+  it('leaves V8 allocation-site pretenuring off unless HEAP_PRETENURING turns it on', () => {
+    expect(loadConfig({}).server.heapPretenuring).toBe(false);
+    expect(loadConfig({ HEAP_PRETENURING: 'true' }).server.heapPretenuring).toBe(true);
+    expect(() => loadConfig({ HEAP_PRETENURING: 'sometimes' })).toThrow(/HEAP_PRETENURING/);
+  });
+
   it('caps the heap at 30% over what is live unless HEAP_GROWTH_PERCENT says otherwise (0: V8 decides)', () => {
     expect(loadConfig({}).server.heapGrowthPercent).toBe(30);
     expect(loadConfig({ HEAP_GROWTH_PERCENT: '0' }).server.heapGrowthPercent).toBe(0);
