@@ -52,11 +52,15 @@ export class PushedSubscriptionSink implements ResultSink {
   }
 }
 
-/** Each shared result's payload as sent (with the message's closing brace), encoded by the first subscriber to send it. */
-const payloads = new WeakMap<ExecutionResult, Buffer>();
+/**
+ * Where a shared result keeps its payload as sent (with the message's closing brace), encoded by
+ * the first subscriber to send it. A property of the result (ours, and a symbol JSON skips) rather
+ * than a WeakMap entry, whose value V8's young-generation collector keeps as long as the entry is
+ * there: payloads kept that way were the top site of what a loaded gateway promoted to the old
+ * generation (graphql/shared-results.ts has the figures).
+ */
+const PAYLOAD = Symbol('payload');
 
-function payloadOf(result: ExecutionResult): Buffer {
-  let payload = payloads.get(result);
-  if (payload === undefined) payloads.set(result, (payload = Buffer.from(`${JSON.stringify(result)}}`)));
-  return payload;
+function payloadOf(result: ExecutionResult & { [PAYLOAD]?: Buffer }): Buffer {
+  return (result[PAYLOAD] ??= Buffer.from(`${JSON.stringify(result)}}`));
 }
