@@ -24,12 +24,14 @@ export function applyHeapGrowth(percent: number): void {
  * and during a burst of subscribes, when many such objects live a little longer, V8 pretenured
  * those sites for good: every tick's objects were then born old, 100 MB in 12 s on a gateway with
  * 7,000 subscriptions (V8's heap sampler, objects not collected by a young-generation GC), and a
- * full collection came every 2.4 s. Without pretenuring the same gateway promoted 3.6 MB in 12 s,
+ * full collection came every 2.4 s. Without pretenuring the same gateway promoted 3.6 MB in 12 s
+ * with the flag on node's command line, 12 MB with it set at run time as here (one sample each),
  * and bench/stream-fanout's gateways went from 34–40 to 30 µs of CPU per item, p99 161–2,706 ms to
  * 108–121 ms, 13.9–15.7 to 12.7–13.2 KB of RSS per subscription. Long-lived state is built a
  * little at a time here (subscriptions, caches), so it loses nothing to being copied once more.
  *
- * Set at run time, as the heap growth is; V8 reads it when it weighs a collection's feedback.
+ * Set at run time, as the heap growth is (`npm start` imports the gateway into its own process):
+ * V8 reads it when it weighs a collection's feedback.
  */
 export function applyPretenuring(enabled: boolean): void {
   if (!enabled) setFlagsFromString('--no-allocation-site-pretenuring');
