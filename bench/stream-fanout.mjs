@@ -117,6 +117,38 @@ async function metricSum(origin, name) {
 }
 
 /**
+ * The gateways' own view of the same latency: their `stream_tick_to_client_seconds` histogram
+ * (the tick entering the hub → its message written to the socket), summed over `origins`, as the
+ * cumulative count per bucket bound. What the clients measure beyond it is the upstream's frame
+ * reaching the hub (through the owner and Redis) and the way from the socket to the client.
+ */
+async function latencyBuckets(origins) {
+  const buckets = new Map();
+  for (const origin of origins) {
+    const text = await fetch(`${origin}/metrics`, { signal: AbortSignal.timeout(30_000) }).then((response) => response.text(), () => '');
+    for (const line of text.split('\n')) {
+      const match = /^stream_tick_to_client_seconds_bucket\{.*le="([^"]+)".*\} (\S+)$/.exec(line);
+      if (match) buckets.set(match[1], (buckets.get(match[1]) ?? 0) + Number(match[2]));
+    }
+  }
+  return buckets;
+}
+
+/** Of the items counted between two `latencyBuckets` readings: the share within each bound (ms), and the smallest bound holding 99 %. */
+function inGatewayLatency(before, after) {
+  const total = (after.get('+Inf') ?? 0) - (before.get('+Inf') ?? 0);
+  const shares = {};
+  let p99BoundMs;
+  for (const [bound, count] of after) {
+    if (bound === '+Inf') continue;
+    const share = total > 0 ? (count - (before.get(bound) ?? 0)) / total : Number.NaN;
+    shares[`within${Number(bound) * 1000}Ms`] = round(share, 4);
+    if (p99BoundMs === undefined && share >= 0.99) p99BoundMs = Number(bound) * 1000;
+  }
+  return { items: total, p99AtMostMs: p99BoundMs ?? null, ...shares };
+}
+
+/**
  * The clients: `socketsWanted` sockets, opened a batch at a time, each asking for its symbols with
  * `subscribe(socket, symbolsOfSocket)`; every message with a timestamp is timed on arrival, once
  * `recording` is on (after the snapshots, which carry the REST quote's time).
@@ -173,10 +205,11 @@ async function openClients(urlOf, onOpen) {
 const symbolsOfSocket = (index) => Array.from({ length: subsPerSocket }, (_, k) => symbols[(Math.floor(index / 2) * subsPerSocket + k) % symbols.length]);
 
 /** Ticks flow for `seconds`: latency recorded, CPU and RSS read at both ends. */
-async function measure(clients, pids) {
+async function measure(clients, pids, origins = []) {
   await sleep(2_000);
   console.error(`  measuring for ${seconds} s`);
   const rssLoaded = [];
+  const bucketsBefore = await latencyBuckets(origins);
   const cpuBefore = await Promise.all(pids.map(cpuSeconds));
   const clientCpuBefore = process.cpuUsage();
   const startedAt = performance.now();
@@ -188,6 +221,7 @@ async function measure(clients, pids) {
   const clientCpu = process.cpuUsage(clientCpuBefore);
   const cpuAfter = await Promise.all(pids.map(cpuSeconds));
   for (const pid of pids) rssLoaded.push(await rssMb(pid));
+  const inGateway = origins.length > 0 ? inGatewayLatency(bucketsBefore, await latencyBuckets(origins)) : undefined;
   const sorted = Float64Array.from(clients.latencies).sort();
   return {
     p50Ms: percentile(sorted, 0.5),
@@ -201,6 +235,7 @@ async function measure(clients, pids) {
     // CPU per item a client received: steadier than latency when the machine is shared.
     cpuUsPerItem: round((cpuAfter.reduce((sum, cpu, index) => sum + cpu - cpuBefore[index], 0) * 1e6) / Math.max(1, clients.messages - messagesBefore), 1),
     rssLoaded,
+    inGateway,
   };
 }
 
@@ -219,7 +254,11 @@ const gatewayClients = await openClients(
     socket.once('message', () => symbolsOfSocket(index).forEach((symbol, k) => socket.send(JSON.stringify({ id: String(k), type: 'subscribe', payload: { query: QUERY, variables: { s: [symbol] } } }))));
   },
 );
-const gatewayFigures = await measure(gatewayClients, gateways.map((gateway) => gateway.child.pid));
+const gatewayFigures = await measure(
+  gatewayClients,
+  gateways.map((gateway) => gateway.child.pid),
+  gateways.map((gateway) => gateway.origin),
+);
 const upstreamStats = await (await fetch(`http://127.0.0.1:${upstream.port}/stats`)).json();
 const conflated = (await Promise.all(gateways.map((gateway) => metricSum(gateway.origin, 'stream_items_conflated_total')))).reduce((a, b) => a + b, 0);
 // Per gateway, what its own metrics say of the upstream: tells a lease split from a cap or a failover.
@@ -282,6 +321,8 @@ const figures = {
     cpuCores: gatewayFigures.cpuCores,
     clientCpuCores: gatewayFigures.clientCpuCores,
     cpuUsPerItem: gatewayFigures.cpuUsPerItem,
+    // The gateways' own histogram over the same window: hub entry → written to the socket.
+    inGateway: gatewayFigures.inGateway,
     idleRssMb: gatewayIdleRss.map((rss) => round(rss, 0)),
     loadedRssMb: gatewayFigures.rssLoaded.map((rss) => round(rss, 0)),
     rssPerSubscriptionKb: round((gatewayRssGrowth * 1024) / subscriptions, 1),
