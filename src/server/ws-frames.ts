@@ -34,11 +34,12 @@ export function frameSocketOf(client: WebSocket): Socket | undefined {
 }
 
 /**
- * One unmasked, final text frame (RFC 6455 §5.2) of `prefix` (whose UTF-8 length is `prefixBytes`)
- * followed by `payload`: a server's frames are never masked.
+ * One unmasked, final text frame (RFC 6455 §5.2) of `prefix` followed by `payload`, both as bytes:
+ * a server's frames are never masked. Copied in with `set`, a builtin that allocates nothing
+ * (Buffer's `copy` made a view of the source per call on Node 20).
  */
-export function textFrame(prefix: string, prefixBytes: number, payload: Buffer): Buffer {
-  const length = prefixBytes + payload.length;
+export function textFrame(prefix: Uint8Array, payload: Uint8Array): Buffer {
+  const length = prefix.length + payload.length;
   const headerBytes = length < 126 ? 2 : length < 65_536 ? 4 : 10;
   // allocUnsafe: every byte is written below. Small frames come from Node's shared pool.
   const frame = Buffer.allocUnsafe(headerBytes + length);
@@ -51,7 +52,7 @@ export function textFrame(prefix: string, prefixBytes: number, payload: Buffer):
     frame[1] = 127;
     frame.writeBigUInt64BE(BigInt(length), 2);
   }
-  frame.write(prefix, headerBytes, prefixBytes, 'utf8');
-  payload.copy(frame, headerBytes + prefixBytes);
+  frame.set(prefix, headerBytes);
+  frame.set(payload, headerBytes + prefix.length);
   return frame;
 }

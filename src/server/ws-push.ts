@@ -15,9 +15,9 @@ import type { ConnectionWriter } from './ws-transport.js';
  * and serialised alone.
  */
 export class PushedSubscriptionSink implements ResultSink {
-  /** `{"id":…,"type":"next","payload":`, with the id escaped once. */
+  /** `{"id":…,"type":"next","payload":`, with the id escaped once, and as UTF-8 bytes, encoded once. */
   private readonly prefix: string;
-  private readonly prefixBytes: number;
+  private readonly prefixBytes: Buffer;
   private resumeQueued = false;
   private readonly written: (() => void) | undefined;
 
@@ -28,7 +28,7 @@ export class PushedSubscriptionSink implements ResultSink {
     tap: DeliveryTap | undefined,
   ) {
     this.prefix = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
-    this.prefixBytes = Buffer.byteLength(this.prefix);
+    this.prefixBytes = Buffer.from(this.prefix);
     this.written = tap && (() => tap.written());
   }
 
@@ -48,7 +48,7 @@ export class PushedSubscriptionSink implements ResultSink {
 
   write(result: ExecutionResult): void {
     if (result.errors) this.writer.send(`${this.prefix}${JSON.stringify({ ...result, errors: this.format(result.errors) })}}`, this.written);
-    else this.writer.sendJoined(this.prefix, this.prefixBytes, payloadOf(result), this.written);
+    else this.writer.sendJoined(this.prefixBytes, payloadOf(result), this.written);
   }
 }
 

@@ -48,17 +48,43 @@ export class ConnectionWriter {
   }
 
   /**
-   * Sends the text message `prefix` + `payload` (`prefixBytes`: the prefix's UTF-8 length), as one
-   * frame written straight to the socket where ws allows it (ws-frames.ts), the payload's bytes
-   * copied as they are; else as `send` would.
+   * Sends the text message `prefix` + `payload` (both UTF-8 bytes), as one frame written straight
+   * to the socket where ws allows it (ws-frames.ts), else through ws as one text message.
+   *
+   * A frame the kernel takes whole as it is written (nothing queued before it, none of it left
+   * after: every frame of a client that keeps up) is told `written` at once, with no callback:
+   * Node would call one a tick later, and the queue of callbacks behind it cost a push, a shift
+   * and a call per item. Otherwise `written` waits in line for the socket's writes before it; a
+   * frame the kernel took only part of is followed by an empty write, whose callback comes once
+   * the rest is out.
    */
-  sendJoined(prefix: string, prefixBytes: number, payload: Buffer, written?: () => void): void {
-    if (this.frameSocket === undefined) return this.send(prefix + payload.toString('utf8'), written);
+  sendJoined(prefix: Uint8Array, payload: Uint8Array, written?: () => void): void {
     if (this.socket.readyState !== this.socket.OPEN) return;
+    const socket = this.frameSocket;
+    if (socket === undefined) {
+      this.unsent.push(written);
+      this.socket.send(Buffer.concat([prefix, payload]), { binary: false }, this.sent);
+      return;
+    }
+    const frame = textFrame(prefix, payload);
+    if (this.unsent.length > 0 || socket.writableLength > 0) {
+      this.unsent.push(written);
+      socket.write(frame, this.sent);
+      return;
+    }
+    socket.write(frame);
+    if (socket.writableLength === 0) {
+      written?.();
+      this.drain.written();
+      return;
+    }
     this.unsent.push(written);
-    this.frameSocket.write(textFrame(prefix, prefixBytes, payload), this.sent);
+    socket.write(EMPTY, this.sent);
   }
 }
+
+/** An empty write: its callback comes once every write queued before it is out. */
+const EMPTY = Buffer.alloc(0);
 
 /**
  * How one connection's messages are let through: `take()` is asked for every message before

@@ -29,11 +29,14 @@ export type Offered = 'queued' | 'replaced' | 'dropped';
  */
 export class UnreadItems {
   private readonly slots = new Map<string, SymbolSlot>();
+  /** The slot of a one-symbol watch (most of them): found by comparing its symbol, not by a map lookup per item. */
+  private readonly only: SymbolSlot | undefined;
   private head: SymbolSlot | undefined;
   private tail: SymbolSlot | undefined;
 
   constructor(symbols: readonly string[]) {
     for (const symbol of symbols) this.slots.set(symbol, new SymbolSlot(symbol));
+    this.only = this.slots.size === 1 ? this.slots.values().next().value : undefined;
   }
 
   get isEmpty(): boolean {
@@ -42,7 +45,7 @@ export class UnreadItems {
 
   /** Queues `item` of `symbol` at the back, in place of its unread one; a quote older than the symbol's newest is dropped. */
   offer(symbol: string, item: StreamItem, receivedAt: number): Offered {
-    const slot = this.slots.get(symbol);
+    const slot = this.only !== undefined && this.only.symbol === symbol ? this.only : this.slots.get(symbol);
     if (!slot) return 'dropped';
     if (!(item instanceof Error)) {
       const at = item.timestamp.getTime();

@@ -60,6 +60,7 @@ describe('whole frames written past ws', () => {
     const writer = writerOf(server);
     const prefix = '{"id":"sub-é✓","type":"next","payload":';
     const prefixBytes = Buffer.byteLength(prefix);
+    const prefixBuffer = Buffer.from(prefix);
     // Total lengths just under, at and over the 7-bit and 16-bit length forms.
     const totals = [60, 125, 126, 127, 65_535, 65_536, 70_000];
     const expected: string[] = [];
@@ -67,7 +68,7 @@ describe('whole frames written past ws', () => {
     for (const total of totals) {
       const body = `"${'x'.repeat(total - prefixBytes - 3)}"}`;
       expect(prefixBytes + Buffer.byteLength(body)).toBe(total);
-      writer.sendJoined(prefix, prefixBytes, Buffer.from(body), () => (writtenCalls += 1));
+      writer.sendJoined(prefixBuffer, Buffer.from(body), () => (writtenCalls += 1));
       expected.push(prefix + body);
       writer.send(`{"type":"ping","n":${total}}`);
       expected.push(`{"type":"ping","n":${total}}`);
@@ -84,9 +85,39 @@ describe('whole frames written past ws', () => {
     expect(frameSocketOf(server)).toBeUndefined();
     const writer = writerOf(server);
     const prefix = '{"id":"1","type":"next","payload":';
-    writer.sendJoined(prefix, prefix.length, Buffer.from('{"data":{"n":1}}}'));
+    writer.sendJoined(Buffer.from(prefix), Buffer.from('{"data":{"n":1}}}'));
     await until(() => received.length === 1);
     expect(received).toEqual([`${prefix}{"data":{"n":1}}}`]);
+    client.close();
+  });
+
+  it('tell each write it was written only once the kernel took all of it, in order', async () => {
+    const { server, client, received } = await connectedPair(false);
+    const writer = writerOf(server);
+    const socket = frameSocketOf(server);
+    expect(socket).toBeDefined();
+    // The client stops reading: the kernel's buffers fill, and a frame is taken only in part.
+    (client as unknown as { _socket: { pause(): void; resume(): void } })._socket.pause();
+    const prefix = Buffer.from('{"id":"1","type":"next","payload":');
+    const body = Buffer.from(`"${'y'.repeat(1 << 20)}"}`);
+    const written: number[] = [];
+    let sent = 0;
+    while (socket?.writableLength === 0 && sent < 256) {
+      const n = sent++;
+      writer.sendJoined(prefix, body, () => written.push(n));
+    }
+    expect(socket?.writableLength).toBeGreaterThan(0);
+    // Every frame before the one the kernel took in part was told at once; that one waits.
+    expect(written).toEqual(Array.from({ length: sent - 1 }, (_, n) => n));
+    writer.sendJoined(prefix, body, () => written.push(sent));
+    writer.send('{"type":"pong"}', () => written.push(-1));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(written).toHaveLength(sent - 1);
+    (client as unknown as { _socket: { resume(): void } })._socket.resume();
+    await until(() => written.length === sent + 2);
+    expect(written).toEqual([...Array.from({ length: sent + 1 }, (_, n) => n), -1]);
+    await until(() => received.length === sent + 2);
+    expect(received.at(-1)).toBe('{"type":"pong"}');
     client.close();
   });
 
@@ -94,7 +125,7 @@ describe('whole frames written past ws', () => {
     const { server, client, received } = await connectedPair(false);
     const writer = writerOf(server);
     server.close(1000, 'bye');
-    writer.sendJoined('{"id":"1","type":"next","payload":', 34, Buffer.from('{}}'));
+    writer.sendJoined(Buffer.from('{"id":"1","type":"next","payload":'), Buffer.from('{}}'));
     await new Promise((resolve) => client.once('close', resolve));
     expect(received).toEqual([]);
   });
