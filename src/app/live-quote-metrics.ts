@@ -47,10 +47,7 @@ export function observeLiveQuotes(sources: LiveQuoteSources, registry: Registry)
 /** Delivery metrics wired to the transports' events: items written, conflated, slow consumers closed, tick-to-client latency. */
 export function observeDelivery(events: DeliveryEvents, registry: Registry): void {
   const metrics = createDeliveryMetrics(registry);
-  events.onDelivered(({ transport, latencyMs }) => {
-    metrics.delivered.inc({ transport });
-    if (latencyMs !== undefined) metrics.latency.observe({ transport }, latencyMs / 1000);
-  });
+  events.onDelivered(({ transport, latencyMs }) => metrics.itemWritten(transport, latencyMs === undefined ? undefined : latencyMs / 1000));
   events.onConflated(({ transport }) => metrics.conflated.inc({ transport }));
   events.onSlowClosed(({ transport }) => metrics.slowClosed.inc({ transport }));
 }

@@ -1,4 +1,5 @@
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { Counter, Gauge, type Registry } from 'prom-client';
+import { TallyHistogram, type TallySeries } from './tally-histogram.js';
 
 /** What `stream_upstream_connections` reads at scrape time: connections per provider and state. */
 export interface ConnectionReading {
@@ -85,17 +86,50 @@ export function createStreamMetrics(registry: Registry, probes: StreamMetricProb
 /**
  * What reaches the clients of live quotes, by transport (`graphql-ws`, `sse`), moved by the
  * transports' delivery events (server/delivery.ts) as the composition root subscribes them.
+ *
+ * Items written and their latency are counted once per item per subscriber, the hottest path a
+ * gateway has: `itemWritten` counts in plain numbers, handed to the counter when it is scraped,
+ * and the latency is a TallyHistogram (tally-histogram.ts says why).
  */
 export interface DeliveryMetrics {
+  /** One item written to a client socket over `transport`; `latencySeconds` when it came from upstream. */
+  itemWritten(transport: string, latencySeconds: number | undefined): void;
   readonly delivered: Counter<'transport'>;
   readonly conflated: Counter<'transport'>;
   readonly slowClosed: Counter<'transport'>;
-  readonly latency: Histogram<'transport'>;
+  readonly latency: TallyHistogram<'transport'>;
 }
 
 export function createDeliveryMetrics(registry: Registry): DeliveryMetrics {
+  const unscraped = new Map<string, number>();
+  const delivered = new Counter({
+    name: 'stream_items_delivered_total',
+    help: 'Subscription items (ticks, snapshots, per-symbol errors) written to a client socket, by transport.',
+    labelNames: ['transport'],
+    registers: [registry],
+    collect() {
+      for (const [transport, items] of unscraped) if (items > 0) this.inc({ transport }, items);
+      unscraped.clear();
+    },
+  });
+  const latency = new TallyHistogram({
+    name: 'stream_tick_to_client_seconds',
+    help: 'From a tick entering this instance\'s hub to its message written to the client socket, by transport.',
+    labelName: 'transport',
+    // Ticks are meant to reach clients within tens of milliseconds; the tail shows a loaded instance.
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  });
+  const latencyOf = new Map<string, TallySeries>();
   return {
-    delivered: new Counter({ name: 'stream_items_delivered_total', help: 'Subscription items (ticks, snapshots, per-symbol errors) written to a client socket, by transport.', labelNames: ['transport'], registers: [registry] }),
+    itemWritten(transport, latencySeconds) {
+      unscraped.set(transport, (unscraped.get(transport) ?? 0) + 1);
+      if (latencySeconds === undefined) return;
+      let series = latencyOf.get(transport);
+      if (series === undefined) latencyOf.set(transport, (series = latency.series(transport)));
+      series.observe(latencySeconds);
+    },
+    delivered,
     conflated: new Counter({
       name: 'stream_items_conflated_total',
       help: 'Items replaced by a newer one of the same symbol before their subscriber read them (a slow reader, a socket above its high-water mark, a throttleMs), by transport.',
@@ -108,13 +142,6 @@ export function createDeliveryMetrics(registry: Registry): DeliveryMetrics {
       labelNames: ['transport'],
       registers: [registry],
     }),
-    latency: new Histogram({
-      name: 'stream_tick_to_client_seconds',
-      help: 'From a tick entering this instance\'s hub to its message written to the client socket, by transport.',
-      labelNames: ['transport'],
-      // Ticks are meant to reach clients within tens of milliseconds; the tail shows a loaded instance.
-      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-      registers: [registry],
-    }),
+    latency,
   };
 }
