@@ -101,6 +101,11 @@ export class ClusterBus {
     return commands && subscriber;
   }
 
+  /** Both connections up now: a command that fails or is late on them is Redis slow (or this loop starved), not away. */
+  get connected(): boolean {
+    return this.readiness.state === 'ready' && this.subscriberReadiness.state === 'ready';
+  }
+
   /** For the log line of an outage. */
   get state(): string {
     return `commands ${this.readiness.state}, subscriber ${this.subscriberReadiness.state}`;

@@ -49,8 +49,8 @@ export interface ClusterSource extends TickSource {
  *   feeds its watchers from the channel, so all see the same ticks in the same order;
  * - an owner that dies stops renewing: its lease runs out and the next round of any other
  *   watching instance takes it; an owner whose last watcher leaves releases it at once;
- * - Redis away (not ready, a command failing or late): every instance feeds its own watchers from
- *   `local`, and goes back to the leases when Redis answers again. Per symbol a tick older than
+ * - Redis away (a connection down, or no lease round through for a whole lease): every instance
+ *   feeds its own watchers from `local`, and goes back to the leases when Redis answers again. Per symbol a tick older than
  *   the last delivered is dropped, so the switches never show a watcher the past.
  */
 export function createClusterSource(options: ClusterSourceOptions): ClusterSource {
@@ -72,9 +72,12 @@ class FannedOutSource implements ClusterSource {
   private round: Promise<void> | undefined;
   private again = false;
   private closed = false;
+  /** When a round last went through (`clock.now()`): how long the leases may have gone unrenewed. */
+  private lastRound: number;
 
   constructor(private readonly options: ClusterSourceOptions) {
     this.clock = options.clock ?? systemStreamClock;
+    this.lastRound = this.clock.now();
     this.retryMs = options.retryMs ?? Math.max(20, Math.floor(options.leaseMs / 3));
     this.bus = new ClusterBus({
       link: options.link,
@@ -166,7 +169,8 @@ class FannedOutSource implements ClusterSource {
     this.timer = undefined;
     if (this.closed || this.round !== undefined) return;
     this.round = this.roundOnce()
-      .catch((error: unknown) => this.fallBack(error))
+      .then(() => void (this.lastRound = this.clock.now()))
+      .catch((error: unknown) => this.roundFailed(error))
       .finally(() => {
         this.round = undefined;
         if (this.closed) return;
@@ -230,6 +234,18 @@ class FannedOutSource implements ClusterSource {
     if (reason === 'lost') feed.stopUpstream();
   }
 
+  /**
+   * A round not through. Both connections up and a round through within the lease: Redis slow or
+   * this loop starved, not away; the leases hold, ticks still come, the next round tries again.
+   * Falling back on it started every watched symbol's upstream here, given up a round later (the
+   * stream-fanout bench near the 2 cores' limit: 1,164 upstream subscribes for 500 symbols in 60 s,
+   * p99 0.1 s → 0.9 s). A connection down, or no round for a whole lease, is an outage.
+   */
+  private roundFailed(error: unknown): void {
+    const late = this.currentMode === 'cluster' && this.bus.connected && this.clock.now() - this.lastRound < this.options.leaseMs;
+    if (!late) this.fallBack(error);
+  }
+
   /** Redis away: every watched symbol is fed from this instance's own upstream, straight to its watchers. */
   private fallBack(error: unknown): void {
     if (this.closed) return;
@@ -243,31 +259,24 @@ class FannedOutSource implements ClusterSource {
 
   private startUpstream(feed: SymbolFeed): void {
     feed.startUpstream(this.options.local, {
-      onTick: (quote) => this.onUpstreamTick(feed, quote),
-      onError: (error) => this.onUpstreamError(feed, error),
+      onTick: (quote) => this.fromUpstream(feed, () => encodeTick(quote), () => feed.deliver(quote)),
+      onError: (error) => this.fromUpstream(feed, () => encodeError(error), () => feed.deliverError(error)),
     });
   }
 
-  private onUpstreamTick(feed: SymbolFeed, quote: Quote): void {
+  /** An item of this instance's upstream: straight to its watchers while local, else published by the owner. */
+  private fromUpstream(feed: SymbolFeed, encode: () => string, deliverHere: () => void): void {
     if (this.feeds.get(feed.symbol) !== feed) return;
-    if (this.currentMode === 'local') feed.deliver(quote);
-    else if (feed.owned) this.publish(feed, encodeTick(quote), () => feed.deliver(quote));
-  }
-
-  private onUpstreamError(feed: SymbolFeed, error: Error): void {
-    if (this.feeds.get(feed.symbol) !== feed) return;
-    if (this.currentMode === 'local') feed.deliverError(error);
-    else if (feed.owned) this.publish(feed, encodeError(error), () => feed.deliverError(error));
+    if (this.currentMode === 'local') deliverHere();
+    else if (feed.owned) this.publish(feed, encode(), deliverHere);
   }
 
   /**
-   * A publish that failed or was late: the item goes to this instance's watchers directly, and
-   * the next lease round (within retryMs; at once when the subscriber connection drops) decides
-   * whether Redis is away. Not a fall back on the publish alone: every tick is a publish with its own deadline, and on a
-   * starved event loop one is late long before Redis is away; falling back on it started every
-   * watched symbol's upstream on every instance, given up again at the next round (the
-   * stream-fanout bench: 3,390 upstream subscribe messages for 500 symbols in one run). A late
-   * publish that lands after all is dropped by the feed as the same tick twice.
+   * A publish that failed or was late: the item goes to this instance's watchers directly, and the
+   * lease rounds decide whether Redis is away (roundFailed). Not a fall back on the publish alone:
+   * on a starved loop one is late long before Redis is away (the stream-fanout bench: 3,390
+   * upstream subscribe messages for 500 symbols). One that lands after all is dropped by the feed
+   * as the same tick twice.
    */
   private publish(feed: SymbolFeed, message: string, deliverHere: () => void): void {
     this.bus.publish(feed.symbol, message).catch(() => {
