@@ -11,7 +11,7 @@
 //   npm run build && node bench/stream-fanout.mjs
 //   BENCH_SECONDS=20 BENCH_SOCKETS=2000 BENCH_SUBS=5 BENCH_SYMBOLS=500 node bench/stream-fanout.mjs
 //   BENCH_HEAP_SNAPSHOT=1 …   also writes a heap snapshot of each gateway at the end (./bench-heap-*)
-//   BENCH_GATEWAY_NODE_FLAGS='--max-semi-space-size=32' …   V8 flags for the gateways only
+//   BENCH_GATEWAY_NODE_FLAGS='--max-semi-space-size=32' …   V8 flags for the gateways, after those of `npm start`
 //   BENCH_CPU_PROFILE=1 …     runs each gateway under --cpu-prof, profiles in ./bench-cpu/ (summarize: node bench/support/cpu-summary.mjs FILE)
 import { fork, spawn } from 'node:child_process';
 import { mkdtempSync, openSync } from 'node:fs';
@@ -39,6 +39,9 @@ const subscriptions = socketsWanted * subsPerSocket;
 // Finnhub carries 50 symbols per key: enough keys for every symbol on either instance.
 const keys = Array.from({ length: Math.ceil(symbolCount / 50) + 2 }, (_, index) => `bench-finnhub-key-${index}`);
 
+// The gateways run with the node flags `npm start` passes (package.json), as a deployment does: on
+// Node 24, without `--max-semi-space-size=16`, a loaded gateway's young generation grows to 128 MB.
+const startFlags = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')).scripts.start.split(' ').filter((word) => word.startsWith('--'));
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const cpuSeconds = async (pid) => {
   const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1].split(' ');
@@ -62,7 +65,7 @@ async function startGateway(upstreamPort, cwd) {
   await new Promise((resolve) => probe.listen(0, '127.0.0.1', resolve));
   const port = probe.address().port;
   await new Promise((resolve) => probe.close(resolve));
-  const nodeFlags = [...(process.env.BENCH_GATEWAY_NODE_FLAGS ?? '').split(' ').filter(Boolean), ...(heapSnapshot ? ['--heapsnapshot-signal=SIGUSR2'] : []), ...(cpuProfile ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : [])];
+  const nodeFlags = [...startFlags, ...(process.env.BENCH_GATEWAY_NODE_FLAGS ?? '').split(' ').filter(Boolean), ...(heapSnapshot ? ['--heapsnapshot-signal=SIGUSR2'] : []), ...(cpuProfile ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : [])];
   const child = spawn(process.execPath, [...nodeFlags, main], {
     cwd,
     env: {
