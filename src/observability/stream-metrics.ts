@@ -1,5 +1,5 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
-import { TallyHistogram, type TallySeries } from './tally-histogram.js';
+import { TallyHistogram } from './tally-histogram.js';
 
 /** What `stream_upstream_connections` reads at scrape time: connections per provider and state. */
 export interface ConnectionReading {
@@ -94,15 +94,14 @@ export function createStreamMetrics(registry: Registry, probes: StreamMetricProb
 export interface DeliveryMetrics {
   /** One item written to a client socket over `transport`; `latencySeconds` when it came from upstream. */
   itemWritten(transport: string, latencySeconds: number | undefined): void;
-  readonly delivered: Counter<'transport'>;
   readonly conflated: Counter<'transport'>;
   readonly slowClosed: Counter<'transport'>;
-  readonly latency: TallyHistogram<'transport'>;
 }
 
 export function createDeliveryMetrics(registry: Registry): DeliveryMetrics {
   const unscraped = new Map<string, number>();
-  const delivered = new Counter({
+  // Read only through the registry: its collect hook takes what itemWritten counted since the last scrape.
+  new Counter({
     name: 'stream_items_delivered_total',
     help: 'Subscription items (ticks, snapshots, per-symbol errors) written to a client socket, by transport.',
     labelNames: ['transport'],
@@ -120,16 +119,11 @@ export function createDeliveryMetrics(registry: Registry): DeliveryMetrics {
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [registry],
   });
-  const latencyOf = new Map<string, TallySeries>();
   return {
     itemWritten(transport, latencySeconds) {
       unscraped.set(transport, (unscraped.get(transport) ?? 0) + 1);
-      if (latencySeconds === undefined) return;
-      let series = latencyOf.get(transport);
-      if (series === undefined) latencyOf.set(transport, (series = latency.series(transport)));
-      series.observe(latencySeconds);
+      if (latencySeconds !== undefined) latency.series(transport).observe(latencySeconds);
     },
-    delivered,
     conflated: new Counter({
       name: 'stream_items_conflated_total',
       help: 'Items replaced by a newer one of the same symbol before their subscriber read them (a slow reader, a socket above its high-water mark, a throttleMs), by transport.',
@@ -142,6 +136,5 @@ export function createDeliveryMetrics(registry: Registry): DeliveryMetrics {
       labelNames: ['transport'],
       registers: [registry],
     }),
-    latency,
   };
 }
