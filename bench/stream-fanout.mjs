@@ -48,6 +48,11 @@ const cpuSeconds = async (pid) => {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 };
 const rssMb = async (pid) => Number(/VmRSS:\s+(\d+)/.exec(await readFile(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
+/** The machine's CPU time so far (jiffies, all cores): busy, idle and stolen by the hypervisor. */
+const machineTimes = async () => {
+  const [user, nice, system, idle, iowait, irq, softirq, steal] = (await readFile('/proc/stat', 'utf8')).split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  return { busy: user + nice + system + irq + softirq, idle: idle + iowait, steal };
+};
 const round = (value, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
 const percentile = (sorted, fraction) => (sorted.length === 0 ? Number.NaN : sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)]);
 
@@ -239,6 +244,15 @@ async function openClients(urlOf, onOpen) {
 // ever contested).
 const symbolsOfSocket = (index) => Array.from({ length: subsPerSocket }, (_, k) => symbols[(Math.floor(index / 2) * subsPerSocket + k) % symbols.length]);
 
+/** Shares of the machine's CPU time between two readings: busy, idle, and stolen by the hypervisor. */
+function machineShares(before, after) {
+  const busy = after.busy - before.busy;
+  const idle = after.idle - before.idle;
+  const steal = after.steal - before.steal;
+  const total = Math.max(1, busy + idle + steal);
+  return { busyShare: round(busy / total), idleShare: round(idle / total), stealShare: round(steal / total) };
+}
+
 /** Ticks flow for `seconds`: latency recorded, CPU and RSS read at both ends. */
 async function measure(clients, pids, origins = []) {
   await sleep(2_000);
@@ -247,6 +261,7 @@ async function measure(clients, pids, origins = []) {
   const bucketsBefore = await latencyBuckets(origins);
   const cpuBefore = await Promise.all(pids.map(cpuSeconds));
   const clientCpuBefore = process.cpuUsage();
+  const machineBefore = await machineTimes();
   const startedAt = performance.now();
   const messagesBefore = clients.messages;
   clients.recording = true;
@@ -254,6 +269,7 @@ async function measure(clients, pids, origins = []) {
   clients.recording = false;
   const wall = (performance.now() - startedAt) / 1_000;
   const clientCpu = process.cpuUsage(clientCpuBefore);
+  const machineAfter = await machineTimes();
   const cpuAfter = await Promise.all(pids.map(cpuSeconds));
   for (const pid of pids) rssLoaded.push(await rssMb(pid));
   const inGateway = origins.length > 0 ? inGatewayLatency(bucketsBefore, await latencyBuckets(origins)) : undefined;
@@ -269,6 +285,8 @@ async function measure(clients, pids, origins = []) {
     clientCpuCores: round((clientCpu.user + clientCpu.system) / 1e6 / wall),
     // CPU per item a client received: steadier than latency when the machine is shared.
     cpuUsPerItem: round((cpuAfter.reduce((sum, cpu, index) => sum + cpu - cpuBefore[index], 0) * 1e6) / Math.max(1, clients.messages - messagesBefore), 1),
+    // A virtual machine's host may take cores back (steal): what this run had to work with.
+    machine: machineShares(machineBefore, machineAfter),
     rssLoaded,
     inGateway,
   };
@@ -356,6 +374,7 @@ const figures = {
     cpuCores: gatewayFigures.cpuCores,
     clientCpuCores: gatewayFigures.clientCpuCores,
     cpuUsPerItem: gatewayFigures.cpuUsPerItem,
+    machine: gatewayFigures.machine,
     // The gateways' own histogram over the same window: hub entry → written to the socket.
     inGateway: gatewayFigures.inGateway,
     idleRssMb: gatewayIdleRss.map((rss) => round(rss, 0)),
@@ -373,6 +392,7 @@ const figures = {
     cpuCores: bareFigures.cpuCores,
     clientCpuCores: bareFigures.clientCpuCores,
     cpuUsPerItem: bareFigures.cpuUsPerItem,
+    machine: bareFigures.machine,
     rssPerSubscriptionKb: perSubscriptionKb(bareFigures.rssLoaded[0], bareIdleRss),
   },
   redisKeysRemoved: removedKeys,
@@ -385,7 +405,8 @@ figures.ratios = {
 console.log(JSON.stringify(figures, null, 2));
 console.log(
   `gateway p50/p99 ${figures.gateway.p50Ms}/${figures.gateway.p99Ms} ms (target p99 ≤ 50), ${figures.gateway.cpuUsPerItem} µs CPU per item, ${figures.gateway.rssPerSubscriptionKb} KB RSS per subscription (target ≤ 15), ` +
-    `${figures.upstreamSymbolsSubscribed}/${symbolCount} symbols upstream; bare ws p50/p99 ${figures.bare.p50Ms}/${figures.bare.p99Ms} ms, ${figures.bare.cpuUsPerItem} µs CPU per item, ${figures.bare.rssPerSubscriptionKb} KB per subscription`,
+    `${figures.upstreamSymbolsSubscribed}/${symbolCount} symbols upstream; bare ws p50/p99 ${figures.bare.p50Ms}/${figures.bare.p99Ms} ms, ${figures.bare.cpuUsPerItem} µs CPU per item, ${figures.bare.rssPerSubscriptionKb} KB per subscription; ` +
+    `machine stolen by its host ${Math.round(figures.gateway.machine.stealShare * 100)} % (gateway run) and ${Math.round(figures.bare.machine.stealShare * 100)} % (bare run)`,
 );
 // One upstream subscription per symbol across the cluster (issue 14): anything else is a failed run.
 if (figures.upstreamSymbolsSubscribed !== symbolCount) {
