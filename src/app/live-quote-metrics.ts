@@ -59,9 +59,9 @@ function countingTicks(source: TickSource, metrics: StreamMetrics): TickSource {
     start: (symbol, onTick, onError) =>
       source.start(
         symbol,
-        (quote) => {
+        (quote, receivedAt) => {
           count(quote);
-          onTick(quote);
+          onTick(quote, receivedAt);
         },
         onError,
       ),

@@ -113,7 +113,7 @@ export function createDeliveryMetrics(registry: Registry): DeliveryMetrics {
   });
   const latency = new TallyHistogram({
     name: 'stream_tick_to_client_seconds',
-    help: 'From a tick entering this instance\'s hub to its message written to the client socket, by transport.',
+    help: 'From a tick\'s receipt from upstream (by the instance that owns its feed, when relayed over Redis) to its message written to the client socket, by transport.',
     labelName: 'transport',
     // Ticks are meant to reach clients within tens of milliseconds; the tail shows a loaded instance.
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],

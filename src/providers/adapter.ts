@@ -43,9 +43,16 @@ export interface TickWatcher {
   readonly onError: (error: Error) => void;
 }
 
+/**
+ * Where a feed's ticks go. `receivedAt`, when given, is when the tick was received from upstream,
+ * as `performance.now()` of this process: a tick another instance received and relayed (the
+ * cluster's channels) says so; a tick received here is received as it is told.
+ */
+export type OnTick = (quote: Quote, receivedAt?: number) => void;
+
 /** A live price feed for one symbol; `start` returns the function that stops it. */
 export interface TickSource {
-  start(symbol: string, onTick: (quote: Quote) => void, onError: (error: Error) => void): () => void;
+  start(symbol: string, onTick: OnTick, onError: (error: Error) => void): () => void;
 }
 
 /**

@@ -10,7 +10,7 @@ export type StreamTransport = 'graphql-ws' | 'sse';
 /** One item of a subscription written to its client's socket. */
 export interface ItemDelivered {
   readonly transport: StreamTransport;
-  /** From the tick entering the hub to its message written to the socket (ms); undefined for a snapshot item. */
+  /** From the tick's receipt from upstream (by its owner, when relayed over Redis) to its message written to the socket (ms); undefined for a snapshot item. */
   readonly latencyMs: number | undefined;
 }
 

@@ -100,9 +100,10 @@ export class QuoteHub {
     this.feeds.set(symbol, { watches, stop: () => undefined });
     const stop = source.start(
       symbol,
-      (quote) => {
-        // Stamped once as it enters, for every watcher: the start of tick-to-client latency.
-        const receivedAt = this.now();
+      (quote, receivedAtUpstream) => {
+        // Stamped once, for every watcher: the start of tick-to-client latency, the upstream's
+        // receipt when the source knows it (relayed by the cluster), else its entry here.
+        const receivedAt = receivedAtUpstream ?? this.now();
         watches.forEach((each) => each.deliver(symbol, quote, receivedAt));
       },
       (error) => {

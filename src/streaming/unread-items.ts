@@ -4,7 +4,7 @@ import type { StreamItem } from './watch-types.js';
 export class SymbolSlot {
   /** The newest unread item (`queued`); undefined once read. */
   item: StreamItem | undefined = undefined;
-  /** When that item entered the hub (`performance.now()`); NaN for one that did not come from upstream (the snapshot). */
+  /** When that item was received from upstream (`performance.now()`, hub.ts); NaN for one that did not come from upstream (the snapshot). */
   receivedAt = Number.NaN;
   /** Timestamp of the newest quote queued or served: an older one is dropped. */
   newest = Number.NEGATIVE_INFINITY;

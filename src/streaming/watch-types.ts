@@ -11,7 +11,7 @@ export interface WatchTap {
   /** An unread item was replaced by a newer one of the same symbol (latest-value-wins, or a throttle). */
   conflated(): void;
   /**
-   * An item was handed to the reader: `receivedAt` is when the tick entered the hub
+   * An item was handed to the reader: `receivedAt` is when the tick was received from upstream (hub.ts)
    * (`performance.now()`), undefined for an item that did not come from upstream (the snapshot).
    */
   read(receivedAt: number | undefined): void;

@@ -44,10 +44,12 @@ export class CountingUpstream implements TickSource {
   }
 }
 
-/** One watcher: what it received per symbol, any tick older than the one before, any error. */
+/** One watcher: what it received per symbol, any tick older than the one before, any error, how old each tick's upstream receipt was. */
 export class Watcher {
   readonly received = new Map<string, number[]>();
   older = 0;
+  /** Per tick, ms since its owner received it from upstream (NaN: the tick did not say). */
+  readonly receiptAges: number[] = [];
   readonly errors: Error[] = [];
   private readonly stops = new Map<string, () => void>();
 
@@ -55,7 +57,8 @@ export class Watcher {
     for (const symbol of symbols) {
       const stop = source.start(
         symbol,
-        (quote) => {
+        (quote, receivedAt) => {
+          this.receiptAges.push(receivedAt === undefined ? Number.NaN : performance.now() - receivedAt);
           const seen = this.received.get(symbol) ?? [];
           if (seen.length > 0 && quote.timestamp.getTime() < seen[seen.length - 1]!) this.older += 1;
           seen.push(quote.timestamp.getTime());

@@ -102,6 +102,9 @@ describe('cluster tick source on Redis', () => {
       for (const list of lists) expect(window(list)).toEqual(window(emitted));
     }
     expect(watchers.every((watcher) => watcher.older === 0 && watcher.errors.length === 0)).toBe(true);
+    // Every tick, relayed or the owner's own echo, says when the owner received it: the start of the hub's latency.
+    const ages = watchers.flatMap((watcher) => watcher.receiptAges);
+    expect(ages.filter((age) => !(age >= 0 && age < 5_000))).toEqual([]);
   });
 
   it('the owner dies: another instance takes over within lease + retry, and the survivors keep receiving', async () => {

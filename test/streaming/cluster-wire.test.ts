@@ -21,9 +21,24 @@ const quote: Quote = {
 
 describe('what travels on a tick channel', () => {
   it('a tick comes back as the same quote, Dates as Dates', () => {
-    const item = decodeItem(encodeTick(quote));
-    expect(item).toEqual({ kind: 'tick', quote });
+    const item = decodeItem(encodeTick(quote, Date.now()));
+    expect(item).toEqual({ kind: 'tick', quote, receivedAt: expect.any(Number) });
     expect(item?.kind === 'tick' && item.quote.timestamp instanceof Date).toBe(true);
+  });
+
+  it("a tick says when its owner received it, on this process's monotonic clock", () => {
+    // Received 40 ms before this instance reads it: the hub's latency starts 40 ms back.
+    const before = performance.now();
+    const item = decodeItem(encodeTick(quote, Date.now() - 40));
+    const after = performance.now();
+    const receivedAt = item?.kind === 'tick' ? item.receivedAt : undefined;
+    expect(receivedAt).toBeGreaterThanOrEqual(before - 40 - 2);
+    expect(receivedAt).toBeLessThanOrEqual(after - 40 + 2);
+    // A stamp ahead of this clock (another host's) counts as now, never as a time to come.
+    const ahead = decodeItem(encodeTick(quote, Date.now() + 60_000));
+    expect(ahead?.kind === 'tick' && ahead.receivedAt).toBeLessThanOrEqual(performance.now());
+    // A release before the stamp sends none: the tick reads, its latency starts at the hub.
+    expect(decodeItem(JSON.stringify({ f: 1, q: quote }))).toEqual({ kind: 'tick', quote, receivedAt: undefined });
   });
 
   it('errors keep what the hub maps them by: a provider failure its kind, a client error its code', () => {

@@ -10,7 +10,7 @@ import { QuoteHub, type StreamItem, type WatchTap } from '../../src/streaming/hu
  */
 
 let clock = 0;
-const ticks = new Map<string, (quote: Quote) => void>();
+const ticks = new Map<string, (quote: Quote, receivedAt?: number) => void>();
 const source: TickSource = {
   start(symbol, onTick) {
     ticks.set(symbol, onTick);
@@ -83,6 +83,15 @@ describe('QuoteHub delivery reports and throttle', () => {
     expect(priceOf(await stream.next())).toBe(4);
     expect(tap.conflations).toBe(2);
     expect(tap.reads).toEqual([1_020, 1_030]);
+  });
+
+  it('stamps a tick relayed by another instance with its upstream receipt, not its entry here', async () => {
+    const tap = recordingTap();
+    const stream = hub.watch(['AAPL'], new Map(), { tap });
+    clock = 1_050;
+    ticks.get('AAPL')?.(quote('AAPL', 2, 10), 1_012);
+    expect(priceOf(await stream.next())).toBe(2);
+    expect(tap.reads).toEqual([1_012]);
   });
 
   it('reports a snapshot read as not from upstream', async () => {

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Quote } from '../../domain/index.js';
-import type { TickSource } from '../../providers/adapter.js';
+import type { OnTick, TickSource } from '../../providers/adapter.js';
 import { systemStreamClock, type StreamClock, type StreamTimer } from '../../providers/kit/stream-clock.js';
 import type { RedisLink } from '../../stores/redis-link.js';
 import { StoreHealth } from '../../stores/store-health.js';
@@ -110,7 +109,7 @@ class FannedOutSource implements ClusterSource {
     return [...this.feeds.values()].filter((feed) => feed.owned).map((feed) => feed.symbol);
   }
 
-  start(symbol: string, onTick: (quote: Quote) => void, onError: (error: Error) => void): () => void {
+  start(symbol: string, onTick: OnTick, onError: (error: Error) => void): () => void {
     if (this.closed) return () => undefined;
     let feed = this.feeds.get(symbol);
     if (feed === undefined) {
@@ -259,7 +258,7 @@ class FannedOutSource implements ClusterSource {
 
   private startUpstream(feed: SymbolFeed): void {
     feed.startUpstream(this.options.local, {
-      onTick: (quote) => this.fromUpstream(feed, () => encodeTick(quote), () => feed.deliver(quote)),
+      onTick: (quote) => this.fromUpstream(feed, () => encodeTick(quote, Date.now()), () => feed.deliver(quote)),
       onError: (error) => this.fromUpstream(feed, () => encodeError(error), () => feed.deliverError(error)),
     });
   }
@@ -293,7 +292,7 @@ class FannedOutSource implements ClusterSource {
     if (feed === undefined) return;
     const item = decodeItem(message);
     if (item === undefined) return;
-    if (item.kind === 'tick') feed.deliver(item.quote);
+    if (item.kind === 'tick') feed.deliver(item.quote, item.receivedAt);
     else feed.deliverError(item.error);
   }
 }

@@ -1,9 +1,9 @@
 import type { Quote } from '../../domain/index.js';
-import type { TickSource } from '../../providers/adapter.js';
+import type { OnTick, TickSource } from '../../providers/adapter.js';
 
 /** One `start` of the source: where a symbol's ticks and errors go. */
 export interface TickWatcher {
-  readonly onTick: (quote: Quote) => void;
+  readonly onTick: OnTick;
   readonly onError: (error: Error) => void;
 }
 
@@ -27,7 +27,7 @@ export class SymbolFeed {
   /** Adds a watcher; answers the function that removes it, which answers true when it removed the last. */
   add(watcher: TickWatcher): () => boolean {
     // Wrapped: the same callbacks given twice are two watchers, each removed by its own stop.
-    const own: TickWatcher = { onTick: (quote) => watcher.onTick(quote), onError: (error) => watcher.onError(error) };
+    const own: TickWatcher = { onTick: (quote, receivedAt) => watcher.onTick(quote, receivedAt), onError: (error) => watcher.onError(error) };
     this.watchers.add(own);
     let removed = false;
     return () => {
@@ -68,12 +68,13 @@ export class SymbolFeed {
     stop?.();
   }
 
-  deliver(quote: Quote): void {
+  /** `receivedAt`: the upstream's receipt, when the tick came from another instance (OnTick). */
+  deliver(quote: Quote, receivedAt?: number): void {
     const at = quote.timestamp.getTime();
     if (at < this.newestAt || (at === this.newestAt && quote.price === this.newestPrice)) return;
     this.newestAt = at;
     this.newestPrice = quote.price;
-    for (const watcher of this.watchers) watcher.onTick(quote);
+    for (const watcher of this.watchers) watcher.onTick(quote, receivedAt);
   }
 
   deliverError(error: Error): void {

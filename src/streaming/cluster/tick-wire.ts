@@ -6,7 +6,7 @@ import { ErrorCode, MarketError, ProviderError, ProviderFailureKind, QuoteSchema
  * JSON carries Dates as ISO strings, so the quote's Date fields are coerced back and the whole
  * quote is held to the domain schema: a message no instance can trust is dropped, never shown.
  */
-export type WireItem = { readonly kind: 'tick'; readonly quote: Quote } | { readonly kind: 'error'; readonly error: Error };
+export type WireItem = { readonly kind: 'tick'; readonly quote: Quote; readonly receivedAt: number | undefined } | { readonly kind: 'error'; readonly error: Error };
 
 /** Format mark: an instance of another release that changed the shape is ignored, not misread. */
 const FORMAT = 1;
@@ -24,12 +24,15 @@ const WireErrorSchema = z.union([
 ]);
 
 const WireSchema = z.union([
-  z.object({ f: z.literal(FORMAT), q: WireQuoteSchema }),
+  // `r`: when the owner received the tick from upstream (epoch ms); optional, so a message of a
+  // release before it still reads.
+  z.object({ f: z.literal(FORMAT), q: WireQuoteSchema, r: z.number().finite().optional() }),
   z.object({ f: z.literal(FORMAT), e: WireErrorSchema }),
 ]);
 
-export function encodeTick(quote: Quote): string {
-  return JSON.stringify({ f: FORMAT, q: quote });
+/** `receivedAt`: when the owner received the tick from upstream, epoch ms (`Date.now()`). */
+export function encodeTick(quote: Quote, receivedAt: number): string {
+  return JSON.stringify({ f: FORMAT, q: quote, r: receivedAt });
 }
 
 export function encodeError(error: Error): string {
@@ -38,7 +41,12 @@ export function encodeError(error: Error): string {
   return JSON.stringify({ f: FORMAT, e: { message: error.message } });
 }
 
-/** The item a message carries, or `undefined` for one that is not ours or fails the schemas. */
+/**
+ * The item a message carries, or `undefined` for one that is not ours or fails the schemas. A
+ * tick's `receivedAt` is the owner's receipt as this process's `performance.now()`, so the hub's
+ * tick-to-client latency starts at the upstream whichever instance received it. Instances' clocks
+ * are taken to agree (NTP); a receipt stamped ahead of this clock counts as now.
+ */
 export function decodeItem(text: string): WireItem | undefined {
   let raw: unknown;
   try {
@@ -48,7 +56,10 @@ export function decodeItem(text: string): WireItem | undefined {
   }
   const parsed = WireSchema.safeParse(raw);
   if (!parsed.success) return undefined;
-  if ('q' in parsed.data) return { kind: 'tick', quote: parsed.data.q };
+  if ('q' in parsed.data) {
+    const { q: quote, r: at } = parsed.data;
+    return { kind: 'tick', quote, receivedAt: at === undefined ? undefined : performance.now() - Math.max(0, Date.now() - at) };
+  }
   const e = parsed.data.e;
   if ('kind' in e) return { kind: 'error', error: new ProviderError(e.kind, e.provider, e.message) };
   if ('code' in e) return { kind: 'error', error: new MarketError(e.code, e.message, e.details) };
