@@ -158,9 +158,10 @@ function isoTimeAt(data, at) {
 
 /**
  * The gateways' own view of the same latency: their `stream_tick_to_client_seconds` histogram
- * (the tick entering the hub → its message written to the socket), summed over `origins`, as the
- * cumulative count per bucket bound. What the clients measure beyond it is the upstream's frame
- * reaching the hub (through the owner and Redis) and the way from the socket to the client.
+ * (the owner's receipt of the tick from upstream → its message written to the socket, through
+ * Redis for the instance that does not own the symbol), summed over `origins`, as the cumulative
+ * count per bucket bound. What the clients measure beyond it is the fake's frame waiting to be
+ * read by its owner and the way from the socket to the client.
  */
 async function latencyBuckets(origins) {
   const buckets = new Map();
@@ -375,7 +376,7 @@ const figures = {
     clientCpuCores: gatewayFigures.clientCpuCores,
     cpuUsPerItem: gatewayFigures.cpuUsPerItem,
     machine: gatewayFigures.machine,
-    // The gateways' own histogram over the same window: hub entry → written to the socket.
+    // The gateways' own histogram over the same window: upstream receipt → written to the socket.
     inGateway: gatewayFigures.inGateway,
     idleRssMb: gatewayIdleRss.map((rss) => round(rss, 0)),
     loadedRssMb: gatewayFigures.rssLoaded.map((rss) => round(rss, 0)),
