@@ -68,7 +68,7 @@ export class SymbolFeed {
     stop?.();
   }
 
-  /** `receivedAt`: the upstream's receipt, when the tick came from another instance (OnTick). */
+  /** `receivedAt`: its owner's receipt from upstream, for a tick relayed over Redis (OnTick). */
   deliver(quote: Quote, receivedAt?: number): void {
     const at = quote.timestamp.getTime();
     if (at < this.newestAt || (at === this.newestAt && quote.price === this.newestPrice)) return;
